@@ -1,0 +1,51 @@
+/** What every CLI command shares: config from the same settings as the server, services, output. */
+import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import type { AppServices } from '../server/platform/context.js';
+import { createLogger } from '../server/platform/logging/logger.js';
+import { closeServices, createServices } from '../server/platform/services.js';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  readStdin(): Promise<string>;
+}
+
+export const processIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+/** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function cliConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
+
+/** Opens services with logs going to stderr (stdout is for the command's output). */
+export async function withServices<T>(work: (services: AppServices) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const services = createServices(config, { logger: createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }) });
+  try {
+    return await work(services);
+  } finally {
+    await closeServices(services);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The closed set of error codes Confidant returns, each with its HTTP status.
+ * Grouped by the module that raises them. Codes are stable: clients may rely on them.
+ * Messages never contain client data; they say what went wrong in general terms.
+ */
+export const ERROR_CODES = {
+  // platform
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+  REQUEST_TIMEOUT: 408,
+  RANGE_NOT_SATISFIABLE: 416,
+  SEALED: 503,
+  // identity
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  MFA_REQUIRED: 401,
+  STEP_UP_REQUIRED: 401,
+  CSRF_FAILED: 403,
+  FORBIDDEN: 403,
+  ACCOUNT_LOCKED: 429,
+  PASSWORD_TOO_WEAK: 400,
+  SETUP_ALREADY_DONE: 409,
+  SETUP_TOKEN_INVALID: 403,
+  USER_NOT_FOUND: 404,
+  USER_EXISTS: 409,
+  MFA_INVALID: 401,
+  TOKEN_INVALID: 401,
+  OIDC_FAILED: 401,
+  // audit
+  AUDIT_UNAVAILABLE: 503,
+  AUDIT_RANGE_INVALID: 400,
+  ALERT_NOT_FOUND: 404,
+  // access
+  ACCESS_DENIED: 404,
+  WALL_NOT_FOUND: 404,
+  GATE_NOT_SATISFIED: 403,
+  ACKNOWLEDGEMENT_REQUIRED: 403,
+  ACCESS_REQUEST_NOT_FOUND: 404,
+  // vault
+  CLIENT_NOT_FOUND: 404,
+  MATTER_NOT_FOUND: 404,
+  DOCUMENT_NOT_FOUND: 404,
+  NOTE_NOT_FOUND: 404,
+  RECORD_NOT_FOUND: 404,
+  INTEGRITY_ERROR: 502,
+  KEY_DESTROYED: 410,
+  KEY_NOT_FOUND: 404,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** The one error body every failing API call returns. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; fields?: { path: string; message: string }[] };
+}

@@ -1,0 +1,31 @@
+/**
+ * Every permission the access choke point decides on. Names are `<resource>.<verb>`; audit
+ * events for allowed and denied decisions use the same names as their action.
+ */
+export const PERMISSIONS = [
+  'client.create',
+  'client.read',
+  'client.update',
+  'client.export',
+  'matter.create',
+  'matter.read',
+  'matter.update',
+  'matter.team.manage',
+  'document.read',
+  'document.write',
+  'document.classify',
+  'note.read',
+  'note.write',
+  'record.read',
+  'record.write',
+  'wall.manage',
+  'access.request.decide',
+  'access.report.read',
+  'audit.read',
+  'alert.manage',
+  'user.manage',
+  'key.manage',
+  'settings.manage',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];

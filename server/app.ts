@@ -1,0 +1,142 @@
+/**
+ * Composition root: platform plugins (errors, security headers, rate limit, cookies, OpenAPI),
+ * then the authentication hook on /api, then each module's routes under /api/v1, then the web app.
+ */
+import './platform/http/fastify-types.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AppError } from './platform/errors.js';
+import type { Actor, AppServices } from './platform/context.js';
+import { ANONYMOUS } from './platform/context.js';
+import { registerErrorHandling, sendError } from './platform/http/error-handler.js';
+import { healthRoutes } from './platform/http/health.routes.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
+import { newId } from './platform/ids.js';
+import { MODULES, authenticateRequest } from './modules/registry.js';
+
+export interface BuildAppOptions {
+  /** Folder of the built web app; null to serve the API only (tests). */
+  webRoot?: string | null;
+  /** Emit request logs (off in tests). */
+  logRequests?: boolean;
+}
+
+export const API_PREFIX = '/api/v1';
+
+export async function buildApp(services: AppServices, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: services.logger as unknown as FastifyBaseLogger,
+    genReqId: () => newId(),
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    requestTimeout: 0,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+  });
+
+  registerErrorHandling(app);
+  await registerSecurityHeaders(app, { tls: config.tls !== null });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: () => new AppError('RATE_LIMITED', 'Too many requests, slow down'),
+  });
+  await app.register(cookie);
+
+  app.decorateRequest('ctx', null as never);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.ctx = {
+      app: services,
+      db: services.database.db,
+      actor: ANONYMOUS,
+      requestId: request.id,
+      ip: request.ip,
+      userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
+    };
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Confidant API',
+        version: '1',
+        description: 'Confidential client data for law firms: every call is authenticated, authorized, audited, then decrypted.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'confidant_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+
+  // Everything under /api except the routes marked public requires a signed-in actor.
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (request, reply) => {
+        const routeConfig = request.routeOptions.config;
+        const actor: Actor | null = await authenticateRequest(services, request, reply, {
+          isPublic: routeConfig.public === true,
+          allowWithoutMfa: routeConfig.allowWithoutMfa === true,
+        });
+        if (actor) request.ctx.actor = actor;
+        else if (routeConfig.public !== true && !reply.sent) return sendError(reply, request, 'UNAUTHENTICATED', 'Sign in first');
+        return undefined;
+      });
+      await healthRoutes(api, services);
+      api.get(
+        '/openapi.json',
+        { config: { public: true }, schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
+        async () => app.swagger(),
+      );
+      for (const module of MODULES) {
+        if (module.routes) await api.register(async (scope) => module.routes!(scope, services));
+      }
+    },
+    { prefix: API_PREFIX },
+  );
+
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { url: `${API_PREFIX}/openapi.json` } as never });
+
+  const webRoot = options.webRoot === undefined ? defaultWebRoot() : options.webRoot;
+  let serveIndex: ((reply: FastifyReply) => FastifyReply) | null = null;
+  if (webRoot && existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: false, maxAge: '1h' });
+    const indexHtml = readFileSync(join(webRoot, 'index.html'));
+    serveIndex = (reply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(indexHtml);
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => serveIndex!(reply));
+  }
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    // The web app routes on the client: any unknown GET outside /api gets index.html.
+    if (serveIndex && request.method === 'GET' && !request.url.startsWith('/api')) return serveIndex(reply);
+    return sendError(reply, request, 'NOT_FOUND', 'No such route');
+  });
+
+  app.addHook('onClose', async () => {
+    for (const module of MODULES) await module.stop?.(services);
+  });
+  for (const module of MODULES) await module.start?.(services);
+  return app;
+}
+
+function defaultWebRoot(): string | null {
+  const candidates = [join(process.cwd(), 'dist', 'web'), new URL('../web', import.meta.url).pathname];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded instance under ./data on 127.0.0.1:8080', () => {
+    const config = loadConfig({}, '/srv/firm');
+    expect(config.dataDir).toBe('/srv/firm/data');
+    expect(config.database).toEqual({ kind: 'sqlite', url: 'sqlite:/srv/firm/data/confidant.db', sqlitePath: '/srv/firm/data/confidant.db' });
+    expect(config.blobStoreUrl).toBe('file:/srv/firm/data/blobs');
+    expect([config.host, config.port, config.publicUrl]).toEqual(['127.0.0.1', 8080, 'http://127.0.0.1:8080']);
+    expect(config.masterKey.provider).toBe('file');
+  });
+
+  it('chooses PostgreSQL from DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/firm' }, '/x').database.kind).toBe('postgres');
+  });
+
+  it('lists every problem at once, naming each variable', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', MASTER_KEY_PROVIDER: 'env', TLS_CERT_FILE: '/nope.pem' }, '/x');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'MASTER_KEY is required', 'TLS_CERT_FILE and TLS_KEY_FILE']) expect(problems).toContain(name);
+    expect((caught as ConfigError).problems).toHaveLength(5);
+  });
+
+  it('rejects a MASTER_KEY that is not 32 bytes without echoing it', () => {
+    expect(() => loadConfig({ MASTER_KEY_PROVIDER: 'env', MASTER_KEY: Buffer.alloc(16).toString('base64') }, '/x')).toThrow(/exactly 32 bytes/);
+    try {
+      loadConfig({ MASTER_KEY_PROVIDER: 'env', MASTER_KEY: 'c2VjcmV0LXNlY3JldA==' }, '/x');
+    } catch (error) {
+      expect((error as Error).message).not.toContain('c2VjcmV0LXNlY3JldA==');
+    }
+  });
+});

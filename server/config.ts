@@ -1,0 +1,222 @@
+/**
+ * The only reader of process.env. Every setting is declared once below with its documentation;
+ * `loadConfig` validates them all and reports every problem together. docs/configuration.md is
+ * generated from SETTINGS (`npm run docs:config` checks it is current).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+export type MasterKeyProviderKind = 'file' | 'env' | 'passphrase';
+
+export interface Config {
+  dataDir: string;
+  database: { kind: DatabaseKind; url: string; sqlitePath: string };
+  blobStoreUrl: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  tls: { certFile: string; keyFile: string } | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+  session: { idleMinutes: number; absoluteHours: number };
+  masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
+  mail: { smtpUrl: string | null; from: string; outboxDir: string };
+  auditSinks: AuditSinkConfig[];
+  alertRules: Record<string, Record<string, number | boolean | string>>;
+  /** Raw sections of the configuration file, for modules that declare their own settings. */
+  file: Record<string, unknown>;
+}
+
+export type AuditSinkConfig =
+  | { kind: 'jsonl'; path: string }
+  | { kind: 'syslog'; host: string; port: number; tls: boolean; caFile?: string }
+  | { kind: 'webhook'; url: string; secret: string };
+
+interface Setting {
+  name: string;
+  description: string;
+  default: string;
+}
+
+/** Every environment variable Confidant reads, in the order docs/configuration.md lists them. */
+export const SETTINGS: Setting[] = [
+  { name: 'CONFIDANT_DATA_DIR', description: 'Folder for the embedded database, encrypted blobs, keys and the mail outbox. Created on first start with mode 0700.', default: './data' },
+  { name: 'DATABASE_URL', description: 'Where state lives: `sqlite:PATH` (embedded default) or `postgres://user:pass@host:port/db` (scale-out).', default: 'sqlite:$CONFIDANT_DATA_DIR/confidant.db' },
+  { name: 'BLOB_STORE_URL', description: 'Where encrypted blobs live: `file:PATH` or `s3://bucket?endpoint=https://host:port&region=R&forcePathStyle=true` (credentials from the standard AWS variables).', default: 'file:$CONFIDANT_DATA_DIR/blobs' },
+  { name: 'HOST', description: 'Address to listen on.', default: '127.0.0.1' },
+  { name: 'PORT', description: 'Port to listen on (0 picks a free one).', default: '8080' },
+  { name: 'PUBLIC_URL', description: 'The URL users reach Confidant at, used in links in mail and printed at start.', default: 'http(s)://HOST:PORT' },
+  { name: 'TLS_CERT_FILE', description: 'PEM certificate chain; with TLS_KEY_FILE, Confidant serves HTTPS itself and sends HSTS.', default: '(none)' },
+  { name: 'TLS_KEY_FILE', description: 'PEM private key for TLS_CERT_FILE.', default: '(none)' },
+  { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines; secrets are redacted.', default: 'info' },
+  { name: 'RATE_LIMIT_PER_MINUTE', description: 'Requests per minute per client address across the API (sign-in has its own, stricter throttles).', default: '600' },
+  { name: 'TRUST_PROXY', description: '`true` when behind a load balancer that sets X-Forwarded-For.', default: 'false' },
+  { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long ends.', default: '30' },
+  { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after sign-in, however active.', default: '12' },
+  { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
+  { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
+  { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
+  { name: 'SMTP_URL', description: 'SMTP server for outgoing mail, e.g. `smtp://user:pass@mail.example:587`. Without it, mail is written to the outbox folder and shown to administrators.', default: '(none)' },
+  { name: 'MAIL_FROM', description: 'Sender address of mail Confidant sends.', default: 'confidant@localhost' },
+  { name: 'CONFIDANT_CONFIG_FILE', description: 'JSON file with structured settings: audit sinks (`auditSinks`) and alert rule thresholds (`alertRules`). Never changeable through the API.', default: '$CONFIDANT_DATA_DIR/confidant.json if present' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const path = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+
+  const dataDir = path(get('CONFIDANT_DATA_DIR') ?? './data');
+
+  const databaseUrl = get('DATABASE_URL') ?? `sqlite:${resolve(dataDir, 'confidant.db')}`;
+  let database: Config['database'] = { kind: 'sqlite', url: databaseUrl, sqlitePath: resolve(dataDir, 'confidant.db') };
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    database = { kind: 'postgres', url: databaseUrl, sqlitePath: '' };
+  } else if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (file === '') problems.push('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/confidant.db');
+    database = { kind: 'sqlite', url: databaseUrl, sqlitePath: path(file) };
+  } else {
+    problems.push('DATABASE_URL must start with sqlite: or postgres://');
+  }
+
+  const blobStoreUrl = get('BLOB_STORE_URL') ?? `file:${resolve(dataDir, 'blobs')}`;
+  if (!blobStoreUrl.startsWith('file:') && !blobStoreUrl.startsWith('s3://')) {
+    problems.push('BLOB_STORE_URL must start with file: or s3://');
+  }
+
+  const host = get('HOST') ?? '127.0.0.1';
+  const port = integer('PORT', 8080, 0, 65535);
+
+  const certFile = get('TLS_CERT_FILE');
+  const keyFile = get('TLS_KEY_FILE');
+  let tls: Config['tls'] = null;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be given together');
+  } else if (certFile !== undefined && keyFile !== undefined) {
+    tls = { certFile: path(certFile), keyFile: path(keyFile) };
+    for (const [name, file] of [['TLS_CERT_FILE', tls.certFile], ['TLS_KEY_FILE', tls.keyFile]] as const) {
+      if (!existsSync(file)) problems.push(`${name} points at a file that does not exist`);
+    }
+  }
+
+  const publicUrl = (get('PUBLIC_URL') ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    problems.push('PUBLIC_URL must be an absolute URL');
+  }
+
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+  const logLevelRaw = get('LOG_LEVEL') ?? 'info';
+  const logLevel = (levels as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as Config['logLevel']) : 'info';
+  if (logLevel !== logLevelRaw) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);
+
+  const providerRaw = get('MASTER_KEY_PROVIDER') ?? 'file';
+  const provider = (['file', 'env', 'passphrase'] as const).find((p) => p === providerRaw) ?? 'file';
+  if (provider !== providerRaw) problems.push('MASTER_KEY_PROVIDER must be file, env or passphrase');
+  const masterKeyEnv = get('MASTER_KEY') ?? null;
+  if (provider === 'env') {
+    if (masterKeyEnv === null) problems.push('MASTER_KEY is required when MASTER_KEY_PROVIDER=env');
+    else if (Buffer.from(masterKeyEnv, 'base64').length !== 32) problems.push('MASTER_KEY must be base64 of exactly 32 bytes');
+  }
+
+  const smtpUrl = get('SMTP_URL') ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+
+  const configFile = get('CONFIDANT_CONFIG_FILE') ?? resolve(dataDir, 'confidant.json');
+  let file: Record<string, unknown> = {};
+  if (existsSync(configFile)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(configFile, 'utf8'));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      file = parsed as Record<string, unknown>;
+    } catch {
+      problems.push('CONFIDANT_CONFIG_FILE is not a JSON object');
+    }
+  } else if (get('CONFIDANT_CONFIG_FILE') !== undefined) {
+    problems.push('CONFIDANT_CONFIG_FILE points at a file that does not exist');
+  }
+  const auditSinks = parseAuditSinks(file.auditSinks, problems);
+  const alertRules = (file.alertRules && typeof file.alertRules === 'object' ? file.alertRules : {}) as Config['alertRules'];
+
+  const config: Config = {
+    dataDir,
+    database,
+    blobStoreUrl,
+    host,
+    port,
+    publicUrl,
+    tls,
+    logLevel,
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    trustProxy: boolean('TRUST_PROXY', false),
+    session: {
+      idleMinutes: integer('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+      absoluteHours: integer('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
+    },
+    masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
+    mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
+    auditSinks,
+    alertRules,
+    file,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseAuditSinks(raw: unknown, problems: string[]): AuditSinkConfig[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push('auditSinks in the config file must be a list');
+    return [];
+  }
+  const sinks: AuditSinkConfig[] = [];
+  raw.forEach((item: unknown, index) => {
+    const sink = item as Record<string, unknown>;
+    const where = `auditSinks[${index}]`;
+    if (sink?.kind === 'jsonl' && typeof sink.path === 'string') sinks.push({ kind: 'jsonl', path: sink.path });
+    else if (sink?.kind === 'syslog' && typeof sink.host === 'string' && typeof sink.port === 'number')
+      sinks.push({ kind: 'syslog', host: sink.host, port: sink.port, tls: sink.tls === true, ...(typeof sink.caFile === 'string' ? { caFile: sink.caFile } : {}) });
+    else if (sink?.kind === 'webhook' && typeof sink.url === 'string' && typeof sink.secret === 'string' && sink.secret.length >= 16)
+      sinks.push({ kind: 'webhook', url: sink.url, secret: sink.secret });
+    else problems.push(`${where} must be {kind:"jsonl",path} | {kind:"syslog",host,port,tls?} | {kind:"webhook",url,secret(≥16 chars)}`);
+  });
+  return sinks;
+}
+
+/** A configuration for tests: everything under one temporary folder. */
+export function testConfig(dataDir: string, overrides: Env = {}): Config {
+  return loadConfig({ CONFIDANT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...overrides }, dataDir);
+}

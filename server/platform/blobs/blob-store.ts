@@ -1,0 +1,52 @@
+/**
+ * Where encrypted blobs live. Blobs are addressed by an immutable opaque id (never by a path
+ * derived from names), written atomically (visible only once complete) and never modified.
+ * Callers encrypt before `put`: a blob store only ever sees ciphertext.
+ */
+import type { Readable } from 'node:stream';
+import type { Config } from '../../config.js';
+import { AppError } from '../errors.js';
+import { FileBlobStore } from './file-blob-store.js';
+import { S3BlobStore } from './s3-blob-store.js';
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive. */
+  end: number;
+}
+
+export interface BlobStore {
+  readonly kind: 'file' | 's3';
+  /** Stores the whole stream under `id`; fails if `id` exists. Returns the bytes written. */
+  put(id: string, body: Readable): Promise<{ size: number }>;
+  /** Streams a blob, or a byte range of it. Throws BlobNotFoundError. */
+  get(id: string, range?: ByteRange): Promise<Readable>;
+  /** Size in bytes, or null when there is no such blob. */
+  size(id: string): Promise<number | null>;
+  /** Removes a blob; removing a missing blob is not an error. */
+  delete(id: string): Promise<void>;
+  /** Throws when the store cannot be reached or written (readiness check). */
+  check(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  constructor() {
+    super('blob not found');
+    this.name = 'BlobNotFoundError';
+  }
+}
+
+const BLOB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+
+/** Blob ids are opaque tokens; anything that could be read as a path is refused. */
+export function assertBlobId(id: string): void {
+  if (!BLOB_ID.test(id)) throw new AppError('BAD_REQUEST', 'Invalid blob id');
+}
+
+export function openBlobStore(config: Pick<Config, 'blobStoreUrl'>): BlobStore {
+  const url = config.blobStoreUrl;
+  if (url.startsWith('s3://')) return S3BlobStore.fromUrl(url);
+  return new FileBlobStore(url.slice('file:'.length).replace(/^\/\/(?=\/)/, ''));
+}

@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../../common/error-codes.js';
+import { AppError, type FieldProblem } from '../errors.js';
+
+/** The one error model: `{ error: { code, message, requestId } }`, with 5xx details hidden. */
+export function sendError(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message: string, fields?: FieldProblem[]): FastifyReply {
+  const status = ERROR_CODES[code];
+  const body: ErrorBody = {
+    error: { code, message: status >= 500 && code !== 'AUDIT_UNAVAILABLE' && code !== 'SEALED' && code !== 'SERVICE_UNAVAILABLE' ? 'Internal error' : message, requestId: request.id, ...(fields ? { fields } : {}) },
+  };
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+function validationFields(error: FastifyError): FieldProblem[] {
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as { missingProperty?: string; additionalProperty?: string };
+    const base = `${error.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
+    const path = params.missingProperty ? `${base}.${params.missingProperty}` : params.additionalProperty ? `${base}.${params.additionalProperty}` : base;
+    return { path, message: v.message ?? 'is invalid' };
+  });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.status >= 500) request.log.error({ code: error.code, err: { message: error.message } }, 'request failed');
+      return sendError(reply, request, error.code, error.message, error.fields);
+    }
+    if (error.validation) {
+      const fields = validationFields(error);
+      return sendError(reply, request, 'VALIDATION_FAILED', `Invalid ${error.validationContext ?? 'request'}: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`, fields);
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, request, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(reply, request, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(reply, request, 'BAD_REQUEST', 'Malformed request body');
+      case 'FST_ERR_BAD_URL':
+      case 'FST_ERR_ASYNC_CONSTRAINT':
+        return sendError(reply, request, 'BAD_REQUEST', 'Malformed request');
+      default:
+        break;
+    }
+    if (error.statusCode === 429) return sendError(reply, request, 'RATE_LIMITED', 'Too many requests, slow down');
+    if (error.statusCode === 408) return sendError(reply, request, 'REQUEST_TIMEOUT', 'Request timed out');
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      if (error.statusCode === 413) return sendError(reply, request, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
+      if (error.statusCode === 415) return sendError(reply, request, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
+      return sendError(reply, request, 'BAD_REQUEST', 'Malformed request');
+    }
+    // Only the error's class and stack: its message could echo input.
+    request.log.error({ err: { type: error.name, stack: error.stack } }, 'unhandled error');
+    return sendError(reply, request, 'INTERNAL_ERROR', 'Internal error');
+  });
+}

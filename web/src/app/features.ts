@@ -1,0 +1,5 @@
+// Every feature the shell mounts. Each feature folder exports one `Feature`.
+import type { Feature } from './feature';
+import { homeFeature } from '../features/home';
+
+export const FEATURES: Feature[] = [homeFeature];
