@@ -21,13 +21,19 @@ declare const authorized: unique symbol;
  */
 export type Authorized<T extends AccessTarget = AccessTarget> = T & {
   readonly permission: Permission;
+  /** The client owning the target (resolved by access from its own records), null for firm-level. */
+  readonly clientId: ClientId | null;
   readonly [authorized]: true;
 };
 
-export type AccessTarget =
-  | { kind: 'firm' }
-  | { kind: 'client'; clientId: ClientId }
-  | { kind: 'matter'; matterId: MatterId; clientId: ClientId };
+export type AccessTarget = { kind: 'firm' } | { kind: 'client'; clientId: ClientId } | { kind: 'matter'; matterId: MatterId };
+
+/** Extra opaque ids and purpose recorded in the decision's audit event. */
+export interface AccessDetail {
+  documentId?: string;
+  other?: { type: string; id: string };
+  purpose?: string;
+}
 
 /**
  * Allows or denies `permission` on `target` for `ctx.actor`, and audits the decision (the denied
@@ -35,11 +41,12 @@ export type AccessTarget =
  * transaction that makes the change. Throws ACCESS_DENIED (404, same body as not found) or
  * GATE_NOT_SATISFIED / ACKNOWLEDGEMENT_REQUIRED / MFA_REQUIRED.
  */
-export async function requireAccess<T extends AccessTarget>(ctx: RequestContext, permission: Permission, target: T): Promise<Authorized<T>> {
+export async function requireAccess<T extends AccessTarget>(ctx: RequestContext, permission: Permission, target: T, detail?: AccessDetail): Promise<Authorized<T>> {
   void permission;
+  void detail;
   if (ctx.actor.kind === 'anonymous') throw new AppError('UNAUTHENTICATED');
   throw new AppError('ACCESS_DENIED', 'Not found');
-  return target as Authorized<T>;
+  return target as unknown as Authorized<T>;
 }
 
 /** A SQL filter that keeps only rows the actor may open with `permission`. */
@@ -64,6 +71,12 @@ export async function scopeFor(ctx: RequestContext, permission: Permission): Pro
 export async function registerMatter(ctx: RequestContext, matter: { matterId: MatterId; clientId: ClientId; leadUserId: UserId }): Promise<void> {
   void ctx;
   void matter;
+}
+
+/** Tells access a client exists, inside the transaction that creates it; the creator gets a client-level grant. */
+export async function registerClient(ctx: RequestContext, client: { clientId: ClientId; creatorUserId: UserId }): Promise<void> {
+  void ctx;
+  void client;
 }
 
 export const accessModule: ConfidantModule = { name: 'access' };
