@@ -1,0 +1,69 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate runs in the browser, so these files see the DOM types too.
+/** The web shell in a real browser against the real built server. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAccessibility, launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from './support/index.js';
+
+describe('web shell', () => {
+  let server: RunningServer;
+  let browser: LaunchedBrowser;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser({ baseURL: server.url });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('serves the API and the app from the same process', async () => {
+    const response = await fetch(`${server.url}/api/v1/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(server.output()).toContain(`Confidant is running at ${server.url}`);
+  });
+
+  it('renders the layout with landmarks and navigation, without console errors, axe clean', async () => {
+    const { page, errors } = await browser.newPage();
+    const response = await page.goto('/');
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.getByRole('main').waitFor();
+    expect(await page.getByRole('banner').count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Skip to content' }).count()).toBe(1);
+    expect(await page.title()).toMatch(/Confidant/);
+    await checkAccessibility(page);
+    expect(errors()).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the not-found page for an unknown address', async () => {
+    const { page, errors } = await browser.newPage();
+    const response = await page.goto('/no/such/page');
+    expect(response?.status()).toBe(200);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await checkAccessibility(page);
+    expect(errors()).toEqual([]);
+    await page.close();
+  });
+
+  it('the accessibility check fails on serious violations (so a clean result means something)', async () => {
+    const { page } = await browser.newPage();
+    await page.goto('/');
+    await page.getByRole('main').waitFor();
+    await page.evaluate(() => {
+      const button = document.createElement('button');
+      document.getElementById('main')!.append(button, document.createElement('img'));
+    });
+    await expect(checkAccessibility(page)).rejects.toThrow(/button-name|image-alt/);
+    await page.close();
+  });
+
+  it('answers unknown API routes with the error model, not the app', async () => {
+    const response = await fetch(`${server.url}/api/v1/no-such-route`);
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { code: string } };
+    expect(body.error.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,4 @@
+/** What browser specs import: a real server, a real browser, an accessibility check. */
+export { startServer, REPO_ROOT, type RunningServer, type StartServerOptions } from './server.js';
+export { launchBrowser, CHROMIUM_FLAGS, CHROMIUM_PATH, type LaunchedBrowser, type TrackedPage } from './browser.js';
+export { checkAccessibility, runAxe, type AxeViolation } from './accessibility.js';
