@@ -43,7 +43,32 @@ describe('web shell', () => {
     const response = await page.goto('/no/such/page');
     expect(response?.status()).toBe(200);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    // Inside the layout: the navigation stays usable on a not-found page.
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(1);
+    expect(await page.title()).toBe('Page not found — Confidant');
     await checkAccessibility(page);
+    expect(errors()).toEqual([]);
+    await page.close();
+  });
+
+  it('keyboard users get a visible skip link and focus follows client-side navigation', async () => {
+    const { page, errors } = await browser.newPage();
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Off-screen until focused, then on screen.
+    const box = await skip.boundingBox();
+    expect(box && box.x >= 0 && box.y >= 0).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+
+    // A client-side navigation (no reload) puts focus on the new page's heading.
+    await page.getByRole('link', { name: 'Go to the start page' }).click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     expect(errors()).toEqual([]);
     await page.close();
   });

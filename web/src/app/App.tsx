@@ -1,15 +1,21 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { NotFound, RouteError } from '../components/RouteError';
 import { FEATURES } from './features';
 import { Layout } from './Layout';
-import { RouteError } from '../components/RouteError';
 
 const router = createBrowserRouter([
   ...FEATURES.flatMap((f) => f.publicRoutes ?? []),
   {
     path: '/',
     element: <Layout />,
-    errorElement: <RouteError />,
-    children: FEATURES.flatMap((f) => f.routes ?? []),
+    // Errors in the layout itself replace the page; errors in a feature page keep the navigation.
+    errorElement: <RouteError standalone />,
+    children: [
+      {
+        errorElement: <RouteError />,
+        children: [...FEATURES.flatMap((f) => f.routes ?? []), { path: '*', element: <NotFound /> }],
+      },
+    ],
   },
 ]);
 

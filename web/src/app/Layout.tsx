@@ -1,8 +1,32 @@
-import { NavLink, Outlet } from 'react-router';
+import { Suspense, useEffect, useRef, type RefObject } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
+import { Loading } from '../components/Loading';
 import { FEATURES } from './features';
+
+/**
+ * After a client-side navigation, move focus to the new page's heading (or the main region), as
+ * a full page load would, so keyboard and screen-reader users land on the new content.
+ */
+function useFocusOnNavigate(main: RefObject<HTMLElement | null>) {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const target = main.current?.querySelector<HTMLElement>('h1') ?? main.current;
+    if (target) {
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus();
+    }
+  }, [pathname, main]);
+}
 
 export function Layout() {
   const nav = FEATURES.flatMap((f) => f.nav ?? []);
+  const main = useRef<HTMLElement>(null);
+  useFocusOnNavigate(main);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -23,8 +47,10 @@ export function Layout() {
             ))}
           </ul>
         </nav>
-        <main id="main" tabIndex={-1}>
-          <Outlet />
+        <main id="main" ref={main} tabIndex={-1}>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     </div>

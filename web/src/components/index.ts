@@ -1,0 +1,6 @@
+// Shared UI pieces for every feature: import from 'components' rather than the single files.
+export { Loading } from './Loading';
+export { ErrorMessage } from './ErrorMessage';
+export { PageTitle } from './PageTitle';
+export { NotFound, RouteError } from './RouteError';
+export { Button, Select, TextField, type ButtonProps, type SelectOption, type SelectProps, type TextFieldProps } from './form';
