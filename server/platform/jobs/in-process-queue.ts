@@ -12,6 +12,8 @@ export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private readonly handlers = new Map<string, Registered>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Retries waiting for their delay; `stop` settles them (false = do not retry). */
+  private readonly pendingRetries = new Set<(retry: boolean) => void>();
   private readonly schedules: { name: string; intervalMs: number; payload: Record<string, unknown> }[] = [];
   private readonly failures: JobFailure[] = [];
   private running = 0;
@@ -46,16 +48,21 @@ export class InProcessQueue implements JobQueue {
       const message = error instanceof Error ? error.message : String(error);
       if (attempt < job.retryLimit) {
         this.logger.warn({ job: name, attempt, err: message }, 'job failed, retrying');
-        await delay(job.retryDelayMs * 2 ** (attempt - 1), this.timers);
-        if (!this.started && this.timers.size === 0 && attempt > 0) {
-          // stopped while waiting: record instead of running after shutdown
-        }
-        return this.runWithRetries(name, job, payload, attempt + 1);
+        const retried = await delay(job.retryDelayMs * 2 ** (attempt - 1), this.pendingRetries);
+        if (retried) return this.runWithRetries(name, job, payload, attempt + 1);
+        // Stopped while waiting to retry: record it rather than run after shutdown or vanish.
+        this.logger.error({ job: name, attempts: attempt, err: message }, 'job failed, not retried: queue stopped');
+        this.recordFailure({ name, attempts: attempt, error: message, failedAt: Date.now() });
+        return;
       }
       this.logger.error({ job: name, attempts: attempt, err: message }, 'job failed');
-      this.failures.unshift({ name, attempts: attempt, error: message, failedAt: Date.now() });
-      this.failures.splice(100);
+      this.recordFailure({ name, attempts: attempt, error: message, failedAt: Date.now() });
     }
+  }
+
+  private recordFailure(failure: JobFailure): void {
+    this.failures.unshift(failure);
+    this.failures.splice(100);
   }
 
   private startSchedule(name: string, intervalMs: number, payload: Record<string, unknown>): void {
@@ -75,6 +82,7 @@ export class InProcessQueue implements JobQueue {
     this.started = false;
     for (const timer of this.timers) clearInterval(timer);
     this.timers.clear();
+    for (const settle of [...this.pendingRetries]) settle(false);
   }
 
   async listFailures(limit = 50): Promise<JobFailure[]> {
@@ -87,13 +95,16 @@ export class InProcessQueue implements JobQueue {
   }
 }
 
-function delay(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+/** Resolves true after `ms`, or false as soon as the queue settles it on stop. */
+function delay(ms: number, pending: Set<(retry: boolean) => void>): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      resolve();
-    }, ms);
+    const settle = (retry: boolean) => {
+      clearTimeout(timer);
+      pending.delete(settle);
+      resolve(retry);
+    };
+    const timer = setTimeout(() => settle(true), ms);
     timer.unref();
-    timers.add(timer);
+    pending.add(settle);
   });
 }
