@@ -1,17 +1,29 @@
 /**
  * access: THE choke point. Every use case touching client data starts with `requireAccess`;
- * every list filters with `scopeFor`. (Interface first; the policy lands with the access issue.)
+ * every list filters with `scopeFor`.
  *
  * Decision order: authenticated actor → firm role → gates (MFA, agreement, training) →
- * exclusionary walls (deny wins) → inclusionary walls → matter team / client grant / break-glass.
- * Allowed and denied decisions are audited by `requireAccess` itself.
+ * exclusionary walls (deny wins) → inclusionary walls → matter team / client grant / break-glass
+ * → wall memo acknowledged. Allowed and denied decisions are audited by `requireAccess` itself.
+ * See docs/access.md.
  */
 import type { SelectQueryBuilder } from 'kysely';
 import type { ClientId, MatterId, UserId } from '../../common/ids.js';
 import type { Permission } from '../../common/permissions.js';
+import type { FirmRole } from '../../common/roles.js';
+import { recordEvent, type AuditEventInput } from '../audit/index.js';
 import type { RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
+import { newId } from '../platform/ids.js';
 import type { ConfidantModule } from '../platform/module.js';
+import { accessRoutes } from './access.routes.js';
+import { decide, type Decision } from './decide.js';
+import { bumpPolicyVersion, db } from './facts.js';
+import { applyScope, scopeFilter } from './scope.js';
+
+export { registerGate, listGates, type GateDefinition } from './gates.js';
+export { clearAccessCaches } from './facts.js';
+export { FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, BREAK_GLASS_PERMISSIONS } from './policy.js';
 
 declare const authorized: unique symbol;
 
@@ -37,16 +49,55 @@ export interface AccessDetail {
 
 /**
  * Allows or denies `permission` on `target` for `ctx.actor`, and audits the decision (the denied
- * event is committed even though the caller's request then fails). For writes, call it inside the
- * transaction that makes the change. Throws ACCESS_DENIED (404, same body as not found) or
- * GATE_NOT_SATISFIED / ACKNOWLEDGEMENT_REQUIRED / MFA_REQUIRED.
+ * event is committed even though the caller's request then fails: immediately outside a
+ * transaction, after the rollback inside one opened with `inTransaction`). For writes, call it
+ * inside the transaction that makes the change. Throws UNAUTHENTICATED, ACCESS_DENIED (404, same
+ * body for missing and forbidden), GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, MFA_REQUIRED,
+ * or AUDIT_UNAVAILABLE when the decision cannot be recorded. Never catch its errors to "try":
+ * use `canAccess` for a silent check.
  */
 export async function requireAccess<T extends AccessTarget>(ctx: RequestContext, permission: Permission, target: T, detail?: AccessDetail): Promise<Authorized<T>> {
-  void permission;
-  void detail;
-  if (ctx.actor.kind === 'anonymous') throw new AppError('UNAUTHENTICATED');
-  throw new AppError('ACCESS_DENIED', 'Not found');
-  return target as unknown as Authorized<T>;
+  const decision = await decide(ctx, permission, target);
+  if (decision.allowed) {
+    await recordEvent(ctx, auditEventOf(permission, decision, detail));
+    return { ...target, permission, clientId: decision.clientId } as unknown as Authorized<T>;
+  }
+  if (decision.code === 'UNAUTHENTICATED') throw new AppError('UNAUTHENTICATED');
+  const event = auditEventOf(permission, decision, detail);
+  const error = decision.code === 'ACCESS_DENIED' ? new AppError('ACCESS_DENIED', 'Not found') : new AppError(decision.code);
+  if (ctx.db.isTransaction) {
+    // Recording now would be rolled back with the caller's transaction (and on SQLite, writing on
+    // the root handle while the transaction holds the only connection would deadlock).
+    const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
+    error.afterRollback = async () => {
+      await recordEvent(outside, event);
+    };
+  } else {
+    await recordEvent(ctx, event);
+  }
+  throw error;
+}
+
+/** The decision without auditing or throwing: for showing or hiding a button, never for data. */
+export async function canAccess(ctx: RequestContext, permission: Permission, target: AccessTarget): Promise<boolean> {
+  return (await decide(ctx, permission, target)).allowed;
+}
+
+function auditEventOf(permission: Permission, decision: Decision, detail: AccessDetail | undefined): AuditEventInput {
+  const resources: NonNullable<AuditEventInput['resources']> = {};
+  if (decision.clientId) resources.clientId = decision.clientId;
+  if (decision.matterId) resources.matterId = decision.matterId;
+  if (detail?.documentId) resources.documentId = detail.documentId;
+  if (detail?.other) resources.other = detail.other;
+  else if (!decision.allowed && decision.wallId) resources.other = { type: 'wall', id: decision.wallId };
+  const event: AuditEventInput = {
+    action: permission,
+    outcome: decision.allowed ? 'allowed' : 'denied',
+    reason: decision.allowed ? decision.basis.toUpperCase() : decision.reason,
+    resources,
+  };
+  if (detail?.purpose) event.purpose = detail.purpose;
+  return event;
 }
 
 /** A SQL filter that keeps only rows the actor may open with `permission`. */
@@ -56,27 +107,76 @@ export interface Scope {
   apply<QB extends SelectQueryBuilder<any, any, any>>(query: QB, column: string, by: 'matter' | 'client'): QB;
 }
 
+/**
+ * The rows `ctx.actor` may open with `permission`, as a SQL filter (subqueries over access's
+ * tables; nothing loaded into memory). Gates unmet, portal users and anonymous actors get an empty
+ * scope; firm permissions held by the role and system actors get everything.
+ */
 export async function scopeFor(ctx: RequestContext, permission: Permission): Promise<Scope> {
-  void ctx;
-  void permission;
-  return {
-    apply: (query) => query.where((eb) => eb.val(1), '=', 0) as typeof query,
-  };
+  const filter = await scopeFilter(ctx, permission);
+  return { apply: (query, column, by) => applyScope(filter, query, column, by) };
 }
 
 /**
  * Tells the access module a matter exists and which client owns it, inside the transaction that
- * creates it; the creator becomes its lead attorney.
+ * creates it; `leadUserId` becomes its lead attorney.
  */
 export async function registerMatter(ctx: RequestContext, matter: { matterId: MatterId; clientId: ClientId; leadUserId: UserId }): Promise<void> {
-  void ctx;
-  void matter;
+  await bumpPolicyVersion(ctx);
+  const now = ctx.app.clock.now();
+  const d = db(ctx);
+  await d.insertInto('access_matters').values({ matter_id: matter.matterId, client_id: matter.clientId, created_at: now }).execute();
+  await d.insertInto('access_team_members').values({ matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', added_at: now, added_by: matter.leadUserId }).execute();
+  await d.insertInto('access_team_history').values({ id: newId(), matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', at: now, by_user_id: matter.leadUserId }).execute();
 }
 
-/** Tells access a client exists, inside the transaction that creates it; the creator gets a client-level grant. */
+/** Tells access a client exists, inside the transaction that creates it; the creator gets a client-level grant (lead attorney, no expiry). */
 export async function registerClient(ctx: RequestContext, client: { clientId: ClientId; creatorUserId: UserId }): Promise<void> {
-  void ctx;
-  void client;
+  await bumpPolicyVersion(ctx);
+  const now = ctx.app.clock.now();
+  const d = db(ctx);
+  await d.insertInto('access_clients').values({ client_id: client.clientId, created_by: client.creatorUserId, created_at: now }).execute();
+  await d
+    .insertInto('access_client_grants')
+    .values({
+      id: newId(),
+      client_id: client.clientId,
+      user_id: client.creatorUserId,
+      role: 'lead_attorney',
+      granted_at: now,
+      granted_by: client.creatorUserId,
+      expires_at: null,
+      revoked_at: null,
+      revoked_by: null,
+      reason: 'creator',
+    })
+    .execute();
 }
 
-export const accessModule: ConfidantModule = { name: 'access' };
+/** A person as access needs to know them (names only for reports and pickers). */
+export interface DirectoryUser {
+  id: string;
+  name: string;
+  email: string;
+  role: FirmRole;
+  status: 'active' | 'leaving' | 'disabled';
+}
+
+/** Implemented by identity (access sits below the modules and cannot import it). */
+export interface UserDirectory {
+  getUsers(ctx: RequestContext, ids: string[]): Promise<DirectoryUser[]>;
+  listUsers(ctx: RequestContext): Promise<DirectoryUser[]>;
+}
+
+let directory: UserDirectory | null = null;
+
+/** Called by identity at module start. Until then access accepts user ids as given. */
+export function registerUserDirectory(userDirectory: UserDirectory | null): void {
+  directory = userDirectory;
+}
+
+export function userDirectory(): UserDirectory | null {
+  return directory;
+}
+
+export const accessModule: ConfidantModule = { name: 'access', routes: accessRoutes };

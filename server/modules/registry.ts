@@ -2,9 +2,10 @@
  * Every module the composition root mounts, in order. Access and audit come first: the others
  * depend on them through their index.ts.
  */
+import { accessModule } from '../access/index.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { identityModule } from './identity/index.js';
 
 export { authenticateRequest } from './identity/index.js';
 
-export const MODULES: ConfidantModule[] = [identityModule];
+export const MODULES: ConfidantModule[] = [accessModule, identityModule];

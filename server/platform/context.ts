@@ -12,6 +12,7 @@ import type { Clock } from './clock.js';
 import type { AnyDb, Database } from './db/database.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { Mailer } from './mail/mailer.js';
+import { runAfterRollback } from './errors.js';
 import { newId } from './ids.js';
 
 /** Long-lived services built once at boot and shared by every request. */
@@ -58,7 +59,13 @@ export function systemContext(app: AppServices, name: string): RequestContext {
 /** Runs `work` in a transaction, or joins the one `ctx` is already in. */
 export async function inTransaction<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
-  return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  try {
+    return await ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  } catch (error) {
+    // The transaction is rolled back and its connection released: now record what must survive.
+    await runAfterRollback(error);
+    throw error;
+  }
 }
 
 export function actorUserId(actor: Actor): UserId | null {

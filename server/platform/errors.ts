@@ -11,6 +11,13 @@ export interface FieldProblem {
  */
 export class AppError extends Error {
   readonly status: number;
+  /**
+   * Work that must be committed even though the request fails (e.g. the audit event of a denied
+   * access decision). Run once by `inTransaction` after its rollback — writing it inside the
+   * doomed transaction would lose it, and writing it on another connection while the transaction
+   * holds SQLite's only connection would deadlock — or by the HTTP error handler as a fallback.
+   */
+  afterRollback?: (() => Promise<void>) | undefined;
   constructor(
     readonly code: ErrorCode,
     message?: string,
@@ -24,6 +31,14 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** Runs (once) the error's after-rollback work, if any. */
+export async function runAfterRollback(error: unknown): Promise<void> {
+  if (!(error instanceof AppError) || !error.afterRollback) return;
+  const work = error.afterRollback;
+  error.afterRollback = undefined;
+  await work();
 }
 
 function defaultMessage(code: ErrorCode): string {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../../common/error-codes.js';
-import { AppError, type FieldProblem } from '../errors.js';
+import { AppError, runAfterRollback, type FieldProblem } from '../errors.js';
 
 /** The one error model: `{ error: { code, message, requestId } }`, with 5xx details hidden. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message: string, fields?: FieldProblem[]): FastifyReply {
@@ -21,8 +21,10 @@ function validationFields(error: FastifyError): FieldProblem[] {
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
+      // Fallback for a transaction opened without `inTransaction`: by now it has rolled back.
+      await runAfterRollback(error).catch(() => request.log.error({ code: error.code }, 'after-rollback work failed'));
       if (error.status >= 500) request.log.error({ code: error.code, err: { message: error.message } }, 'request failed');
       return sendError(reply, request, error.code, error.message, error.fields);
     }

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ClientId, MatterId } from '../../common/ids.js';
+import { DIALECTS } from '../test-support/dialects.js';
+import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
+import { userContext, seedMatter } from './access.testing.js';
+import { db } from './facts.js';
+import { requireAccess, scopeFor } from './index.js';
+
+vi.mock('../audit/index.js', () => import('./audit-probe.testing.js'));
+
+describe.each(DIALECTS)('access core on %s', (dialect) => {
+  let instance: TestInstance;
+  beforeAll(async () => {
+    instance = await createTestInstance(dialect, { http: false });
+  });
+  afterAll(async () => instance?.close());
+
+  it('lets the matter lead and the client creator in, and resolves the owning client', async () => {
+    const lead = userContext(instance, 'attorney');
+    const { clientId, matterId } = await seedMatter(instance, lead.actor.userId);
+    const authorized = await requireAccess(lead, 'document.read', { kind: 'matter', matterId });
+    expect(authorized.clientId).toBe(clientId);
+    expect(authorized.matterId).toBe(matterId);
+    expect((await requireAccess(lead, 'client.read', { kind: 'client', clientId })).clientId).toBe(clientId);
+  });
+
+  it('denies by default, with the same error for a missing and a forbidden matter', async () => {
+    const lead = userContext(instance, 'attorney');
+    const stranger = userContext(instance, 'attorney');
+    const { clientId, matterId } = await seedMatter(instance, lead.actor.userId);
+    const forbidden = await requireAccess(stranger, 'matter.read', { kind: 'matter', matterId }).catch((e: unknown) => e);
+    const missing = await requireAccess(stranger, 'matter.read', { kind: 'matter', matterId: '0190aaaa-0000-7000-8000-000000000000' as MatterId }).catch((e: unknown) => e);
+    expect(forbidden).toMatchObject({ code: 'ACCESS_DENIED', status: 404, message: 'Not found' });
+    expect(missing).toMatchObject({ code: 'ACCESS_DENIED', status: 404, message: 'Not found' });
+    await expect(requireAccess(stranger, 'client.read', { kind: 'client', clientId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    await expect(requireAccess(stranger, 'client.read', { kind: 'client', clientId: 'nope' as ClientId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+  });
+
+  it('gives firm admins no client data but their firm permissions', async () => {
+    const admin = userContext(instance, 'firm_admin');
+    const { clientId, matterId } = await seedMatter(instance, admin.actor.userId);
+    // Even as the recorded creator of a client, an admin's firm role holds no client data...
+    await expect(requireAccess(admin, 'user.manage', { kind: 'firm' })).resolves.toMatchObject({ kind: 'firm', clientId: null });
+    await expect(requireAccess(admin, 'client.create', { kind: 'firm' })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    // ...and the team/grant basis is what opens data, so seeding one for an admin does open it:
+    // the vault must not let admins create clients (client.create is not theirs).
+    expect((await requireAccess(admin, 'matter.read', { kind: 'matter', matterId })).clientId).toBe(clientId);
+    const otherAdmin = userContext(instance, 'firm_admin');
+    await expect(requireAccess(otherAdmin, 'document.read', { kind: 'matter', matterId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+  });
+
+  it('requires an MFA-completed session for client data (gate on by default)', async () => {
+    const lead = userContext(instance, 'attorney');
+    const { matterId } = await seedMatter(instance, lead.actor.userId);
+    const noMfa = userContext(instance, 'attorney', { userId: lead.actor.userId, mfa: false });
+    await expect(requireAccess(noMfa, 'matter.read', { kind: 'matter', matterId })).rejects.toMatchObject({ code: 'MFA_REQUIRED' });
+    expect((await scopeFor(noMfa, 'matter.read')).apply(db(noMfa).selectFrom('access_matters').select('matter_id'), 'matter_id', 'matter')).toBeDefined();
+    const rows = await (await scopeFor(noMfa, 'matter.read')).apply(db(noMfa).selectFrom('access_matters').select('matter_id'), 'matter_id', 'matter').execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('scopes lists by matter and by client in SQL', async () => {
+    const lead = userContext(instance, 'attorney');
+    const other = userContext(instance, 'attorney');
+    const mine = await seedMatter(instance, lead.actor.userId);
+    const theirs = await seedMatter(instance, other.actor.userId);
+    const byMatter = await (await scopeFor(lead, 'matter.read')).apply(db(lead).selectFrom('access_matters').select('matter_id'), 'matter_id', 'matter').execute();
+    expect(byMatter.map((r) => r.matter_id)).toEqual([mine.matterId]);
+    const byClient = await (await scopeFor(lead, 'client.read')).apply(db(lead).selectFrom('access_clients').select('client_id'), 'client_id', 'client').execute();
+    expect(byClient.map((r) => r.client_id)).toEqual([mine.clientId]);
+    const count = await (await scopeFor(other, 'matter.read')).apply(db(other).selectFrom('access_matters').select((eb) => eb.fn.countAll<number>().as('n')), 'matter_id', 'matter').executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1);
+    expect(theirs.matterId).not.toBe(mine.matterId);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The decision itself, over cached facts. Order: actor → firm permission → resolve the target
+ * (unknown = denied, same as forbidden) → gates → exclusionary walls (deny wins over everything)
+ * → basis (team, grant, break-glass) → inclusionary walls → memo acknowledgement.
+ */
+import type { ErrorCode } from '../../common/error-codes.js';
+import type { ClientId, MatterId } from '../../common/ids.js';
+import type { Permission } from '../../common/permissions.js';
+import type { MatterRole } from '../../common/roles.js';
+import type { Actor, RequestContext } from '../platform/context.js';
+import { actorFacts, clientExists, clientOfMatter, firmFacts, type ActorFacts, type FirmFacts, type WallFact } from './facts.js';
+import { listGates } from './gates.js';
+import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, isFirmPermission, type AccessBasis, type DenialReason } from './policy.js';
+import type { AccessTarget } from './index.js';
+
+export type Decision =
+  | { allowed: true; clientId: ClientId | null; matterId: MatterId | null; basis: AccessBasis }
+  | { allowed: false; code: ErrorCode; reason: DenialReason; clientId: ClientId | null; matterId: MatterId | null; wallId?: string };
+
+type UserActor = Extract<Actor, { kind: 'user' }>;
+
+function deny(code: ErrorCode, reason: DenialReason, clientId: ClientId | null, matterId: MatterId | null, wallId?: string): Decision {
+  return wallId ? { allowed: false, code, reason, clientId, matterId, wallId } : { allowed: false, code, reason, clientId, matterId };
+}
+
+export async function decide(ctx: RequestContext, permission: Permission, target: AccessTarget): Promise<Decision> {
+  const actor = ctx.actor;
+  if (actor.kind === 'anonymous') return deny('UNAUTHENTICATED', 'UNAUTHENTICATED', null, null);
+
+  // Resolve what the target belongs to from access's own records; unknown targets are denied
+  // exactly like forbidden ones.
+  let clientId: ClientId | null = null;
+  let matterId: MatterId | null = null;
+  if (target.kind === 'matter') {
+    matterId = target.matterId;
+    clientId = await clientOfMatter(ctx, target.matterId);
+    if (!clientId) return deny('ACCESS_DENIED', 'NOT_FOUND', null, matterId);
+  } else if (target.kind === 'client') {
+    clientId = target.clientId;
+    if (!(await clientExists(ctx, target.clientId))) return deny('ACCESS_DENIED', 'NOT_FOUND', clientId, null);
+  }
+
+  // System actors (CLI, scheduled jobs) act for the firm; they are audited like anyone.
+  if (actor.kind === 'system') return { allowed: true, clientId, matterId, basis: 'system' };
+
+  const firmHas = FIRM_ROLE_PERMISSIONS[actor.role].has(permission);
+  if (isFirmPermission(permission) || target.kind === 'firm') {
+    // Firm permissions never open client data; on a client or matter target they only say the
+    // actor may administer it (e.g. manage its walls, read its access report).
+    return firmHas ? { allowed: true, clientId, matterId, basis: 'firm_role' } : deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
+  }
+  // Opening a matter for a client needs the firm role's right to open matters AND need-to-know on
+  // the client (checked below like any client-data permission).
+  if (permission === 'matter.create' && !firmHas) return deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
+  // Portal users see their own data only through the portal module's own endpoints.
+  if (actor.role === 'client') return deny('ACCESS_DENIED', 'PORTAL', clientId, matterId);
+
+  const [firm, facts] = await Promise.all([firmFacts(ctx), actorFacts(ctx, actor.userId)]);
+  const now = ctx.app.clock.now();
+
+  for (const gate of listGates()) {
+    const enabled = firm.gates.get(gate.key) ?? gate.defaultEnabled;
+    if (enabled && !(await gate.isSatisfied({ ctx, actor, facts, now }))) return deny(gate.failure, gate.reason, clientId, matterId);
+  }
+
+  const walls = wallsCovering(firm, clientId!, matterId);
+  for (const wall of walls) {
+    if (wall.kind === 'exclusionary' && wall.members.has(actor.userId)) return deny('ACCESS_DENIED', 'WALL', clientId, matterId, wall.id);
+  }
+
+  const basis = basisFor(firm, facts, permission, clientId!, matterId, now, actor);
+  if (!basis) return deny('ACCESS_DENIED', 'NOT_ON_TEAM', clientId, matterId);
+
+  // Break-glass is the emergency path past an inclusionary lock (never past an exclusionary wall).
+  if (basis !== 'break_glass') {
+    for (const wall of walls) {
+      if (wall.kind === 'inclusionary' && !wall.members.has(actor.userId)) return deny('ACCESS_DENIED', 'INCLUSIONARY_WALL', clientId, matterId, wall.id);
+    }
+    for (const wall of walls) {
+      if (!wall.acknowledged.has(actor.userId)) return deny('ACKNOWLEDGEMENT_REQUIRED', 'ACKNOWLEDGEMENT_REQUIRED', clientId, matterId, wall.id);
+    }
+  }
+  return { allowed: true, clientId, matterId, basis };
+}
+
+const NO_WALLS: WallFact[] = [];
+
+/** Active walls on the client as a whole, plus (for a matter target) those on the matter. */
+export function wallsCovering(firm: FirmFacts, clientId: ClientId, matterId: MatterId | null): WallFact[] {
+  const onClient = firm.clientWalls.get(clientId);
+  const onMatter = matterId ? firm.matterWalls.get(matterId) : undefined;
+  if (!onMatter) return onClient ?? NO_WALLS;
+  if (!onClient) return onMatter;
+  return [...onClient, ...onMatter];
+}
+
+function roleAllows(role: MatterRole, permission: Permission): boolean {
+  return MATTER_ROLE_PERMISSIONS[role].has(permission);
+}
+
+function basisFor(firm: FirmFacts, facts: ActorFacts, permission: Permission, clientId: ClientId, matterId: MatterId | null, now: number, actor: UserActor): AccessBasis | null {
+  if (matterId) {
+    const member = facts.team.get(matterId);
+    if (member && roleAllows(member.role, permission)) return 'team';
+  } else {
+    // Client-level data: any team role on one of the client's matters that holds the permission,
+    // except matters the actor is screened from.
+    for (const [teamMatterId, member] of facts.team) {
+      if (member.clientId === clientId && roleAllows(member.role, permission) && !isScreenedFromMatter(firm, teamMatterId, actor)) return 'team';
+    }
+  }
+  const grants = facts.grants.get(clientId);
+  if (grants?.some((g) => (g.expiresAt === null || g.expiresAt > now) && roleAllows(g.role, permission))) return 'grant';
+  if (matterId && BREAK_GLASS_PERMISSIONS.has(permission) && facts.breakGlass.get(matterId)?.some((expiresAt) => expiresAt > now)) return 'break_glass';
+  return null;
+}
+
+function isScreenedFromMatter(firm: FirmFacts, matterId: string, actor: UserActor): boolean {
+  return firm.matterWalls.get(matterId)?.some((wall) => wall.kind === 'exclusionary' && wall.members.has(actor.userId)) ?? false;
+}
