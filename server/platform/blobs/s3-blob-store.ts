@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { assertBlobId, BlobNotFoundError, type BlobStore, type ByteRange } from './blob-store.js';
 
 /**
@@ -34,6 +34,10 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(id: string, body: Readable): Promise<{ size: number }> {
+    // IfNoneMatch makes S3 (and MinIO, R2…) refuse an overwrite atomically; this check also
+    // covers S3-compatible servers that ignore the condition. Ids are fresh UUIDs, so the window
+    // between the two only matters for a bug, never for normal use.
+    if ((await this.size(id)) !== null) throw new Error('blob already exists');
     let size = 0;
     body.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -53,7 +57,16 @@ export class S3BlobStore implements BlobStore {
       const result = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: this.key(id), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
       );
-      return result.Body as Readable;
+      const body = result.Body as Readable;
+      if (!range) return body;
+      // Some S3-compatible servers answer a range with more than was asked (e.g. bytes=0-0 as the
+      // whole object). Never hand back bytes outside the range: trim, or refuse a wrong start.
+      const served = /^bytes (\d+)-(\d+)\//.exec(result.ContentRange ?? '');
+      if (!served || Number(served[1]) !== range.start) {
+        body.destroy();
+        throw new Error('object store answered a range request with a different range');
+      }
+      return Number(served[2]) > range.end ? limitBytes(body, range.end - range.start + 1) : body;
     } catch (error) {
       if (isNotFound(error)) throw new BlobNotFoundError();
       throw error;
@@ -81,6 +94,26 @@ export class S3BlobStore implements BlobStore {
   async close(): Promise<void> {
     this.client.destroy();
   }
+}
+
+/** The first `limit` bytes of `source`, then end (and release the source). */
+function limitBytes(source: Readable, limit: number): Readable {
+  let remaining = limit;
+  const limited = new PassThrough();
+  source.on('data', (chunk: Buffer) => {
+    if (remaining <= 0) return;
+    const part = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
+    remaining -= part.length;
+    if (!limited.write(part)) source.pause();
+    if (remaining === 0) {
+      limited.end();
+      source.destroy();
+    }
+  });
+  limited.on('drain', () => source.resume());
+  source.on('end', () => limited.end());
+  source.on('error', (error) => limited.destroy(error));
+  return limited;
 }
 
 function isNotFound(error: unknown): boolean {
