@@ -21,6 +21,7 @@ export interface Config {
   rateLimitPerMinute: number;
   trustProxy: boolean;
   session: { idleMinutes: number; absoluteHours: number };
+  identity: { mfaRequiredForStaff: boolean; passwordMaxAgeDays: number };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   auditSinks: AuditSinkConfig[];
@@ -55,6 +56,8 @@ export const SETTINGS: Setting[] = [
   { name: 'TRUST_PROXY', description: '`true` when behind a load balancer that sets X-Forwarded-For.', default: 'false' },
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long ends.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after sign-in, however active.', default: '12' },
+  { name: 'MFA_REQUIRED_FOR_STAFF', description: 'Staff accounts must complete a second factor (TOTP or passkey) before reaching anything but enrollment. Client accounts need one only once they have enrolled it.', default: 'true' },
+  { name: 'PASSWORD_MAX_AGE_DAYS', description: 'Days after which a password must be changed; 0 turns expiry off (NIST 800-63B advises against forced rotation).', default: '0' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
   { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
@@ -185,6 +188,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     session: {
       idleMinutes: integer('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
       absoluteHours: integer('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
+    },
+    identity: {
+      mfaRequiredForStaff: boolean('MFA_REQUIRED_FOR_STAFF', true),
+      passwordMaxAgeDays: integer('PASSWORD_MAX_AGE_DAYS', 0, 0, 3650),
     },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },

@@ -1,33 +1,99 @@
 /**
- * identity: staff and client accounts, roles, passwords, MFA, sessions, API tokens.
- * (Placeholder until the identity issue lands: no one can sign in, so every non-public route
- * answers 401.)
+ * identity: staff and client accounts, roles, passwords (argon2id), MFA (TOTP, passkeys),
+ * server-side sessions with CSRF, API tokens, throttling, joiners/movers/leavers.
+ * The only file other modules import.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor, AppServices } from '../../platform/context.js';
-import type { ConfidantModule } from '../../platform/module.js';
+import type { Actor, AppServices, RequestContext } from '../../platform/context.js';
+import { systemContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import type { ConfidantModule } from '../../platform/module.js';
+import { identityRoutes } from './identity.routes.js';
+import { authenticate, createSession, markSessionMfa } from './sessions.service.js';
+import { findUserById } from './identity.repository.js';
+import { inTransaction } from '../../platform/context.js';
+import { createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
+import type { FirmRole } from '../../../common/roles.js';
 
-export const identityModule: ConfidantModule = { name: 'identity' };
+export const identityModule: ConfidantModule = {
+  name: 'identity',
+  routes: identityRoutes,
+  init: async (services) => {
+    const token = await createSetupToken(systemContext(services, 'identity.init'));
+    return token ? [setupLine(services, token)] : [];
+  },
+  startupNotes: async (services) => {
+    const ctx = systemContext(services, 'identity.startup');
+    if (!(await isSetupPending(ctx))) return [];
+    // A fresh token at each start while no administrator exists: the earlier one is invalidated.
+    const token = await createSetupToken(ctx);
+    return token ? [setupLine(services, token)] : [];
+  },
+};
+
+function setupLine(services: AppServices, token: string): string {
+  // A fragment: browsers never send it, so the token never lands in server or proxy logs.
+  return `Create the first administrator (one-time link): ${services.config.publicUrl}/setup#${token}`;
+}
 
 /**
- * Resolves the actor from the session cookie or bearer token. Returns null when nobody is signed
- * in; may reply itself (e.g. 401 MFA_REQUIRED, 403 CSRF_FAILED) and return null.
+ * Resolves the actor from the session cookie (`confidant_session`, with CSRF double submit on
+ * state-changing requests) or `Authorization: Bearer` API token. Returns null when nobody is
+ * signed in; may reply itself (401 MFA_REQUIRED, 403 CSRF_FAILED, 403 FORBIDDEN for a token
+ * scope) and return null.
  */
 export async function authenticateRequest(
-  _services: AppServices,
-  _request: FastifyRequest,
-  _reply: FastifyReply,
-  _route: { isPublic: boolean; allowWithoutMfa: boolean },
+  services: AppServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: { isPublic: boolean; allowWithoutMfa: boolean },
 ): Promise<Actor | null> {
-  return null;
+  return authenticate(services, request, reply, route);
 }
 
 /** Step-up: throws STEP_UP_REQUIRED unless the actor completed an MFA check within `withinMs`. */
-export function requireRecentMfa(ctx: import('../../platform/context.js').RequestContext, withinMs = 10 * 60_000): void {
+export function requireRecentMfa(ctx: RequestContext, withinMs = 10 * 60_000): void {
   const actor = ctx.actor;
   if (actor.kind === 'system') return;
   if (actor.kind !== 'user' || actor.mfaAt === null || ctx.app.clock.now() - actor.mfaAt > withinMs) {
     throw new AppError('STEP_UP_REQUIRED', 'Confirm with your second factor to continue');
   }
 }
+
+export interface DirectoryUser {
+  id: string;
+  name: string;
+  email: string;
+  role: FirmRole;
+  status: 'active' | 'leaving' | 'disabled';
+}
+
+/** The user directory other modules (access, audit) read through: names, roles, status only. */
+export const userDirectory = {
+  async getUsers(ctx: RequestContext, ids: string[]): Promise<DirectoryUser[]> {
+    return (await getUsersByIds(ctx, ids)).map(({ id, name, email, role, status }) => ({ id, name, email, role, status }));
+  },
+  async listUsers(ctx: RequestContext): Promise<DirectoryUser[]> {
+    return (await listUsers({ ...ctx, actor: { kind: 'system', name: 'identity.directory' } })).map(({ id, name, email, role, status }) => ({ id, name, email, role, status }));
+  },
+};
+
+export { createUser, disableUser, findUserByEmailAddress, getUserById } from './users.service.js';
+export { createToken, parseDuration } from './tokens.service.js';
+export type { UserView } from './identity.presenter.js';
+
+/**
+ * Opens a session for `userId` without checking any credential: for test factories only (the
+ * name says it bypasses sign-in). Returns the cookie secret and CSRF token. Throws USER_NOT_FOUND.
+ */
+export async function unsafeOpenSession(ctx: RequestContext, userId: string, options: { mfa: boolean }): Promise<{ sessionId: string; secret: string; csrfToken: string }> {
+  return inTransaction(ctx, async (tx) => {
+    const user = await findUserById(tx.db, userId);
+    if (!user) throw new AppError('USER_NOT_FOUND');
+    const session = await createSession(tx, user, 'password');
+    if (options.mfa) await markSessionMfa(tx, session.sessionId);
+    return { sessionId: session.sessionId, secret: session.secret, csrfToken: session.csrfToken };
+  });
+}
+
+export { SESSION_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './sessions.service.js';

@@ -1,0 +1,154 @@
+/** Kysely on the identity tables only. Every function takes the context's db (a transaction or not). */
+import type { AnyDb } from '../../platform/db/database.js';
+import { tablesOf } from '../../platform/db/database.js';
+import type { ApiTokenRow, IdentityTables, OneTimeLinkRow, SessionRow, UserRow } from './identity.tables.js';
+
+const t = (db: AnyDb) => tablesOf<IdentityTables>(db);
+
+// ---- users
+export async function insertUser(db: AnyDb, row: UserRow): Promise<void> {
+  await t(db).insertInto('identity_users').values(row).execute();
+}
+export async function findUserById(db: AnyDb, id: string): Promise<UserRow | undefined> {
+  return t(db).selectFrom('identity_users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export async function findUserByEmail(db: AnyDb, email: string): Promise<UserRow | undefined> {
+  return t(db).selectFrom('identity_users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+export async function findUsersByIds(db: AnyDb, ids: string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return t(db).selectFrom('identity_users').selectAll().where('id', 'in', ids).execute();
+}
+export async function listUsers(db: AnyDb): Promise<UserRow[]> {
+  return t(db).selectFrom('identity_users').selectAll().orderBy('name').orderBy('id').execute();
+}
+export async function updateUser(db: AnyDb, id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+  await t(db).updateTable('identity_users').set(patch).where('id', '=', id).execute();
+}
+export async function countActiveAdmins(db: AnyDb): Promise<number> {
+  const row = await t(db)
+    .selectFrom('identity_users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'firm_admin')
+    .where('disabled_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---- sessions
+export async function insertSession(db: AnyDb, row: SessionRow): Promise<void> {
+  await t(db).insertInto('identity_sessions').values(row).execute();
+}
+export async function findSessionWithUser(db: AnyDb, secretHash: string) {
+  return t(db)
+    .selectFrom('identity_sessions as s')
+    .innerJoin('identity_users as u', 'u.id', 's.user_id')
+    .select([
+      's.id', 's.user_id', 's.csrf_hash', 's.mfa_required', 's.mfa_at', 's.last_seen_at', 's.expires_at', 's.revoked_at', 's.created_at',
+      'u.role', 'u.client_id', 'u.disabled_at', 'u.leaving_on',
+    ])
+    .where('s.secret_hash', '=', secretHash)
+    .executeTakeFirst();
+}
+export async function findSessionById(db: AnyDb, id: string): Promise<SessionRow | undefined> {
+  return t(db).selectFrom('identity_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export async function findLiveSessions(db: AnyDb, userId: string, now: number, idleMs: number): Promise<SessionRow[]> {
+  return t(db)
+    .selectFrom('identity_sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('last_seen_at', '>', now - idleMs)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+export async function updateSession(db: AnyDb, id: string, patch: Partial<Omit<SessionRow, 'id'>>): Promise<void> {
+  await t(db).updateTable('identity_sessions').set(patch).where('id', '=', id).execute();
+}
+export async function revokeSessionsOfUser(db: AnyDb, userId: string, now: number, exceptId: string | null = null): Promise<number> {
+  let query = t(db).updateTable('identity_sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+// ---- API tokens
+export async function insertToken(db: AnyDb, row: ApiTokenRow): Promise<void> {
+  await t(db).insertInto('identity_api_tokens').values(row).execute();
+}
+export async function findTokenWithUser(db: AnyDb, secretHash: string) {
+  return t(db)
+    .selectFrom('identity_api_tokens as k')
+    .innerJoin('identity_users as u', 'u.id', 'k.user_id')
+    .select(['k.id', 'k.user_id', 'k.scopes', 'k.mfa_complete', 'k.expires_at', 'k.revoked_at', 'k.last_used_at', 'u.role', 'u.client_id', 'u.disabled_at', 'u.leaving_on'])
+    .where('k.secret_hash', '=', secretHash)
+    .executeTakeFirst();
+}
+export async function findTokenById(db: AnyDb, id: string): Promise<ApiTokenRow | undefined> {
+  return t(db).selectFrom('identity_api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export async function listTokensOfUser(db: AnyDb, userId: string): Promise<ApiTokenRow[]> {
+  return t(db).selectFrom('identity_api_tokens').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('created_at', 'desc').execute();
+}
+export async function updateToken(db: AnyDb, id: string, patch: Partial<Omit<ApiTokenRow, 'id'>>): Promise<void> {
+  await t(db).updateTable('identity_api_tokens').set(patch).where('id', '=', id).execute();
+}
+export async function revokeTokensOfUser(db: AnyDb, userId: string, now: number): Promise<number> {
+  const result = await t(db).updateTable('identity_api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+// ---- one-time links
+export async function insertLink(db: AnyDb, row: OneTimeLinkRow): Promise<void> {
+  await t(db).insertInto('identity_one_time_links').values(row).execute();
+}
+export async function findLinkByHash(db: AnyDb, tokenHash: string): Promise<OneTimeLinkRow | undefined> {
+  return t(db).selectFrom('identity_one_time_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+export async function findUnusedLinks(db: AnyDb, purpose: OneTimeLinkRow['purpose']): Promise<OneTimeLinkRow[]> {
+  return t(db).selectFrom('identity_one_time_links').selectAll().where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+}
+/** Marks a link used; returns false when someone else used it first (so it works exactly once). */
+export async function useLink(db: AnyDb, id: string, now: number): Promise<boolean> {
+  const result = await t(db).updateTable('identity_one_time_links').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+export async function expireLinksOfUser(db: AnyDb, userId: string, now: number): Promise<void> {
+  await t(db).updateTable('identity_one_time_links').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}
+
+// ---- throttles
+export async function findThrottles(db: AnyDb, keys: string[]) {
+  return t(db).selectFrom('identity_throttles').selectAll().where('key', 'in', keys).execute();
+}
+export async function upsertThrottle(db: AnyDb, row: IdentityTables['identity_throttles']): Promise<void> {
+  await t(db)
+    .insertInto('identity_throttles')
+    .values(row)
+    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: row.failures, window_start: row.window_start, locked_until: row.locked_until }))
+    .execute();
+}
+export async function deleteThrottle(db: AnyDb, key: string): Promise<void> {
+  await t(db).deleteFrom('identity_throttles').where('key', '=', key).execute();
+}
+
+// ---- second factors
+export async function hasConfirmedFactor(db: AnyDb, userId: string): Promise<boolean> {
+  const totp = await t(db).selectFrom('identity_totp').select('user_id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst();
+  if (totp) return true;
+  const passkey = await t(db).selectFrom('identity_passkeys').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst();
+  return passkey !== undefined;
+}
+export async function factorSummary(db: AnyDb, userId: string): Promise<{ totp: boolean; passkeys: number; recoveryCodesLeft: number }> {
+  const totp = await t(db).selectFrom('identity_totp').select('user_id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst();
+  const passkeys = await t(db).selectFrom('identity_passkeys').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const codes = await t(db)
+    .selectFrom('identity_recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { totp: totp !== undefined, passkeys: Number(passkeys.n), recoveryCodesLeft: Number(codes.n) };
+}

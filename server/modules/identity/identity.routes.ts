@@ -1,0 +1,164 @@
+/** HTTP routes of the identity module: schema → one service call → presenter. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import type { AppServices, RequestContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import * as S from './identity.schemas.js';
+import { factorSummary, findSessionById } from './identity.repository.js';
+import { clearSessionCookies, listSessions, requireUser, revokeAllSessions, revokeSession, setSessionCookies, type NewSession } from './sessions.service.js';
+import { createToken, listTokens, revokeToken } from './tokens.service.js';
+import {
+  acceptInvite,
+  changePassword,
+  changeRole,
+  completeSetup,
+  disableUser,
+  enableUser,
+  getUserById,
+  inviteUser,
+  isPasswordExpired,
+  isSetupPending,
+  listUsers,
+  requireAdmin,
+  setLeavingDate,
+  signInWithPassword,
+} from './users.service.js';
+import type { UserView } from './identity.presenter.js';
+
+const tags = ['identity'];
+const noMfa = { allowWithoutMfa: true };
+const pub = { public: true };
+
+// The schema validated the body before the handler runs; this only gives it its static type.
+const body = <T extends TSchema>(request: FastifyRequest, _schema: T) => request.body as Static<T>;
+const params = (request: FastifyRequest) => request.params as { id: string; sessionId?: string };
+
+/** What the web app needs to know about the signed-in person and their session. */
+export async function sessionState(ctx: RequestContext, user: UserView, session: { id: string | null; mfaRequired: boolean; mfaAt: number | null }): Promise<S.SessionStateView> {
+  return {
+    user,
+    session: { id: session.id, mfaRequired: session.mfaRequired, mfaCompleted: session.mfaAt !== null, mfaAt: session.mfaAt, passwordExpired: await isPasswordExpired(ctx, user.id) },
+    factors: await factorSummary(ctx.db, user.id),
+  };
+}
+
+async function currentState(ctx: RequestContext): Promise<S.SessionStateView> {
+  const actor = requireUser(ctx);
+  const user = await getUserById(ctx, actor.userId);
+  if (actor.sessionId) {
+    const session = await findSessionById(ctx.db, actor.sessionId);
+    return sessionState(ctx, user, { id: actor.sessionId, mfaRequired: session?.mfa_required === 1, mfaAt: session?.mfa_at ?? null });
+  }
+  return sessionState(ctx, user, { id: null, mfaRequired: false, mfaAt: actor.mfaAt });
+}
+
+export async function signedIn(services: AppServices, request: FastifyRequest, reply: FastifyReply, result: { user: UserView; session: NewSession }) {
+  setSessionCookies(services, reply, result.session);
+  return sessionState(request.ctx, result.user, { id: result.session.sessionId, mfaRequired: result.session.mfaRequired, mfaAt: result.session.mfaAt });
+}
+
+export async function identityRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  // ---- setup and sign-in (public)
+  app.get('/auth/setup', { config: pub, schema: { tags, summary: 'Whether the first administrator still has to be created', response: { 200: S.SetupStatus } } }, async (request) => ({
+    pending: await isSetupPending(request.ctx),
+  }));
+  app.post('/auth/setup', { config: pub, schema: { tags, summary: 'Create the first administrator with the one-time setup link', body: S.SetupBody, response: { 200: S.SessionState } } }, async (request, reply) =>
+    signedIn(services, request, reply, await completeSetup(request.ctx, body(request, S.SetupBody))),
+  );
+  app.post('/auth/sign-in', { config: pub, schema: { tags, summary: 'Sign in with email and password', body: S.SignInBody, response: { 200: S.SessionState } } }, async (request, reply) => {
+    const input = body(request, S.SignInBody);
+    return signedIn(services, request, reply, await signInWithPassword(request.ctx, input.email, input.password));
+  });
+  app.post('/auth/invite/accept', { config: pub, schema: { tags, summary: 'Choose a password from an invitation link and sign in', body: S.AcceptInviteBody, response: { 200: S.SessionState } } }, async (request, reply) => {
+    const input = body(request, S.AcceptInviteBody);
+    return signedIn(services, request, reply, await acceptInvite(request.ctx, input.token, input.password));
+  });
+
+  // ---- the signed-in person
+  app.get('/auth/session', { config: noMfa, schema: { tags, summary: 'Who is signed in and the state of their session', response: { 200: S.SessionState } } }, async (request) => currentState(request.ctx));
+  app.post('/auth/sign-out', { config: noMfa, schema: { tags, summary: 'End this session', response: { 204: Type204() } } }, async (request, reply) => {
+    const actor = requireUser(request.ctx);
+    if (actor.sessionId) await revokeSession(request.ctx, actor.userId, actor.sessionId, 'SIGN_OUT');
+    clearSessionCookies(reply);
+    return reply.code(204).send();
+  });
+  app.post('/auth/password', { schema: { tags, summary: 'Change your password (ends your other sessions)', body: S.ChangePasswordBody, response: { 204: Type204() } } }, async (request, reply) => {
+    const input = body(request, S.ChangePasswordBody);
+    await changePassword(request.ctx, input.currentPassword, input.newPassword);
+    return reply.code(204).send();
+  });
+  app.get('/auth/sessions', { schema: { tags, summary: 'Your active sessions', response: { 200: S.SessionList } } }, async (request) => ({
+    sessions: await listSessions(request.ctx, requireUser(request.ctx).userId),
+  }));
+  app.delete('/auth/sessions/:id', { schema: { tags, summary: 'End one of your sessions', params: S.IdParams, response: { 204: Type204() } } }, async (request, reply) => {
+    await revokeSession(request.ctx, requireUser(request.ctx).userId, params(request).id, 'SELF');
+    return reply.code(204).send();
+  });
+  app.post('/auth/sessions/revoke-others', { schema: { tags, summary: 'End all your other sessions', response: { 200: S.Revoked } } }, async (request) => ({
+    revoked: await revokeAllSessions(request.ctx, requireUser(request.ctx).userId, 'SELF', true),
+  }));
+  app.get('/auth/tokens', { schema: { tags, summary: 'Your API tokens', response: { 200: S.TokenList } } }, async (request) => ({
+    tokens: await listTokens(request.ctx, requireUser(request.ctx).userId),
+  }));
+  app.post('/auth/tokens', { schema: { tags, summary: 'Create an API token (shown once)', body: S.CreateTokenBody, response: { 201: S.CreatedToken } } }, async (request, reply) => {
+    const actor = requireUser(request.ctx);
+    const input = body(request, S.CreateTokenBody);
+    if (actor.tokenId) throw new AppError('FORBIDDEN', 'API tokens cannot create API tokens; use a signed-in session');
+    const created = await createToken(request.ctx, {
+      userId: actor.userId,
+      name: input.name,
+      scopes: input.scopes,
+      expiresInMs: input.expiresInDays * 86_400_000,
+      mfaComplete: actor.mfaAt !== null,
+      createdBy: 'user',
+    });
+    return reply.code(201).send({ token: created.token, info: created.view });
+  });
+  app.delete('/auth/tokens/:id', { schema: { tags, summary: 'Revoke one of your API tokens', params: S.IdParams, response: { 204: Type204() } } }, async (request, reply) => {
+    await revokeToken(request.ctx, requireUser(request.ctx).userId, params(request).id);
+    return reply.code(204).send();
+  });
+
+  // ---- administrators
+  const admin = (request: FastifyRequest) => {
+    requireAdmin(request.ctx);
+    return request.ctx;
+  };
+  app.get('/users', { schema: { tags, summary: 'All accounts (administrators)', response: { 200: S.UserList } } }, async (request) => ({ users: await listUsers(admin(request)) }));
+  app.post('/users', { schema: { tags, summary: 'Invite a person by email (administrators)', body: S.InviteBody, response: { 201: S.Invited } } }, async (request, reply) => {
+    const input = body(request, S.InviteBody);
+    return reply.code(201).send(await inviteUser(admin(request), { email: input.email, name: input.name, role: input.role, clientId: input.clientId ?? null }));
+  });
+  app.get('/users/:id', { schema: { tags, summary: 'One account (administrators)', params: S.IdParams, response: { 200: S.UserView } } }, async (request) => getUserById(admin(request), params(request).id));
+  app.patch('/users/:id', { schema: { tags, summary: 'Change role or leaving date (administrators)', params: S.IdParams, body: S.UpdateUserBody, response: { 200: S.UserView } } }, async (request) => {
+    const ctx = admin(request);
+    const input = body(request, S.UpdateUserBody);
+    let user = await getUserById(ctx, params(request).id);
+    if (input.role !== undefined) user = await changeRole(ctx, user.id, input.role);
+    if (input.leavingOn !== undefined) user = await setLeavingDate(ctx, user.id, input.leavingOn);
+    return user;
+  });
+  app.post('/users/:id/disable', { schema: { tags, summary: 'Disable an account: ends all its sessions and tokens at once', params: S.IdParams, response: { 200: S.UserView } } }, async (request) =>
+    disableUser(admin(request), params(request).id),
+  );
+  app.post('/users/:id/enable', { schema: { tags, summary: 'Re-enable an account', params: S.IdParams, response: { 200: S.UserView } } }, async (request) => enableUser(admin(request), params(request).id));
+  app.get('/users/:id/sessions', { schema: { tags, summary: "A person's active sessions (administrators)", params: S.IdParams, response: { 200: S.SessionList } } }, async (request) => {
+    const ctx = admin(request);
+    const user = await getUserById(ctx, params(request).id);
+    return { sessions: await listSessions(ctx, user.id) };
+  });
+  app.delete('/users/:id/sessions/:sessionId', { schema: { tags, summary: "End one of a person's sessions (administrators)", params: S.UserSessionParams, response: { 204: Type204() } } }, async (request, reply) => {
+    const p = params(request);
+    await revokeSession(admin(request), p.id, p.sessionId!, 'ADMIN');
+    return reply.code(204).send();
+  });
+  app.post('/users/:id/sessions/revoke-all', { schema: { tags, summary: "End all of a person's sessions (administrators)", params: S.IdParams, response: { 200: S.Revoked } } }, async (request) => {
+    const ctx = admin(request);
+    const user = await getUserById(ctx, params(request).id);
+    return { revoked: await revokeAllSessions(ctx, user.id, 'ADMIN', false) };
+  });
+}
+
+function Type204() {
+  return { type: 'null', description: 'No content' } as const;
+}
