@@ -32,7 +32,9 @@ export class OutboxMailer implements Mailer {
   async send(message: MailMessage): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
-    const body = `To: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n`;
+    // A line break in a header would let text forge further headers.
+    const header = (value: string) => value.replace(/[\r\n]+/g, ' ');
+    const body = `To: ${header(message.to)}\nSubject: ${header(message.subject)}\n\n${message.text}\n`;
     await writeFile(join(this.dir, name), body, { mode: 0o600 });
   }
   async check(): Promise<void> {
