@@ -1,40 +1,86 @@
 /**
- * audit: the append-only, Merkle-hashed event log. (Interface first; the implementation lands
- * with the audit issue. Until then events are kept in memory only.)
+ * audit: the append-only, Merkle-hashed event log (RFC 9162 hashing, Ed25519 signed checkpoints,
+ * inclusion and consistency proofs), verification, monitoring rules and alerts, SIEM sinks.
+ * Other modules use only this file. See docs/audit.md.
  */
-import type { ClientId, DocumentId, MatterId, UserId } from '../../common/ids.js';
-import type { RequestContext } from '../platform/context.js';
+import type { AppServices, RequestContext } from '../platform/context.js';
 import type { ConfidantModule } from '../platform/module.js';
+import { auditRoutes } from './audit.routes.js';
+import { createCheckpoint } from './checkpoints.js';
+import { setIdentityHooks, type IdentityHooks } from './hooks.js';
+import { runMonitor } from './monitor.js';
+import { recordEventImpl, type AuditEventInput } from './record.js';
+import { auditSettings } from './settings.js';
+import { ensureSigningKey, loadSigningKey } from './signing.js';
+import { runSinks, startSinks } from './sinks.js';
+import { runScheduledVerification } from './verification-job.js';
 
-/** Opaque ids only: never names, content or secrets. */
-export interface AuditResources {
-  clientId?: ClientId | string;
-  matterId?: MatterId | string;
-  documentId?: DocumentId | string;
-  userId?: UserId | string;
-  /** Any other resource: `{ type, id }` with an opaque id. */
-  other?: { type: string; id: string };
-}
+export type { AuditEventInput, AuditResources } from './record.js';
+export type { IdentityHooks } from './hooks.js';
+export type { VerificationReport } from './verify.js';
+export { verifyLog } from './verify.js';
+export { exportEvents } from './export.js';
+export { createCheckpoint, latestCheckpoint } from './checkpoints.js';
 
-export interface AuditEventInput {
-  /** `<resource>.<verb>`, e.g. `document.read`, `user.sign_in`, `wall.create`. */
-  action: string;
-  outcome: 'allowed' | 'denied';
-  /** A stable reason code for denials (e.g. `WALL`, `NOT_ON_TEAM`, `MFA_REQUIRED`). */
-  reason?: string;
-  resources?: AuditResources;
-  /** Purpose or justification given by the actor (break-glass, disclosure); no client content. */
-  purpose?: string;
+/**
+ * Appends one event, in `ctx.db` (so inside the caller's transaction when there is one; outside
+ * one, concurrent events share one durable commit). Actor, session, request id, ip and user agent
+ * come from `ctx`. Resolves once the event is durable (outside a transaction) or part of the
+ * caller's transaction.
+ * @throws AppError AUDIT_UNAVAILABLE when it cannot be written: the caller must then fail closed.
+ */
+export async function recordEvent(ctx: RequestContext, event: AuditEventInput): Promise<{ index: number }> {
+  return recordEventImpl(ctx, event);
 }
 
 /**
- * Appends one event, in `ctx.db` (so inside the caller's transaction when there is one).
- * Throws AppError AUDIT_UNAVAILABLE when it cannot be written: the caller must then fail closed.
+ * Identity calls this from its module `start` so audit can ask whether a user is leaving and
+ * contain a user when a monitoring rule says so (audit cannot import identity). Pass null to remove.
  */
-export async function recordEvent(ctx: RequestContext, event: AuditEventInput): Promise<{ index: number }> {
-  void ctx;
-  void event;
-  return { index: -1 };
+export function registerIdentityHooks(hooks: IdentityHooks | null): void {
+  setIdentityHooks(hooks);
 }
 
-export const auditModule: ConfidantModule = { name: 'audit' };
+export const JOB_CHECKPOINT = 'audit.checkpoint';
+export const JOB_VERIFY = 'audit.verify';
+export const JOB_MONITOR = 'audit.monitor';
+export const JOB_SINKS = 'audit.sinks';
+
+const stops = new WeakMap<AppServices, (() => void)[]>();
+
+export const auditModule: ConfidantModule = {
+  name: 'audit',
+  init: async (services) => {
+    const created = ensureSigningKey(services.config.dataDir, auditSettings(services.config).origin);
+    const key = loadSigningKey(services.config.dataDir);
+    await createCheckpoint(services);
+    return [
+      created ? 'Generated the audit checkpoint signing key (keys/audit-checkpoint.key, mode 0600; keep a copy of its public key elsewhere).' : 'Audit checkpoint signing key already present.',
+      `Audit log verifier key: ${key.verifierKey}`,
+    ];
+  },
+  startupNotes: async (services) => {
+    try {
+      return [`Audit log verifier key: ${loadSigningKey(services.config.dataDir).verifierKey}`];
+    } catch {
+      return ['Audit checkpoint signing key is missing: run `confidant init`; checkpoints are not being signed.'];
+    }
+  },
+  routes: auditRoutes,
+  start: async (services) => {
+    const settings = auditSettings(services.config);
+    services.jobs.register(JOB_CHECKPOINT, async () => void (await createCheckpoint(services)), { retryLimit: 3 });
+    services.jobs.register(JOB_VERIFY, async () => runScheduledVerification(services), { retryLimit: 1 });
+    services.jobs.register(JOB_MONITOR, async () => runMonitor(services), { retryLimit: 2 });
+    services.jobs.register(JOB_SINKS, async () => runSinks(services), { retryLimit: 1 });
+    services.jobs.schedule(JOB_CHECKPOINT, settings.checkpointIntervalSeconds * 1000);
+    services.jobs.schedule(JOB_VERIFY, settings.verifyIntervalMinutes * 60_000);
+    services.jobs.schedule(JOB_MONITOR, settings.monitorIntervalSeconds * 1000);
+    if (services.config.auditSinks.length > 0) services.jobs.schedule(JOB_SINKS, settings.sinkIntervalSeconds * 1000);
+    stops.set(services, [startSinks(services)]);
+  },
+  stop: async (services) => {
+    for (const stop of stops.get(services) ?? []) stop();
+    stops.delete(services);
+  },
+};

@@ -3,9 +3,10 @@
  * depend on them through their index.ts.
  */
 import { accessModule } from '../access/index.js';
+import { auditModule } from '../audit/index.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { identityModule } from './identity/index.js';
 
 export { authenticateRequest } from './identity/index.js';
 
-export const MODULES: ConfidantModule[] = [accessModule, identityModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule];

@@ -1,0 +1,350 @@
+/**
+ * /api/v1/audit/*. Audit cannot use the access module (access imports audit), so it checks the
+ * actor's firm role itself: compliance officers read the log and manage alerts; firm
+ * administrators also see checkpoints and verification status; any signed-in user may read the
+ * checkpoint, the public key and proofs (clients verify their own data). Denials are audited.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { FirmRole } from '../../common/roles.js';
+import type { AppServices, RequestContext } from '../platform/context.js';
+import { AppError } from '../platform/errors.js';
+import { acknowledgeAlert, listAlerts } from './alerts.js';
+import { createCheckpoint, latestCheckpoint } from './checkpoints.js';
+import { readTreeHead } from './log.js';
+import { breachScope, consistencyProof, findEvents, inclusionProof, personMatterReport, whoAccessed } from './queries.js';
+import { recordEventImpl } from './record.js';
+import { loadSigningKey } from './signing.js';
+import { verificationStatus } from './verification-job.js';
+
+const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:@-]+$' });
+const Index = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const Time = Type.Integer({ minimum: 0, maximum: 8.64e15, description: 'epoch milliseconds' });
+const B64 = Type.String({ description: 'base64' });
+
+const Leaf = Type.Object(
+  {
+    v: Type.Integer(),
+    index: Type.Integer(),
+    at: Type.Integer(),
+    actorType: Type.String(),
+    actorId: Type.Optional(Type.String()),
+    sessionId: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    ip: Type.Optional(Type.String()),
+    userAgent: Type.Optional(Type.String()),
+    action: Type.String(),
+    outcome: Type.String(),
+    reason: Type.Optional(Type.String()),
+    clientId: Type.Optional(Type.String()),
+    matterId: Type.Optional(Type.String()),
+    documentId: Type.Optional(Type.String()),
+    userId: Type.Optional(Type.String()),
+    otherType: Type.Optional(Type.String()),
+    otherId: Type.Optional(Type.String()),
+    purpose: Type.Optional(Type.String()),
+  },
+  { description: 'The decoded fields of the leaf' },
+);
+const Event = Type.Object({ index: Type.Integer(), leaf: B64, leafHash: B64, event: Leaf });
+const ProvenEvent = Type.Object({ index: Type.Integer(), leaf: B64, leafHash: B64, event: Leaf, inclusionProof: Type.Array(B64) });
+const CheckpointBody = Type.Object({ size: Type.Integer(), rootHash: B64, note: Type.String({ description: 'C2SP tlog-checkpoint signed note' }), createdAt: Type.Integer() });
+const Alert = Type.Object({
+  id: Type.String(),
+  rule: Type.String(),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  severity: Type.String(),
+  firstIndex: Type.Union([Type.Integer(), Type.Null()]),
+  lastIndex: Type.Union([Type.Integer(), Type.Null()]),
+  detail: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])),
+  contained: Type.Boolean(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('acknowledged')]),
+  createdAt: Type.Integer(),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  acknowledgedAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+const EventsQuery = Type.Object(
+  {
+    from: Type.Optional(Index),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    actorId: Type.Optional(Id),
+    clientId: Type.Optional(Id),
+    matterId: Type.Optional(Id),
+    documentId: Type.Optional(Id),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z][a-z0-9_.]*$' })),
+    outcome: Type.Optional(Type.Union([Type.Literal('allowed'), Type.Literal('denied')])),
+    since: Type.Optional(Time),
+    until: Type.Optional(Time),
+  },
+  { additionalProperties: false },
+);
+
+const LOG_READERS: FirmRole[] = ['compliance_officer'];
+const STATUS_READERS: FirmRole[] = ['compliance_officer', 'firm_admin'];
+
+/** Returns the actor's id when their firm role is allowed; otherwise audits the denial and throws FORBIDDEN. */
+async function requireRole(ctx: RequestContext, roles: FirmRole[], action: string): Promise<string> {
+  const actor = ctx.actor;
+  if (actor.kind === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  if (actor.kind === 'user' && roles.includes(actor.role)) return actor.userId;
+  if (actor.kind === 'system') return actor.name;
+  await recordEventImpl(ctx, { action, outcome: 'denied', reason: 'ROLE' });
+  throw new AppError('FORBIDDEN', 'Your role may not do this');
+}
+
+function requireSignedIn(ctx: RequestContext): void {
+  if (ctx.actor.kind === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Sign in first');
+}
+
+export async function auditRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  const tags = ['audit'];
+
+  app.get(
+    '/audit/public-key',
+    {
+      schema: {
+        tags,
+        summary: 'The checkpoint signing public key (Ed25519) and note verifier key',
+        response: { 200: Type.Object({ origin: Type.String(), keyName: Type.String(), algorithm: Type.Literal('Ed25519'), publicKey: B64, verifierKey: Type.String() }) },
+      },
+    },
+    async (request) => {
+      requireSignedIn(request.ctx);
+      let key;
+      try {
+        key = loadSigningKey(services.config.dataDir);
+      } catch {
+        throw new AppError('AUDIT_UNAVAILABLE', 'The audit signing key is not available');
+      }
+      return { origin: key.origin, keyName: key.keyName, algorithm: 'Ed25519' as const, publicKey: key.publicKeyBytes.toString('base64'), verifierKey: key.verifierKey };
+    },
+  );
+
+  app.get(
+    '/audit/checkpoint',
+    { schema: { tags, summary: 'The latest signed checkpoint (tree size, root hash, signed note)', response: { 200: CheckpointBody } } },
+    async (request) => {
+      requireSignedIn(request.ctx);
+      const checkpoint = (await latestCheckpoint(services)) ?? (await createCheckpoint(services));
+      return { size: checkpoint.size, rootHash: checkpoint.root.toString('base64'), note: checkpoint.note, createdAt: checkpoint.createdAt };
+    },
+  );
+
+  app.post(
+    '/audit/checkpoints',
+    { schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: CheckpointBody } } },
+    async (request) => {
+      await requireRole(request.ctx, STATUS_READERS, 'audit.checkpoint.create');
+      const checkpoint = await createCheckpoint(services);
+      return { size: checkpoint.size, rootHash: checkpoint.root.toString('base64'), note: checkpoint.note, createdAt: checkpoint.createdAt };
+    },
+  );
+
+  const InclusionQuery = Type.Object({ index: Index, treeSize: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
+  app.get<{ Querystring: Static<typeof InclusionQuery> }>(
+    '/audit/proofs/inclusion',
+    {
+      schema: {
+        tags,
+        summary: 'RFC 9162 inclusion proof of one event in a tree size',
+        querystring: InclusionQuery,
+        response: { 200: Type.Object({ index: Type.Integer(), treeSize: Type.Integer(), leafHash: B64, rootHash: B64, proof: Type.Array(B64) }) },
+      },
+    },
+    async (request) => {
+      requireSignedIn(request.ctx);
+      return inclusionProof(request.ctx, request.query.index, request.query.treeSize);
+    },
+  );
+
+  const ConsistencyQuery = Type.Object({ from: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), to: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
+  app.get<{ Querystring: Static<typeof ConsistencyQuery> }>(
+    '/audit/proofs/consistency',
+    {
+      schema: {
+        tags,
+        summary: 'RFC 9162 consistency proof between two tree sizes',
+        querystring: ConsistencyQuery,
+        response: { 200: Type.Object({ from: Type.Integer(), to: Type.Integer(), fromRoot: B64, toRoot: B64, proof: Type.Array(B64) }) },
+      },
+    },
+    async (request) => {
+      requireSignedIn(request.ctx);
+      return consistencyProof(request.ctx, request.query.from, request.query.to);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof EventsQuery> }>(
+    '/audit/events',
+    {
+      schema: {
+        tags,
+        summary: 'Events in index order with their exact leaf bytes (compliance officer)',
+        querystring: EventsQuery,
+        response: { 200: Type.Object({ events: Type.Array(Event), next: Type.Union([Type.Integer(), Type.Null()]), treeSize: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const ctx = request.ctx;
+      await requireRole(ctx, LOG_READERS, 'audit.read');
+      const { limit = 100, ...filter } = request.query;
+      if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) throw new AppError('VALIDATION_FAILED', 'since must not be after until', [{ path: 'querystring.since', message: 'must not be after until' }]);
+      // Reading the log is itself audited (filters are opaque ids; recorded before any byte is returned).
+      await recordEventImpl(ctx, { action: 'audit.read', outcome: 'allowed', ...(filter.clientId || filter.matterId || filter.documentId ? { resources: { clientId: filter.clientId, matterId: filter.matterId, documentId: filter.documentId } } : {}) });
+      const head = await readTreeHead(ctx.db);
+      const page = await findEvents(ctx, filter, limit);
+      return { ...page, treeSize: head.size };
+    },
+  );
+
+  const AccessQuery = Type.Object(
+    { clientId: Type.Optional(Id), matterId: Type.Optional(Id), documentId: Type.Optional(Id), since: Type.Optional(Time), until: Type.Optional(Time) },
+    { additionalProperties: false },
+  );
+  app.get<{ Querystring: Static<typeof AccessQuery> }>(
+    '/audit/reports/access',
+    {
+      schema: {
+        tags,
+        summary: 'Who accessed this client, matter or document',
+        querystring: AccessQuery,
+        response: {
+          200: Type.Object({
+            actors: Type.Array(
+              Type.Object({ actorId: Type.Union([Type.String(), Type.Null()]), actorType: Type.String(), allowed: Type.Integer(), denied: Type.Integer(), firstAt: Type.Integer(), lastAt: Type.Integer() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const ctx = request.ctx;
+      await requireRole(ctx, LOG_READERS, 'audit.report.access');
+      const { clientId, matterId, documentId, since, until } = request.query;
+      if (!clientId && !matterId && !documentId) throw new AppError('VALIDATION_FAILED', 'Give clientId, matterId or documentId', [{ path: 'querystring.clientId', message: 'one of clientId, matterId, documentId is required' }]);
+      const target = { ...(clientId ? { clientId } : {}), ...(matterId ? { matterId } : {}), ...(documentId ? { documentId } : {}) };
+      await recordEventImpl(ctx, { action: 'audit.report.access', outcome: 'allowed', resources: target });
+      return { actors: await whoAccessed(ctx, target, { since, until }) };
+    },
+  );
+
+  const PersonMatterQuery = Type.Object({ userId: Id, matterId: Id, since: Time, until: Time }, { additionalProperties: false });
+  app.get<{ Querystring: Static<typeof PersonMatterQuery> }>(
+    '/audit/reports/person-matter',
+    {
+      schema: {
+        tags,
+        summary: 'Did person P access matter M between two dates — with checkpoint and inclusion proofs',
+        querystring: PersonMatterQuery,
+        response: {
+          200: Type.Object({
+            userId: Type.String(),
+            matterId: Type.String(),
+            since: Type.Integer(),
+            until: Type.Integer(),
+            accessed: Type.Boolean(),
+            events: Type.Array(ProvenEvent),
+            checkpoint: Type.Object({ size: Type.Integer(), root: B64, note: Type.String() }),
+            truncated: Type.Boolean(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const ctx = request.ctx;
+      await requireRole(ctx, LOG_READERS, 'audit.report.person_matter');
+      const { userId, matterId, since, until } = request.query;
+      await recordEventImpl(ctx, { action: 'audit.report.person_matter', outcome: 'allowed', resources: { userId, matterId } });
+      return personMatterReport(ctx, userId, matterId, since, until);
+    },
+  );
+
+  const BreachQuery = Type.Object({ actorId: Id, since: Time, until: Time }, { additionalProperties: false });
+  app.get<{ Querystring: Static<typeof BreachQuery> }>(
+    '/audit/reports/breach-scope',
+    {
+      schema: {
+        tags,
+        summary: 'Everything an actor touched between two times (clients, matters, documents)',
+        querystring: BreachQuery,
+        response: {
+          200: Type.Object({
+            actorId: Type.String(),
+            since: Type.Integer(),
+            until: Type.Integer(),
+            events: Type.Integer(),
+            clients: Type.Array(Type.String()),
+            matters: Type.Array(Type.String()),
+            documents: Type.Array(Type.String()),
+            firstIndex: Type.Union([Type.Integer(), Type.Null()]),
+            lastIndex: Type.Union([Type.Integer(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const ctx = request.ctx;
+      await requireRole(ctx, LOG_READERS, 'audit.report.breach_scope');
+      const { actorId, since, until } = request.query;
+      await recordEventImpl(ctx, { action: 'audit.report.breach_scope', outcome: 'allowed', resources: { userId: actorId } });
+      return breachScope(ctx, actorId, since, until);
+    },
+  );
+
+  const AlertsQuery = Type.Object(
+    { status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('acknowledged')])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) },
+    { additionalProperties: false },
+  );
+  app.get<{ Querystring: Static<typeof AlertsQuery> }>(
+    '/audit/alerts',
+    { schema: { tags, summary: 'Alerts raised by monitoring rules and verification', querystring: AlertsQuery, response: { 200: Type.Object({ alerts: Type.Array(Alert) }) } } },
+    async (request) => {
+      await requireRole(request.ctx, LOG_READERS, 'alert.read');
+      return { alerts: await listAlerts(request.ctx, { status: request.query.status, limit: request.query.limit ?? 100 }) };
+    },
+  );
+
+  const AlertParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 36, pattern: '^[0-9a-f-]+$' }) });
+  app.post<{ Params: Static<typeof AlertParams> }>(
+    '/audit/alerts/:id/acknowledge',
+    { schema: { tags, summary: 'Acknowledge an alert (audited)', params: AlertParams, response: { 200: Alert } } },
+    async (request) => {
+      const actorId = await requireRole(request.ctx, LOG_READERS, 'alert.acknowledge');
+      return acknowledgeAlert(request.ctx, request.params.id, actorId);
+    },
+  );
+
+  app.get(
+    '/audit/verification',
+    {
+      schema: {
+        tags,
+        summary: 'Result of the last scheduled verification, and the current tree head',
+        response: {
+          200: Type.Object({
+            treeSize: Type.Integer(),
+            rootHash: B64,
+            lastRunAt: Type.Union([Type.Integer(), Type.Null()]),
+            ok: Type.Union([Type.Boolean(), Type.Null()]),
+            firstBadIndex: Type.Union([Type.Integer(), Type.Null()]),
+            problems: Type.Array(Type.String()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      await requireRole(request.ctx, STATUS_READERS, 'audit.verification.read');
+      const head = await readTreeHead(request.ctx.db);
+      const status = await verificationStatus(services);
+      return {
+        treeSize: head.size,
+        rootHash: head.root.toString('base64'),
+        lastRunAt: status.lastRunAt,
+        ok: status.report ? status.report.ok : null,
+        firstBadIndex: status.report?.firstBadIndex ?? null,
+        problems: status.report?.problems ?? [],
+      };
+    },
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * The append path and the tree store: events are appended in the caller's transaction (or, when
+ * the caller has none, batched with concurrent callers into one durable transaction: group
+ * commit), the tree state advances in the same transaction, and proofs are served from stored
+ * interior nodes plus leaf hashes.
+ */
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { AnyDb, Database } from '../platform/db/database.js';
+import { tablesOf } from '../platform/db/database.js';
+import type { AuditEventRow, AuditTables } from './audit.tables.js';
+import { canonicalLeafBytes } from './leaf.js';
+import { CompactTree, consistencyPath, hashChildren, hashLeaf, inclusionPath, rootFromLeafHashes, splitPoint } from './merkle.js';
+
+/** Interior nodes of this level and above are stored (one row per 256 leaves, amortized). */
+export const STORED_NODE_LEVEL = 8;
+const BLOCK = 2 ** STORED_NODE_LEVEL;
+/** Rows per multi-row INSERT: below SQLite's 32766 bound variables at 20 columns per row. */
+const INSERT_CHUNK = 1000;
+
+export type PendingEvent = Omit<AuditEventRow, 'seq' | 'leaf' | 'leaf_hash'>;
+
+export interface TreeHead {
+  size: number;
+  root: Buffer;
+}
+
+function audit(db: AnyDb): Kysely<AuditTables> {
+  return tablesOf<AuditTables>(db);
+}
+
+/** Reads the tree state, locking it on PostgreSQL so concurrent appenders queue (gapless seq). */
+async function lockTreeState(db: AnyDb): Promise<CompactTree> {
+  let query = audit(db).selectFrom('audit_tree_state').select(['size', 'frontier']).where('id', '=', 1);
+  // SQLite has one writer at a time already; FOR UPDATE is PostgreSQL syntax.
+  if (isPostgres(db)) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw new Error('audit tree state is missing');
+  return CompactTree.fromBytes(Number(row.size), row.frontier);
+}
+
+function isPostgres(db: AnyDb): boolean {
+  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+}
+
+/**
+ * Appends events in `db`, which must be a transaction. Returns the index of each. O(log n) hashes
+ * per event; one multi-row insert per chunk.
+ */
+export async function appendInTransaction(db: AnyDb, events: PendingEvent[], now: number): Promise<number[]> {
+  const tree = await lockTreeState(db);
+  const rows: AuditEventRow[] = [];
+  const nodes: { level: number; idx: number; hash: Buffer }[] = [];
+  const indexes: number[] = [];
+  for (const event of events) {
+    const seq = tree.size;
+    const leaf = canonicalLeafBytes({ ...event, seq });
+    const leafHash = hashLeaf(leaf);
+    for (const node of tree.append(leafHash)) if (node.level >= STORED_NODE_LEVEL) nodes.push({ level: node.level, idx: node.index, hash: node.hash });
+    rows.push({ ...event, seq, leaf, leaf_hash: leafHash });
+    indexes.push(seq);
+  }
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await audit(db).insertInto('audit_event').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  if (nodes.length > 0) await audit(db).insertInto('audit_node').values(nodes).execute();
+  await audit(db)
+    .updateTable('audit_tree_state')
+    .set({ size: tree.size, frontier: tree.toBytes(), root: tree.root(), updated_at: now })
+    .where('id', '=', 1)
+    .execute();
+  return indexes;
+}
+
+interface Waiting {
+  event: PendingEvent;
+  resolve: (index: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for events recorded outside a transaction (reads): concurrent callers' events are
+ * written in one transaction, so one fsync makes them all durable. Each caller's promise resolves
+ * only after the commit.
+ */
+export class GroupCommitter {
+  private queue: Waiting[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly now: () => number,
+    private readonly afterCommit: () => void,
+    private readonly maxBatch = 5000,
+  ) {}
+
+  append(event: PendingEvent): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let callers already running in this turn join the batch.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const indexes = await this.database.db.transaction().execute((trx) =>
+          appendInTransaction(
+            trx,
+            batch.map((w) => w.event),
+            this.now(),
+          ),
+        );
+        batch.forEach((w, i) => w.resolve(indexes[i]!));
+        this.afterCommit();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+export async function readTreeHead(db: AnyDb): Promise<TreeHead> {
+  const row = await audit(db).selectFrom('audit_tree_state').select(['size', 'root']).where('id', '=', 1).executeTakeFirstOrThrow();
+  return { size: Number(row.size), root: Buffer.from(row.root) };
+}
+
+/**
+ * Subtree hashes from the store, for proofs: stored nodes for aligned perfect subtrees of 256+
+ * leaves, leaf hashes (one 256-leaf block read at most once per proof) below that.
+ */
+export class TreeReader {
+  private readonly blocks = new Map<number, Buffer[]>();
+
+  constructor(private readonly db: AnyDb) {}
+
+  private async leafHashes(start: number, end: number): Promise<Buffer[]> {
+    const block = Math.floor(start / BLOCK);
+    let hashes = this.blocks.get(block);
+    if (!hashes) {
+      const rows = await audit(this.db)
+        .selectFrom('audit_event')
+        .select(['seq', 'leaf_hash'])
+        .where('seq', '>=', block * BLOCK)
+        .where('seq', '<', (block + 1) * BLOCK)
+        .orderBy('seq')
+        .execute();
+      hashes = rows.map((r) => Buffer.from(r.leaf_hash));
+      this.blocks.set(block, hashes);
+    }
+    const offset = block * BLOCK;
+    if (end - offset > hashes.length) throw new Error('audit event missing from the store');
+    return hashes.slice(start - offset, end - offset);
+  }
+
+  async subtreeHash(start: number, end: number): Promise<Buffer> {
+    const n = end - start;
+    if (n <= BLOCK && Math.floor(start / BLOCK) === Math.floor((end - 1) / BLOCK)) return rootFromLeafHashes(await this.leafHashes(start, end));
+    if ((n & (n - 1)) === 0 && start % n === 0) {
+      const level = Math.log2(n);
+      const row = await audit(this.db).selectFrom('audit_node').select('hash').where('level', '=', level).where('idx', '=', start / n).executeTakeFirst();
+      if (!row) throw new Error('audit tree node missing from the store');
+      return Buffer.from(row.hash);
+    }
+    const k = splitPoint(n);
+    return hashChildren(await this.subtreeHash(start, start + k), await this.subtreeHash(start + k, end));
+  }
+
+  async leafHash(index: number): Promise<Buffer> {
+    return (await this.leafHashes(index, index + 1))[0]!;
+  }
+
+  inclusionProof(index: number, treeSize: number): Promise<Buffer[]> {
+    return inclusionPath(index, 0, treeSize, (s, e) => this.subtreeHash(s, e));
+  }
+
+  consistencyProof(first: number, second: number): Promise<Buffer[]> {
+    return consistencyPath(first, second, (s, e) => this.subtreeHash(s, e));
+  }
+
+  /** MTH of the first `size` leaves (for historical tree sizes). */
+  rootAt(size: number): Promise<Buffer> {
+    return size === 0 ? Promise.resolve(rootFromLeafHashes([])) : this.subtreeHash(0, size);
+  }
+}
+
+/** Counts rows so the caller can say how many events exist beyond the tree state (tampering). */
+export async function countEvents(db: AnyDb): Promise<number> {
+  const row = await audit(db).selectFrom('audit_event').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
