@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { MigrationError } from '../server/platform/db/migrate.js';
 import { startServer } from '../server/main.js';
 import { registerInstanceCommands } from './commands/instance.js';
+import { registerTokenCommands } from './commands/tokens.js';
+import { registerUserCommands } from './commands/users.js';
 import { CliError, processIo, type Io } from './context.js';
 
 export function buildProgram(io: Io = processIo): Command {
@@ -17,6 +19,8 @@ export function buildProgram(io: Io = processIo): Command {
     await new Promise<never>(() => undefined);
   };
   registerInstanceCommands(program, io, serve);
+  registerUserCommands(program, io);
+  registerTokenCommands(program, io);
   return program;
 }
 

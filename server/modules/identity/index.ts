@@ -8,16 +8,22 @@ import type { Actor, AppServices, RequestContext } from '../../platform/context.
 import { systemContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { ConfidantModule } from '../../platform/module.js';
+import { registerUserDirectory, type DirectoryUser } from '../../access/index.js';
 import { identityRoutes } from './identity.routes.js';
 import { authenticate, createSession, markSessionMfa } from './sessions.service.js';
 import { findUserById } from './identity.repository.js';
 import { inTransaction } from '../../platform/context.js';
 import { createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
-import type { FirmRole } from '../../../common/roles.js';
 
 export const identityModule: ConfidantModule = {
   name: 'identity',
   routes: identityRoutes,
+  start: async () => {
+    registerUserDirectory(userDirectory);
+  },
+  stop: async () => {
+    registerUserDirectory(null);
+  },
   init: async (services) => {
     const token = await createSetupToken(systemContext(services, 'identity.init'));
     return token ? [setupLine(services, token)] : [];
@@ -60,14 +66,6 @@ export function requireRecentMfa(ctx: RequestContext, withinMs = 10 * 60_000): v
   }
 }
 
-export interface DirectoryUser {
-  id: string;
-  name: string;
-  email: string;
-  role: FirmRole;
-  status: 'active' | 'leaving' | 'disabled';
-}
-
 /** The user directory other modules (access, audit) read through: names, roles, status only. */
 export const userDirectory = {
   async getUsers(ctx: RequestContext, ids: string[]): Promise<DirectoryUser[]> {
@@ -78,7 +76,7 @@ export const userDirectory = {
   },
 };
 
-export { createUser, disableUser, findUserByEmailAddress, getUserById } from './users.service.js';
+export { createUser, disableUser, enableUser, findUserByEmailAddress, getUserById, listUsers } from './users.service.js';
 export { createToken, parseDuration } from './tokens.service.js';
 export type { UserView } from './identity.presenter.js';
 
