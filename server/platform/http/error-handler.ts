@@ -20,6 +20,14 @@ function validationFields(error: FastifyError): FieldProblem[] {
   });
 }
 
+/** The `at …` lines of a stack, without the header that repeats the message. */
+export function stackFrames(stack: string | undefined): string {
+  return (stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
@@ -54,8 +62,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (error.statusCode === 415) return sendError(reply, request, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
       return sendError(reply, request, 'BAD_REQUEST', 'Malformed request');
     }
-    // Only the error's class and stack: its message could echo input.
-    request.log.error({ err: { type: error.name, stack: error.stack } }, 'unhandled error');
+    // Only the error's class and stack frames: its message (also the stack's first line) could echo input.
+    request.log.error({ err: { type: error.name, stack: stackFrames(error.stack) } }, 'unhandled error');
     return sendError(reply, request, 'INTERNAL_ERROR', 'Internal error');
   });
 }

@@ -5,19 +5,16 @@ import type { Config } from '../../config.js';
  * Paths redacted from every log line. Client content never reaches the logger at all (routes log
  * ids only); this list is the second line of defence for credentials.
  */
+const SECRET_HEADERS = ['authorization', 'cookie', '["set-cookie"]', '["x-csrf-token"]', '["proxy-authorization"]'];
+const SECRET_FIELDS = ['password', 'passphrase', 'token', 'secret', 'totp', 'masterKey', 'recoveryCode'];
+
 export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.passphrase',
-  '*.token',
-  '*.secret',
-  '*.totp',
+  // Headers wherever a log line carries them: the request, the response, or a hand-built object.
+  ...['req.headers', 'res.headers', 'headers', '*.headers'].flatMap((at) => SECRET_HEADERS.map((h) => `${at}${h.startsWith('[') ? '' : '.'}${h}`)),
+  // Secret fields at the top of a log object and one level down (pino wildcards match one level).
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
   '*.code',
   '*.key',
-  '*.masterKey',
 ];
 
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
