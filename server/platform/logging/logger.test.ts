@@ -22,7 +22,7 @@ describe('logger redaction', () => {
         {
           password: 'top-pw',
           user: { password: 'nested-pw', token: 'tok-1', name: 'kept' },
-          req: { headers: { authorization: 'Bearer a', cookie: 'c=1', 'x-csrf-token': 'csrf-1', accept: 'json' } },
+          upstream: { headers: { authorization: 'Bearer a', cookie: 'c=1', 'x-csrf-token': 'csrf-1', accept: 'json' } },
           headers: { 'set-cookie': 'confidant_session=s' },
         },
         'msg',
