@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { MigrationError } from '../server/platform/db/migrate.js';
 import { startServer } from '../server/main.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerInstanceCommands } from './commands/instance.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
@@ -19,6 +20,7 @@ export function buildProgram(io: Io = processIo): Command {
     await new Promise<never>(() => undefined);
   };
   registerInstanceCommands(program, io, serve);
+  registerAuditCommands(program, io);
   registerUserCommands(program, io);
   registerTokenCommands(program, io);
   return program;

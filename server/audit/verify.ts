@@ -7,7 +7,7 @@
 import type { AppServices } from '../platform/context.js';
 import { tablesOf } from '../platform/db/database.js';
 import type { AuditEventRow, AuditTables } from './audit.tables.js';
-import { canonicalLeafText } from './leaf.js';
+import { canonicalLeafText, decodeLeaf } from './leaf.js';
 import { STORED_NODE_LEVEL } from './log.js';
 import { CompactTree, EMPTY_ROOT, hashLeaf } from './merkle.js';
 import { loadSigningKey, openCheckpoint, parseVerifierKey } from './signing.js';
@@ -65,13 +65,32 @@ async function* eventBatches(services: AppServices, batchSize: number): AsyncGen
   }
 }
 
+function recordedIndex(leaf: Buffer): number | null {
+  try {
+    const index = decodeLeaf(leaf).index;
+    return Number.isSafeInteger(index) && index >= 0 ? index : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function verifyLog(services: AppServices, options: VerifyOptions = {}): Promise<VerificationReport> {
   const started = performance.now();
   const problems: string[] = [];
-  let firstBadIndex: number | null = null;
-  const bad = (index: number, problem: string) => {
-    if (firstBadIndex === null || index < firstBadIndex) firstBadIndex = index;
+  // Precise findings name the event itself; coarse ones (a stored node or a signed root that
+  // differs) only bound where a consistent rewrite starts, and count when nothing precise was found.
+  let precise: number | null = null;
+  let coarse: number | null = null;
+  const note = (problem: string) => {
     if (problems.length < 20) problems.push(problem);
+  };
+  const bad = (index: number, problem: string) => {
+    if (precise === null || index < precise) precise = index;
+    note(problem);
+  };
+  const bound = (index: number, problem: string) => {
+    if (coarse === null || index < coarse) coarse = index;
+    note(problem);
   };
 
   const db = tablesOf<AuditTables>(services.database.db);
@@ -110,7 +129,7 @@ export async function verifyLog(services: AppServices, options: VerifyOptions = 
       if (!want.root.equals(root)) {
         // Leaves and hashes agree with each other but not with what was signed: a consistent
         // rewrite. The first bad event lies after the last checkpoint that still matches.
-        bad(lastGoodSize, `${want.label}: root differs from the recomputed tree (rewritten between index ${lastGoodSize} and ${size - 1})`);
+        bound(lastGoodSize, `${want.label}: root differs from the recomputed tree (rewritten between index ${lastGoodSize} and ${size - 1})`);
       } else lastGoodSize = size;
     }
   };
@@ -128,18 +147,22 @@ export async function verifyLog(services: AppServices, options: VerifyOptions = 
         break;
       }
       const leaf = Buffer.from(row.leaf);
-      if (!Buffer.from(canonicalLeafText(row), 'utf8').equals(leaf)) bad(index, `event ${index}: leaf bytes do not match the event's fields (altered, or moved from another index)`);
+      if (!Buffer.from(canonicalLeafText(row), 'utf8').equals(leaf)) {
+        // A leaf recorded at a lower index than where it now sits means events were inserted before it.
+        const recorded = recordedIndex(leaf);
+        bad(recorded !== null && recorded < index ? recorded : index, `event ${index}: leaf bytes do not match the event's fields (altered, or moved from index ${recorded ?? '?'})`);
+      }
       const leafHash = hashLeaf(leaf);
       if (!leafHash.equals(Buffer.from(row.leaf_hash))) bad(index, `event ${index}: stored leaf hash does not match the leaf`);
       for (const node of tree.append(leafHash)) {
         if (node.level < STORED_NODE_LEVEL) continue;
         const stored = nodes.get(`${node.level}:${node.index}`);
         nodesChecked++;
-        if (!stored || !stored.equals(node.hash)) bad(node.index * 2 ** node.level, `tree node ${node.level}/${node.index} does not match the events`);
+        if (!stored || !stored.equals(node.hash)) bound(node.index * 2 ** node.level, `tree node ${node.level}/${node.index} does not match the events`);
       }
       if (expected.has(tree.size)) checkRoots(tree.size, tree.root());
     }
-    if (firstBadIndex !== null && problems.some((p) => p.includes('is missing'))) break;
+    if (problems.some((p) => p.includes('is missing'))) break;
   }
 
   const root = tree.root();
@@ -149,10 +172,11 @@ export async function verifyLog(services: AppServices, options: VerifyOptions = 
   if (!state) bad(0, 'tree state is missing');
   else {
     if (Number(state.size) !== tree.size) bad(Math.min(Number(state.size), tree.size), `tree state says ${Number(state.size)} events, the log holds ${tree.size}`);
-    else if (!root.equals(Buffer.from(state.root))) bad(lastGoodSize, 'tree state root differs from the recomputed tree');
+    else if (!root.equals(Buffer.from(state.root))) bound(lastGoodSize, 'tree state root differs from the recomputed tree');
   }
+  const firstBadIndex: number | null = precise ?? coarse;
   return {
-    ok: firstBadIndex === null,
+    ok: firstBadIndex === null && problems.length === 0,
     events: tree.size,
     root: root.toString('base64'),
     checkpointsChecked,
