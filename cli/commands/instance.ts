@@ -1,11 +1,12 @@
-import { statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MODULES } from '../../server/modules/registry.js';
 import { ping } from '../../server/platform/db/database-health.js';
 import { migrateToLatest, migrationStatus } from '../../server/platform/db/migrate.js';
 import { isInitialized, markInitialized } from '../../server/platform/instance.js';
 import type { AppServices } from '../../server/platform/context.js';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { ConfigError, loadConfig, type Config } from '../../server/config.js';
 import { CliError, withServices, type Io } from '../context.js';
 
 /** Creates the instance if needed: migrations, then each module's one-time setup (keys, …). */
@@ -63,7 +64,23 @@ export function registerInstanceCommands(program: Command, io: Io, serve: () => 
     });
 }
 
-async function doctor(io: Io): Promise<number> {
+/** Mode bits that let anyone but the owner read or write. */
+const OPEN_TO_OTHERS = 0o077;
+
+function modeOf(path: string): number | null {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/**
+ * Checks what an operator can get wrong: configuration, folder and key permissions, database,
+ * migrations, blob store and mail. Returns the number of problems; never changes anything.
+ */
+export async function doctor(io: Io): Promise<number> {
   let problems = 0;
   const check = async (label: string, run: () => Promise<string | void>) => {
     try {
@@ -74,28 +91,41 @@ async function doctor(io: Io): Promise<number> {
       io.out(`FAIL  ${label} — ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
     io.out('ok    configuration');
   } catch (error) {
     io.out(`FAIL  configuration\n${error instanceof ConfigError ? error.problems.map((p) => `        ${p}`).join('\n') : String(error)}`);
-    return 1;
+    throw new CliError('The configuration is invalid; fix the settings above.', 2);
   }
   await check('data folder permissions', async () => {
-    const mode = statSync(config.dataDir).mode & 0o777;
-    if (mode & 0o077) throw new Error(`${config.dataDir} is mode ${mode.toString(8)}; run chmod 700 on it`);
+    const mode = modeOf(config.dataDir);
+    if (mode === null) throw new Error(`${config.dataDir} does not exist: run \`confidant init\``);
+    if (mode & OPEN_TO_OTHERS) throw new Error(`${config.dataDir} is mode ${mode.toString(8)}; run chmod 700 on it`);
     return config.dataDir;
   });
+  // Opening the services would create the folder: doctor only looks, so it stops here.
+  if (!existsSync(config.dataDir)) return problems;
   if (config.masterKey.provider === 'file') {
     await check('master key file permissions', async () => {
-      let mode: number;
-      try {
-        mode = statSync(config.masterKey.file).mode & 0o777;
-      } catch {
-        throw new Error('master key file is missing: run `confidant init`');
-      }
-      if (mode & 0o077) throw new Error(`master key file is mode ${mode.toString(8)}; run chmod 600 on it`);
+      const mode = modeOf(config.masterKey.file);
+      if (mode === null) throw new Error('master key file is missing: run `confidant init`');
+      if (mode & OPEN_TO_OTHERS) throw new Error(`${config.masterKey.file} is mode ${mode.toString(8)}; run chmod 600 on it`);
+    });
+  }
+  const keysDir = join(config.dataDir, 'keys');
+  if (existsSync(keysDir)) {
+    await check('key folder permissions', async () => {
+      const open = [keysDir, ...readdirSync(keysDir).map((name) => join(keysDir, name))].filter((path) => (modeOf(path) ?? 0) & OPEN_TO_OTHERS);
+      if (open.length > 0) throw new Error(`readable by others: ${open.join(', ')}; run chmod 700 on the folder and 600 on its files`);
+    });
+  }
+  if (config.database.kind === 'sqlite') {
+    await check('database file permissions', async () => {
+      const files = ['', '-wal', '-shm'].map((suffix) => `${config.database.sqlitePath}${suffix}`);
+      const open = files.filter((path) => (modeOf(path) ?? 0) & OPEN_TO_OTHERS);
+      if (open.length > 0) throw new Error(`readable by others: ${open.join(', ')}; run chmod 600 on them`);
     });
   }
   await withServices(async (services) => {

@@ -7,7 +7,7 @@
  * - ids are text (UUIDv7, time-ordered), times are integer epoch milliseconds (`bigint` on
  *   PostgreSQL, returned as JS numbers), booleans are integers 0/1, binary is `blob`/`bytea`.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
@@ -39,6 +39,15 @@ export function openDatabase(config: Pick<Config, 'database'>, options: { poolSi
     return { kind: 'postgres', db, sqlite: null, close: () => db.destroy() };
   }
   mkdirSync(dirname(config.database.sqlitePath), { recursive: true, mode: 0o700 });
+  // Create the file owner-only before SQLite does (it would use the umask, usually 0644); the
+  // -wal and -shm files SQLite adds later copy this mode.
+  if (!existsSync(config.database.sqlitePath)) {
+    try {
+      writeFileSync(config.database.sqlitePath, '', { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
   const sqlite = new SqliteDatabase(config.database.sqlitePath);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
