@@ -10,8 +10,8 @@ export type BreakGlassReviewOutcome = 'justified' | 'unjustified';
 export interface AccessTables {
   access_clients: { client_id: string; created_by: string; created_at: number };
   access_matters: { matter_id: string; client_id: string; created_at: number };
-  access_team_members: { matter_id: string; user_id: string; role: MatterRole; added_at: number; added_by: string };
-  access_team_history: { id: string; matter_id: string; user_id: string; role: MatterRole | null; at: number; by_user_id: string | null };
+  access_team_members: { matter_id: string; user_id: string; role: MatterRole; added_at: number; added_by: string; expires_at: number | null };
+  access_team_history: { id: string; matter_id: string; user_id: string; role: MatterRole | null; at: number; by_user_id: string | null; expires_at: number | null };
   access_client_grants: {
     id: string;
     client_id: string;

@@ -94,6 +94,11 @@ export function wallsCovering(firm: FirmFacts, clientId: ClientId, matterId: Mat
   return [...onClient, ...onMatter];
 }
 
+/** Expiring access stops at the millisecond it expires. */
+function isCurrent(expiresAt: number | null, now: number): boolean {
+  return expiresAt === null || expiresAt > now;
+}
+
 function roleAllows(role: MatterRole, permission: Permission): boolean {
   return MATTER_ROLE_PERMISSIONS[role].has(permission);
 }
@@ -101,16 +106,16 @@ function roleAllows(role: MatterRole, permission: Permission): boolean {
 function basisFor(firm: FirmFacts, facts: ActorFacts, permission: Permission, clientId: ClientId, matterId: MatterId | null, now: number, actor: UserActor): AccessBasis | null {
   if (matterId) {
     const member = facts.team.get(matterId);
-    if (member && roleAllows(member.role, permission)) return 'team';
+    if (member && isCurrent(member.expiresAt, now) && roleAllows(member.role, permission)) return 'team';
   } else {
     // Client-level data: any team role on one of the client's matters that holds the permission,
     // except matters the actor is screened from.
     for (const [teamMatterId, member] of facts.team) {
-      if (member.clientId === clientId && roleAllows(member.role, permission) && !isScreenedFromMatter(firm, teamMatterId, actor)) return 'team';
+      if (member.clientId === clientId && isCurrent(member.expiresAt, now) && roleAllows(member.role, permission) && !isScreenedFromMatter(firm, teamMatterId, actor)) return 'team';
     }
   }
   const grants = facts.grants.get(clientId);
-  if (grants?.some((g) => (g.expiresAt === null || g.expiresAt > now) && roleAllows(g.role, permission))) return 'grant';
+  if (grants?.some((g) => isCurrent(g.expiresAt, now) && roleAllows(g.role, permission))) return 'grant';
   if (matterId && BREAK_GLASS_PERMISSIONS.has(permission) && facts.breakGlass.get(matterId)?.some((expiresAt) => expiresAt > now)) return 'break_glass';
   return null;
 }

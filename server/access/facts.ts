@@ -42,7 +42,7 @@ export interface ActorFacts {
   version: string;
   userId: UserId;
   /** matter → role and owning client. */
-  team: ReadonlyMap<string, { role: MatterRole; clientId: ClientId }>;
+  team: ReadonlyMap<string, { role: MatterRole; clientId: ClientId; expiresAt: number | null }>;
   /** client → roles held on the whole client through grants (expiry checked per decision). */
   grants: ReadonlyMap<string, TimedRole[]>;
   /** matter → break-glass expiry times. */
@@ -136,7 +136,7 @@ export async function actorFacts(ctx: RequestContext, userId: UserId): Promise<A
   const teamRows = await d
     .selectFrom('access_team_members')
     .innerJoin('access_matters', 'access_matters.matter_id', 'access_team_members.matter_id')
-    .select(['access_team_members.matter_id', 'access_team_members.role', 'access_matters.client_id'])
+    .select(['access_team_members.matter_id', 'access_team_members.role', 'access_team_members.expires_at', 'access_matters.client_id'])
     .where('access_team_members.user_id', '=', userId)
     .execute();
   const grantRows = await d
@@ -159,7 +159,7 @@ export async function actorFacts(ctx: RequestContext, userId: UserId): Promise<A
   const facts: ActorFacts = {
     version,
     userId,
-    team: new Map(teamRows.map((t) => [t.matter_id, { role: t.role, clientId: t.client_id as ClientId }])),
+    team: new Map(teamRows.map((t) => [t.matter_id, { role: t.role, clientId: t.client_id as ClientId, expiresAt: t.expires_at === null ? null : Number(t.expires_at) }])),
     grants,
     breakGlass,
     agreements: agreementRows.map((a) => ({ kind: a.kind, expiresAt: a.expires_at === null ? null : Number(a.expires_at) })),

@@ -10,7 +10,6 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { ClientId, MatterId, UserId } from '../../common/ids.js';
 import type { Permission } from '../../common/permissions.js';
-import type { FirmRole } from '../../common/roles.js';
 import { recordEvent, type AuditEventInput } from '../audit/index.js';
 import type { RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
@@ -20,6 +19,7 @@ import { accessRoutes } from './access.routes.js';
 import { decide, type Decision } from './decide.js';
 import { bumpPolicyVersion, db } from './facts.js';
 import { applyScope, scopeFilter } from './scope.js';
+import { notifyCompliance } from './support.js';
 
 export { registerGate, listGates, type GateDefinition } from './gates.js';
 export { clearAccessCaches } from './facts.js';
@@ -65,15 +65,19 @@ export async function requireAccess<T extends AccessTarget>(ctx: RequestContext,
   if (decision.code === 'UNAUTHENTICATED') throw new AppError('UNAUTHENTICATED');
   const event = auditEventOf(permission, decision, detail);
   const error = decision.code === 'ACCESS_DENIED' ? new AppError('ACCESS_DENIED', 'Not found') : new AppError(decision.code);
+  // An attempt to cross an ethical wall is also raised to compliance at once.
+  const alert = decision.reason === 'WALL' ? () => notifyCompliance(ctx, 'Ethical wall: access attempt by a screened person', wallAlertLines(ctx, decision)) : () => undefined;
   if (ctx.db.isTransaction) {
     // Recording now would be rolled back with the caller's transaction (and on SQLite, writing on
     // the root handle while the transaction holds the only connection would deadlock).
     const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
     error.afterRollback = async () => {
       await recordEvent(outside, event);
+      alert();
     };
   } else {
     await recordEvent(ctx, event);
+    alert();
   }
   throw error;
 }
@@ -81,6 +85,12 @@ export async function requireAccess<T extends AccessTarget>(ctx: RequestContext,
 /** The decision without auditing or throwing: for showing or hiding a button, never for data. */
 export async function canAccess(ctx: RequestContext, permission: Permission, target: AccessTarget): Promise<boolean> {
   return (await decide(ctx, permission, target)).allowed;
+}
+
+function wallAlertLines(ctx: RequestContext, decision: Decision): string[] {
+  const who = ctx.actor.kind === 'user' ? ctx.actor.userId : 'unknown';
+  const wallId = decision.allowed ? '' : (decision.wallId ?? '');
+  return [`User ${who} was refused ${decision.matterId ? `matter ${decision.matterId}` : `client ${decision.clientId ?? ''}`}: screened by wall ${wallId}.`, 'The attempt is in the audit log.'];
 }
 
 function auditEventOf(permission: Permission, decision: Decision, detail: AccessDetail | undefined): AuditEventInput {
@@ -126,8 +136,8 @@ export async function registerMatter(ctx: RequestContext, matter: { matterId: Ma
   const now = ctx.app.clock.now();
   const d = db(ctx);
   await d.insertInto('access_matters').values({ matter_id: matter.matterId, client_id: matter.clientId, created_at: now }).execute();
-  await d.insertInto('access_team_members').values({ matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', added_at: now, added_by: matter.leadUserId }).execute();
-  await d.insertInto('access_team_history').values({ id: newId(), matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', at: now, by_user_id: matter.leadUserId }).execute();
+  await d.insertInto('access_team_members').values({ matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', added_at: now, added_by: matter.leadUserId, expires_at: null }).execute();
+  await d.insertInto('access_team_history').values({ id: newId(), matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', at: now, by_user_id: matter.leadUserId, expires_at: null }).execute();
 }
 
 /** Tells access a client exists, inside the transaction that creates it; the creator gets a client-level grant (lead attorney, no expiry). */
@@ -153,30 +163,6 @@ export async function registerClient(ctx: RequestContext, client: { clientId: Cl
     .execute();
 }
 
-/** A person as access needs to know them (names only for reports and pickers). */
-export interface DirectoryUser {
-  id: string;
-  name: string;
-  email: string;
-  role: FirmRole;
-  status: 'active' | 'leaving' | 'disabled';
-}
-
-/** Implemented by identity (access sits below the modules and cannot import it). */
-export interface UserDirectory {
-  getUsers(ctx: RequestContext, ids: string[]): Promise<DirectoryUser[]>;
-  listUsers(ctx: RequestContext): Promise<DirectoryUser[]>;
-}
-
-let directory: UserDirectory | null = null;
-
-/** Called by identity at module start. Until then access accepts user ids as given. */
-export function registerUserDirectory(userDirectory: UserDirectory | null): void {
-  directory = userDirectory;
-}
-
-export function userDirectory(): UserDirectory | null {
-  return directory;
-}
+export { registerUserDirectory, type DirectoryUser, type UserDirectory } from './directory.js';
 
 export const accessModule: ConfidantModule = { name: 'access', routes: accessRoutes };

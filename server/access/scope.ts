@@ -77,6 +77,7 @@ export async function scopeFilter(ctx: RequestContext, permission: Permission): 
         .select('t.matter_id as id')
         .where('t.user_id', '=', userId)
         .where('t.role', 'in', roles)
+        .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
         .union(d.selectFrom('access_matters as gm').select('gm.matter_id as id').where('gm.client_id', 'in', grantedClients()));
       const normal = eb.and([eb(ref, 'in', candidates), eb(ref, 'not in', excludedMatters(false))]);
       if (!BREAK_GLASS_PERMISSIONS.has(permission)) return normal;
@@ -89,6 +90,7 @@ export async function scopeFilter(ctx: RequestContext, permission: Permission): 
       .select('tm.client_id as id')
       .where('t.user_id', '=', userId)
       .where('t.role', 'in', roles)
+      .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
       .where('t.matter_id', 'not in', activeWalls().select('w.matter_id as id').where('w.matter_id', 'is not', null).where(hiding(true)));
     const excludedClients = activeWalls().select('w.client_id as id').where('w.matter_id', 'is', null).where(hiding(false));
     return eb.and([eb(ref, 'in', grantedClients().union(teamClients)), eb(ref, 'not in', excludedClients)]);

@@ -1,0 +1,203 @@
+/**
+ * The decision matrix: every permission × firm role × matter role × wall × gate × grant state,
+ * against an expected decision spelled out independently of policy.ts. One firm is built with a
+ * person for each (firm role, matter role, gate, grant) combination on five matters, one per wall
+ * situation; every person then asks for every permission on every matter and its client.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ClientId, MatterId, UserId } from '../../common/ids.js';
+import { PERMISSIONS, type Permission } from '../../common/permissions.js';
+import { FIRM_ROLES, MATTER_ROLES, type FirmRole, type MatterRole } from '../../common/roles.js';
+import { inTransaction } from '../platform/context.js';
+import { newId } from '../platform/ids.js';
+import { DIALECTS } from '../test-support/dialects.js';
+import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
+import { recorded } from './audit-probe.testing.js';
+import { seedMatter, userContext } from './access.testing.js';
+import { bumpPolicyVersion, db } from './facts.js';
+import { requireAccess, scopeFor, type AccessTarget } from './index.js';
+import { setGateEnabled } from './gates.service.js';
+
+vi.mock('../audit/index.js', () => import('./audit-probe.testing.js'));
+
+const WALLS = ['none', 'screened', 'locked_listed', 'locked_unlisted', 'unacknowledged'] as const;
+const GATES = ['ok', 'no_mfa', 'no_agreement'] as const;
+const GRANTS = ['none', 'active', 'expired', 'revoked'] as const;
+type Wall = (typeof WALLS)[number];
+type Gate = (typeof GATES)[number];
+type Grant = (typeof GRANTS)[number];
+type Expected = 'allow' | 'ACCESS_DENIED' | 'MFA_REQUIRED' | 'GATE_NOT_SATISFIED' | 'ACKNOWLEDGEMENT_REQUIRED';
+
+// Expected permissions, written out as the product defines them (not imported from policy.ts).
+const FIRM_LEVEL: Record<string, FirmRole[]> = {
+  'client.create': ['attorney'],
+  'wall.manage': ['compliance_officer'],
+  'access.report.read': ['compliance_officer'],
+  'audit.read': ['compliance_officer'],
+  'alert.manage': ['compliance_officer', 'firm_admin'],
+  'user.manage': ['firm_admin'],
+  'key.manage': ['firm_admin'],
+  'settings.manage': ['compliance_officer', 'firm_admin'],
+};
+const L = 'lead_attorney',
+  A = 'attorney',
+  P = 'paralegal',
+  S = 'assistant';
+const ON_MATTER: Record<string, MatterRole[]> = {
+  'client.read': [L, A, P, S],
+  'client.update': [L],
+  'client.export': [L],
+  'matter.create': [L, A],
+  'matter.read': [L, A, P, S],
+  'matter.update': [L, A],
+  'matter.team.manage': [L],
+  'document.read': [L, A, P, S],
+  'document.write': [L, A, P],
+  'document.classify': [L, A],
+  'note.read': [L, A, P, S],
+  'note.write': [L, A, P],
+  'record.read': [L, A, P, S],
+  'record.write': [L, A, P],
+  'access.request.decide': [L],
+};
+const GRANT_ROLE: MatterRole = 'paralegal';
+
+function expected(permission: Permission, firmRole: FirmRole, matterRole: MatterRole | null, wall: Wall, gate: Gate, grant: Grant, target: 'matter' | 'client'): Expected {
+  const firmRoles = FIRM_LEVEL[permission];
+  if (firmRoles) return firmRoles.includes(firmRole) ? 'allow' : 'ACCESS_DENIED';
+  if (firmRole === 'client') return 'ACCESS_DENIED';
+  if (permission === 'matter.create' && firmRole !== 'attorney') return 'ACCESS_DENIED';
+  if (gate === 'no_mfa') return 'MFA_REQUIRED';
+  if (gate === 'no_agreement') return 'GATE_NOT_SATISFIED';
+  if (wall === 'screened' && target === 'matter') return 'ACCESS_DENIED';
+  const allowedRoles = ON_MATTER[permission] ?? [];
+  // A team seat on a matter one is screened from never counts, not even for the client's own data;
+  // a client-wide grant still opens the client's other data (the screen covers the matter).
+  const byTeam = matterRole !== null && allowedRoles.includes(matterRole) && wall !== 'screened';
+  const byGrant = grant === 'active' && allowedRoles.includes(GRANT_ROLE);
+  if (!byTeam && !byGrant) return 'ACCESS_DENIED';
+  // Walls in this matrix sit on the matter; a client-level question is not behind them.
+  if (target === 'client') return 'allow';
+  if (wall === 'locked_unlisted') return 'ACCESS_DENIED';
+  if (wall === 'unacknowledged') return 'ACKNOWLEDGEMENT_REQUIRED';
+  return 'allow';
+}
+
+interface Person {
+  userId: UserId;
+  firmRole: FirmRole;
+  matterRole: MatterRole | null;
+  gate: Gate;
+  grant: Grant;
+}
+
+describe.each(DIALECTS)('access decision matrix on %s', (dialect) => {
+  let instance: TestInstance;
+  const people: Person[] = [];
+  const matters = new Map<Wall, { clientId: ClientId; matterId: MatterId }>();
+
+  beforeAll(async () => {
+    instance = await createTestInstance(dialect, { http: false });
+    for (const firmRole of FIRM_ROLES)
+      for (const matterRole of [null, ...MATTER_ROLES])
+        for (const gate of GATES) for (const grant of GRANTS) people.push({ userId: newId() as UserId, firmRole, matterRole, gate, grant });
+    const owner = newId() as UserId;
+    const outsider = newId() as UserId;
+    for (const wall of WALLS) matters.set(wall, await seedMatter(instance, owner));
+    const now = instance.clock.now();
+    await inTransaction(instance.system('matrix'), async (ctx) => {
+      await bumpPolicyVersion(ctx);
+      const d = db(ctx);
+      for (const [wall, { clientId, matterId }] of matters) {
+        for (const person of people) {
+          if (person.matterRole) await d.insertInto('access_team_members').values({ matter_id: matterId, user_id: person.userId, role: person.matterRole, added_at: now, added_by: owner, expires_at: null }).execute();
+          if (person.grant !== 'none') {
+            await d
+              .insertInto('access_client_grants')
+              .values({
+                id: newId(),
+                client_id: clientId,
+                user_id: person.userId,
+                role: GRANT_ROLE,
+                granted_at: now - 10_000,
+                granted_by: owner,
+                expires_at: person.grant === 'expired' ? now - 1 : now + 86_400_000,
+                revoked_at: person.grant === 'revoked' ? now - 5_000 : null,
+                revoked_by: null,
+                reason: 'grant',
+              })
+              .execute();
+          }
+          if (person.gate !== 'no_agreement') await d.insertInto('access_agreements').values({ id: newId(), user_id: person.userId, kind: 'agreement', completed_at: now - 1000, expires_at: null, recorded_by: null }).execute();
+        }
+        if (wall === 'none') continue;
+        const wallId = newId();
+        const kind = wall === 'screened' || wall === 'unacknowledged' ? 'exclusionary' : 'inclusionary';
+        await d.insertInto('access_walls').values({ id: wallId, kind, client_id: clientId, matter_id: matterId, memo: 'Screen', created_at: now, created_by: null, lifted_at: null, lifted_by: null }).execute();
+        const listed = wall === 'screened' || wall === 'locked_listed' ? people.map((p) => p.userId) : [outsider];
+        await d.insertInto('access_wall_members').values(listed.map((userId) => ({ wall_id: wallId, user_id: userId }))).execute();
+        if (wall !== 'unacknowledged') await d.insertInto('access_wall_acknowledgements').values(people.map((p) => ({ wall_id: wallId, user_id: p.userId, acknowledged_at: now }))).execute();
+      }
+    });
+    const compliance = userContext(instance, 'compliance_officer');
+    await setGateEnabled(compliance, 'confidentiality_agreement', true);
+  }, 120_000);
+  afterAll(async () => instance?.close());
+
+  it('decides every combination as expected, on matters and their clients', async () => {
+    const mismatches: string[] = [];
+    let decisions = 0;
+    for (const person of people) {
+      const ctx = userContext(instance, person.firmRole, { userId: person.userId, mfa: person.gate !== 'no_mfa' });
+      for (const [wall, { clientId, matterId }] of matters) {
+        for (const permission of PERMISSIONS) {
+          for (const target of [{ kind: 'matter', matterId }, { kind: 'client', clientId }] as AccessTarget[]) {
+            const want = expected(permission, person.firmRole, person.matterRole, wall, person.gate, person.grant, target.kind === 'matter' ? 'matter' : 'client');
+            const got = await requireAccess(ctx, permission, target).then(
+              () => 'allow',
+              (e: { code?: string }) => e.code ?? String(e),
+            );
+            decisions += 1;
+            if (got !== want) mismatches.push(`${permission} ${person.firmRole}/${person.matterRole ?? '-'}/${wall}/${person.gate}/${person.grant} on ${target.kind}: got ${got}, want ${want}`);
+          }
+        }
+      }
+    }
+    expect(mismatches.slice(0, 20)).toEqual([]);
+    expect(decisions).toBe(people.length * WALLS.length * PERMISSIONS.length * 2);
+  }, 300_000);
+
+  it('audits every decision, allowed and denied, with opaque ids only', async () => {
+    const denied = recorded.filter((e) => e.outcome === 'denied');
+    const allowed = recorded.filter((e) => e.outcome === 'allowed');
+    expect(denied.length).toBeGreaterThan(1000);
+    expect(allowed.length).toBeGreaterThan(1000);
+    expect(denied.some((e) => e.reason === 'WALL')).toBe(true);
+    expect(denied.some((e) => e.reason === 'INCLUSIONARY_WALL')).toBe(true);
+    for (const event of recorded.slice(0, 5000)) expect(JSON.stringify(event)).not.toContain('Screen');
+  });
+
+  it('keeps scopes consistent with decisions for every person', async () => {
+    const matterIds = [...matters.values()].map((m) => m.matterId);
+    const mismatches: string[] = [];
+    for (const person of people.filter((_, i) => i % 3 === 0)) {
+      const ctx = userContext(instance, person.firmRole, { userId: person.userId, mfa: person.gate !== 'no_mfa' });
+      for (const permission of ['matter.read', 'document.write', 'client.export', 'matter.team.manage'] as Permission[]) {
+        const scope = await scopeFor(ctx, permission);
+        const rows = await scope.apply(db(ctx).selectFrom('access_matters').select('matter_id').where('matter_id', 'in', matterIds), 'matter_id', 'matter').execute();
+        const inScope = new Set(rows.map((r) => r.matter_id));
+        for (const [wall, { matterId }] of matters) {
+          const allowed = expected(permission, person.firmRole, person.matterRole, wall, person.gate, person.grant, 'matter') === 'allow';
+          if (inScope.has(matterId) !== allowed) mismatches.push(`${permission} ${person.firmRole}/${person.matterRole ?? '-'}/${wall}/${person.gate}/${person.grant}: scope ${inScope.has(matterId)}`);
+        }
+        const clientRows = await scope.apply(db(ctx).selectFrom('access_clients').select('client_id').where('client_id', 'in', [...matters.values()].map((m) => m.clientId)), 'client_id', 'client').execute();
+        const clientsInScope = new Set(clientRows.map((r) => r.client_id));
+        for (const [wall, { clientId }] of matters) {
+          const allowed = expected(permission, person.firmRole, person.matterRole, wall, person.gate, person.grant, 'client') === 'allow';
+          if (clientsInScope.has(clientId) !== allowed) mismatches.push(`client ${permission} ${person.firmRole}/${person.matterRole ?? '-'}/${wall}/${person.gate}/${person.grant}: scope ${clientsInScope.has(clientId)}`);
+        }
+      }
+    }
+    expect(mismatches.slice(0, 20)).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,121 @@
+/**
+ * Break-glass: emergency access to one matter, with a written justification and a fresh second
+ * factor, for one hour; compliance is told at once and must review it afterwards. Never crosses
+ * an exclusionary wall (it may pass an inclusionary lock: that is what an emergency is for).
+ */
+import type { MatterId } from '../../common/ids.js';
+import { inTransaction, type RequestContext } from '../platform/context.js';
+import { AppError } from '../platform/errors.js';
+import { newId } from '../platform/ids.js';
+import type { AccessTables, BreakGlassReviewOutcome } from './access.tables.js';
+import { bumpPolicyVersion, clientOfMatter, db, firmFacts } from './facts.js';
+import { wallsCovering } from './decide.js';
+import { requireAccess } from './index.js';
+import { namesOf } from './team.service.js';
+import { actorId, audit, notifyCompliance, staffActor } from './support.js';
+
+export const BREAK_GLASS_DURATION_MS = 60 * 60 * 1000;
+/** The second factor must have been completed this recently (step-up). */
+export const STEP_UP_WINDOW_MS = 10 * 60 * 1000;
+
+export interface BreakGlassView {
+  id: string;
+  matterId: string;
+  clientId: string;
+  userId: string;
+  name: string | null;
+  justification: string;
+  startedAt: number;
+  expiresAt: number;
+  reviewedAt: number | null;
+  reviewedBy: string | null;
+  reviewOutcome: BreakGlassReviewOutcome | null;
+  reviewNote: string | null;
+}
+
+type Row = AccessTables['access_break_glass'];
+
+/** Throws STEP_UP_REQUIRED, ACCESS_DENIED (unknown matter, screened person, portal or admin). */
+export async function startBreakGlass(ctx: RequestContext, input: { matterId: string; justification: string }): Promise<BreakGlassView> {
+  const actor = staffActor(ctx);
+  const now = ctx.app.clock.now();
+  if (actor.mfaAt === null || now - actor.mfaAt > STEP_UP_WINDOW_MS) throw new AppError('STEP_UP_REQUIRED', 'Confirm your second factor again to use emergency access');
+  return inTransaction(ctx, async (tx) => {
+    const clientId = await clientOfMatter(tx, input.matterId);
+    const screenedBy = clientId ? wallsCovering(await firmFacts(tx), clientId, input.matterId as MatterId).find((w) => w.kind === 'exclusionary' && w.members.has(actor.userId)) : undefined;
+    // Firm administrators run the system; emergency access to client data is not theirs either.
+    if (!clientId || screenedBy || actor.role === 'firm_admin') {
+      const reason = !clientId ? 'NOT_FOUND' : screenedBy ? 'WALL' : 'FIRM_ROLE';
+      const event = { action: 'access.break_glass', outcome: 'denied' as const, reason, resources: { matterId: input.matterId, ...(clientId ? { clientId } : {}), ...(screenedBy ? { other: { type: 'wall', id: screenedBy.id } } : {}) } };
+      const error = new AppError('ACCESS_DENIED', 'Not found');
+      const outside = { ...ctx, db: ctx.app.database.db };
+      error.afterRollback = async () => {
+        await audit(outside, event);
+        if (screenedBy) notifyCompliance(outside, 'Ethical wall: emergency access attempted by a screened person', [`User ${actor.userId} tried emergency access to matter ${input.matterId}, behind wall ${screenedBy.id}. Refused.`]);
+      };
+      throw error;
+    }
+    await bumpPolicyVersion(tx);
+    const id = newId();
+    await db(tx)
+      .insertInto('access_break_glass')
+      .values({ id, matter_id: input.matterId, client_id: clientId, user_id: actor.userId, justification: input.justification, started_at: now, expires_at: now + BREAK_GLASS_DURATION_MS, reviewed_at: null, reviewed_by: null, review_outcome: null, review_note: null })
+      .execute();
+    // The justification stays in access's table (it may mention the matter); the audit event says "break-glass".
+    await audit(tx, { action: 'access.break_glass', reason: 'BREAK_GLASS', purpose: 'break-glass', resources: { matterId: input.matterId, clientId, other: { type: 'break_glass', id } } });
+    notifyCompliance(tx, 'Emergency (break-glass) access used', [
+      `User ${actor.userId} opened emergency access to matter ${input.matterId} until ${new Date(now + BREAK_GLASS_DURATION_MS).toISOString()}.`,
+      `Review it in Confidant: Access → Break-glass review (id ${id}).`,
+    ]);
+    return (await views(tx, [await row(tx, id)]))[0]!;
+  });
+}
+
+/** Break-glass sessions, for compliance (access.report.read); `pendingReview` for the review queue. */
+export async function listBreakGlass(ctx: RequestContext, filter: { pendingReview: boolean }): Promise<BreakGlassView[]> {
+  await requireAccess(ctx, 'access.report.read', { kind: 'firm' });
+  let query = db(ctx).selectFrom('access_break_glass').selectAll().orderBy('started_at', 'desc').limit(500);
+  if (filter.pendingReview) query = query.where('reviewed_at', 'is', null);
+  return views(ctx, await query.execute());
+}
+
+/** The actor's own break-glass sessions. */
+export async function listMyBreakGlass(ctx: RequestContext): Promise<BreakGlassView[]> {
+  const actor = staffActor(ctx);
+  return views(ctx, await db(ctx).selectFrom('access_break_glass').selectAll().where('user_id', '=', actor.userId).orderBy('started_at', 'desc').limit(100).execute());
+}
+
+/** Records compliance's after-the-fact review. Throws NOT_FOUND, CONFLICT (already reviewed). */
+export async function reviewBreakGlass(ctx: RequestContext, id: string, input: { outcome: BreakGlassReviewOutcome; note: string }): Promise<BreakGlassView> {
+  return inTransaction(ctx, async (tx) => {
+    await requireAccess(tx, 'access.report.read', { kind: 'firm' }, { other: { type: 'break_glass', id } });
+    const existing = await db(tx).selectFrom('access_break_glass').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!existing) throw new AppError('NOT_FOUND', 'No such break-glass session');
+    if (existing.reviewed_at !== null) throw new AppError('CONFLICT', 'Already reviewed');
+    await db(tx).updateTable('access_break_glass').set({ reviewed_at: tx.app.clock.now(), reviewed_by: actorId(tx), review_outcome: input.outcome, review_note: input.note }).where('id', '=', id).execute();
+    await audit(tx, { action: 'access.break_glass.review', reason: input.outcome.toUpperCase(), resources: { matterId: existing.matter_id, clientId: existing.client_id, userId: existing.user_id, other: { type: 'break_glass', id } } });
+    return (await views(tx, [await row(tx, id)]))[0]!;
+  });
+}
+
+async function row(ctx: RequestContext, id: string): Promise<Row> {
+  return db(ctx).selectFrom('access_break_glass').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+async function views(ctx: RequestContext, rows: Row[]): Promise<BreakGlassView[]> {
+  const names = await namesOf(ctx, rows.map((r) => r.user_id));
+  return rows.map((r) => ({
+    id: r.id,
+    matterId: r.matter_id,
+    clientId: r.client_id,
+    userId: r.user_id,
+    name: names.get(r.user_id) ?? null,
+    justification: r.justification,
+    startedAt: Number(r.started_at),
+    expiresAt: Number(r.expires_at),
+    reviewedAt: r.reviewed_at === null ? null : Number(r.reviewed_at),
+    reviewedBy: r.reviewed_by,
+    reviewOutcome: r.review_outcome,
+    reviewNote: r.review_note,
+  }));
+}
