@@ -93,6 +93,18 @@ async function requireRole(ctx: RequestContext, roles: FirmRole[], action: strin
   throw new AppError('FORBIDDEN', 'Your role may not do this');
 }
 
+/**
+ * Reading the audit trail about a client/matter/document is recorded with the target as `other`,
+ * not as clientId/matterId: it reveals metadata, not client data, and must not make the compliance
+ * officer appear in "who accessed this client" reports.
+ */
+function reportTarget(filter: { clientId?: string; matterId?: string; documentId?: string }): { resources?: { other: { type: string; id: string } } } {
+  if (filter.documentId) return { resources: { other: { type: 'document', id: filter.documentId } } };
+  if (filter.matterId) return { resources: { other: { type: 'matter', id: filter.matterId } } };
+  if (filter.clientId) return { resources: { other: { type: 'client', id: filter.clientId } } };
+  return {};
+}
+
 function requireSignedIn(ctx: RequestContext): void {
   if (ctx.actor.kind === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Sign in first');
 }
@@ -191,7 +203,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
       const { limit = 100, ...filter } = request.query;
       if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) throw new AppError('VALIDATION_FAILED', 'since must not be after until', [{ path: 'querystring.since', message: 'must not be after until' }]);
       // Reading the log is itself audited (filters are opaque ids; recorded before any byte is returned).
-      await recordEventImpl(ctx, { action: 'audit.read', outcome: 'allowed', ...(filter.clientId || filter.matterId || filter.documentId ? { resources: { clientId: filter.clientId, matterId: filter.matterId, documentId: filter.documentId } } : {}) });
+      await recordEventImpl(ctx, { action: 'audit.read', outcome: 'allowed', ...reportTarget(filter) });
       const head = await readTreeHead(ctx.db);
       const page = await findEvents(ctx, filter, limit);
       return { ...page, treeSize: head.size };
@@ -224,7 +236,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
       const { clientId, matterId, documentId, since, until } = request.query;
       if (!clientId && !matterId && !documentId) throw new AppError('VALIDATION_FAILED', 'Give clientId, matterId or documentId', [{ path: 'querystring.clientId', message: 'one of clientId, matterId, documentId is required' }]);
       const target = { ...(clientId ? { clientId } : {}), ...(matterId ? { matterId } : {}), ...(documentId ? { documentId } : {}) };
-      await recordEventImpl(ctx, { action: 'audit.report.access', outcome: 'allowed', resources: target });
+      await recordEventImpl(ctx, { action: 'audit.report.access', outcome: 'allowed', ...reportTarget(target) });
       return { actors: await whoAccessed(ctx, target, { since, until }) };
     },
   );
@@ -255,7 +267,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
       const ctx = request.ctx;
       await requireRole(ctx, LOG_READERS, 'audit.report.person_matter');
       const { userId, matterId, since, until } = request.query;
-      await recordEventImpl(ctx, { action: 'audit.report.person_matter', outcome: 'allowed', resources: { userId, matterId } });
+      await recordEventImpl(ctx, { action: 'audit.report.person_matter', outcome: 'allowed', resources: { userId, other: { type: 'matter', id: matterId } } });
       return personMatterReport(ctx, userId, matterId, since, until);
     },
   );

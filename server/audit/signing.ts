@@ -81,7 +81,13 @@ function computeKeyId(keyName: string, publicKeyBytes: Buffer): Buffer {
 
 /** Parses a verifier key string into a public key. */
 export function parseVerifierKey(verifierKey: string): { keyName: string; keyId: Buffer; publicKey: KeyObject } {
-  const [keyName, idHex, keyB64] = verifierKey.trim().split('+');
+  // The key is standard base64, which may itself contain '+': split at the first two only.
+  const text = verifierKey.trim();
+  const first = text.indexOf('+');
+  const second = text.indexOf('+', first + 1);
+  const keyName = first > 0 ? text.slice(0, first) : '';
+  const idHex = second > first ? text.slice(first + 1, second) : '';
+  const keyB64 = second > 0 ? text.slice(second + 1) : '';
   if (!keyName || !idHex || !keyB64) throw new Error('verifier key must be name+id+key');
   const raw = Buffer.from(keyB64, 'base64');
   if (raw.length !== 33 || raw[0] !== ED25519_ALG) throw new Error('verifier key is not an Ed25519 key');
