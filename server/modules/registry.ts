@@ -6,7 +6,9 @@ import { accessModule } from '../access/index.js';
 import { auditModule } from '../audit/index.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { identityModule } from './identity/index.js';
+import { keysModule } from './keys/index.js';
+import { vaultModule } from './vault/index.js';
 
 export { authenticateRequest } from './identity/index.js';
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule];

@@ -1,0 +1,359 @@
+/**
+ * The key hierarchy: master key (from a provider) → versioned per-client data keys (wrapped by the
+ * master key, AES-256-GCM, bound to client id and version) → per-object keys (HKDF, in the
+ * platform's CNFD format). Also the firm-wide blind-index key, wrapped by the master key too.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { ClientId } from '../../../common/ids.js';
+import { requireAccess } from '../../access/index.js';
+import { recordEvent } from '../../audit/index.js';
+import type { AppServices, RequestContext } from '../../platform/context.js';
+import { inTransaction, systemContext } from '../../platform/context.js';
+import { encodeContext } from '../../platform/crypto/chunked-aead.js';
+import { unwrapKey, wrapKey } from '../../platform/crypto/key-wrap.js';
+import { tablesOf } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import { requireRecentMfa } from '../identity/index.js';
+import {
+  createKeyFileIfMissing,
+  DEFAULT_KDF,
+  deriveFromPassphrase,
+  discardStagedKeyFile,
+  envMasterKey,
+  MIN_PASSPHRASE_LENGTH,
+  promoteStagedKeyFile,
+  readKeyFileCandidates,
+  stageKeyFile,
+  type KdfParams,
+} from './keys.providers.js';
+import type { KeysMasterTable, KeysTables } from './keys.tables.js';
+
+const MASTER_ROW = 'master';
+const INDEX_KEY_AAD = encodeContext(['confidant/index-key/v1']);
+const clientKeyAad = (clientId: string, version: number) => encodeContext(['confidant/client-key/v1', clientId, version]);
+
+interface Keyring {
+  master: Buffer | null;
+  version: number;
+  indexKey: Buffer | null;
+}
+
+// One keyring per running instance (tests run several in one process).
+const keyrings = new WeakMap<AppServices, Keyring>();
+
+const db = (ctx: RequestContext) => tablesOf<KeysTables>(ctx.db);
+
+async function readMasterRow(ctx: RequestContext): Promise<KeysMasterTable | undefined> {
+  return db(ctx).selectFrom('keys_master').selectAll().where('id', '=', MASTER_ROW).executeTakeFirst();
+}
+
+/** First use on a new instance: a fresh blind-index key, wrapped by `master`. */
+async function createMasterRow(ctx: RequestContext, master: Buffer, kdf: { salt: Buffer; params: KdfParams } | null): Promise<KeysMasterTable> {
+  const row: KeysMasterTable = {
+    id: MASTER_ROW,
+    provider: ctx.app.config.masterKey.provider,
+    version: 1,
+    wrapped_index_key: wrapKey(master, randomBytes(32), INDEX_KEY_AAD),
+    kdf_salt: kdf ? kdf.salt.toString('base64') : null,
+    kdf_params: kdf ? JSON.stringify(kdf.params) : null,
+    created_at: ctx.app.clock.now(),
+    rotated_at: null,
+  };
+  try {
+    await db(ctx).insertInto('keys_master').values(row).execute();
+    return row;
+  } catch (error) {
+    // Another node created it first: use theirs.
+    const existing = await readMasterRow(ctx);
+    if (existing) return existing;
+    throw error;
+  }
+}
+
+function tryUnwrapIndexKey(master: Buffer, row: KeysMasterTable): Buffer | null {
+  try {
+    return unwrapKey(master, row.wrapped_index_key, INDEX_KEY_AAD);
+  } catch {
+    return null;
+  }
+}
+
+/** Loads the keyring for the file and env providers (the passphrase provider waits for unseal). */
+async function loadKeyring(ctx: RequestContext): Promise<Keyring> {
+  const { config } = ctx.app;
+  const provider = config.masterKey.provider;
+  const row = await readMasterRow(ctx);
+  if (provider === 'passphrase') return { master: null, version: row?.version ?? 0, indexKey: null };
+  if (provider === 'env') {
+    const master = envMasterKey(config);
+    const current = row ?? (await createMasterRow(ctx, master, null));
+    const indexKey = tryUnwrapIndexKey(master, current);
+    if (!indexKey) throw new Error('MASTER_KEY does not open this instance’s keys (wrong key?)');
+    return { master, version: current.version, indexKey };
+  }
+  await createKeyFileIfMissing(config);
+  const candidates = await readKeyFileCandidates(config);
+  const first = candidates[0];
+  if (!first) throw new Error('no master key file');
+  if (!row) {
+    const created = await createMasterRow(ctx, first.key, null);
+    return { master: first.key, version: created.version, indexKey: tryUnwrapIndexKey(first.key, created) };
+  }
+  for (const candidate of candidates) {
+    const indexKey = tryUnwrapIndexKey(candidate.key, row);
+    if (!indexKey) continue;
+    // An interrupted rotation: the re-wrap committed but the new file was not yet promoted (or the
+    // other way round); keep whichever key the database agrees with.
+    if (candidate.staged) await promoteStagedKeyFile(config);
+    else if (candidates.length > 1) await discardStagedKeyFile(config);
+    return { master: candidate.key, version: row.version, indexKey };
+  }
+  throw new Error(`the master key file ${config.masterKey.file} does not open this instance’s keys (wrong file?)`);
+}
+
+async function keyringOf(ctx: RequestContext): Promise<Keyring> {
+  let keyring = keyrings.get(ctx.app);
+  if (!keyring) {
+    keyring = await loadKeyring(ctx);
+    keyrings.set(ctx.app, keyring);
+  }
+  return keyring;
+}
+
+async function unsealedKeyring(ctx: RequestContext): Promise<Keyring & { master: Buffer; indexKey: Buffer }> {
+  const keyring = await keyringOf(ctx);
+  if (!keyring.master || !keyring.indexKey) throw new AppError('SEALED', 'The vault is sealed until an operator unseals it');
+  return keyring as Keyring & { master: Buffer; indexKey: Buffer };
+}
+
+/** Module init/start: creates the key file (file provider) and loads the keyring. */
+export async function initKeys(services: AppServices): Promise<string[]> {
+  const { config } = services;
+  const created = config.masterKey.provider === 'file' ? await createKeyFileIfMissing(config) : false;
+  keyrings.delete(services);
+  await keyringOf(systemContext(services, 'keys.init'));
+  if (created) return [`Master key created at ${config.masterKey.file} (mode 0600). Back it up separately from the database: without it nothing can be decrypted.`];
+  if (config.masterKey.provider === 'passphrase') return ['Master key provider: passphrase. The server starts sealed; unseal it at /unseal or with POST /api/v1/unseal.'];
+  return [];
+}
+
+export async function startKeys(services: AppServices): Promise<void> {
+  keyrings.delete(services);
+  await keyringOf(systemContext(services, 'keys.start'));
+}
+
+export function isSealed(services: AppServices): boolean {
+  const keyring = keyrings.get(services);
+  return !keyring || keyring.master === null;
+}
+
+export async function sealStatus(ctx: RequestContext): Promise<{ sealed: boolean; provider: string; initialized: boolean }> {
+  const keyring = await keyringOf(ctx);
+  return { sealed: keyring.master === null, provider: ctx.app.config.masterKey.provider, initialized: keyring.version > 0 };
+}
+
+/**
+ * Unseals a passphrase-protected instance. On an instance whose keys were never created, the first
+ * passphrase given becomes the master passphrase (the operator's first action after install).
+ * Throws INVALID_CREDENTIALS (wrong passphrase), VALIDATION_FAILED (too short), CONFLICT (not sealed).
+ */
+export async function unseal(ctx: RequestContext, passphrase: string): Promise<void> {
+  if (ctx.app.config.masterKey.provider !== 'passphrase') throw new AppError('CONFLICT', 'This instance does not use a passphrase');
+  const keyring = await keyringOf(ctx);
+  if (keyring.master) return;
+  const row = await readMasterRow(ctx);
+  if (!row) {
+    if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+      throw new AppError('VALIDATION_FAILED', 'Passphrase too short', [{ path: '/passphrase', message: `at least ${MIN_PASSPHRASE_LENGTH} characters` }]);
+    }
+    const salt = randomBytes(16);
+    const master = await deriveFromPassphrase(passphrase, salt, DEFAULT_KDF);
+    const created = await createMasterRow(ctx, master, { salt, params: DEFAULT_KDF });
+    const indexKey = tryUnwrapIndexKey(master, created);
+    if (!indexKey) throw new AppError('INVALID_CREDENTIALS', 'Wrong passphrase');
+    keyrings.set(ctx.app, { master, version: created.version, indexKey });
+    await recordEvent(ctx, { action: 'key.unseal', outcome: 'allowed', resources: { other: { type: 'master_key', id: String(created.version) } } });
+    return;
+  }
+  const params = JSON.parse(row.kdf_params ?? 'null') as KdfParams | null;
+  if (!row.kdf_salt || !params) throw new AppError('CONFLICT', 'This instance’s keys were not created with a passphrase');
+  const master = await deriveFromPassphrase(passphrase, Buffer.from(row.kdf_salt, 'base64'), params);
+  const indexKey = tryUnwrapIndexKey(master, row);
+  if (!indexKey) {
+    await recordEvent(ctx, { action: 'key.unseal', outcome: 'denied', reason: 'WRONG_PASSPHRASE' });
+    throw new AppError('INVALID_CREDENTIALS', 'Wrong passphrase');
+  }
+  keyrings.set(ctx.app, { master, version: row.version, indexKey });
+  await recordEvent(ctx, { action: 'key.unseal', outcome: 'allowed', resources: { other: { type: 'master_key', id: String(row.version) } } });
+}
+
+/** The firm-wide key for blind indexes (keyed HMAC of searchable values). Throws SEALED. */
+export async function blindIndexKey(ctx: RequestContext): Promise<Buffer> {
+  return (await unsealedKeyring(ctx)).indexKey;
+}
+
+/** Creates version 1 of a new client's data key, inside the transaction creating the client. */
+export async function createClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number; key: Buffer }> {
+  const keyring = await unsealedKeyring(ctx);
+  const key = randomBytes(32);
+  await db(ctx)
+    .insertInto('keys_client_keys')
+    .values({ client_id: clientId, version: 1, wrapped_key: wrapKey(keyring.master, key, clientKeyAad(clientId, 1)), master_version: keyring.version, state: 'active', created_at: ctx.app.clock.now(), destroyed_at: null })
+    .execute();
+  return { version: 1, key };
+}
+
+/** The key new writes use: the client's newest version. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+export async function currentClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number; key: Buffer }> {
+  const keyring = await unsealedKeyring(ctx);
+  const row = await db(ctx).selectFrom('keys_client_keys').selectAll().where('client_id', '=', clientId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  if (!row) throw new AppError('KEY_NOT_FOUND');
+  if (row.state === 'destroyed' || row.wrapped_key === null) throw new AppError('KEY_DESTROYED', 'This client’s data was destroyed');
+  return { version: row.version, key: unwrapKey(keyring.master, row.wrapped_key, clientKeyAad(clientId, row.version)) };
+}
+
+/** A given version of a client's key, to read older data. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+export async function clientKey(ctx: RequestContext, clientId: ClientId, version: number): Promise<Buffer> {
+  const keyring = await unsealedKeyring(ctx);
+  const row = await db(ctx).selectFrom('keys_client_keys').selectAll().where('client_id', '=', clientId).where('version', '=', version).executeTakeFirst();
+  if (!row) throw new AppError('KEY_NOT_FOUND');
+  if (row.state === 'destroyed' || row.wrapped_key === null) throw new AppError('KEY_DESTROYED', 'This client’s data was destroyed');
+  return unwrapKey(keyring.master, row.wrapped_key, clientKeyAad(clientId, version));
+}
+
+/** Adds a new key version for the client; older versions stay readable. Audited. */
+export async function unsafeRotateClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number }> {
+  return inTransaction(ctx, async (tx) => {
+    const keyring = await unsealedKeyring(tx);
+    const current = await currentClientKey(tx, clientId);
+    const version = current.version + 1;
+    await db(tx)
+      .insertInto('keys_client_keys')
+      .values({ client_id: clientId, version, wrapped_key: wrapKey(keyring.master, randomBytes(32), clientKeyAad(clientId, version)), master_version: keyring.version, state: 'active', created_at: tx.app.clock.now(), destroyed_at: null })
+      .execute();
+    await recordEvent(tx, { action: 'key.rotate', outcome: 'allowed', resources: { clientId, other: { type: 'client_key', id: String(version) } } });
+    return { version };
+  });
+}
+
+/**
+ * Crypto-shreds every version of the client's key: irreversible. Every later read of the client's
+ * encrypted data answers KEY_DESTROYED. Audited. (Also used by retention's disposition.)
+ */
+export async function unsafeShredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number }> {
+  if (ctx.app.database.kind === 'sqlite' && !ctx.db.isTransaction) {
+    // Overwrite freed pages so the wrapped keys do not linger in the database file.
+    await sql`pragma secure_delete = on`.execute(ctx.db);
+  }
+  return inTransaction(ctx, async (tx) => {
+    const rows = await db(tx).selectFrom('keys_client_keys').select(['version', 'state']).where('client_id', '=', clientId).execute();
+    if (rows.length === 0) throw new AppError('KEY_NOT_FOUND');
+    const destroyed = rows.filter((row) => row.state !== 'destroyed').length;
+    await db(tx).updateTable('keys_client_keys').set({ wrapped_key: null, state: 'destroyed', destroyed_at: tx.app.clock.now() }).where('client_id', '=', clientId).where('state', '!=', 'destroyed').execute();
+    await recordEvent(tx, { action: 'key.shred', outcome: 'allowed', resources: { clientId } });
+    return { destroyedVersions: destroyed };
+  });
+}
+
+/** True when the client's keys were crypto-shredded. */
+export async function isClientShredded(ctx: RequestContext, clientId: ClientId): Promise<boolean> {
+  const row = await db(ctx).selectFrom('keys_client_keys').select('state').where('client_id', '=', clientId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row?.state === 'destroyed';
+}
+
+/**
+ * Replaces the master key and re-wraps every live client key and the index key with it in one
+ * transaction (no content is rewritten). `file`: a new random key, staged beside the old file
+ * first; `passphrase`: derived from `newPassphrase`; `env`: from `newKey` (the operator then sets
+ * MASTER_KEY to it). Audited.
+ */
+export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string; newKey?: Buffer } = {}): Promise<{ version: number; rewrapped: number }> {
+  const { config } = ctx.app;
+  const old = await unsealedKeyring(ctx);
+  let next: Buffer;
+  let kdf: { salt: Buffer; params: KdfParams } | null = null;
+  if (config.masterKey.provider === 'passphrase') {
+    if (!options.newPassphrase || options.newPassphrase.length < MIN_PASSPHRASE_LENGTH) {
+      throw new AppError('VALIDATION_FAILED', 'New passphrase too short', [{ path: '/newPassphrase', message: `at least ${MIN_PASSPHRASE_LENGTH} characters` }]);
+    }
+    kdf = { salt: randomBytes(16), params: DEFAULT_KDF };
+    next = await deriveFromPassphrase(options.newPassphrase, kdf.salt, kdf.params);
+  } else if (config.masterKey.provider === 'env') {
+    if (!options.newKey || options.newKey.length !== 32) throw new AppError('CONFLICT', 'With MASTER_KEY_PROVIDER=env, rotate with the CLI and a new key');
+    next = options.newKey;
+  } else {
+    next = randomBytes(32);
+    await stageKeyFile(config, next);
+  }
+  let result: { version: number; rewrapped: number };
+  try {
+    result = await inTransaction(ctx, async (tx) => {
+      const row = await readMasterRow(tx);
+      if (!row || row.version !== old.version) throw new AppError('CONFLICT', 'The master key changed meanwhile');
+      const version = row.version + 1;
+      const live = await db(tx).selectFrom('keys_client_keys').selectAll().where('state', '=', 'active').execute();
+      for (const key of live) {
+        const plain = unwrapKey(old.master, key.wrapped_key!, clientKeyAad(key.client_id, key.version));
+        await db(tx)
+          .updateTable('keys_client_keys')
+          .set({ wrapped_key: wrapKey(next, plain, clientKeyAad(key.client_id, key.version)), master_version: version })
+          .where('client_id', '=', key.client_id)
+          .where('version', '=', key.version)
+          .execute();
+      }
+      await db(tx)
+        .updateTable('keys_master')
+        .set({
+          version,
+          wrapped_index_key: wrapKey(next, old.indexKey, INDEX_KEY_AAD),
+          rotated_at: tx.app.clock.now(),
+          ...(kdf ? { kdf_salt: kdf.salt.toString('base64'), kdf_params: JSON.stringify(kdf.params) } : {}),
+        })
+        .where('id', '=', MASTER_ROW)
+        .execute();
+      await recordEvent(tx, { action: 'key.rotate_master', outcome: 'allowed', resources: { other: { type: 'master_key', id: String(version) } } });
+      return { version, rewrapped: live.length };
+    });
+  } catch (error) {
+    if (config.masterKey.provider === 'file') await discardStagedKeyFile(config);
+    throw error;
+  }
+  if (config.masterKey.provider === 'file') await promoteStagedKeyFile(config);
+  keyrings.set(ctx.app, { master: next, version: result.version, indexKey: old.indexKey });
+  return result;
+}
+
+// ── Use cases behind the API and CLI: access first, then step-up ─────────────────────────────
+
+export async function rotateClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number }> {
+  return inTransaction(ctx, async (tx) => {
+    await requireAccess(tx, 'key.manage', { kind: 'client', clientId });
+    requireRecentMfa(tx);
+    return unsafeRotateClientKey(tx, clientId);
+  });
+}
+
+export async function shredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number }> {
+  await inTransaction(ctx, async (tx) => {
+    await requireAccess(tx, 'key.manage', { kind: 'client', clientId });
+    requireRecentMfa(tx);
+  });
+  return unsafeShredClientKeys(ctx, clientId);
+}
+
+export async function rotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string }): Promise<{ version: number; rewrapped: number }> {
+  await inTransaction(ctx, async (tx) => {
+    await requireAccess(tx, 'key.manage', { kind: 'firm' });
+    requireRecentMfa(tx);
+  });
+  return unsafeRotateMasterKey(ctx, options);
+}
+
+export async function keyStatus(ctx: RequestContext): Promise<{ provider: string; sealed: boolean; masterVersion: number; clientKeys: number; destroyedClientKeys: number }> {
+  await requireAccess(ctx, 'key.manage', { kind: 'firm' });
+  const keyring = await keyringOf(ctx);
+  const counts = await db(ctx).selectFrom('keys_client_keys').select(['state', db(ctx).fn.countAll<number>().as('count')]).groupBy('state').execute();
+  const count = (state: string) => Number(counts.find((c) => c.state === state)?.count ?? 0);
+  return { provider: ctx.app.config.masterKey.provider, sealed: keyring.master === null, masterVersion: keyring.version, clientKeys: count('active'), destroyedClientKeys: count('destroyed') };
+}

@@ -1,0 +1,25 @@
+export interface KeysMasterTable {
+  id: string;
+  provider: string;
+  version: number;
+  wrapped_index_key: string;
+  kdf_salt: string | null;
+  kdf_params: string | null;
+  created_at: number;
+  rotated_at: number | null;
+}
+
+export interface KeysClientKeysTable {
+  client_id: string;
+  version: number;
+  wrapped_key: string | null;
+  master_version: number;
+  state: 'active' | 'destroyed';
+  created_at: number;
+  destroyed_at: number | null;
+}
+
+export interface KeysTables {
+  keys_master: KeysMasterTable;
+  keys_client_keys: KeysClientKeysTable;
+}

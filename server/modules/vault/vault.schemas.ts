@@ -1,0 +1,202 @@
+/** TypeBox schemas shared by the vault's routes (they also feed the OpenAPI document). */
+import { Type } from 'typebox';
+
+export const ERROR_RESPONSE = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      requestId: Type.String(),
+      fields: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    }),
+  },
+  { description: 'The one error model' },
+);
+
+const Id = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+
+export const IdSchema = Id;
+export const ClientIdParams = Type.Object({ clientId: Id });
+export const MatterIdParams = Type.Object({ matterId: Id });
+export const DocumentIdParams = Type.Object({ documentId: Id });
+export const NoteIdParams = Type.Object({ noteId: Id });
+export const RecordIdParams = Type.Object({ recordId: Id });
+
+const Identifier = Type.Object({ type: Text(60), value: Text(200) }, { additionalProperties: false });
+
+export const ClientKind = Type.Union([Type.Literal('person'), Type.Literal('organisation')]);
+
+export const CreateClientBody = Type.Object(
+  {
+    kind: ClientKind,
+    name: Text(300),
+    email: Type.Optional(Nullable(Type.String({ maxLength: 320, format: 'email' }))),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+    address: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    identifiers: Type.Optional(Type.Array(Identifier, { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateClientBody = Type.Object(
+  {
+    kind: Type.Optional(ClientKind),
+    name: Type.Optional(Text(300)),
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('closed')])),
+    email: Type.Optional(Nullable(Type.String({ maxLength: 320, format: 'email' }))),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+    address: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    identifiers: Type.Optional(Type.Array(Identifier, { maxItems: 20 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ClientResponse = Type.Object({
+  id: Type.String(),
+  kind: ClientKind,
+  name: Type.String(),
+  status: Type.String(),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  identifiers: Type.Array(Type.Object({ type: Type.String(), value: Type.String() })),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+});
+
+export const ClientSummaryResponse = Type.Object({ id: Type.String(), kind: ClientKind, name: Type.String(), status: Type.String(), createdAt: Type.Integer() });
+
+export const ClientSearchBody = Type.Object({ name: Text(300) }, { additionalProperties: false });
+
+const MatterStatus = Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('closed')]);
+
+export const CreateMatterBody = Type.Object(
+  {
+    clientId: Id,
+    title: Text(500),
+    number: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' })),
+    practiceArea: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+    jurisdiction: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+    status: Type.Optional(MatterStatus),
+    openedAt: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateMatterBody = Type.Object(
+  {
+    title: Type.Optional(Text(500)),
+    practiceArea: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+    jurisdiction: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+    status: Type.Optional(MatterStatus),
+    openedAt: Type.Optional(Type.Integer({ minimum: 0 })),
+    closedAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const MatterResponse = Type.Object({
+  id: Type.String(),
+  clientId: Type.String(),
+  number: Type.String(),
+  title: Type.String(),
+  practiceArea: Nullable(Type.String()),
+  jurisdiction: Nullable(Type.String()),
+  status: MatterStatus,
+  openedAt: Type.Integer(),
+  closedAt: Type.Union([Type.Integer(), Type.Null()]),
+  leadUserId: Type.String(),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+});
+
+export const MatterListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    after: Type.Optional(Id),
+    clientId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+
+export const MatterSearchBody = Type.Object({ title: Text(500), clientId: Type.Optional(Id) }, { additionalProperties: false });
+
+export const Classification = Type.Union([Type.Literal('internal'), Type.Literal('confidential'), Type.Literal('privileged'), Type.Literal('client-secret')]);
+
+export const DocumentVersionResponse = Type.Object({ version: Type.Integer(), size: Type.Integer(), contentType: Type.String(), createdBy: Type.String(), createdAt: Type.Integer() });
+
+export const DocumentResponse = Type.Object({
+  id: Type.String(),
+  matterId: Type.String(),
+  clientId: Type.String(),
+  name: Type.String(),
+  classification: Classification,
+  privileged: Type.Boolean(),
+  legalHold: Type.Boolean(),
+  currentVersion: Type.Integer(),
+  size: Type.Integer(),
+  contentType: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+  versions: Type.Optional(Type.Array(DocumentVersionResponse)),
+});
+
+export const UploadQuery = Type.Object(
+  {
+    classification: Type.Optional(Classification),
+    privileged: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/** The document name travels in a header (base64url of UTF-8), never in the URL. */
+export const UploadHeaders = Type.Object({ 'x-document-name': Type.String({ minLength: 1, maxLength: 700, pattern: '^[A-Za-z0-9_-]+={0,2}$' }) });
+
+export const UpdateDocumentBody = Type.Object(
+  {
+    name: Type.Optional(Text(500)),
+    classification: Type.Optional(Classification),
+    privileged: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ContentQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false });
+
+export const NoteResponse = Type.Object({
+  id: Type.String(),
+  matterId: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+  revision: Type.Integer(),
+  createdBy: Type.String(),
+  createdAt: Type.Integer(),
+  updatedBy: Type.String(),
+  updatedAt: Type.Integer(),
+});
+
+export const CreateNoteBody = Type.Object({ title: Text(500), body: Type.String({ maxLength: 1_000_000 }) }, { additionalProperties: false });
+export const UpdateNoteBody = Type.Object(
+  { title: Type.Optional(Text(500)), body: Type.Optional(Type.String({ maxLength: 1_000_000 })), revision: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+export const RecordResponse = Type.Object({
+  id: Type.String(),
+  matterId: Type.String(),
+  label: Type.String(),
+  location: Type.String(),
+  custodianUserId: Nullable(Type.String()),
+  status: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+  movements: Type.Optional(Type.Array(Type.Object({ action: Type.String(), userId: Type.String(), at: Type.Integer() }))),
+});
+
+export const CreateRecordBody = Type.Object({ label: Text(200), location: Text(500) }, { additionalProperties: false });
+export const CheckInBody = Type.Object({ location: Type.Optional(Text(500)) }, { additionalProperties: false });
+
+export const pageOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
