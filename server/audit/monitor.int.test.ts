@@ -1,0 +1,107 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { UserId } from '../../common/ids.js';
+import { ManualClock } from '../platform/clock.js';
+import type { RequestContext } from '../platform/context.js';
+import { DIALECTS } from '../test-support/dialects.js';
+import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
+import { listAlerts } from './alerts.js';
+import { recordEvent, registerIdentityHooks } from './index.js';
+import { runMonitor } from './monitor.js';
+
+describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
+  let instance: TestInstance;
+  const clock = new ManualClock(Date.UTC(2026, 0, 6, 10, 0, 0)); // a Tuesday, 10:00 UTC
+  const contained: { userId: string; reason: string }[] = [];
+  const leaving = new Set<string>();
+
+  const as = (userId: string): RequestContext => ({
+    ...instance.system(),
+    actor: { kind: 'user', userId: userId as UserId, role: 'attorney', clientId: null, sessionId: 's', tokenId: null, mfaAt: null },
+  });
+  const alertsFor = async (userId: string) => (await listAlerts(instance.system(), { limit: 100 })).filter((a) => a.actorId === userId);
+
+  beforeAll(async () => {
+    instance = await createTestInstance(dialect, { http: false, clock });
+    instance.services.config.alertRules = {
+      bulk_download: { threshold: 5, windowMinutes: 10, contain: true },
+      repeated_denials: { threshold: 3, windowMinutes: 10, contain: true },
+      many_clients: { threshold: 4, windowMinutes: 60 },
+      out_of_hours: { enabled: true, startHour: 7, endHour: 20 },
+    };
+    instance.services.config.file = { audit: { complianceEmail: 'compliance@firm.example' } };
+  });
+  beforeAll(() => {
+    registerIdentityHooks({
+      isLeaving: async (userId) => leaving.has(userId),
+      contain: async (userId, reason) => void contained.push({ userId, reason }),
+    });
+  });
+  afterEach(async () => {
+    clock.set(Date.UTC(2026, 0, 6, 10, 0, 0));
+  });
+  afterAll(async () => {
+    registerIdentityHooks(null);
+    await instance?.close();
+  });
+
+  it('bulk download: N documents in M minutes raises an alert, contains the user, mails compliance', async () => {
+    for (let i = 0; i < 4; i++) await recordEvent(as('u-bulk'), { action: 'document.read', outcome: 'allowed', resources: { documentId: `d-${i}` } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-bulk')).toHaveLength(0);
+    await recordEvent(as('u-bulk'), { action: 'document.read', outcome: 'allowed', resources: { documentId: 'd-5' } });
+    await runMonitor(instance.services);
+    const [alert] = await alertsFor('u-bulk');
+    expect(alert).toMatchObject({ rule: 'bulk_download', contained: true, status: 'open', detail: { documents: 5, threshold: 5 } });
+    expect(contained).toContainEqual({ userId: 'u-bulk', reason: 'bulk_download' });
+    // More downloads in the same window do not raise a second alert.
+    await recordEvent(as('u-bulk'), { action: 'document.read', outcome: 'allowed', resources: { documentId: 'd-6' } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-bulk')).toHaveLength(1);
+    // The alert and the containment are audited.
+    const events = await instance.services.database.db.selectFrom('audit_event').select(['action', 'target_user_id']).where('target_user_id', '=', 'u-bulk').execute();
+    expect(events.map((e) => e.action).sort()).toEqual(['alert.raise', 'user.contain']);
+    const outbox = instance.config.mail.outboxDir;
+    const mails = existsSync(outbox) ? readdirSync(outbox).map((f) => readFileSync(`${outbox}/${f}`, 'utf8')) : [];
+    expect(mails.some((m) => m.includes('compliance@firm.example') && m.includes('bulk_download'))).toBe(true);
+  });
+
+  it('downloads spread beyond the window raise nothing', async () => {
+    for (let i = 0; i < 6; i++) {
+      await recordEvent(as('u-slow'), { action: 'document.read', outcome: 'allowed', resources: { documentId: `s-${i}` } });
+      clock.advance(3 * 60_000);
+    }
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-slow')).toHaveLength(0);
+  });
+
+  it('repeated denials (wall probes) raise a critical alert and contain', async () => {
+    for (let i = 0; i < 3; i++) await recordEvent(as('u-probe'), { action: 'matter.read', outcome: 'denied', reason: 'WALL', resources: { matterId: `m-${i}` } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-probe')).toEqual([expect.objectContaining({ rule: 'repeated_denials', severity: 'critical', contained: true })]);
+  });
+
+  it('many clients in a short time', async () => {
+    for (let i = 0; i < 4; i++) await recordEvent(as('u-wide'), { action: 'client.read', outcome: 'allowed', resources: { clientId: `c-${i}` } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-wide')).toEqual([expect.objectContaining({ rule: 'many_clients', contained: false, detail: expect.objectContaining({ clients: 4 }) })]);
+  });
+
+  it('access outside working hours', async () => {
+    clock.set(Date.UTC(2026, 0, 6, 3, 30, 0));
+    await recordEvent(as('u-night'), { action: 'matter.read', outcome: 'allowed', resources: { matterId: 'm-1' } });
+    clock.set(Date.UTC(2026, 0, 6, 10, 0, 0));
+    await recordEvent(as('u-day'), { action: 'matter.read', outcome: 'allowed', resources: { matterId: 'm-1' } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-night')).toEqual([expect.objectContaining({ rule: 'out_of_hours', detail: expect.objectContaining({ hour: 3 }) })]);
+    expect(await alertsFor('u-day')).toHaveLength(0);
+  });
+
+  it('activity after an account is marked as leaving contains the user', async () => {
+    leaving.add('u-leaver');
+    await recordEvent(as('u-leaver'), { action: 'matter.read', outcome: 'allowed', resources: { matterId: 'm-1' } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-leaver')).toEqual([expect.objectContaining({ rule: 'after_leaving', contained: true })]);
+    expect(contained).toContainEqual({ userId: 'u-leaver', reason: 'after_leaving' });
+  });
+});
