@@ -152,3 +152,68 @@ export async function factorSummary(db: AnyDb, userId: string): Promise<{ totp: 
     .executeTakeFirstOrThrow();
   return { totp: totp !== undefined, passkeys: Number(passkeys.n), recoveryCodesLeft: Number(codes.n) };
 }
+
+export async function findTotp(db: AnyDb, userId: string) {
+  return t(db).selectFrom('identity_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+export async function upsertTotp(db: AnyDb, row: IdentityTables['identity_totp']): Promise<void> {
+  await t(db)
+    .insertInto('identity_totp')
+    .values(row)
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret: row.secret, confirmed_at: row.confirmed_at, last_step: row.last_step, created_at: row.created_at }))
+    .execute();
+}
+/** Records the accepted time step only if it is newer than the last one: a replayed code loses the race. */
+export async function advanceTotpStep(db: AnyDb, userId: string, step: number, confirmedAt: number | null): Promise<boolean> {
+  const result = await t(db)
+    .updateTable('identity_totp')
+    .set(confirmedAt !== null ? { last_step: step, confirmed_at: confirmedAt } : { last_step: step })
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+export async function deleteTotp(db: AnyDb, userId: string): Promise<void> {
+  await t(db).deleteFrom('identity_totp').where('user_id', '=', userId).execute();
+}
+export async function replaceRecoveryCodes(db: AnyDb, userId: string, hashes: string[], newIdAt: () => string): Promise<void> {
+  await t(db).deleteFrom('identity_recovery_codes').where('user_id', '=', userId).execute();
+  if (hashes.length > 0) await t(db).insertInto('identity_recovery_codes').values(hashes.map((code_hash) => ({ id: newIdAt(), user_id: userId, code_hash, used_at: null }))).execute();
+}
+export async function useRecoveryCode(db: AnyDb, userId: string, codeHash: string, now: number): Promise<boolean> {
+  const result = await t(db)
+    .updateTable('identity_recovery_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+export async function listPasskeys(db: AnyDb, userId: string) {
+  return t(db).selectFrom('identity_passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
+export async function findPasskeyByCredentialId(db: AnyDb, credentialId: string) {
+  return t(db).selectFrom('identity_passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+}
+export async function insertPasskey(db: AnyDb, row: IdentityTables['identity_passkeys']): Promise<void> {
+  await t(db).insertInto('identity_passkeys').values(row).execute();
+}
+export async function updatePasskey(db: AnyDb, id: string, patch: { counter: number; last_used_at: number }): Promise<void> {
+  await t(db).updateTable('identity_passkeys').set(patch).where('id', '=', id).execute();
+}
+export async function deletePasskey(db: AnyDb, userId: string, id: string): Promise<boolean> {
+  const result = await t(db).deleteFrom('identity_passkeys').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+export async function saveChallenge(db: AnyDb, row: IdentityTables['identity_challenges']): Promise<void> {
+  await t(db).deleteFrom('identity_challenges').where('session_id', '=', row.session_id).where('purpose', '=', row.purpose).execute();
+  await t(db).insertInto('identity_challenges').values(row).execute();
+}
+/** Takes (and deletes) the pending challenge: each one is usable once. */
+export async function takeChallenge(db: AnyDb, sessionId: string, purpose: string, now: number): Promise<string | null> {
+  const row = await t(db).selectFrom('identity_challenges').selectAll().where('session_id', '=', sessionId).where('purpose', '=', purpose).executeTakeFirst();
+  if (!row) return null;
+  await t(db).deleteFrom('identity_challenges').where('id', '=', row.id).execute();
+  return row.expires_at > now ? row.challenge : null;
+}

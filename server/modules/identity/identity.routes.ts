@@ -24,6 +24,22 @@ import {
   signInWithPassword,
 } from './users.service.js';
 import type { UserView } from './identity.presenter.js';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { requireRecentMfa } from './step-up.js';
+import {
+  confirmTotpEnrollment,
+  listPasskeys,
+  passkeyAuthenticationOptions,
+  passkeyRegistrationOptions,
+  regenerateRecoveryCodes,
+  removePasskey,
+  removeTotp,
+  startTotpEnrollment,
+  verifyPasskeyAuthentication,
+  verifyPasskeyRegistration,
+  verifyRecoveryCode,
+  verifyTotp,
+} from './mfa.service.js';
 
 const tags = ['identity'];
 const noMfa = { allowWithoutMfa: true };
@@ -116,6 +132,51 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
   });
   app.delete('/auth/tokens/:id', { schema: { tags, summary: 'Revoke one of your API tokens', params: S.IdParams, response: { 204: Type204() } } }, async (request, reply) => {
     await revokeToken(request.ctx, requireUser(request.ctx).userId, params(request).id);
+    return reply.code(204).send();
+  });
+
+  // ---- second factors
+  app.post('/auth/mfa/totp/setup', { config: noMfa, schema: { tags, summary: 'Start authenticator-app enrollment: secret and QR code', response: { 200: S.TotpSetup } } }, async (request) =>
+    startTotpEnrollment(request.ctx),
+  );
+  app.post('/auth/mfa/totp/confirm', { config: noMfa, schema: { tags, summary: 'Finish enrollment with a first code; returns recovery codes once', body: S.CodeBody, response: { 200: S.RecoveryCodes } } }, async (request) =>
+    confirmTotpEnrollment(request.ctx, body(request, S.CodeBody).code),
+  );
+  app.post('/auth/mfa/totp/verify', { config: noMfa, schema: { tags, summary: 'Second factor (or step-up) with an authenticator-app code', body: S.CodeBody, response: { 200: S.SessionState } } }, async (request) => {
+    await verifyTotp(request.ctx, body(request, S.CodeBody).code);
+    return currentState(request.ctx);
+  });
+  app.post('/auth/mfa/recovery', { config: noMfa, schema: { tags, summary: 'Second factor with a one-time recovery code', body: S.CodeBody, response: { 200: S.SessionState } } }, async (request) => {
+    await verifyRecoveryCode(request.ctx, body(request, S.CodeBody).code);
+    return currentState(request.ctx);
+  });
+  app.delete('/auth/mfa/totp', { schema: { tags, summary: 'Remove the authenticator app (step-up)', response: { 204: Type204() } } }, async (request, reply) => {
+    requireRecentMfa(request.ctx);
+    await removeTotp(request.ctx);
+    return reply.code(204).send();
+  });
+  app.post('/auth/mfa/recovery-codes', { schema: { tags, summary: 'Replace your recovery codes (step-up); shown once', response: { 200: S.RecoveryCodes } } }, async (request) => {
+    requireRecentMfa(request.ctx);
+    return regenerateRecoveryCodes(request.ctx);
+  });
+  app.get('/auth/passkeys', { schema: { tags, summary: 'Your passkeys', response: { 200: S.PasskeyList } } }, async (request) => ({ passkeys: await listPasskeys(request.ctx) }));
+  app.post('/auth/passkeys/registration/options', { config: noMfa, schema: { tags, summary: 'WebAuthn options to register a passkey', response: { 200: S.WebAuthnJson } } }, async (request) =>
+    passkeyRegistrationOptions(request.ctx),
+  );
+  app.post('/auth/passkeys/registration/verify', { config: noMfa, schema: { tags, summary: 'Register the passkey the browser created', body: S.PasskeyRegistrationBody, response: { 200: S.PasskeyRegistered } } }, async (request) => {
+    const input = body(request, S.PasskeyRegistrationBody);
+    return verifyPasskeyRegistration(request.ctx, input.response as unknown as RegistrationResponseJSON, input.name ?? 'Passkey');
+  });
+  app.post('/auth/passkeys/authentication/options', { config: noMfa, schema: { tags, summary: 'WebAuthn options to confirm with a passkey', response: { 200: S.WebAuthnJson } } }, async (request) =>
+    passkeyAuthenticationOptions(request.ctx),
+  );
+  app.post('/auth/passkeys/authentication/verify', { config: noMfa, schema: { tags, summary: 'Second factor (or step-up) with a passkey', body: S.PasskeyAuthenticationBody, response: { 200: S.SessionState } } }, async (request) => {
+    await verifyPasskeyAuthentication(request.ctx, body(request, S.PasskeyAuthenticationBody).response as unknown as AuthenticationResponseJSON);
+    return currentState(request.ctx);
+  });
+  app.delete('/auth/passkeys/:id', { schema: { tags, summary: 'Remove a passkey (step-up)', params: S.IdParams, response: { 204: Type204() } } }, async (request, reply) => {
+    requireRecentMfa(request.ctx);
+    await removePasskey(request.ctx, params(request).id);
     return reply.code(204).send();
   });
 

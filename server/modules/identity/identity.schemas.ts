@@ -87,3 +87,15 @@ export const UpdateUserBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export const Empty = Type.Object({});
+
+export const CodeBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
+export const TotpSetup = Type.Object({ secret: Type.String(), otpauthUrl: Type.String(), qrDataUrl: Type.String() });
+export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
+// WebAuthn JSON structures are defined (and checked) by SimpleWebAuthn; here they pass through.
+export const WebAuthnJson = Type.Object({}, { additionalProperties: true });
+export const PasskeyRegistrationBody = Type.Object({ response: WebAuthnJson, name: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+export const PasskeyAuthenticationBody = Type.Object({ response: WebAuthnJson }, { additionalProperties: false });
+export const PasskeyRegistered = Type.Object({ id: Type.String(), recoveryCodes: Type.Array(Type.String()) });
+export const PasskeyList = Type.Object({
+  passkeys: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.Integer(), lastUsedAt: Type.Union([Type.Integer(), Type.Null()]) })),
+});

@@ -9,20 +9,29 @@ import { systemContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { ConfidantModule } from '../../platform/module.js';
 import { registerUserDirectory, type DirectoryUser } from '../../access/index.js';
+import { registerIdentityHooks } from '../../audit/index.js';
 import { identityRoutes } from './identity.routes.js';
 import { authenticate, createSession, markSessionMfa } from './sessions.service.js';
 import { findUserById } from './identity.repository.js';
 import { inTransaction } from '../../platform/context.js';
-import { createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
+import { containUser, createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
 
 export const identityModule: ConfidantModule = {
   name: 'identity',
   routes: identityRoutes,
-  start: async () => {
+  start: async (services) => {
     registerUserDirectory(userDirectory);
+    registerIdentityHooks({
+      isLeaving: async (userId) => {
+        const [user] = await getUsersByIds(systemContext(services, 'identity.hooks'), [userId]);
+        return user !== undefined && user.status !== 'active';
+      },
+      contain: (userId, reason) => containUser(systemContext(services, 'audit.monitor'), userId, reason),
+    });
   },
   stop: async () => {
     registerUserDirectory(null);
+    registerIdentityHooks(null);
   },
   init: async (services) => {
     const token = await createSetupToken(systemContext(services, 'identity.init'));
@@ -57,15 +66,6 @@ export async function authenticateRequest(
   return authenticate(services, request, reply, route);
 }
 
-/** Step-up: throws STEP_UP_REQUIRED unless the actor completed an MFA check within `withinMs`. */
-export function requireRecentMfa(ctx: RequestContext, withinMs = 10 * 60_000): void {
-  const actor = ctx.actor;
-  if (actor.kind === 'system') return;
-  if (actor.kind !== 'user' || actor.mfaAt === null || ctx.app.clock.now() - actor.mfaAt > withinMs) {
-    throw new AppError('STEP_UP_REQUIRED', 'Confirm with your second factor to continue');
-  }
-}
-
 /** The user directory other modules (access, audit) read through: names, roles, status only. */
 export const userDirectory = {
   async getUsers(ctx: RequestContext, ids: string[]): Promise<DirectoryUser[]> {
@@ -76,6 +76,7 @@ export const userDirectory = {
   },
 };
 
+export { requireRecentMfa } from './step-up.js';
 export { createUser, disableUser, enableUser, findUserByEmailAddress, getUserById, listUsers } from './users.service.js';
 export { createToken, parseDuration } from './tokens.service.js';
 export type { UserView } from './identity.presenter.js';

@@ -291,7 +291,7 @@ export async function changeRole(ctx: RequestContext, userId: string, role: stri
     await updateUser(tx.db, userId, { role, updated_at: now });
     // Sessions carry the role they were opened with in their MFA policy: end them so the new role applies at once.
     await revokeSessionsOfUser(tx.db, userId, now);
-    await recordEvent(tx, { action: 'user.role_change', outcome: 'allowed', reason: `${user.role}->${role}`, resources: { userId } });
+    await recordEvent(tx, { action: 'user.role_change', outcome: 'allowed', reason: `${user.role}:${role}`, resources: { userId } });
     void clientId;
     return presentUser({ ...user, role, updated_at: now }, now);
   });
@@ -339,6 +339,19 @@ export async function enableUser(ctx: RequestContext, userId: string): Promise<U
     await updateUser(tx.db, userId, { disabled_at: null, leaving_on: leavingOn, updated_at: now });
     await recordEvent(tx, { action: 'user.enable', outcome: 'allowed', resources: { userId } });
     return presentUser({ ...user, disabled_at: null, leaving_on: leavingOn }, now);
+  });
+}
+
+/**
+ * Containment ordered by an audit monitoring rule: every session and API token of the user ends
+ * now (they must sign in again, with their second factor). The account stays enabled.
+ */
+export async function containUser(ctx: RequestContext, userId: string, reason: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const now = tx.app.clock.now();
+    const sessions = await revokeSessionsOfUser(tx.db, userId, now);
+    const tokens = await revokeTokensOfUser(tx.db, userId, now);
+    await recordEvent(tx, { action: 'user.contain', outcome: 'allowed', reason: `${reason}:${sessions}s:${tokens}t`, resources: { userId } });
   });
 }
 
