@@ -118,7 +118,10 @@ export async function moveRecord(ctx: RequestContext, recordId: string, action: 
       next = { ...next, key_version: sealer.version, label_sealed: sealer.seal(TABLE, row.id, 'label', label), location_sealed: sealer.seal(TABLE, row.id, 'location', input.location) };
     }
     await vaultDb(tx).updateTable('vault_records').set(next).where('id', '=', row.id).where('status', '=', row.status).execute();
-    await vaultDb(tx).insertInto('vault_record_movements').values({ id: newId(now), record_id: row.id, action, user_id: actorId(tx), at: now }).execute();
+    // Strictly after the previous movement, so the log keeps its order even within one millisecond.
+    const previous = await vaultDb(tx).selectFrom('vault_record_movements').select((eb) => eb.fn.max('at').as('at')).where('record_id', '=', row.id).executeTakeFirst();
+    const at = Math.max(now, Number(previous?.at ?? 0) + 1);
+    await vaultDb(tx).insertInto('vault_record_movements').values({ id: newId(at), record_id: row.id, action, user_id: actorId(tx), at }).execute();
     await recordEvent(tx, { action: `record.${action}`, outcome: 'allowed', resources: { clientId, matterId: row.matter_id, other: { type: 'record', id: row.id } } });
     return present(next, sealer, await movementsOf(tx, row.id));
   });
