@@ -37,6 +37,9 @@ export {
   unseal,
 } from './keys.service.js';
 
+/** Answers 503 SEALED for every API call but health, seal status and unseal while sealed. */
+export { replyIfSealed } from './sealed-guard.js';
+
 export const keysModule: ConfidantModule = {
   name: 'keys',
   init: initKeys,
