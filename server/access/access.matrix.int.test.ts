@@ -13,75 +13,13 @@ import { newId } from '../platform/ids.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { recorded } from './audit-probe.testing.js';
+import { expected, GATES, GRANT_ROLE, GRANTS, WALLS, type Gate, type Grant, type Wall } from './access.expected.testing.js';
 import { seedMatter, userContext } from './access.testing.js';
 import { bumpPolicyVersion, db } from './facts.js';
 import { requireAccess, scopeFor, type AccessTarget } from './index.js';
 import { setGateEnabled } from './gates.service.js';
 
 vi.mock('../audit/index.js', () => import('./audit-probe.testing.js'));
-
-const WALLS = ['none', 'screened', 'locked_listed', 'locked_unlisted', 'unacknowledged'] as const;
-const GATES = ['ok', 'no_mfa', 'no_agreement'] as const;
-const GRANTS = ['none', 'active', 'expired', 'revoked'] as const;
-type Wall = (typeof WALLS)[number];
-type Gate = (typeof GATES)[number];
-type Grant = (typeof GRANTS)[number];
-type Expected = 'allow' | 'ACCESS_DENIED' | 'MFA_REQUIRED' | 'GATE_NOT_SATISFIED' | 'ACKNOWLEDGEMENT_REQUIRED';
-
-// Expected permissions, written out as the product defines them (not imported from policy.ts).
-const FIRM_LEVEL: Record<string, FirmRole[]> = {
-  'client.create': ['attorney'],
-  'wall.manage': ['compliance_officer'],
-  'access.report.read': ['compliance_officer'],
-  'audit.read': ['compliance_officer'],
-  'alert.manage': ['compliance_officer', 'firm_admin'],
-  'user.manage': ['firm_admin'],
-  'key.manage': ['firm_admin'],
-  'settings.manage': ['compliance_officer', 'firm_admin'],
-};
-const L = 'lead_attorney',
-  A = 'attorney',
-  P = 'paralegal',
-  S = 'assistant';
-const ON_MATTER: Record<string, MatterRole[]> = {
-  'client.read': [L, A, P, S],
-  'client.update': [L],
-  'client.export': [L],
-  'matter.create': [L, A],
-  'matter.read': [L, A, P, S],
-  'matter.update': [L, A],
-  'matter.team.manage': [L],
-  'document.read': [L, A, P, S],
-  'document.write': [L, A, P],
-  'document.classify': [L, A],
-  'note.read': [L, A, P, S],
-  'note.write': [L, A, P],
-  'record.read': [L, A, P, S],
-  'record.write': [L, A, P],
-  'access.request.decide': [L],
-};
-const GRANT_ROLE: MatterRole = 'paralegal';
-
-function expected(permission: Permission, firmRole: FirmRole, matterRole: MatterRole | null, wall: Wall, gate: Gate, grant: Grant, target: 'matter' | 'client'): Expected {
-  const firmRoles = FIRM_LEVEL[permission];
-  if (firmRoles) return firmRoles.includes(firmRole) ? 'allow' : 'ACCESS_DENIED';
-  if (firmRole === 'client') return 'ACCESS_DENIED';
-  if (permission === 'matter.create' && firmRole !== 'attorney') return 'ACCESS_DENIED';
-  if (gate === 'no_mfa') return 'MFA_REQUIRED';
-  if (gate === 'no_agreement') return 'GATE_NOT_SATISFIED';
-  if (wall === 'screened' && target === 'matter') return 'ACCESS_DENIED';
-  const allowedRoles = ON_MATTER[permission] ?? [];
-  // A team seat on a matter one is screened from never counts, not even for the client's own data;
-  // a client-wide grant still opens the client's other data (the screen covers the matter).
-  const byTeam = matterRole !== null && allowedRoles.includes(matterRole) && wall !== 'screened';
-  const byGrant = grant === 'active' && allowedRoles.includes(GRANT_ROLE);
-  if (!byTeam && !byGrant) return 'ACCESS_DENIED';
-  // Walls in this matrix sit on the matter; a client-level question is not behind them.
-  if (target === 'client') return 'allow';
-  if (wall === 'locked_unlisted') return 'ACCESS_DENIED';
-  if (wall === 'unacknowledged') return 'ACKNOWLEDGEMENT_REQUIRED';
-  return 'allow';
-}
 
 interface Person {
   userId: UserId;

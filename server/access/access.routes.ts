@@ -1,8 +1,154 @@
-import type { FastifyInstance } from 'fastify';
+/** HTTP routes of the access module: schema → one service call → presenter (the service views are allowlists). */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import type { ClientId, MatterId } from '../../common/ids.js';
 import type { AppServices } from '../platform/context.js';
+import { AppError, isAppError } from '../platform/errors.js';
+import * as S from './access.schemas.js';
+import { listBreakGlass, listMyBreakGlass, reviewBreakGlass, startBreakGlass } from './break-glass.service.js';
+import { listAgreements, listGateSettings, recordAgreement, setGateEnabled } from './gates.service.js';
+import { grantClientAccess, listClientGrants, revokeClientGrant } from './grants.service.js';
+import { requireAccess, type AccessTarget } from './index.js';
+import { couldAccess } from './reports.service.js';
+import { createAccessRequest, decideAccessRequest, listAccessRequests } from './requests.service.js';
+import { screeningNoticePdf } from './screening-notice.js';
+import { listTeam, removeTeamMember, setTeamMember } from './team.service.js';
+import { acknowledgeWall, createWall, getWall, liftWall, listWalls, pendingAcknowledgements } from './walls.service.js';
 
-/** Routes for teams, walls, grants, requests, break-glass, reports and gate settings. */
+const tags = ['access'];
+// The schemas validated these before the handler runs; the helpers only give them static types.
+const body = <T extends TSchema>(request: FastifyRequest, _schema: T) => request.body as Static<T>;
+const params = <T extends TSchema>(request: FastifyRequest, _schema: T) => request.params as Static<T>;
+const query = <T extends TSchema>(request: FastifyRequest, _schema: T) => request.query as Static<T>;
+
 export async function accessRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
-  void app;
   void services;
+
+  // ---- matter teams
+  app.get('/matters/:matterId/team', { schema: { tags, summary: "A matter's team", params: S.MatterParams, response: { 200: S.Team } } }, async (request) => ({
+    members: await listTeam(request.ctx, params(request, S.MatterParams).matterId as MatterId),
+  }));
+  app.put('/matters/:matterId/team/:userId', { schema: { tags, summary: 'Add a person to the team or change their role (lead attorney)', params: S.MatterUserParams, body: S.SetTeamMemberBody, response: { 200: S.TeamMember } } }, async (request) => {
+    const { matterId, userId } = params(request, S.MatterUserParams);
+    const input = body(request, S.SetTeamMemberBody);
+    return setTeamMember(request.ctx, matterId as MatterId, userId, input.role, input.expiresAt ?? null);
+  });
+  app.delete('/matters/:matterId/team/:userId', { schema: { tags, summary: 'Remove a person from the team (lead attorney)', params: S.MatterUserParams, response: { 204: S.NoContent } } }, async (request, reply) => {
+    const { matterId, userId } = params(request, S.MatterUserParams);
+    await removeTeamMember(request.ctx, matterId as MatterId, userId);
+    return reply.code(204).send();
+  });
+
+  // ---- ethical walls
+  app.post('/walls', { schema: { tags, summary: 'Create an ethical wall (compliance)', body: S.CreateWallBody, response: { 201: S.Wall } } }, async (request, reply) => {
+    const wall = await createWall(request.ctx, body(request, S.CreateWallBody));
+    return reply.code(201).send(wall);
+  });
+  app.get('/walls', { schema: { tags, summary: 'Walls, newest first (compliance)', querystring: S.WallsQuery, response: { 200: S.Walls } } }, async (request) => ({
+    walls: await listWalls(request.ctx, query(request, S.WallsQuery)),
+  }));
+  app.get('/walls/pending-acknowledgements', { schema: { tags, summary: 'Walls whose memo you still have to acknowledge', response: { 200: S.Walls } } }, async (request) => ({
+    walls: await pendingAcknowledgements(request.ctx),
+  }));
+  app.get('/walls/:id', { schema: { tags, summary: 'One wall with its members and acknowledgements', params: S.IdParams, response: { 200: S.Wall } } }, async (request) =>
+    getWall(request.ctx, params(request, S.IdParams).id),
+  );
+  app.post('/walls/:id/lift', { schema: { tags, summary: 'Lift a wall (kept as history)', params: S.IdParams, response: { 200: S.Wall } } }, async (request) =>
+    liftWall(request.ctx, params(request, S.IdParams).id),
+  );
+  app.post('/walls/:id/acknowledge', { schema: { tags, summary: "Acknowledge a wall's memo", params: S.IdParams, response: { 200: S.Wall } } }, async (request) =>
+    acknowledgeWall(request.ctx, params(request, S.IdParams).id),
+  );
+  app.post(
+    '/walls/:id/notice',
+    {
+      schema: {
+        tags,
+        summary: 'Screening notice to the affected client (ABA Model Rule 1.10), as PDF',
+        params: S.IdParams,
+        body: S.NoticeBody,
+        response: { 200: { type: 'string', format: 'binary', description: 'application/pdf' } },
+      },
+    },
+    async (request, reply) => {
+      const pdf = await screeningNoticePdf(request.ctx, params(request, S.IdParams).id, body(request, S.NoticeBody));
+      return reply.header('content-type', 'application/pdf').header('content-disposition', 'attachment; filename="screening-notice.pdf"').header('cache-control', 'no-store').send(pdf);
+    },
+  );
+
+  // ---- client-level grants
+  app.get('/clients/:clientId/grants', { schema: { tags, summary: 'Grants on a client, current and past', params: S.ClientParams, response: { 200: S.Grants } } }, async (request) => ({
+    grants: await listClientGrants(request.ctx, params(request, S.ClientParams).clientId as ClientId),
+  }));
+  app.post('/clients/:clientId/grants', { schema: { tags, summary: 'Grant expiring access to all matters of a client', params: S.ClientParams, body: S.GrantBody, response: { 201: S.Grant } } }, async (request, reply) => {
+    const grant = await grantClientAccess(request.ctx, params(request, S.ClientParams).clientId as ClientId, body(request, S.GrantBody));
+    return reply.code(201).send(grant);
+  });
+  app.post('/access/grants/:id/revoke', { schema: { tags, summary: 'End a grant now', params: S.IdParams, response: { 200: S.Grant } } }, async (request) =>
+    revokeClientGrant(request.ctx, params(request, S.IdParams).id),
+  );
+
+  // ---- access requests
+  app.post('/access/requests', { schema: { tags, summary: 'Ask to join a matter, with a reason', body: S.AccessRequestBody, response: { 201: S.AccessRequest } } }, async (request, reply) => {
+    const created = await createAccessRequest(request.ctx, body(request, S.AccessRequestBody));
+    return reply.code(201).send(created);
+  });
+  app.get('/access/requests', { schema: { tags, summary: 'Your requests, or (toDecide) those waiting for your decision', querystring: S.AccessRequestsQuery, response: { 200: S.AccessRequests } } }, async (request) => ({
+    requests: await listAccessRequests(request.ctx, { toDecide: query(request, S.AccessRequestsQuery).toDecide === true }),
+  }));
+  app.post('/access/requests/:id/decide', { schema: { tags, summary: 'Approve or refuse a request (lead attorney)', params: S.IdParams, body: S.DecideBody, response: { 200: S.AccessRequest } } }, async (request) =>
+    decideAccessRequest(request.ctx, params(request, S.IdParams).id, body(request, S.DecideBody)),
+  );
+
+  // ---- break-glass
+  app.post('/access/break-glass', { schema: { tags, summary: 'Emergency access to a matter for one hour (fresh second factor, justification)', body: S.BreakGlassBody, response: { 201: S.BreakGlass } } }, async (request, reply) => {
+    const session = await startBreakGlass(request.ctx, body(request, S.BreakGlassBody));
+    return reply.code(201).send(session);
+  });
+  app.get('/access/break-glass', { schema: { tags, summary: 'Break-glass sessions and the review queue (compliance)', querystring: S.BreakGlassQuery, response: { 200: S.BreakGlassList } } }, async (request) => ({
+    sessions: await listBreakGlass(request.ctx, { pendingReview: query(request, S.BreakGlassQuery).pendingReview === true }),
+  }));
+  app.get('/access/break-glass/mine', { schema: { tags, summary: 'Your break-glass sessions', response: { 200: S.BreakGlassList } } }, async (request) => ({
+    sessions: await listMyBreakGlass(request.ctx),
+  }));
+  app.post('/access/break-glass/:id/review', { schema: { tags, summary: 'Record the after-the-fact review (compliance)', params: S.IdParams, body: S.ReviewBody, response: { 200: S.BreakGlass } } }, async (request) =>
+    reviewBreakGlass(request.ctx, params(request, S.IdParams).id, body(request, S.ReviewBody)),
+  );
+
+  // ---- gates
+  app.get('/access/gates', { schema: { tags, summary: 'Gate settings and what each gate does', response: { 200: S.GateSettings } } }, async (request) => ({
+    gates: await listGateSettings(request.ctx),
+  }));
+  app.put('/access/gates/:gate', { schema: { tags, summary: 'Turn a gate on or off', params: S.GateParams, body: S.GateBody, response: { 200: S.GateSetting } } }, async (request) =>
+    setGateEnabled(request.ctx, params(request, S.GateParams).gate, body(request, S.GateBody).enabled),
+  );
+  app.get('/access/agreements', { schema: { tags, summary: 'Confidentiality agreements and training on file', querystring: S.AgreementsQuery, response: { 200: S.Agreements } } }, async (request) => ({
+    agreements: await listAgreements(request.ctx, query(request, S.AgreementsQuery).userId),
+  }));
+  app.post('/access/agreements', { schema: { tags, summary: 'Record a signed agreement or completed training', body: S.AgreementBody, response: { 201: S.Agreement } } }, async (request, reply) => {
+    const input = body(request, S.AgreementBody);
+    return reply.code(201).send(await recordAgreement(request.ctx, { ...input, expiresAt: input.expiresAt ?? null }));
+  });
+
+  // ---- reports and decisions
+  app.get('/access/reports/could-access', { schema: { tags, summary: 'Who could access a client or matter on a date (at) or over a range (from, to)', querystring: S.CouldAccessQuery, response: { 200: S.CouldAccessReport } } }, async (request) => {
+    const q = query(request, S.CouldAccessQuery);
+    const from = q.at ?? q.from;
+    const to = q.at ?? q.to;
+    if (from === undefined || to === undefined) throw new AppError('VALIDATION_FAILED', 'Give at, or from and to', [{ path: 'querystring.at', message: 'at, or from and to, is required' }]);
+    return couldAccess(request.ctx, { clientId: q.clientId, matterId: q.matterId, from, to });
+  });
+  app.get('/access/decision', { schema: { tags, summary: 'Whether you may do something (audited like the real request)', querystring: S.DecisionQuery, response: { 200: S.DecisionView } } }, async (request) => {
+    const q = query(request, S.DecisionQuery);
+    if (q.clientId !== undefined && q.matterId !== undefined) throw new AppError('VALIDATION_FAILED', 'Give at most one of clientId or matterId', [{ path: 'querystring.clientId', message: 'give at most one of clientId or matterId' }]);
+    const target: AccessTarget = q.matterId ? { kind: 'matter', matterId: q.matterId as MatterId } : q.clientId ? { kind: 'client', clientId: q.clientId as ClientId } : { kind: 'firm' };
+    try {
+      await requireAccess(request.ctx, q.permission, target, { purpose: 'decision check' });
+      return { allowed: true, code: null };
+    } catch (error) {
+      // Outside a transaction the denial is already recorded; unauthenticated and audit failures propagate.
+      if (isAppError(error) && error.code !== 'UNAUTHENTICATED' && error.code !== 'AUDIT_UNAVAILABLE') return { allowed: false, code: error.code };
+      throw error;
+    }
+  });
 }
