@@ -60,12 +60,15 @@ const FIELDS: [keyof AuditLeaf, keyof LeafColumns | null][] = (
   ] as [keyof AuditLeaf, keyof LeafColumns | null][]
 ).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
-/** The canonical JSON text of the event stored in `row`'s columns. */
-export function canonicalLeafText(row: LeafColumns): string {
+/**
+ * The canonical JSON text of the event stored in `row`'s columns (`seq`, when given, overrides
+ * `row.seq`: the append path has no row object yet).
+ */
+export function canonicalLeafText(row: Omit<LeafColumns, 'seq'> & { seq?: number }, seq?: number): string {
   let out = '{';
   let first = true;
   for (const [key, column] of FIELDS) {
-    const value = column === null ? 1 : row[column];
+    const value = column === null ? 1 : column === 'seq' ? (seq ?? row.seq) : row[column];
     if (value === null || value === undefined) continue;
     out += `${first ? '' : ','}"${key}":${typeof value === 'number' ? String(value) : JSON.stringify(value)}`;
     first = false;
@@ -73,8 +76,8 @@ export function canonicalLeafText(row: LeafColumns): string {
   return `${out}}`;
 }
 
-export function canonicalLeafBytes(row: LeafColumns): Buffer {
-  return Buffer.from(canonicalLeafText(row), 'utf8');
+export function canonicalLeafBytes(row: Omit<LeafColumns, 'seq'> & { seq?: number }, seq?: number): Buffer {
+  return Buffer.from(canonicalLeafText(row, seq), 'utf8');
 }
 
 /** Decodes leaf bytes into fields (for the API); throws on bytes that are not a leaf object. */

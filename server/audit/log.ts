@@ -4,6 +4,7 @@
  * commit), the tree state advances in the same transaction, and proofs are served from stored
  * interior nodes plus leaf hashes.
  */
+import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { AnyDb, Database } from '../platform/db/database.js';
@@ -43,20 +44,53 @@ function isPostgres(db: AnyDb): boolean {
   return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
 }
 
+const EVENT_COLUMNS = [
+  'seq', 'at', 'leaf', 'leaf_hash', 'actor_type', 'actor_id', 'session_id', 'request_id', 'ip', 'user_agent', 'action', 'outcome', 'reason',
+  'client_id', 'matter_id', 'document_id', 'target_user_id', 'other_type', 'other_id', 'purpose',
+] as const;
+
+interface RawStatements {
+  state: SqliteDatabase.Statement;
+  event: SqliteDatabase.Statement;
+  node: SqliteDatabase.Statement;
+  update: SqliteDatabase.Statement;
+}
+const rawStatements = new WeakMap<SqliteDatabase.Database, RawStatements>();
+
+function statementsFor(sqlite: SqliteDatabase.Database): RawStatements {
+  let statements = rawStatements.get(sqlite);
+  if (!statements) {
+    statements = {
+      state: sqlite.prepare('select size, frontier from audit_tree_state where id = 1'),
+      event: sqlite.prepare(`insert into audit_event (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')})`),
+      node: sqlite.prepare('insert into audit_node (level, idx, hash) values (?, ?, ?)'),
+      update: sqlite.prepare('update audit_tree_state set size = ?, frontier = ?, root = ?, updated_at = ? where id = 1'),
+    };
+    rawStatements.set(sqlite, statements);
+  }
+  return statements;
+}
+
 /**
  * Appends events in `db`, which must be a transaction. Returns the index of each. O(log n) hashes
  * per event; one multi-row insert per chunk.
+ *
+ * On SQLite, pass the raw handle: Kysely's SQLite driver has one connection and this transaction
+ * holds it, so synchronous prepared statements on that handle run inside the same transaction and
+ * nothing can interleave. It avoids compiling a 20-column multi-row INSERT per batch, which
+ * otherwise costs more than the hashing and the write together.
  */
-export async function appendInTransaction(db: AnyDb, events: PendingEvent[], now: number): Promise<number[]> {
+export async function appendInTransaction(db: AnyDb, events: PendingEvent[], now: number, sqlite: SqliteDatabase.Database | null = null): Promise<number[]> {
+  if (sqlite) return appendRawSqlite(sqlite, events, now);
   const tree = await lockTreeState(db);
   const rows: AuditEventRow[] = [];
   const nodes: { level: number; idx: number; hash: Buffer }[] = [];
   const indexes: number[] = [];
   for (const event of events) {
     const seq = tree.size;
-    const leaf = canonicalLeafBytes({ ...event, seq });
+    const leaf = canonicalLeafBytes(event, seq);
     const leafHash = hashLeaf(leaf);
-    for (const node of tree.append(leafHash)) if (node.level >= STORED_NODE_LEVEL) nodes.push({ level: node.level, idx: node.index, hash: node.hash });
+    for (const node of tree.append(leafHash, STORED_NODE_LEVEL)) nodes.push({ level: node.level, idx: node.index, hash: node.hash });
     rows.push({ ...event, seq, leaf, leaf_hash: leafHash });
     indexes.push(seq);
   }
@@ -67,6 +101,27 @@ export async function appendInTransaction(db: AnyDb, events: PendingEvent[], now
     .set({ size: tree.size, frontier: tree.toBytes(), root: tree.root(), updated_at: now })
     .where('id', '=', 1)
     .execute();
+  return indexes;
+}
+
+function appendRawSqlite(sqlite: SqliteDatabase.Database, events: PendingEvent[], now: number): number[] {
+  if (!sqlite.inTransaction) throw new Error('appendInTransaction needs an open transaction');
+  const statements = statementsFor(sqlite);
+  const state = statements.state.get() as { size: number; frontier: Uint8Array } | undefined;
+  if (!state) throw new Error('audit tree state is missing');
+  const tree = CompactTree.fromBytes(Number(state.size), state.frontier);
+  const indexes: number[] = [];
+  for (const e of events) {
+    const seq = tree.size;
+    const leaf = canonicalLeafBytes(e, seq);
+    const leafHash = hashLeaf(leaf);
+    for (const node of tree.append(leafHash, STORED_NODE_LEVEL)) statements.node.run(node.level, node.index, node.hash);
+    // Positional, in EVENT_COLUMNS order.
+    statements.event.run(seq, e.at, leaf, leafHash, e.actor_type, e.actor_id, e.session_id, e.request_id, e.ip, e.user_agent, e.action, e.outcome, e.reason,
+      e.client_id, e.matter_id, e.document_id, e.target_user_id, e.other_type, e.other_id, e.purpose);
+    indexes.push(seq);
+  }
+  statements.update.run(tree.size, tree.toBytes(), tree.root(), now);
   return indexes;
 }
 
@@ -112,6 +167,7 @@ export class GroupCommitter {
             trx,
             batch.map((w) => w.event),
             this.now(),
+            this.database.sqlite,
           ),
         );
         batch.forEach((w, i) => w.resolve(indexes[i]!));

@@ -71,12 +71,14 @@ export class CompactTree {
    * Appends one leaf hash. Returns the perfect subtrees completed by this append as
    * `{ level, index, hash }` (level 0 is the leaf itself), so callers can store interior nodes.
    */
-  append(leafHash: Buffer): { level: number; index: number; hash: Buffer }[] {
+  append(leafHash: Buffer, minLevel = 0): { level: number; index: number; hash: Buffer }[] {
+    // Only subtrees at or above `minLevel` are reported (callers storing nodes skip the low ones;
+    // not allocating them matters on the append hot path).
     const completed: { level: number; index: number; hash: Buffer }[] = [];
     let hash = leafHash;
     let level = 0;
     let position = this.size; // index of the new node at `level`
-    completed.push({ level, index: position, hash });
+    if (minLevel === 0) completed.push({ level, index: position, hash });
     // Each trailing 1 bit of the old size is a left sibling waiting for this subtree.
     let size = this.size;
     while (size & 1) {
@@ -84,7 +86,7 @@ export class CompactTree {
       hash = hashChildren(left, hash);
       level++;
       position = Math.floor(position / 2);
-      completed.push({ level, index: position, hash });
+      if (level >= minLevel) completed.push({ level, index: position, hash });
       size = Math.floor(size / 2);
     }
     this.frontier.push(hash);

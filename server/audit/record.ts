@@ -108,7 +108,7 @@ export async function recordEventImpl(ctx: RequestContext, event: AuditEventInpu
   const pending = toPendingEvent(ctx, event);
   try {
     if (ctx.db.isTransaction) {
-      const [index] = await appendInTransaction(ctx.db, [pending], pending.at);
+      const [index] = await appendInTransaction(ctx.db, [pending], pending.at, ctx.app.database.sqlite);
       return { index: index! };
     }
     return { index: await runtimeFor(ctx.app).committer.append(pending) };

@@ -154,8 +154,7 @@ export async function verifyLog(services: AppServices, options: VerifyOptions = 
       }
       const leafHash = hashLeaf(leaf);
       if (!leafHash.equals(Buffer.from(row.leaf_hash))) bad(index, `event ${index}: stored leaf hash does not match the leaf`);
-      for (const node of tree.append(leafHash)) {
-        if (node.level < STORED_NODE_LEVEL) continue;
+      for (const node of tree.append(leafHash, STORED_NODE_LEVEL)) {
         const stored = nodes.get(`${node.level}:${node.index}`);
         nodesChecked++;
         if (!stored || !stored.equals(node.hash)) bound(node.index * 2 ** node.level, `tree node ${node.level}/${node.index} does not match the events`);
