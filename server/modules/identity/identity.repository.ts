@@ -141,16 +141,16 @@ export async function hasConfirmedFactor(db: AnyDb, userId: string): Promise<boo
   const passkey = await t(db).selectFrom('identity_passkeys').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst();
   return passkey !== undefined;
 }
+/** One round trip: the three counts as scalar subqueries. */
 export async function factorSummary(db: AnyDb, userId: string): Promise<{ totp: boolean; passkeys: number; recoveryCodesLeft: number }> {
-  const totp = await t(db).selectFrom('identity_totp').select('user_id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst();
-  const passkeys = await t(db).selectFrom('identity_passkeys').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
-  const codes = await t(db)
-    .selectFrom('identity_recovery_codes')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
+  const row = await t(db)
+    .selectNoFrom((eb) => [
+      eb.selectFrom('identity_totp').select((e) => e.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('confirmed_at', 'is not', null).as('totp'),
+      eb.selectFrom('identity_passkeys').select((e) => e.fn.countAll<number>().as('n')).where('user_id', '=', userId).as('passkeys'),
+      eb.selectFrom('identity_recovery_codes').select((e) => e.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('used_at', 'is', null).as('codes'),
+    ])
     .executeTakeFirstOrThrow();
-  return { totp: totp !== undefined, passkeys: Number(passkeys.n), recoveryCodesLeft: Number(codes.n) };
+  return { totp: Number(row.totp) > 0, passkeys: Number(row.passkeys), recoveryCodesLeft: Number(row.codes) };
 }
 
 export async function findTotp(db: AnyDb, userId: string) {

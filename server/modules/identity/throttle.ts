@@ -29,14 +29,18 @@ function keys(kind: ThrottleKind, account: string, ip: string | null) {
   };
 }
 
-/** Throws ACCOUNT_LOCKED while either counter of this kind is locked. */
-export async function assertNotThrottled(ctx: RequestContext, kind: ThrottleKind, account: string): Promise<void> {
+/**
+ * Throws ACCOUNT_LOCKED while either counter of this kind is locked. Returns whether the account
+ * has a failure counter (so a success only writes when there is something to clear).
+ */
+export async function assertNotThrottled(ctx: RequestContext, kind: ThrottleKind, account: string): Promise<{ hasAccountFailures: boolean }> {
   const k = keys(kind, account, ctx.ip);
   const rows = await findThrottles(ctx.db, [k.account, k.address]);
   const now = ctx.app.clock.now();
   if (rows.some((r) => r.locked_until !== null && r.locked_until > now)) {
     throw new AppError('ACCOUNT_LOCKED', 'Too many failed attempts. Wait 15 minutes, then try again.');
   }
+  return { hasAccountFailures: rows.some((r) => r.key === k.account) };
 }
 
 /** Counts one failure on both counters; returns true when this failure locked the account counter. */

@@ -133,7 +133,7 @@ export interface SignInResult {
  */
 export async function signInWithPassword(ctx: RequestContext, emailInput: string, password: string): Promise<SignInResult> {
   const email = normalizeEmail(emailInput);
-  await assertNotThrottled(ctx, 'password', email);
+  const { hasAccountFailures } = await assertNotThrottled(ctx, 'password', email);
   const user = await findUserByEmail(ctx.db, email);
   let ok = false;
   if (user && user.password_hash) ok = await verifyPassword(user.password_hash, password);
@@ -148,7 +148,7 @@ export async function signInWithPassword(ctx: RequestContext, emailInput: string
     throw new AppError('INVALID_CREDENTIALS', 'Wrong email or password');
   }
   return inTransaction(ctx, async (tx) => {
-    await clearFailures(tx, 'password', email);
+    if (hasAccountFailures) await clearFailures(tx, 'password', email);
     const session = await createSession(tx, user, 'password');
     await recordEvent({ ...tx, actor: { kind: 'user', userId: user.id as never, role: user.role as FirmRole, clientId: null, sessionId: session.sessionId, tokenId: null, mfaAt: null } }, {
       action: 'user.sign_in',
