@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { MigrationError } from '../server/platform/db/migrate.js';
 import { startServer } from '../server/main.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerExportCommands } from './commands/export.js';
 import { registerInstanceCommands } from './commands/instance.js';
+import { registerKeyCommands } from './commands/keys.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import { CliError, processIo, type Io } from './context.js';
@@ -20,9 +22,11 @@ export function buildProgram(io: Io = processIo): Command {
     await new Promise<never>(() => undefined);
   };
   registerInstanceCommands(program, io, serve);
-  registerAuditCommands(program, io);
+  registerKeyCommands(program, io);
+  registerExportCommands(program, io);
   registerUserCommands(program, io);
   registerTokenCommands(program, io);
+  registerAuditCommands(program, io);
   return program;
 }
 

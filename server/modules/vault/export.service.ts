@@ -57,9 +57,18 @@ export interface ExportResult {
  * Writes the client's export, age-encrypted to `recipients`, into `output`. Needs client.export on
  * the client and a recent MFA check. Throws ACCESS_DENIED, STEP_UP_REQUIRED, VALIDATION_FAILED
  * (recipient), INTEGRITY_ERROR (a stored document failed its check: the export is aborted),
- * KEY_DESTROYED, SEALED. Audited (`client.export`, with the number of documents only).
+ * KEY_DESTROYED, SEALED. Audited (`client.export`, with the number of documents only) before the
+ * first byte.
  */
 export async function exportClient(ctx: RequestContext, clientId: ClientId, recipients: string[], output: Writable): Promise<ExportResult> {
+  return (await prepareClientExport(ctx, clientId, recipients)).writeTo(output);
+}
+
+/**
+ * Checks access, step-up and recipients and gathers the metadata, before any byte is written — so
+ * an HTTP caller can still answer with an error status. `writeTo` then streams the archive.
+ */
+export async function prepareClientExport(ctx: RequestContext, clientId: ClientId, recipients: string[]): Promise<{ documents: number; writeTo(output: Writable): Promise<ExportResult> }> {
   await requireAccess(ctx, 'client.export', { kind: 'client', clientId }, { purpose: 'export' });
   requireRecentMfa(ctx);
   for (const [index, recipient] of recipients.entries()) {
@@ -129,7 +138,12 @@ export async function exportClient(ctx: RequestContext, clientId: ClientId, reci
     }
     yield Buffer.alloc(1024);
   }
-  await pipeline(Readable.from(tar(), { objectMode: false }), createAgeEncryptStream(recipients), output);
-  await recordEvent(ctx, { action: 'client.export', outcome: 'allowed', resources: { clientId, other: { type: 'export_documents', id: String(documents.length) } } });
-  return { documents: documents.length, bytes };
+  return {
+    documents: documents.length,
+    writeTo: async (output) => {
+      await recordEvent(ctx, { action: 'client.export', outcome: 'allowed', resources: { clientId, other: { type: 'export_documents', id: String(documents.length) } } });
+      await pipeline(Readable.from(tar(), { objectMode: false }), createAgeEncryptStream(recipients), output);
+      return { documents: documents.length, bytes };
+    },
+  };
 }

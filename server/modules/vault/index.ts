@@ -6,6 +6,7 @@
 import type { ConfidantModule } from '../../platform/module.js';
 import { clientsRoutes } from './clients.routes.js';
 import { documentsRoutes } from './documents.routes.js';
+import { exportRoutes } from './export.routes.js';
 import { mattersRoutes } from './matters.routes.js';
 import { notesRoutes } from './notes.routes.js';
 import { recordsRoutes } from './records.routes.js';
@@ -19,7 +20,7 @@ export { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent
 export { createNote, deleteNote, findNotes, getNoteById, updateNote, type NoteView } from './notes.service.js';
 export { createRecord, findRecords, getRecordById, moveRecord, type RecordView } from './records.service.js';
 /** Client export as an age archive (client.export + step-up). */
-export { exportClient } from './export.service.js';
+export { exportClient, prepareClientExport } from './export.service.js';
 
 export const vaultModule: ConfidantModule = {
   name: 'vault',
@@ -29,5 +30,6 @@ export const vaultModule: ConfidantModule = {
     await documentsRoutes(app);
     await notesRoutes(app);
     await recordsRoutes(app);
+    await exportRoutes(app);
   },
 };

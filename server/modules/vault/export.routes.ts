@@ -1,0 +1,41 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { ClientId } from '../../../common/ids.js';
+import { ClientIdParams, ERROR_RESPONSE } from './vault.schemas.js';
+import { prepareClientExport } from './export.service.js';
+
+export async function exportRoutes(app: FastifyInstance): Promise<void> {
+  app.post(
+    '/clients/:clientId/export',
+    {
+      schema: {
+        tags: ['clients'],
+        summary: "Export a client's data as an age-encrypted tar archive (client.export + step-up MFA); decrypt with `age -d -i key.txt`",
+        params: ClientIdParams,
+        body: Type.Object({ recipients: Type.Array(Type.String({ minLength: 10, maxLength: 200, pattern: '^age1[02-9ac-hj-np-z]+$' }), { minItems: 1, maxItems: 10 }) }, { additionalProperties: false }),
+        response: {
+          200: { description: 'The age file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          400: ERROR_RESPONSE,
+          401: ERROR_RESPONSE,
+          404: ERROR_RESPONSE,
+          410: ERROR_RESPONSE,
+          503: ERROR_RESPONSE,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { clientId } = request.params as { clientId: ClientId };
+      const job = await prepareClientExport(request.ctx, clientId, (request.body as { recipients: string[] }).recipients);
+      const output = new PassThrough();
+      // Headers are sent by now; a failure mid-way (e.g. INTEGRITY_ERROR) aborts the response, so
+      // the recipient gets a truncated file that age refuses rather than a silently short archive.
+      job.writeTo(output).catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error('export failed')));
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', `attachment; filename="client-${clientId}.tar.age"`)
+        .header('cache-control', 'private, no-store')
+        .send(output);
+    },
+  );
+}
