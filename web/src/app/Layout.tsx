@@ -9,12 +9,12 @@ import { FEATURES } from './features';
  */
 function useFocusOnNavigate(main: RefObject<HTMLElement | null>) {
   const { pathname } = useLocation();
-  const first = useRef(true);
+  // Compare with the last path this layout showed: a first render (or a remount) is a page load,
+  // where the browser's own focus handling applies and the skip link must stay the first stop.
+  const shown = useRef(pathname);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (shown.current === pathname) return;
+    shown.current = pathname;
     const target = main.current?.querySelector<HTMLElement>('h1') ?? main.current;
     if (target) {
       if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
