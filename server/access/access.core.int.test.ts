@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientId, MatterId } from '../../common/ids.js';
+import { inTransaction } from '../platform/context.js';
 import { DIALECTS } from '../test-support/dialects.js';
+import { createProbeTable } from './audit-probe.testing.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { userContext, seedMatter } from './access.testing.js';
 import { db } from './facts.js';
@@ -71,5 +74,42 @@ describe.each(DIALECTS)('access core on %s', (dialect) => {
     const count = await (await scopeFor(other, 'matter.read')).apply(db(other).selectFrom('access_matters').select((eb) => eb.fn.countAll<number>().as('n')), 'matter_id', 'matter').executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     expect(theirs.matterId).not.toBe(mine.matterId);
+  });
+});
+
+describe.each(DIALECTS)('denials inside a transaction on %s', (dialect) => {
+  let instance: TestInstance;
+  beforeAll(async () => {
+    instance = await createTestInstance(dialect, { http: false });
+    await createProbeTable(instance.system());
+  });
+  afterAll(async () => instance?.close());
+
+  it('commits the denied event after the rollback, without deadlocking the one SQLite connection', async () => {
+    const lead = userContext(instance, 'attorney');
+    const stranger = userContext(instance, 'attorney');
+    const { matterId } = await seedMatter(instance, lead.actor.userId);
+    const work = inTransaction(stranger, async (tx) => {
+      await sql`insert into test_audit_probe (action, outcome) values ('doomed.write', 'allowed')`.execute(tx.db);
+      await requireAccess(tx, 'document.write', { kind: 'matter', matterId });
+    });
+    await expect(work).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    const rows = await sql<{ action: string; outcome: string; reason: string | null; matter_id: string | null }>`select action, outcome, reason, matter_id from test_audit_probe`.execute(instance.services.database.db);
+    // The caller's own write was rolled back; the denial survived.
+    expect(rows.rows.map((r) => r.action)).not.toContain('doomed.write');
+    expect(rows.rows).toContainEqual({ action: 'document.write', outcome: 'denied', reason: 'NOT_ON_TEAM', matter_id: matterId });
+  });
+
+  it('records an allowed decision in the caller transaction (rolled back with it)', async () => {
+    const lead = userContext(instance, 'attorney');
+    const { matterId } = await seedMatter(instance, lead.actor.userId);
+    await expect(
+      inTransaction(lead, async (tx) => {
+        await requireAccess(tx, 'note.write', { kind: 'matter', matterId });
+        throw new Error('later failure');
+      }),
+    ).rejects.toThrow('later failure');
+    const rows = await sql<{ n: number }>`select count(*) as n from test_audit_probe where action = 'note.write' and matter_id = ${matterId}`.execute(instance.services.database.db);
+    expect(Number(rows.rows[0]!.n)).toBe(0);
   });
 });

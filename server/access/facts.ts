@@ -85,6 +85,7 @@ export function clearAccessCaches(): void {
   firmCache = null;
   actorCache.clear();
   matterClient.clear();
+  knownClients.clear();
 }
 
 export async function firmFacts(ctx: RequestContext): Promise<FirmFacts> {
@@ -180,9 +181,16 @@ export async function clientOfMatter(ctx: RequestContext, matterId: string): Pro
   return row.client_id as ClientId;
 }
 
+// Known clients (a registered client id is never reused); bounded like the matter map.
+const knownClients = new Set<string>();
+
 export async function clientExists(ctx: RequestContext, clientId: string): Promise<boolean> {
+  if (knownClients.has(clientId)) return true;
   const row = await db(ctx).selectFrom('access_clients').select('client_id').where('client_id', '=', clientId).executeTakeFirst();
-  return row !== undefined;
+  if (!row) return false;
+  if (knownClients.size >= MAX_MATTERS_CACHED) knownClients.clear();
+  knownClients.add(clientId);
+  return true;
 }
 
 function groupSets(rows: { wall_id: string; user_id: string }[]): Map<string, Set<string>> {
