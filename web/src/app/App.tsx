@@ -1,5 +1,6 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { NotFound, RouteError } from '../components/RouteError';
+import { SessionProvider } from '../features/identity';
 import { FEATURES } from './features';
 import { Layout } from './Layout';
 
@@ -20,5 +21,9 @@ const router = createBrowserRouter([
 ]);
 
 export function App() {
-  return <RouterProvider router={router} />;
+  return (
+    <SessionProvider>
+      <RouterProvider router={router} />
+    </SessionProvider>
+  );
 }

@@ -1,6 +1,7 @@
 import { Suspense, useEffect, useRef, type RefObject } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { Loading } from '../components/Loading';
+import { RequireSession, UserMenu, useSession } from '../features/identity';
 import { FEATURES } from './features';
 
 /**
@@ -23,8 +24,19 @@ function useFocusOnNavigate(main: RefObject<HTMLElement | null>) {
   }, [pathname, main]);
 }
 
+// Signed-out visitors go to /sign-in, sessions still owing their second factor to MFA/enrollment.
 export function Layout() {
-  const nav = FEATURES.flatMap((f) => f.nav ?? []);
+  return (
+    <RequireSession>
+      <SignedInLayout />
+    </RequireSession>
+  );
+}
+
+function SignedInLayout() {
+  const { state } = useSession();
+  const role = state?.user.role;
+  const nav = FEATURES.flatMap((f) => f.nav ?? []).filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)));
   const main = useRef<HTMLElement>(null);
   useFocusOnNavigate(main);
   return (
@@ -34,6 +46,7 @@ export function Layout() {
       </a>
       <header className="topbar">
         <span className="brand">Confidant</span>
+        <UserMenu />
       </header>
       <div className="body">
         <nav aria-label="Main" className="sidenav">

@@ -1,5 +1,6 @@
 // Every feature the shell mounts. Each feature folder exports one `Feature`.
 import type { Feature } from './feature';
 import { homeFeature } from '../features/home';
+import { identityFeature } from '../features/identity';
 
-export const FEATURES: Feature[] = [homeFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature];

@@ -1,0 +1,61 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { Button, ErrorMessage, TextField } from '../../components';
+import { identityApi } from './api';
+import { AuthFrame } from './AuthFrame';
+import { pendingStep, useSession } from './session';
+
+/** Only same-app paths are followed after sign-in (no open redirect). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function SignInPage() {
+  const session = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [setupPending, setSetupPending] = useState(false);
+
+  useEffect(() => {
+    identityApi.setupStatus().then((s) => setSetupPending(s.pending), () => undefined);
+  }, []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const state = await identityApi.signIn(email, password);
+      session.set(state);
+      const step = pendingStep(state);
+      await navigate(step ? `${step}?next=${encodeURIComponent(next)}` : next, { replace: true });
+    } catch (e) {
+      setError(e);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthFrame title="Sign in">
+      {setupPending && <p className="notice">No administrator exists yet. Open the one-time setup link the server printed when it started.</p>}
+      {error !== null && <ErrorMessage error={error} title="Could not sign in" />}
+      <form onSubmit={submit} noValidate>
+        <TextField label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <TextField label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Button type="submit" busy={busy}>
+          Sign in
+        </Button>
+      </form>
+      <p className="auth-aside">
+        Invited? Use the link in your invitation email.
+      </p>
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,86 @@
+// Typed calls to the identity API (server/modules/identity/identity.routes.ts).
+import { del, get, patch, post } from '../../api/client';
+
+export type Role = 'firm_admin' | 'compliance_officer' | 'attorney' | 'paralegal' | 'staff' | 'client';
+export const ROLE_LABELS: Record<Role, string> = {
+  firm_admin: 'Firm administrator',
+  compliance_officer: 'Compliance officer',
+  attorney: 'Attorney',
+  paralegal: 'Paralegal',
+  staff: 'Staff',
+  client: 'Client',
+};
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  clientId: string | null;
+  status: 'active' | 'leaving' | 'disabled';
+  leavingOn: number | null;
+  createdAt: number;
+}
+
+export interface SessionState {
+  user: User;
+  session: { id: string | null; mfaRequired: boolean; mfaCompleted: boolean; mfaAt: number | null; passwordExpired: boolean };
+  factors: { totp: boolean; passkeys: number; recoveryCodesLeft: number };
+}
+
+export interface SessionInfo {
+  id: string;
+  method: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  mfaCompleted: boolean;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  scopes: string[];
+  mfaComplete: boolean;
+  createdAt: number;
+  expiresAt: number;
+  lastUsedAt: number | null;
+}
+
+export const identityApi = {
+  session: () => get<SessionState>('/auth/session'),
+  setupStatus: () => get<{ pending: boolean }>('/auth/setup'),
+  setup: (body: { token: string; email: string; name: string; password: string }) => post<SessionState>('/auth/setup', body),
+  signIn: (email: string, password: string) => post<SessionState>('/auth/sign-in', { email, password }),
+  signOut: () => post<void>('/auth/sign-out'),
+  acceptInvite: (token: string, password: string) => post<SessionState>('/auth/invite/accept', { token, password }),
+  verifyTotp: (code: string) => post<SessionState>('/auth/mfa/totp/verify', { code }),
+  verifyRecovery: (code: string) => post<SessionState>('/auth/mfa/recovery', { code }),
+  totpSetup: () => post<{ secret: string; otpauthUrl: string; qrDataUrl: string }>('/auth/mfa/totp/setup'),
+  totpConfirm: (code: string) => post<{ recoveryCodes: string[] }>('/auth/mfa/totp/confirm', { code }),
+  removeTotp: () => del<void>('/auth/mfa/totp'),
+  newRecoveryCodes: () => post<{ recoveryCodes: string[] }>('/auth/mfa/recovery-codes'),
+  passkeys: () => get<{ passkeys: { id: string; name: string; createdAt: number; lastUsedAt: number | null }[] }>('/auth/passkeys'),
+  passkeyRegistrationOptions: () => post<Record<string, unknown>>('/auth/passkeys/registration/options'),
+  passkeyRegister: (response: unknown, name: string) => post<{ id: string; recoveryCodes: string[] }>('/auth/passkeys/registration/verify', { response, name }),
+  passkeyAuthenticationOptions: () => post<Record<string, unknown>>('/auth/passkeys/authentication/options'),
+  passkeyAuthenticate: (response: unknown) => post<SessionState>('/auth/passkeys/authentication/verify', { response }),
+  removePasskey: (id: string) => del<void>(`/auth/passkeys/${id}`),
+  changePassword: (currentPassword: string, newPassword: string) => post<void>('/auth/password', { currentPassword, newPassword }),
+  sessions: () => get<{ sessions: SessionInfo[] }>('/auth/sessions'),
+  revokeSession: (id: string) => del<void>(`/auth/sessions/${id}`),
+  revokeOtherSessions: () => post<{ revoked: number }>('/auth/sessions/revoke-others'),
+  tokens: () => get<{ tokens: TokenInfo[] }>('/auth/tokens'),
+  createToken: (name: string, scopes: string[], expiresInDays: number) => post<{ token: string; info: TokenInfo }>('/auth/tokens', { name, scopes, expiresInDays }),
+  revokeToken: (id: string) => del<void>(`/auth/tokens/${id}`),
+  users: () => get<{ users: User[] }>('/users'),
+  invite: (body: { email: string; name: string; role: Role; clientId?: string }) => post<{ user: User; delivered: 'smtp' | 'outbox' }>('/users', body),
+  updateUser: (id: string, body: { role?: Role; leavingOn?: number | null }) => patch<User>(`/users/${id}`, body),
+  disableUser: (id: string) => post<User>(`/users/${id}/disable`),
+  enableUser: (id: string) => post<User>(`/users/${id}/enable`),
+  userSessions: (id: string) => get<{ sessions: SessionInfo[] }>(`/users/${id}/sessions`),
+  revokeAllUserSessions: (id: string) => post<{ revoked: number }>(`/users/${id}/sessions/revoke-all`),
+};

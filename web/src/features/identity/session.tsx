@@ -1,0 +1,107 @@
+/**
+ * Session awareness for the whole web app: who is signed in, whether their session still needs
+ * its second factor, and a guard that sends everyone else to the sign-in page.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { ApiError } from '../../api/client';
+import { Button, ErrorMessage, Loading } from '../../components';
+import { identityApi, ROLE_LABELS, type SessionState } from './api';
+
+interface SessionContextValue {
+  state: SessionState | null;
+  loading: boolean;
+  error: unknown;
+  /** Re-reads the session from the server (after sign-in, MFA, enrollment). */
+  refresh(): Promise<SessionState | null>;
+  /** Sets the state from a sign-in response without another round trip. */
+  set(state: SessionState | null): void;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const next = await identityApi.session();
+      setState(next);
+      setError(null);
+      return next;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        setState(null);
+        setError(null);
+      } else setError(e);
+      return null;
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await identityApi.signOut();
+    } finally {
+      setState(null);
+    }
+  }, []);
+
+  const value = useMemo(() => ({ state, loading, error, refresh, set: setState, signOut }), [state, loading, error, refresh, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession must be used inside SessionProvider');
+  return value;
+}
+
+/** Where a signed-in session must go next: the MFA challenge, enrollment, or nowhere (null). */
+export function pendingStep(state: SessionState): '/sign-in/mfa' | '/enroll' | null {
+  if (!state.session.mfaRequired || state.session.mfaCompleted) return null;
+  return state.factors.totp || state.factors.passkeys > 0 ? '/sign-in/mfa' : '/enroll';
+}
+
+/** Renders its children only for a signed-in, MFA-complete session; redirects everyone else. */
+export function RequireSession({ children }: { children: ReactNode }) {
+  const { state, loading, error } = useSession();
+  const location = useLocation();
+  if (loading) return <Loading />;
+  if (error) return <ErrorMessage error={error} title="Cannot reach Confidant" />;
+  if (!state) {
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`} replace />;
+  }
+  const step = pendingStep(state);
+  if (step) return <Navigate to={step} replace />;
+  return <>{children}</>;
+}
+
+/** Name, role, account link and sign-out, for the top bar. */
+export function UserMenu() {
+  const { state, signOut } = useSession();
+  const navigate = useNavigate();
+  if (!state) return null;
+  return (
+    <div className="user-menu">
+      <span>
+        {state.user.name} <span className="user-role">({ROLE_LABELS[state.user.role]})</span>
+      </span>
+      <a href="/account" onClick={(e) => (e.preventDefault(), void navigate('/account'))}>
+        Account
+      </a>
+      <Button variant="secondary" onClick={() => void signOut().then(() => navigate('/sign-in'))}>
+        Sign out
+      </Button>
+    </div>
+  );
+}
