@@ -1,6 +1,7 @@
 // Every feature the shell mounts. Each feature folder exports one `Feature`.
 import type { Feature } from './feature';
+import { auditFeature } from '../features/audit';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature];

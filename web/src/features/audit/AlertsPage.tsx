@@ -1,0 +1,101 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
+import { auditApi, type Alert } from './api';
+import { formatTime } from './AuditExplorerPage';
+
+const RULE_LABELS: Record<string, string> = {
+  bulk_download: 'Bulk download',
+  out_of_hours: 'Access outside working hours',
+  repeated_denials: 'Repeated denials / wall probes',
+  many_clients: 'Many clients in a short time',
+  after_leaving: 'Activity after leaving',
+  verification_failed: 'Audit log verification failed',
+};
+
+/** Alerts raised by the monitoring rules and by scheduled verification; acknowledging is audited. */
+export function AlertsPage() {
+  const [status, setStatus] = useState<'open' | 'acknowledged'>('open');
+  const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setAlerts((await auditApi.alerts(status)).alerts);
+    } catch (e) {
+      setError(e);
+    }
+  }, [status]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const acknowledge = async (id: string) => {
+    try {
+      await auditApi.acknowledge(id);
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section aria-labelledby="alerts-title">
+      <PageTitle>Alerts</PageTitle>
+      <div role="group" aria-label="Which alerts" className="audit-tabs">
+        <Button variant={status === 'open' ? 'primary' : 'secondary'} aria-pressed={status === 'open'} onClick={() => setStatus('open')}>
+          Open
+        </Button>
+        <Button variant={status === 'acknowledged' ? 'primary' : 'secondary'} aria-pressed={status === 'acknowledged'} onClick={() => setStatus('acknowledged')}>
+          Acknowledged
+        </Button>
+      </div>
+      {error !== null && <ErrorMessage error={error} />}
+      {alerts === null ? (
+        !error && <Loading />
+      ) : alerts.length === 0 ? (
+        <p>No {status} alerts.</p>
+      ) : (
+        <table className="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">Raised</th>
+              <th scope="col">Rule</th>
+              <th scope="col">Severity</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Detail</th>
+              <th scope="col">Contained</th>
+              <th scope="col">{status === 'open' ? <span className="visually-hidden">Actions</span> : 'Acknowledged'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {alerts.map((a) => (
+              <tr key={a.id}>
+                <td>{formatTime(a.createdAt)}</td>
+                <td>{RULE_LABELS[a.rule] ?? a.rule}</td>
+                <td>{a.severity}</td>
+                <td>{a.actorId ?? '—'}</td>
+                <td>
+                  {Object.entries(a.detail)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join(', ')}
+                  {a.firstIndex !== null ? ` (event ${a.firstIndex})` : ''}
+                </td>
+                <td>{a.contained ? 'Yes: sessions revoked, step-up required' : 'No'}</td>
+                <td>
+                  {a.status === 'open' ? (
+                    <Button variant="secondary" onClick={() => void acknowledge(a.id)} aria-label={`Acknowledge alert ${RULE_LABELS[a.rule] ?? a.rule} for ${a.actorId ?? 'the system'}`}>
+                      Acknowledge
+                    </Button>
+                  ) : (
+                    `${a.acknowledgedBy ?? ''} ${a.acknowledgedAt ? formatTime(a.acknowledgedAt) : ''}`
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
