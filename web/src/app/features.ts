@@ -3,5 +3,6 @@ import type { Feature } from './feature';
 import { auditFeature } from '../features/audit';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
+import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature];

@@ -1,0 +1,71 @@
+import { useState, type FormEvent } from 'react';
+import { Button, ErrorMessage, Loading, TextField } from '../../components';
+import { vaultApi } from './api';
+import { useLoad } from './useLoad';
+
+/** Physical records (boxes, files) with check-out and check-in. */
+export function RecordsPanel({ matterId }: { matterId: string }) {
+  const { data, error, reload } = useLoad(() => vaultApi.records(matterId), [matterId]);
+  const [label, setLabel] = useState('');
+  const [location, setLocation] = useState('');
+  const [actionError, setActionError] = useState<unknown>(null);
+  const add = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      await vaultApi.createRecord(matterId, { label, location });
+      setLabel('');
+      setLocation('');
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  const move = async (id: string, action: 'check-out' | 'check-in') => {
+    try {
+      await vaultApi.moveRecord(id, action);
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  return (
+    <section aria-labelledby="records-title" className="vault-panel">
+      <h2 id="records-title">Physical records</h2>
+      {error ? <ErrorMessage error={error} /> : null}
+      {!data && !error ? <Loading /> : null}
+      {data && data.items.length > 0 && (
+        <table className="vault-table">
+          <caption className="visually-hidden">Physical records</caption>
+          <thead>
+            <tr>
+              <th scope="col">Box / file</th>
+              <th scope="col">Location</th>
+              <th scope="col">Status</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((record) => (
+              <tr key={record.id}>
+                <td>{record.label}</td>
+                <td>{record.location}</td>
+                <td>{record.status === 'out' ? 'checked out' : 'in place'}</td>
+                <td>
+                  <Button variant="secondary" onClick={() => void move(record.id, record.status === 'out' ? 'check-in' : 'check-out')}>
+                    {record.status === 'out' ? `Check in ${record.label}` : `Check out ${record.label}`}
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {actionError ? <ErrorMessage error={actionError} /> : null}
+      <form onSubmit={(e) => void add(e)} aria-label="Add a physical record" className="vault-inline-form">
+        <TextField label="Box or file id" required value={label} onChange={(e) => setLabel(e.target.value)} />
+        <TextField label="Location" required value={location} onChange={(e) => setLocation(e.target.value)} />
+        <Button type="submit">Add record</Button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { useState, type FormEvent } from 'react';
+import { Button, ErrorMessage, PageTitle, TextField } from '../../components';
+import { vaultApi } from './api';
+import { useLoad } from './useLoad';
+
+/** Shown while a passphrase-protected instance is sealed: the operator enters the master passphrase. */
+export function UnsealPage() {
+  const status = useLoad(() => vaultApi.sealStatus(), []);
+  const [passphrase, setPassphrase] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await vaultApi.unseal(passphrase);
+      setPassphrase('');
+      setDone(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const sealed = status.data?.sealed ?? true;
+  return (
+    <main className="auth-frame" aria-labelledby="page-title">
+      <PageTitle>Unseal Confidant</PageTitle>
+      {done || !sealed ? (
+        <p role="status">
+          The vault is unsealed. <a href="/sign-in">Sign in</a>
+        </p>
+      ) : (
+        <form onSubmit={(e) => void submit(e)} aria-label="Unseal">
+          <p>{status.data?.initialized === false ? 'Choose the master passphrase for this new instance (at least 12 characters). Keep it safe: without it nothing can be decrypted.' : 'Enter the master passphrase to unseal the vault.'}</p>
+          <TextField label="Master passphrase" type="password" autoComplete="off" required value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          {error ? <ErrorMessage error={error} /> : null}
+          <Button type="submit" busy={busy}>Unseal</Button>
+        </form>
+      )}
+    </main>
+  );
+}

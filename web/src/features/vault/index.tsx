@@ -1,0 +1,21 @@
+// vault in the web app: clients, matters, documents (upload with progress, download, versions, classification), notes, physical records; the unseal prompt.
+import type { Feature } from '../../app/feature';
+import { ClientDetailPage, ClientsPage } from './ClientsPages';
+import { MatterDetailPage, MattersPage } from './MattersPages';
+import { UnsealPage } from './UnsealPage';
+import './vault.css';
+
+export const vaultFeature: Feature = {
+  name: 'vault',
+  publicRoutes: [{ path: '/unseal', element: <UnsealPage /> }],
+  routes: [
+    { path: 'clients', element: <ClientsPage /> },
+    { path: 'clients/:clientId', element: <ClientDetailPage /> },
+    { path: 'matters', element: <MattersPage /> },
+    { path: 'matters/:matterId', element: <MatterDetailPage /> },
+  ],
+  nav: [
+    { to: '/clients', label: 'Clients', roles: ['attorney', 'paralegal', 'staff'] },
+    { to: '/matters', label: 'Matters', roles: ['attorney', 'paralegal', 'staff'] },
+  ],
+};
