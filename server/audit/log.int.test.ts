@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserId } from '../../common/ids.js';
@@ -66,6 +68,36 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     expect(inTx.map((r) => r.index)).toEqual([start + 300, start + 301]);
     const head = await readTreeHead(instance.services.database.db);
     expect(head.root.equals(rootFromLeafHashes(await allLeafHashes(instance)))).toBe(true);
+  });
+
+  it('keeps the sequence gapless with many concurrent writing transactions (row lock on PostgreSQL)', async () => {
+    const start = (await readTreeHead(instance.services.database.db)).size;
+    const batches = await Promise.all(
+      Array.from({ length: 12 }, (_, t) =>
+        inTransaction(userContext(instance, `u-tx-${t}`), async (trx) => {
+          const indexes: number[] = [];
+          for (let i = 0; i < 5; i++) indexes.push((await recordEvent(trx, { action: 'matter.update', outcome: 'allowed' })).index);
+          return indexes;
+        }),
+      ),
+    );
+    // Each transaction's events are contiguous, and together they fill the range with no gap.
+    for (const indexes of batches) expect(indexes).toEqual(Array.from({ length: 5 }, (_, i) => indexes[0]! + i));
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => start + i));
+    const head = await readTreeHead(instance.services.database.db);
+    expect(head.root.equals(rootFromLeafHashes(await allLeafHashes(instance)))).toBe(true);
+  });
+
+  it('appends each new checkpoint to the witness file', async () => {
+    const witnessFile = join(instance.config.dataDir, 'witness.txt');
+    instance.services.config.file = { audit: { witnessFile } };
+    try {
+      await recordEvent(userContext(instance), { action: 'document.read', outcome: 'allowed' });
+      const checkpoint = await createCheckpoint(instance.services);
+      expect(readFileSync(witnessFile, 'utf8')).toContain(checkpoint.note);
+    } finally {
+      instance.services.config.file = {};
+    }
   });
 
   it('writes nothing when the caller’s transaction rolls back (the event belongs to the change)', async () => {
