@@ -23,6 +23,9 @@ export async function startServer(print: (line: string) => void = (line) => proc
   await services.jobs.start();
   const address = await app.listen({ host: config.host, port: config.port });
   const url = config.port === 0 ? address : config.publicUrl;
+  // PORT=0 (tests, scripted starts) without PUBLIC_URL: links printed and mailed from now on
+  // must point at the port actually chosen, not at ":0".
+  if (config.port === 0 && new URL(config.publicUrl).port === '0') config.publicUrl = address;
   print(`Confidant is running at ${url}`);
   for (const module of MODULES) for (const line of (await module.startupNotes?.(services)) ?? []) print(line);
   let closing: Promise<void> | null = null;
