@@ -11,7 +11,7 @@ import type { AnyDb, Database } from '../platform/db/database.js';
 import { tablesOf } from '../platform/db/database.js';
 import type { AuditEventRow, AuditTables } from './audit.tables.js';
 import { canonicalLeafBytes } from './leaf.js';
-import { CompactTree, consistencyPath, hashChildren, hashLeaf, inclusionPath, rootFromLeafHashes, splitPoint } from './merkle.js';
+import { CompactTree, consistencyPath, hashChildren, hashLeaf, inclusionPath, rootFromLeafHashes, splitPoint, type SubtreeHasher } from './merkle.js';
 
 /** Interior nodes of this level and above are stored (one row per 256 leaves, amortized). */
 export const STORED_NODE_LEVEL = 8;
@@ -191,26 +191,72 @@ export async function readTreeHead(db: AnyDb): Promise<TreeHead> {
  */
 export class TreeReader {
   private readonly blocks = new Map<number, Buffer[]>();
+  private readonly nodes = new Map<string, Buffer>();
 
   constructor(private readonly db: AnyDb) {}
 
   private async leafHashes(start: number, end: number): Promise<Buffer[]> {
     const block = Math.floor(start / BLOCK);
-    let hashes = this.blocks.get(block);
-    if (!hashes) {
-      const rows = await audit(this.db)
-        .selectFrom('audit_event')
-        .select(['seq', 'leaf_hash'])
-        .where('seq', '>=', block * BLOCK)
-        .where('seq', '<', (block + 1) * BLOCK)
-        .orderBy('seq')
-        .execute();
-      hashes = rows.map((r) => Buffer.from(r.leaf_hash));
-      this.blocks.set(block, hashes);
-    }
+    if (!this.blocks.has(block)) await this.load([block], []);
+    const hashes = this.blocks.get(block)!;
     const offset = block * BLOCK;
     if (end - offset > hashes.length) throw new Error('audit event missing from the store');
     return hashes.slice(start - offset, end - offset);
+  }
+
+  /** Loads leaf-hash blocks and stored nodes, each set in one query. */
+  private async load(blocks: number[], nodes: { level: number; idx: number }[]): Promise<void> {
+    const db = audit(this.db);
+    const wantedBlocks = blocks.filter((b) => !this.blocks.has(b));
+    if (wantedBlocks.length > 0) {
+      const rows = await db
+        .selectFrom('audit_event')
+        .select(['seq', 'leaf_hash'])
+        .where((eb) => eb.or(wantedBlocks.map((b) => eb.and([eb('seq', '>=', b * BLOCK), eb('seq', '<', (b + 1) * BLOCK)]))))
+        .orderBy('seq')
+        .execute();
+      for (const b of wantedBlocks) this.blocks.set(b, []);
+      for (const row of rows) this.blocks.get(Math.floor(Number(row.seq) / BLOCK))!.push(Buffer.from(row.leaf_hash));
+    }
+    const wantedNodes = nodes.filter((n) => !this.nodes.has(`${n.level}:${n.idx}`));
+    if (wantedNodes.length > 0) {
+      const rows = await db
+        .selectFrom('audit_node')
+        .select(['level', 'idx', 'hash'])
+        .where((eb) => eb.or(wantedNodes.map((n) => eb.and([eb('level', '=', n.level), eb('idx', '=', n.idx)]))))
+        .execute();
+      for (const row of rows) this.nodes.set(`${row.level}:${Number(row.idx)}`, Buffer.from(row.hash));
+    }
+  }
+
+  /** Which blocks and stored nodes MTH(D[start:end]) reads (mirrors subtreeHash). */
+  private plan(start: number, end: number, blocks: Set<number>, nodes: Map<string, { level: number; idx: number }>): void {
+    const n = end - start;
+    if (n <= BLOCK && Math.floor(start / BLOCK) === Math.floor((end - 1) / BLOCK)) {
+      blocks.add(Math.floor(start / BLOCK));
+      return;
+    }
+    if ((n & (n - 1)) === 0 && start % n === 0) {
+      const level = Math.log2(n);
+      nodes.set(`${level}:${start / n}`, { level, idx: start / n });
+      return;
+    }
+    const k = splitPoint(n);
+    this.plan(start, start + k, blocks, nodes);
+    this.plan(start + k, end, blocks, nodes);
+  }
+
+  /** Runs a proof computation twice: first to learn which subtrees it needs (no I/O), then for real. */
+  private async prefetched(compute: (subtree: SubtreeHasher) => Promise<Buffer[]>): Promise<Buffer[]> {
+    const blocks = new Set<number>();
+    const nodes = new Map<string, { level: number; idx: number }>();
+    const zero = Buffer.alloc(32);
+    await compute(async (s, e) => {
+      this.plan(s, e, blocks, nodes);
+      return zero;
+    });
+    await this.load([...blocks], [...nodes.values()]);
+    return compute((s, e) => this.subtreeHash(s, e));
   }
 
   async subtreeHash(start: number, end: number): Promise<Buffer> {
@@ -218,9 +264,11 @@ export class TreeReader {
     if (n <= BLOCK && Math.floor(start / BLOCK) === Math.floor((end - 1) / BLOCK)) return rootFromLeafHashes(await this.leafHashes(start, end));
     if ((n & (n - 1)) === 0 && start % n === 0) {
       const level = Math.log2(n);
-      const row = await audit(this.db).selectFrom('audit_node').select('hash').where('level', '=', level).where('idx', '=', start / n).executeTakeFirst();
-      if (!row) throw new Error('audit tree node missing from the store');
-      return Buffer.from(row.hash);
+      const key = `${level}:${start / n}`;
+      if (!this.nodes.has(key)) await this.load([], [{ level, idx: start / n }]);
+      const hash = this.nodes.get(key);
+      if (!hash) throw new Error('audit tree node missing from the store');
+      return hash;
     }
     const k = splitPoint(n);
     return hashChildren(await this.subtreeHash(start, start + k), await this.subtreeHash(start + k, end));
@@ -231,16 +279,18 @@ export class TreeReader {
   }
 
   inclusionProof(index: number, treeSize: number): Promise<Buffer[]> {
-    return inclusionPath(index, 0, treeSize, (s, e) => this.subtreeHash(s, e));
+    return this.prefetched((subtree) => inclusionPath(index, 0, treeSize, subtree));
   }
 
   consistencyProof(first: number, second: number): Promise<Buffer[]> {
-    return consistencyPath(first, second, (s, e) => this.subtreeHash(s, e));
+    return this.prefetched((subtree) => consistencyPath(first, second, subtree));
   }
 
   /** MTH of the first `size` leaves (for historical tree sizes). */
-  rootAt(size: number): Promise<Buffer> {
-    return size === 0 ? Promise.resolve(rootFromLeafHashes([])) : this.subtreeHash(0, size);
+  async rootAt(size: number): Promise<Buffer> {
+    if (size === 0) return rootFromLeafHashes([]);
+    const [root] = await this.prefetched(async (subtree) => [await subtree(0, size)]);
+    return root!;
   }
 }
 
