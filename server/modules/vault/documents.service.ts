@@ -189,8 +189,13 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
 async function authorizeDocument(ctx: RequestContext, permission: 'document.read' | 'document.write' | 'document.classify', documentId: string): Promise<{ auth: MatterAuth; row: VaultDocumentsTable }> {
   const matterId = await unsafeMatterOf(ctx, 'vault_documents', documentId);
   if (!matterId) {
-    await recordEvent(ctx.db.isTransaction ? { ...ctx, db: ctx.app.database.db } : ctx, { action: permission, outcome: 'denied', reason: 'NOT_FOUND', resources: { documentId } }).catch(() => undefined);
-    throw notFound();
+    const error = notFound();
+    const event = { action: permission, outcome: 'denied' as const, reason: 'NOT_FOUND', resources: { documentId } };
+    // Inside a transaction the event is written after its rollback (on SQLite, writing on the root
+    // handle while the transaction holds the only connection would deadlock).
+    if (ctx.db.isTransaction) error.afterRollback = async () => void (await recordEvent({ ...ctx, db: ctx.app.database.db }, event));
+    else await recordEvent(ctx, event);
+    throw error;
   }
   const auth = await requireAccess(ctx, permission, { kind: 'matter', matterId: matterId as MatterId }, { documentId });
   return { auth, row: await getDocumentRow(ctx, auth, documentId) };
@@ -318,7 +323,8 @@ export function parseRange(header: string | undefined, size: number): ContentRan
 }
 
 async function onIntegrityFailure(ctx: RequestContext, ids: { clientId: string; matterId: string; documentId: string }, version: number): Promise<void> {
-  const outside = ctx.db.isTransaction ? { ...ctx, db: ctx.app.database.db } : ctx;
+  // Downloads never run inside a transaction, so the event is committed on its own.
+  const outside = ctx;
   // Ids only; the alert rules of the audit module pick this action up.
   ctx.app.logger.error({ event: 'document.integrity_failure', documentId: ids.documentId, version }, 'stored document failed its integrity check');
   await recordEvent(outside, { action: 'document.integrity_failure', outcome: 'denied', reason: 'INTEGRITY_ERROR', resources: { ...ids, other: { type: 'document_version', id: String(version) } } }).catch(() => undefined);

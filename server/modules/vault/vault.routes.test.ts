@@ -95,6 +95,10 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
     expect(badName.json().error.fields[0].path).toContain('x-document-name');
 
     const missing = await call('GET', `/api/v1/documents/0190aaaa-0000-7000-8000-000000000000`, bob);
+    // A missing document inside a write transaction: same 404, denial recorded after the rollback.
+    const missingPatch = await call('PATCH', `/api/v1/documents/0190aaaa-0000-7000-8000-000000000001`, alice, { classification: 'internal' });
+    expect(missingPatch.statusCode).toBe(404);
+    expect((await auditRows({ action: 'document.classify', outcome: 'denied', documentId: '0190aaaa-0000-7000-8000-000000000001' })).length).toBe(1);
     for (const url of [`/api/v1/clients/${clientId}`, `/api/v1/matters/${matterId}`, `/api/v1/documents/${document.id}`, `/api/v1/documents/${document.id}/content`, `/api/v1/matters/${matterId}/documents`]) {
       const response = await call('GET', url, bob);
       expect(response.statusCode, url).toBe(404);
