@@ -73,7 +73,7 @@ describe('vault in the browser', () => {
     await page.locator('input[type=file]').setInputFiles({ name: 'Exhibit A.pdf', mimeType: 'application/pdf', buffer: content });
     const row = page.getByRole('row', { name: /Exhibit A\.pdf/ });
     await row.waitFor();
-    await row.getByText('confidential', { exact: true }).waitFor();
+    await row.locator('.badge-confidential').waitFor();
     await row.getByText('application/pdf').waitFor();
 
     const dataTransfer = await page.evaluateHandle(() => {
@@ -91,7 +91,7 @@ describe('vault in the browser', () => {
     await row.getByRole('button', { name: 'v1' }).click();
     await page.getByRole('list', { name: 'Versions of Exhibit A.pdf' }).getByText('Version 1').waitFor();
     await row.getByLabel('Reclassify Exhibit A.pdf').selectOption('client-secret');
-    await page.getByRole('row', { name: /Exhibit A\.pdf/ }).getByText('client-secret', { exact: true }).first().waitFor();
+    await page.getByRole('row', { name: /Exhibit A\.pdf/ }).locator('.badge-client-secret').waitFor();
   });
 
   it('writes a note and checks a physical record out and back in', async () => {
