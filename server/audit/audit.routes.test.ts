@@ -4,7 +4,7 @@ import { DIALECTS } from '../test-support/dialects.js';
 import { buildUser, type BuiltUser } from '../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { raiseAlert } from './alerts.js';
-import { recordEvent } from './index.js';
+import { JOB_CHECKPOINT, JOB_MONITOR, JOB_VERIFY, recordEvent } from './index.js';
 import { hashLeaf, verifyConsistency, verifyInclusion } from './merkle.js';
 import { openCheckpoint, parseVerifierKey } from './signing.js';
 
@@ -142,8 +142,22 @@ describe.each(DIALECTS)('audit API on %s', (dialect) => {
   it('shows the verification status to administrators', async () => {
     const response = await get('/api/v1/audit/verification', admin);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ lastRunAt: null, ok: null });
+    expect(response.json()).toMatchObject({ ok: null, problems: [] });
     expect((await get('/api/v1/audit/verification', attorney)).statusCode).toBe(403);
+  });
+
+  it.skipIf(dialect !== 'sqlite')('registers the checkpoint, verification, monitor and sink jobs at start (in-process queue)', async () => {
+    await recordEvent(instance.system(), { action: 'system.tick', outcome: 'allowed' });
+    await instance.services.jobs.enqueue(JOB_CHECKPOINT);
+    await instance.services.jobs.enqueue(JOB_VERIFY);
+    await instance.services.jobs.enqueue(JOB_MONITOR);
+    await instance.services.jobs.idle();
+    expect(await instance.services.jobs.listFailures()).toEqual([]);
+    const checkpoint = (await get('/api/v1/audit/checkpoint', attorney)).json() as { size: number };
+    const status = (await get('/api/v1/audit/verification', admin)).json() as { treeSize: number; ok: boolean; lastRunAt: number | null };
+    expect(checkpoint.size).toBeGreaterThan(30);
+    expect(status.ok).toBe(true);
+    expect(status.lastRunAt).not.toBeNull();
   });
 
   it('documents every audit route in the OpenAPI document', async () => {
