@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildUser, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
+import { buildApp } from '../../app.js';
 import { HEADER_SIZE } from '../../platform/crypto/chunked-aead.js';
+import { createLogger } from '../../platform/logging/logger.js';
+import { closeServices, createServices } from '../../platform/services.js';
+
+const randomUuidLike = () => `0190${randomBytes(2).toString('hex')}-0000-7000-8000-${randomBytes(6).toString('hex')}`;
 
 const b64 = (name: string) => Buffer.from(name, 'utf8').toString('base64url');
 // A minimal PDF head: enough for content-type detection from bytes.
@@ -260,6 +265,15 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
 
   it('stores no plaintext at rest: canaries in names, notes and documents appear in no database row or file, blob, log or temp file', async () => {
     const canary = `CANARY${randomBytes(6).toString('hex').toUpperCase()}`;
+    // A second app over the same database and blobs, logging everything (trace) into `logLines`.
+    const logLines: string[] = [];
+    const logged = createServices(instance.config, { clock: instance.clock, logger: createLogger({ logLevel: 'trace' }, { write: (line: string) => void logLines.push(line) }) });
+    const loggedApp = await buildApp(logged, { webRoot: null, logRequests: true });
+    await loggedApp.ready();
+    const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, user?: BuiltUser, payload?: unknown) =>
+      loggedApp.inject({ method, url, headers: { ...(user?.headers ?? {}) }, ...(payload !== undefined ? { payload: payload as string } : {}) });
+    const upload = (matterId: string, user: BuiltUser, content: Buffer, name: string) =>
+      loggedApp.inject({ method: 'POST', url: `/api/v1/matters/${matterId}/documents`, headers: { ...user.headers, 'content-type': 'application/octet-stream', 'x-document-name': b64(name) }, payload: content });
     const client = await call('POST', '/api/v1/clients', alice, { kind: 'person', name: `${canary} Client`, email: `${canary.toLowerCase()}@example.org`, address: `${canary} Street` });
     const matter = await call('POST', '/api/v1/matters', alice, { clientId: client.json().id, title: `${canary} matter title` });
     const matterId = matter.json().id as string;
@@ -280,6 +294,14 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
       const text = JSON.stringify(rows, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value));
       for (const needle of needles) expect(text.includes(needle), `${table} contains a canary`).toBe(false);
     }
+    const bad = await call('POST', '/api/v1/clients', alice, { kind: 'alien', name: `${canary} invalid` });
+    expect(bad.statusCode).toBe(400);
+    expect((await call('GET', `/api/v1/documents/${randomUuidLike()}/content`, alice)).statusCode).toBe(404);
+    await loggedApp.close();
+    await closeServices(logged);
+    expect(logLines.length).toBeGreaterThan(5);
+    const logText = logLines.join('');
+    for (const needle of [...needles, b64(`${canary}.txt`).slice(0, 12)]) expect(logText.includes(needle), 'the log contains a canary').toBe(false);
     // Every file of the instance: database files (with WAL), blobs, keys, outbox, logs.
     if (instance.dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(instance.services.database.db);
     for (const file of walk(instance.config.dataDir)) {
