@@ -34,8 +34,9 @@ export const identityModule: ConfidantModule = {
     registerIdentityHooks(null);
   },
   init: async (services) => {
+    // The token is replaced and printed at each start (the URL is known only once listening).
     const token = await createSetupToken(systemContext(services, 'identity.init'));
-    return token ? [setupLine(services, token)] : [];
+    return token ? ['No administrator yet: the server prints a one-time setup link when it starts (or use `confidant user create --role firm_admin --password-stdin`).'] : [];
   },
   startupNotes: async (services) => {
     const ctx = systemContext(services, 'identity.startup');

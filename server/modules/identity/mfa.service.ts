@@ -207,6 +207,9 @@ export async function removeTotp(ctx: RequestContext): Promise<void> {
 
 function relyingParty(ctx: RequestContext): { rpID: string; origin: string } {
   const url = new URL(ctx.app.config.publicUrl);
+  // WebAuthn refuses IP addresses as relying party: a loopback PUBLIC_URL (local trials, tests)
+  // is served to passkeys as localhost on the same port.
+  if (url.hostname === '127.0.0.1' || url.hostname === '[::1]') url.hostname = 'localhost';
   return { rpID: url.hostname, origin: url.origin };
 }
 

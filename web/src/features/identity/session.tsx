@@ -99,7 +99,8 @@ export function UserMenu() {
       <a href="/account" onClick={(e) => (e.preventDefault(), void navigate('/account'))}>
         Account
       </a>
-      <Button variant="secondary" onClick={() => void signOut().then(() => navigate('/sign-in'))}>
+      {/* The guard then sends the signed-out page to /sign-in, remembering where it was. */}
+      <Button variant="secondary" onClick={() => void signOut()}>
         Sign out
       </Button>
     </div>
