@@ -83,6 +83,15 @@ describe.each(DIALECTS)('audit verification on %s', (dialect) => {
     expect(report.nodesChecked).toBeGreaterThan(0);
   });
 
+  it('passes with unusual but legitimate field values (quotes, backslashes, non-ASCII, newlines)', async () => {
+    instance = await seeded(dialect, 25);
+    const ctx = { ...instance.system(), userAgent: 'Mozilla/5.0 "quoted" \\ back\\slash — ünïcödé 🔐', ip: '2001:db8::1' };
+    await recordEvent(ctx, { action: 'disclosure.approve', outcome: 'allowed', purpose: 'Court order\nline two\t"quoted"', resources: { other: { type: 'disclosure', id: 'x:1' } } });
+    const report = await verifyLog(instance.services);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
   it('reports an event altered behind the app’s back at its index', async () => {
     instance = await seeded(dialect);
     await dropTriggers(instance);

@@ -40,19 +40,45 @@ const COLUMNS = [
   'client_id', 'matter_id', 'document_id', 'target_user_id', 'other_type', 'other_id', 'purpose',
 ] as const;
 
-/** Reads events in seq order, in batches, from `fromSeq` on. */
-async function* eventBatches(services: AppServices, batchSize: number): AsyncGenerator<AuditEventRow[]> {
+type TreeRow = Pick<AuditEventRow, 'seq' | 'leaf' | 'leaf_hash'>;
+
+interface Batch {
+  rows: TreeRow[];
+  /** Indexes whose columns disagree with their leaf → the index the leaf itself records (or null). */
+  mismatched: Map<number, number | null>;
+}
+
+/** Leaf field → column, for the SQL-side consistency check (SQLite). */
+const FIELD_COLUMNS: [string, string][] = [
+  ['index', 'seq'], ['at', 'at'], ['actorType', 'actor_type'], ['actorId', 'actor_id'], ['sessionId', 'session_id'], ['requestId', 'request_id'],
+  ['ip', 'ip'], ['userAgent', 'user_agent'], ['action', 'action'], ['outcome', 'outcome'], ['reason', 'reason'], ['clientId', 'client_id'],
+  ['matterId', 'matter_id'], ['documentId', 'document_id'], ['userId', 'target_user_id'], ['otherType', 'other_type'], ['otherId', 'other_id'], ['purpose', 'purpose'],
+];
+
+/**
+ * Reads events in seq order, in batches. Each batch also says which events' columns disagree with
+ * their leaf (edited columns, or an event moved to another index: the leaf records its index).
+ */
+async function* eventBatches(services: AppServices, batchSize: number): AsyncGenerator<Batch> {
   const { database } = services;
   let from = -1;
   if (database.sqlite) {
-    // The raw handle streams ~3× faster than row objects through Kysely; reads only, each batch
-    // runs synchronously so it cannot interleave with a transaction on the same connection.
-    const statement = database.sqlite.prepare(`select ${COLUMNS.join(', ')} from audit_event where seq > ? order by seq limit ?`);
+    // SQLite: JS reads only (seq, leaf, leaf_hash); the columns are compared with the leaf inside
+    // SQLite (json_extract in C), which is several times faster than decoding 20 columns into JS
+    // strings. Reads only, each batch synchronous, so nothing interleaves on the one connection.
+    const statement = database.sqlite.prepare('select seq, leaf, leaf_hash from audit_event where seq > ? order by seq limit ?');
+    const agree = FIELD_COLUMNS.map(([field, column]) => `json_extract(t, '$.${field}') is ${column}`).join(' and ');
+    const check = database.sqlite.prepare(
+      `select seq, case when json_valid(t) then json_extract(t, '$.index') end as recorded from (select *, cast(leaf as text) as t from audit_event where seq > ? and seq <= ?) where not (json_valid(t) and json_extract(t, '$.v') is 1 and ${agree})`,
+    );
     for (;;) {
-      const rows = statement.all(from, batchSize) as AuditEventRow[];
+      const rows = statement.all(from, batchSize) as TreeRow[];
       if (rows.length === 0) return;
-      from = rows[rows.length - 1]!.seq;
-      yield rows;
+      const last = rows[rows.length - 1]!.seq;
+      const mismatched = new Map<number, number | null>();
+      for (const row of check.all(from, last) as { seq: number; recorded: unknown }[]) mismatched.set(row.seq, typeof row.recorded === 'number' && Number.isSafeInteger(row.recorded) ? row.recorded : null);
+      from = last;
+      yield { rows, mismatched };
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -61,7 +87,15 @@ async function* eventBatches(services: AppServices, batchSize: number): AsyncGen
     const rows = await db.selectFrom('audit_event').select(COLUMNS).where('seq', '>', from).orderBy('seq').limit(batchSize).execute();
     if (rows.length === 0) return;
     from = Number(rows[rows.length - 1]!.seq);
-    yield rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) }));
+    const mismatched = new Map<number, number | null>();
+    const treeRows: TreeRow[] = [];
+    for (const raw of rows) {
+      const row = { ...raw, seq: Number(raw.seq), at: Number(raw.at) };
+      const leaf = Buffer.from(row.leaf);
+      if (!Buffer.from(canonicalLeafText(row), 'utf8').equals(leaf)) mismatched.set(row.seq, recordedIndex(leaf));
+      treeRows.push({ seq: row.seq, leaf, leaf_hash: row.leaf_hash });
+    }
+    yield { rows: treeRows, mismatched };
   }
 }
 
@@ -139,17 +173,17 @@ export async function verifyLog(services: AppServices, options: VerifyOptions = 
   checkRoots(0, EMPTY_ROOT);
   let nodesChecked = 0;
   for await (const batch of eventBatches(services, options.batchSize ?? 20_000)) {
-    for (const row of batch) {
+    for (const row of batch.rows) {
       const index = tree.size;
       if (row.seq !== index) {
         // A gap: events were removed (or renumbered). Stop: every later root is wrong anyway.
         bad(index, `event ${index} is missing (next stored index is ${row.seq})`);
         break;
       }
-      const leaf = Buffer.from(row.leaf);
-      if (!Buffer.from(canonicalLeafText(row), 'utf8').equals(leaf)) {
+      const leaf = row.leaf;
+      if (batch.mismatched.has(index)) {
         // A leaf recorded at a lower index than where it now sits means events were inserted before it.
-        const recorded = recordedIndex(leaf);
+        const recorded = batch.mismatched.get(index) ?? null;
         bad(recorded !== null && recorded < index ? recorded : index, `event ${index}: leaf bytes do not match the event's fields (altered, or moved from index ${recorded ?? '?'})`);
       }
       const leafHash = hashLeaf(leaf);
