@@ -71,7 +71,6 @@ describe.each(DIALECTS)('confidant on %s', (dialect) => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/Applied \d+ migration\(s\)\./);
     expect(first.out).toContain('Initialized a new Confidant instance');
-    expect(first.out).toMatch(/one-time link/);
     const masterKey = join(env.CONFIDANT_DATA_DIR!, 'keys', 'master.key');
     const before = statSync(masterKey);
     expect(before.mode & 0o777).toBe(0o600);
