@@ -208,22 +208,21 @@ export class TreeReader {
   private async load(blocks: number[], nodes: { level: number; idx: number }[]): Promise<void> {
     const db = audit(this.db);
     const wantedBlocks = blocks.filter((b) => !this.blocks.has(b));
-    if (wantedBlocks.length > 0) {
-      const rows = await db
-        .selectFrom('audit_event')
-        .select(['seq', 'leaf_hash'])
-        .where((eb) => eb.or(wantedBlocks.map((b) => eb.and([eb('seq', '>=', b * BLOCK), eb('seq', '<', (b + 1) * BLOCK)]))))
-        .orderBy('seq')
-        .execute();
-      for (const b of wantedBlocks) this.blocks.set(b, []);
-      for (const row of rows) this.blocks.get(Math.floor(Number(row.seq) / BLOCK))!.push(Buffer.from(row.leaf_hash));
+    // One range query per block (a proof needs one or two): an OR of ranges would not use the index.
+    for (const b of wantedBlocks) {
+      const rows = await db.selectFrom('audit_event').select('leaf_hash').where('seq', '>=', b * BLOCK).where('seq', '<', (b + 1) * BLOCK).orderBy('seq').execute();
+      this.blocks.set(
+        b,
+        rows.map((r) => Buffer.from(r.leaf_hash)),
+      );
     }
     const wantedNodes = nodes.filter((n) => !this.nodes.has(`${n.level}:${n.idx}`));
     if (wantedNodes.length > 0) {
+      // Row-value IN: one primary-key probe per node on both databases.
       const rows = await db
         .selectFrom('audit_node')
         .select(['level', 'idx', 'hash'])
-        .where((eb) => eb.or(wantedNodes.map((n) => eb.and([eb('level', '=', n.level), eb('idx', '=', n.idx)]))))
+        .where((eb) => eb(eb.refTuple('level', 'idx'), 'in', wantedNodes.map((n) => eb.tuple(n.level, n.idx))))
         .execute();
       for (const row of rows) this.nodes.set(`${row.level}:${Number(row.idx)}`, Buffer.from(row.hash));
     }
