@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { ClientId } from '../../common/ids.js';
 import { keyStatus, rotateClientKey, rotateMasterKey, sealStatus, shredClientKeys, unseal } from '../../server/modules/keys/index.js';
+import { reencryptClientDocuments } from '../../server/modules/vault/index.js';
 import type { AppServices, RequestContext } from '../../server/platform/context.js';
 import { systemContext } from '../../server/platform/context.js';
 import { assertMigrated } from '../../server/platform/db/migrate.js';
@@ -84,6 +85,18 @@ export function registerKeyCommands(program: Command, io: Io): void {
         const ctx = await operatorContext(services, io, 'cli.keys', options);
         const result = await cliErrors(() => rotateClientKey(ctx, clientIdOf(clientId)));
         io.out(`Client key rotated to version ${result.version}.`);
+      });
+    });
+
+  keys
+    .command('reencrypt-client <clientId>')
+    .description("After rotate-client: re-encrypt the client's documents still under older key versions (streamed)")
+    .option('--passphrase-stdin', 'read the master passphrase from standard input')
+    .action(async (clientId: string, options: { passphraseStdin?: boolean }) => {
+      await withServices(async (services) => {
+        const ctx = await operatorContext(services, io, 'cli.keys', options);
+        const result = await cliErrors(() => reencryptClientDocuments(ctx, clientIdOf(clientId)));
+        io.out(`Re-encrypted ${result.reencrypted} document version(s) under key version ${result.keyVersion}.`);
       });
     });
 

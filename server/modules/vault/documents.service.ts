@@ -15,6 +15,7 @@ import { inTransaction } from '../../platform/context.js';
 import { createDecryptStream, createEncryptStream, decryptRange, encodeContext, IntegrityError, sealedSize, verifiedStart } from '../../platform/crypto/chunked-aead.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { requireRecentMfa } from '../identity/index.js';
 import { clientKey, currentClientKey } from '../keys/index.js';
 import { pageResult, type Page } from './vault.pagination.js';
 import { getDocumentRow, getMatterRow, notFound, unsafeMatterOf, vaultDb, type MatterAuth } from './vault.repository.js';
@@ -406,3 +407,51 @@ export async function unsafeDocumentsOfClient(ctx: RequestContext, clientId: Cli
 }
 
 export type { MatterAuth };
+
+/**
+ * Background re-encryption after a client key rotation: every document version of the client still
+ * under an older key version is decrypted and re-encrypted under the current version into a new
+ * blob, then its row points at the new blob (one short transaction per version, audited as
+ * `document.reencrypt`), and the old blob is deleted. Streams, so memory stays constant. Needs
+ * key.manage on the client and a recent MFA check. Returns how many versions were moved.
+ */
+export async function reencryptClientDocuments(ctx: RequestContext, clientId: ClientId): Promise<{ reencrypted: number; keyVersion: number }> {
+  await requireAccess(ctx, 'key.manage', { kind: 'client', clientId });
+  requireRecentMfa(ctx);
+  const { version: keyVersion, key } = await currentClientKey(ctx, clientId);
+  const stale = await vaultDb(ctx)
+    .selectFrom('vault_document_versions as v')
+    .innerJoin('vault_documents as d', 'd.id', 'v.document_id')
+    .selectAll('v')
+    .where('d.client_id', '=', clientId)
+    .where('v.key_version', '<', keyVersion)
+    .orderBy('v.id')
+    .execute();
+  let moved = 0;
+  for (const version of stale) {
+    const oldKey = await clientKey(ctx, clientId, version.key_version);
+    if ((await ctx.app.blobs.size(version.blob_id)) !== Number(version.sealed_size)) throw new IntegrityError();
+    const source = await ctx.app.blobs.get(version.blob_id);
+    const decrypt = createDecryptStream({ dataKey: oldKey, context: blobContext(version.document_id, version.version, clientId, version.key_version) });
+    source.on('error', (error) => decrypt.destroy(error));
+    const stored = await storeContent(ctx, source.pipe(decrypt), key, blobContext(version.document_id, version.version, clientId, keyVersion));
+    const updated = await commitOrDiscard(ctx, stored.blobId, () =>
+      inTransaction(ctx, async (tx) => {
+        const result = await vaultDb(tx)
+          .updateTable('vault_document_versions')
+          .set({ blob_id: stored.blobId, key_version: keyVersion, sealed_size: stored.sealedSize })
+          .where('id', '=', version.id)
+          .where('blob_id', '=', version.blob_id)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'The version changed meanwhile');
+        await recordEvent(tx, { action: 'document.reencrypt', outcome: 'allowed', resources: { clientId, documentId: version.document_id, other: { type: 'client_key', id: String(keyVersion) } } });
+        return true;
+      }),
+    );
+    if (updated) {
+      await ctx.app.blobs.delete(version.blob_id);
+      moved += 1;
+    }
+  }
+  return { reencrypted: moved, keyVersion };
+}

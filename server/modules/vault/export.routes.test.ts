@@ -85,6 +85,9 @@ describe.each(DIALECTS)('client export on %s', (dialect) => {
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
       expect(readFileSync(join(out, manifest.documents[0].path)).equals(content)).toBe(true);
       expect(await main(['node', 'confidant', 'export', 'client', clientId, '--recipient', 'nope', '--output', join(work, 'bad.age')], io)).toBe(2);
+      expect(await main(['node', 'confidant', 'keys', 'rotate-client', clientId], io), lines.join('\n')).toBe(0);
+      expect(await main(['node', 'confidant', 'keys', 'reencrypt-client', clientId], io), lines.join('\n')).toBe(0);
+      expect(lines.join('\n')).toContain('Re-encrypted 1 document version(s) under key version 2');
       expect(await main(['node', 'confidant', 'keys', 'status'], io)).toBe(0);
       expect(lines.join('\n')).toMatch(/provider file, master key version 1/);
     } finally {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ClientId } from '../../../common/ids.js';
 import { ClientIdParams, ERROR_RESPONSE } from './vault.schemas.js';
+import { reencryptClientDocuments } from './documents.service.js';
 import { prepareClientExport } from './export.service.js';
 
 export async function exportRoutes(app: FastifyInstance): Promise<void> {
@@ -37,5 +38,18 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
         .header('cache-control', 'private, no-store')
         .send(output);
     },
+  );
+
+  app.post(
+    '/clients/:clientId/keys/reencrypt',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: "Re-encrypt a client's documents still under older key versions with the current one (key.manage, step-up MFA)",
+        params: ClientIdParams,
+        response: { 200: Type.Object({ reencrypted: Type.Integer(), keyVersion: Type.Integer() }), 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 410: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE },
+      },
+    },
+    async (request) => reencryptClientDocuments(request.ctx, (request.params as { clientId: ClientId }).clientId),
   );
 }

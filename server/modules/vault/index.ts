@@ -16,7 +16,7 @@ export { createClient, findClients, getClientById, updateClient, type ClientView
 /** Matters. Throw ACCESS_DENIED, CONFLICT (number taken), KEY_DESTROYED, SEALED. */
 export { createMatter, findMatters, getMatterById, updateMatter, type MatterView } from './matters.service.js';
 /** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED. */
-export { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, updateDocument, uploadDocument, type DocumentView } from './documents.service.js';
+export { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, updateDocument, uploadDocument, type DocumentView } from './documents.service.js';
 export { createNote, deleteNote, findNotes, getNoteById, updateNote, type NoteView } from './notes.service.js';
 export { createRecord, findRecords, getRecordById, moveRecord, type RecordView } from './records.service.js';
 /** Client export as an age archive (client.export + step-up). */

@@ -238,6 +238,14 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
     const newer = (await upload(matterId, alice, Buffer.from('after rotation'), 'new.txt')).json();
     expect((await call('GET', `/api/v1/documents/${document.id}/content`, alice)).rawPayload.equals(content)).toBe(true);
     expect((await call('GET', `/api/v1/documents/${newer.id}/content`, alice)).body).toBe('after rotation');
+    // Background re-encryption moves the old document to key v2; it still reads the same.
+    expect((await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, alice)).statusCode).toBe(404);
+    const moved = await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, admin);
+    expect(moved.json()).toEqual({ reencrypted: 1, keyVersion: 2 });
+    expect((await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, admin)).json()).toEqual({ reencrypted: 0, keyVersion: 2 });
+    expect((await call('GET', `/api/v1/documents/${document.id}/content`, alice)).rawPayload.equals(content)).toBe(true);
+    expect((await call('GET', `/api/v1/documents/${document.id}/content`, alice, undefined, { range: 'bytes=100-199' })).rawPayload.equals(content.subarray(100, 200))).toBe(true);
+    expect((await auditRows({ action: 'document.reencrypt', documentId: document.id })).length).toBe(1);
     const status = await call('GET', '/api/v1/keys/status', admin);
     expect(status.json()).toMatchObject({ provider: 'file', sealed: false, masterVersion: 1 });
 
