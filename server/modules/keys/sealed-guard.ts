@@ -14,6 +14,6 @@ const OPEN_WHEN_SEALED = new Set(['/api/v1/health', '/api/v1/ready', '/api/v1/op
 export function replyIfSealed(services: AppServices, request: FastifyRequest, reply: FastifyReply): boolean {
   if (services.config.masterKey.provider !== 'passphrase' || !isSealed(services)) return false;
   if (OPEN_WHEN_SEALED.has(request.routeOptions.url ?? '')) return false;
-  sendError(reply, request, 'SEALED', 'The vault is sealed until an operator unseals it');
+  sendError(reply, request, 'SEALED', 'The vault is sealed until an operator unseals it at /unseal');
   return true;
 }
