@@ -69,19 +69,26 @@ export async function decide(ctx: RequestContext, permission: Permission, target
   }
 
   const basis = basisFor(firm, facts, permission, clientId!, matterId, now, actor);
-  if (!basis) return deny('ACCESS_DENIED', 'NOT_ON_TEAM', clientId, matterId);
-
-  // Break-glass is the emergency path past an inclusionary lock (never past an exclusionary wall).
-  if (basis !== 'break_glass') {
-    for (const wall of walls) {
-      if (wall.kind === 'inclusionary' && !wall.members.has(actor.userId)) return deny('ACCESS_DENIED', 'INCLUSIONARY_WALL', clientId, matterId, wall.id);
-    }
-    for (const wall of walls) {
-      if (!wall.acknowledged.has(actor.userId)) return deny('ACKNOWLEDGEMENT_REQUIRED', 'ACKNOWLEDGEMENT_REQUIRED', clientId, matterId, wall.id);
-    }
+  const hidden = basis ? looseHiding(walls, actor) : null;
+  if (basis && !hidden) return { allowed: true, clientId, matterId, basis };
+  // Break-glass is the emergency path past an inclusionary lock or an unacknowledged memo (never
+  // past an exclusionary wall, checked above).
+  if (matterId && BREAK_GLASS_PERMISSIONS.has(permission) && facts.breakGlass.get(matterId)?.some((expiresAt) => expiresAt > now)) {
+    return { allowed: true, clientId, matterId, basis: 'break_glass' };
   }
-  return { allowed: true, clientId, matterId, basis };
+  if (!basis || !hidden) return deny('ACCESS_DENIED', 'NOT_ON_TEAM', clientId, matterId);
+  return hidden.kind === 'inclusionary' && !hidden.members.has(actor.userId)
+    ? deny('ACCESS_DENIED', 'INCLUSIONARY_WALL', clientId, matterId, hidden.id)
+    : deny('ACKNOWLEDGEMENT_REQUIRED', 'ACKNOWLEDGEMENT_REQUIRED', clientId, matterId, hidden.id);
 }
+
+/** The first wall that withholds the target from someone with a basis: a lock they are not on, or a memo not yet acknowledged. */
+export function looseHiding(walls: WallFact[], actor: { userId: string }): WallFact | null {
+  for (const wall of walls) if (wall.kind === 'inclusionary' && !wall.members.has(actor.userId)) return wall;
+  for (const wall of walls) if (!wall.acknowledged.has(actor.userId)) return wall;
+  return null;
+}
+
 
 const NO_WALLS: WallFact[] = [];
 
@@ -116,7 +123,6 @@ function basisFor(firm: FirmFacts, facts: ActorFacts, permission: Permission, cl
   }
   const grants = facts.grants.get(clientId);
   if (grants?.some((g) => isCurrent(g.expiresAt, now) && roleAllows(g.role, permission))) return 'grant';
-  if (matterId && BREAK_GLASS_PERMISSIONS.has(permission) && facts.breakGlass.get(matterId)?.some((expiresAt) => expiresAt > now)) return 'break_glass';
   return null;
 }
 

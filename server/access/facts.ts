@@ -4,7 +4,8 @@
  * agreements). Both caches are keyed by the policy version token; every request reads the token
  * once (one indexed row), so a change committed by any app node is seen on the next request.
  * Every policy mutation calls `bumpPolicyVersion` FIRST in its transaction, so nothing read after
- * it can be cached under the old token; the token is random so a rolled-back bump is never reused.
+ * it can be cached under the old token; the token is random so a rolled-back bump is never reused;
+ * and facts read inside a transaction are used by it but never cached for others.
  */
 import type { Kysely } from 'kysely';
 import type { ClientId, MatterId, UserId } from '../../common/ids.js';
@@ -66,10 +67,29 @@ export function db(ctx: RequestContext): Kysely<AccessTables> {
 export async function policyVersion(ctx: RequestContext): Promise<string> {
   const known = versionByRequest.get(ctx.requestId);
   if (known !== undefined) return known;
-  const row = await db(ctx).selectFrom('access_policy_version').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+  const row = readVersionFast(ctx) ?? (await db(ctx).selectFrom('access_policy_version').select('version').where('id', '=', 1).executeTakeFirstOrThrow());
   if (versionByRequest.size >= MAX_REQUESTS_REMEMBERED) versionByRequest.clear();
   versionByRequest.set(ctx.requestId, row.version);
   return row.version;
+}
+
+const versionStatements = new WeakMap<object, { get(): unknown }>();
+
+/**
+ * On SQLite, one prepared statement on the raw handle (Kysely prepares per query, ~50 µs). It runs
+ * on the same single connection, so inside a transaction it sees that transaction's bump; outside
+ * one it may see another request's not-yet-committed bump, which is harmless: facts built inside a
+ * transaction are never cached, so that token only causes a rebuild.
+ */
+function readVersionFast(ctx: RequestContext): { version: string } | null {
+  const sqlite = ctx.app.database.sqlite;
+  if (!sqlite) return null;
+  let statement = versionStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare('select version from access_policy_version where id = 1');
+    versionStatements.set(sqlite, statement);
+  }
+  return statement.get() as { version: string };
 }
 
 /** Marks the policy changed; call first in the mutating transaction. */
@@ -124,7 +144,8 @@ export async function firmFacts(ctx: RequestContext): Promise<FirmFacts> {
   }
   const gateRows = await d.selectFrom('access_gate_settings').select(['gate', 'enabled']).execute();
   const facts: FirmFacts = { version, clientWalls, matterWalls, gates: new Map(gateRows.map((g) => [g.gate, g.enabled === 1])) };
-  firmCache = facts;
+  // Facts read inside a transaction may include its uncommitted changes: never share them.
+  if (!ctx.db.isTransaction) firmCache = facts;
   return facts;
 }
 
@@ -165,8 +186,10 @@ export async function actorFacts(ctx: RequestContext, userId: UserId): Promise<A
     breakGlass,
     agreements: agreementRows.map((a) => ({ kind: a.kind, expiresAt: a.expires_at === null ? null : Number(a.expires_at) })),
   };
-  if (actorCache.size >= 5_000) actorCache.clear();
-  actorCache.set(userId, facts);
+  if (!ctx.db.isTransaction) {
+    if (actorCache.size >= 5_000) actorCache.clear();
+    actorCache.set(userId, facts);
+  }
   return facts;
 }
 

@@ -1,8 +1,9 @@
 // Every feature the shell mounts. Each feature folder exports one `Feature`.
 import type { Feature } from './feature';
+import { accessFeature } from '../features/access';
 import { auditFeature } from '../features/audit';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature];
