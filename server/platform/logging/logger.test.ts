@@ -33,6 +33,15 @@ describe('logger redaction', () => {
     expect(out).toContain('"accept":"json"');
   });
 
+  it('keeps a top-level error code but redacts a nested one-time code, and does not touch what it logs', () => {
+    const input = { code: 'AUDIT_UNAVAILABLE', mfa: { code: '123456', method: 'totp' } };
+    const out = JSON.parse(logged((log) => log.warn(input, 'msg'))) as Record<string, unknown>;
+    expect(out.code).toBe('AUDIT_UNAVAILABLE');
+    expect(out.mfa).toEqual({ code: '[redacted]', method: 'totp' });
+    // The caller's object is copied, never modified.
+    expect(input.mfa.code).toBe('123456');
+  });
+
   it('logs a request as method, path without query, and id', () => {
     const out = logged((log) => log.info({ req: { method: 'GET', url: '/api/v1/matters?q=Acme', id: 'r1', headers: { authorization: 'x' } } }, 'incoming'));
     expect(JSON.parse(out).req).toEqual({ method: 'GET', path: '/api/v1/matters', id: 'r1' });
