@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { ERROR_CODES } from '../../../common/error-codes.js';
+import { PERMISSIONS } from '../../../common/permissions.js';
 import type { TestInstance } from '../../../server/test-support/test-instance.js';
 import type { World } from './world.js';
 
@@ -295,26 +296,44 @@ const VOLATILE_COLUMNS = /^last_(used|seen)_at$|^last_used_ip$/;
 export interface StateProbe {
   tables: string[];
   fingerprint(): Promise<string>;
+  /** Per table (and `allowed-change-events`): a digest of its rows, for naming what changed. */
+  digests(): Promise<Record<string, string>>;
 }
 
-/** Fingerprint of every business row plus the number of 'allowed' audit events. */
+/** Fingerprint of every business row plus the number of 'allowed' change events in the audit log. */
 export async function stateProbe(instance: TestInstance): Promise<StateProbe> {
   const db = instance.services.database.db;
   const tables = (await db.introspection.getTables()).map((t) => t.name).filter((name) => !VOLATILE_TABLES.test(name)).sort();
+  const digests = async () => {
+    const out: Record<string, string> = {};
+    for (const table of tables) {
+      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
+      const lines = rows.rows.map((row) => JSON.stringify(Object.entries(row).filter(([k]) => !VOLATILE_COLUMNS.test(k)), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v))).sort();
+      out[table] = `${rows.rows.length}:${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)}`;
+    }
+    // Access decisions (action = a permission name) are recorded before the work is attempted, by
+    // design ("allowed to try"); the events that record a change must not appear for a rejection.
+    const allowed = await db
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('outcome', '=', 'allowed')
+      .where('action', 'not in', [...PERMISSIONS])
+      .executeTakeFirst();
+    out['allowed-change-events'] = String(allowed?.n);
+    return out;
+  };
   return {
     tables,
+    digests,
     async fingerprint() {
-      const hash = createHash('sha256');
-      for (const table of tables) {
-        const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-        const lines = rows.rows.map((row) => JSON.stringify(Object.entries(row).filter(([k]) => !VOLATILE_COLUMNS.test(k)), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v))).sort();
-        hash.update(`${table}:${lines.join('\n')}\n`);
-      }
-      const allowed = await sql<{ n: number | string }>`select count(*) as n from audit_event where outcome = 'allowed'`.execute(db);
-      hash.update(`allowed:${String(allowed.rows[0]?.n)}`);
-      return hash.digest('hex');
+      return createHash('sha256').update(JSON.stringify(await digests())).digest('hex');
     },
   };
+}
+
+/** The entries of `after` that differ from `before` (empty when nothing changed). */
+export function changedTables(before: Record<string, string>, after: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k] !== v).map(([k, v]) => [k, `${before[k]} → ${v}`]));
 }
 
 export const KNOWN_414 = process.env.FUZZ_STRICT !== '1';

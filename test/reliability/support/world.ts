@@ -77,6 +77,9 @@ export async function buildWorld(instance: TestInstance, text = { a: 'ALPHA', b:
   expect(team.statusCode, team.body).toBeLessThan(300);
   const wall = await caller(instance)('POST', '/api/v1/walls', compliance.headers, { kind: 'exclusionary', clientId: a.clientId, userIds: [walled.id], memo: 'Conflict: screened from this client' });
   expect(wall.statusCode, wall.body).toBe(201);
+  // Alice works on the walled client: she must acknowledge the wall memo before opening it again.
+  const acknowledged = await caller(instance)('POST', `/api/v1/walls/${wall.json().id}/acknowledge`, alice.headers);
+  expect(acknowledged.statusCode, acknowledged.body).toBe(200);
   const aliceSession = await buildSession(instance, alice);
   return { alice, bob, walled, compliance, admin, aliceSession, a, b, wallId: wall.json().id };
 }
