@@ -21,7 +21,12 @@ export interface Config {
   rateLimitPerMinute: number;
   trustProxy: boolean;
   session: { idleMinutes: number; absoluteHours: number };
-  identity: { mfaRequiredForStaff: boolean; passwordMaxAgeDays: number };
+  identity: {
+    mfaRequiredForStaff: boolean;
+    passwordMaxAgeDays: number;
+    /** OpenID Connect sign-in (Entra ID, Okta, Keycloak …), or null when not configured. */
+    oidc: { issuer: string; clientId: string; clientSecret: string; trustAmr: boolean; label: string } | null;
+  };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   auditSinks: AuditSinkConfig[];
@@ -58,6 +63,11 @@ export const SETTINGS: Setting[] = [
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after sign-in, however active.', default: '12' },
   { name: 'MFA_REQUIRED_FOR_STAFF', description: 'Staff accounts must complete a second factor (TOTP or passkey) before reaching anything but enrollment. Client accounts need one only once they have enrolled it.', default: 'true' },
   { name: 'PASSWORD_MAX_AGE_DAYS', description: 'Days after which a password must be changed; 0 turns expiry off (NIST 800-63B advises against forced rotation).', default: '0' },
+  { name: 'OIDC_ISSUER', description: 'OpenID Connect issuer URL for single sign-on (Entra ID: https://login.microsoftonline.com/TENANT/v2.0; Okta; Keycloak realm URL). Accounts must already exist: the verified `email` claim selects the account. Redirect URI to register: PUBLIC_URL/api/v1/auth/oidc/callback.', default: '(off)' },
+  { name: 'OIDC_CLIENT_ID', description: 'Client id registered at the OpenID provider.', default: '(none)' },
+  { name: 'OIDC_CLIENT_SECRET', description: 'Client secret registered at the OpenID provider.', default: '(none)' },
+  { name: 'OIDC_TRUST_AMR', description: 'Count the provider\'s `amr` claim (mfa, otp, hwk, swk, fido, …) as a completed second factor; otherwise Confidant asks for its own.', default: 'true' },
+  { name: 'OIDC_LABEL', description: 'Name of the provider on the sign-in button.', default: 'your organization' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
   { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
@@ -192,6 +202,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     identity: {
       mfaRequiredForStaff: boolean('MFA_REQUIRED_FOR_STAFF', true),
       passwordMaxAgeDays: integer('PASSWORD_MAX_AGE_DAYS', 0, 0, 3650),
+      oidc: parseOidc(get, boolean, problems),
     },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
@@ -201,6 +212,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function parseOidc(get: (name: string) => string | undefined, boolean: (name: string, fallback: boolean) => boolean, problems: string[]): Config['identity']['oidc'] {
+  const issuer = get('OIDC_ISSUER');
+  if (issuer === undefined) return null;
+  const clientId = get('OIDC_CLIENT_ID');
+  const clientSecret = get('OIDC_CLIENT_SECRET');
+  if (!/^https?:\/\//.test(issuer)) problems.push('OIDC_ISSUER must be an http(s) URL');
+  if (clientId === undefined || clientSecret === undefined) problems.push('OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required with OIDC_ISSUER');
+  return { issuer, clientId: clientId ?? '', clientSecret: clientSecret ?? '', trustAmr: boolean('OIDC_TRUST_AMR', true), label: get('OIDC_LABEL') ?? 'your organization' };
 }
 
 function parseAuditSinks(raw: unknown, problems: string[]): AuditSinkConfig[] {

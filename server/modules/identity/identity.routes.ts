@@ -26,6 +26,8 @@ import {
 import type { UserView } from './identity.presenter.js';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { requireRecentMfa } from './step-up.js';
+import { finishOidcSignIn, OIDC_COOKIE, startOidcSignIn } from './oidc.service.js';
+import { Type } from 'typebox';
 import {
   confirmTotpEnrollment,
   listPasskeys,
@@ -88,6 +90,30 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
   app.post('/auth/invite/accept', { config: pub, schema: { tags, summary: 'Choose a password from an invitation link and sign in', body: S.AcceptInviteBody, response: { 200: S.SessionState } } }, async (request, reply) => {
     const input = body(request, S.AcceptInviteBody);
     return signedIn(services, request, reply, await acceptInvite(request.ctx, input.token, input.password));
+  });
+
+  // ---- single sign-on (OpenID Connect)
+  app.get('/auth/oidc', { config: pub, schema: { tags, summary: 'Whether single sign-on is configured', response: { 200: Type.Object({ enabled: Type.Boolean(), label: Type.String() }) } } }, async () => ({
+    enabled: services.config.identity.oidc !== null,
+    label: services.config.identity.oidc?.label ?? '',
+  }));
+  app.get('/auth/oidc/start', { config: pub, schema: { tags, summary: 'Redirect to the OpenID provider', response: { 302: Type204() } } }, async (request, reply) => {
+    const { url, flowId } = await startOidcSignIn(request.ctx);
+    // Lax, not Strict: the provider's redirect back is a cross-site navigation.
+    reply.setCookie(OIDC_COOKIE, flowId, { path: '/api/v1/auth/oidc', httpOnly: true, sameSite: 'lax', secure: services.config.publicUrl.startsWith('https:'), maxAge: 600 });
+    return reply.redirect(url, 302);
+  });
+  app.get('/auth/oidc/callback', { config: pub, schema: { tags, summary: 'Return from the OpenID provider', response: { 302: Type204() } } }, async (request, reply) => {
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+    reply.clearCookie(OIDC_COOKIE, { path: '/api/v1/auth/oidc' });
+    try {
+      const result = await finishOidcSignIn(request.ctx, request.cookies[OIDC_COOKIE], query);
+      setSessionCookies(services, reply, result.session);
+      return reply.redirect('/', 302);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'OIDC_FAILED') return reply.redirect('/sign-in?sso=failed', 302);
+      throw error;
+    }
   });
 
   // ---- the signed-in person

@@ -20,9 +20,11 @@ export function SignInPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [setupPending, setSetupPending] = useState(false);
+  const [sso, setSso] = useState<{ enabled: boolean; label: string }>({ enabled: false, label: '' });
 
   useEffect(() => {
     identityApi.setupStatus().then((s) => setSetupPending(s.pending), () => undefined);
+    identityApi.oidc().then(setSso, () => undefined);
   }, []);
 
   async function submit(event: FormEvent) {
@@ -45,7 +47,20 @@ export function SignInPage() {
   return (
     <AuthFrame title="Sign in">
       {setupPending && <p className="notice">No administrator exists yet. Open the one-time setup link the server printed when it started.</p>}
+      {params.get('sso') === 'failed' && (
+        <p role="alert" className="notice">
+          Single sign-on did not complete. Try again, or sign in with your password. Your account must already exist in Confidant.
+        </p>
+      )}
       {error !== null && <ErrorMessage error={error} title="Could not sign in" />}
+      {sso.enabled && (
+        <p>
+          {/* A full page load: the provider's pages are not part of this app. */}
+          <a className="button button-secondary" href="/api/v1/auth/oidc/start">
+            Sign in with {sso.label}
+          </a>
+        </p>
+      )}
       <form onSubmit={submit} noValidate>
         <TextField label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <TextField label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />

@@ -52,6 +52,7 @@ export interface TokenInfo {
 
 export const identityApi = {
   session: () => get<SessionState>('/auth/session'),
+  oidc: () => get<{ enabled: boolean; label: string }>('/auth/oidc'),
   setupStatus: () => get<{ pending: boolean }>('/auth/setup'),
   setup: (body: { token: string; email: string; name: string; password: string }) => post<SessionState>('/auth/setup', body),
   signIn: (email: string, password: string) => post<SessionState>('/auth/sign-in', { email, password }),
