@@ -2,7 +2,8 @@
  * What the middleware stack costs: a bare Fastify JSON route against Confidant's
  * `GET /api/v1/health` through everything a request passes (request id, security headers, rate
  * limit, cookies, the authentication hook, error model, JSON logging to /dev/null). Both servers
- * run in this process; autocannon drives them from a worker thread over loopback, 50 connections.
+ * run in this process; autocannon drives them from a worker thread over loopback, 50 connections,
+ * in alternating rounds (median reported).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,12 +27,21 @@ async function load(url: string, seconds: number): Promise<{ rps: number; p99: n
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
+/** Median throughput and median p99 across runs (each on its own). */
+function median(runs: { rps: number; p99: number; errors: number }[]): { rps: number; p99: number; errors: number } {
+  const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { rps: middle(runs.map((r) => r.rps)), p99: middle(runs.map((r) => r.p99)), errors: runs.reduce((sum, r) => sum + r.errors, 0) };
+}
+
 const scenario: BenchScenario = {
   name: 'http-baseline',
   description: 'bare Fastify JSON route vs GET /api/v1/health through the full middleware stack',
   async run({ quick }) {
-    const seconds = quick ? 3 : 10;
+    const seconds = quick ? 3 : 5;
     const warmup = quick ? 1 : 2;
+    // Alternating rounds, median of each: on a shared machine the load drifts during a run, and
+    // interleaving keeps that drift from favouring whichever server went first.
+    const rounds = quick ? 1 : 3;
 
     const bare = Fastify({ logger: false });
     bare.get('/health', async () => ({ status: 'ok' }));
@@ -52,8 +62,14 @@ const scenario: BenchScenario = {
     try {
       await load(`${bareUrl}/health`, warmup);
       await load(`${appUrl}/api/v1/health`, warmup);
-      const baseline = await load(`${bareUrl}/health`, seconds);
-      const confidant = await load(`${appUrl}/api/v1/health`, seconds);
+      const bareRuns: Awaited<ReturnType<typeof load>>[] = [];
+      const appRuns: Awaited<ReturnType<typeof load>>[] = [];
+      for (let round = 0; round < rounds; round++) {
+        bareRuns.push(await load(`${bareUrl}/health`, seconds));
+        appRuns.push(await load(`${appUrl}/api/v1/health`, seconds));
+      }
+      const baseline = median(bareRuns);
+      const confidant = median(appRuns);
       if (confidant.errors > 0 || baseline.errors > 0) throw new Error(`non-2xx or failed requests: bare ${baseline.errors}, confidant ${confidant.errors}`);
       const rows: BenchRow[] = [
         {
