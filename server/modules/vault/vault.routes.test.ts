@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
-import { buildUser, type BuiltUser } from '../../test-support/factories.js';
+import { buildSession, buildUser, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { buildApp } from '../../app.js';
+import type { ManualClock } from '../../platform/clock.js';
 import { HEADER_SIZE } from '../../platform/crypto/chunked-aead.js';
 import { createLogger } from '../../platform/logging/logger.js';
 import { closeServices, createServices } from '../../platform/services.js';
@@ -263,12 +264,21 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
     expect(master.json()).toMatchObject({ masterVersion: 2 });
   });
 
-  it('step-up: key operations need a recent MFA check', async () => {
-    const stale = await buildUser(instance, { role: 'firm_admin', mfa: false });
+  it('step-up: key operations need a recent MFA check (STEP_UP_REQUIRED), not just a session', async () => {
     const { clientId } = await setup(alice);
-    const response = await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, stale);
-    expect([401, 403]).toContain(response.statusCode);
-    expect(['STEP_UP_REQUIRED', 'MFA_REQUIRED', 'GATE_NOT_SATISFIED']).toContain(response.json().error.code);
+    const unverified = await buildUser(instance, { role: 'firm_admin', mfa: false });
+    expect((await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, unverified)).json().error.code).toBe('MFA_REQUIRED');
+    // A browser session whose second factor was confirmed 11 minutes ago (step-up window: 10).
+    const person = await buildUser(instance, { role: 'firm_admin' });
+    const session = await buildSession(instance, person);
+    (instance.clock as ManualClock).advance(11 * 60_000);
+    const earlier = { ...person, headers: session.headers } as unknown as BuiltUser;
+    const stale = await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, earlier);
+    expect(stale.statusCode, stale.body).toBe(401);
+    expect(stale.json().error.code).toBe('STEP_UP_REQUIRED');
+    expect((await call('POST', '/api/v1/keys/master/rotate', earlier, {})).json().error.code).toBe('STEP_UP_REQUIRED');
+    const fresh = await buildUser(instance, { role: 'firm_admin' });
+    expect((await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, fresh)).statusCode).toBe(200);
   });
 
   it('stores no plaintext at rest: canaries in names, notes and documents appear in no database row or file, blob, log or temp file', async () => {
