@@ -97,13 +97,14 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
     enabled: services.config.identity.oidc !== null,
     label: services.config.identity.oidc?.label ?? '',
   }));
-  app.get('/auth/oidc/start', { config: pub, schema: { tags, summary: 'Redirect to the OpenID provider', response: { 302: Type204() } } }, async (request, reply) => {
+  // The two redirect endpoints are browser navigations, not API calls: hidden from OpenAPI (see docs/identity.md).
+  app.get('/auth/oidc/start', { config: pub, schema: { hide: true, response: { 302: Type204() } } }, async (request, reply) => {
     const { url, flowId } = await startOidcSignIn(request.ctx);
     // Lax, not Strict: the provider's redirect back is a cross-site navigation.
     reply.setCookie(OIDC_COOKIE, flowId, { path: '/api/v1/auth/oidc', httpOnly: true, sameSite: 'lax', secure: services.config.publicUrl.startsWith('https:'), maxAge: 600 });
     return reply.redirect(url, 302);
   });
-  app.get('/auth/oidc/callback', { config: pub, schema: { tags, summary: 'Return from the OpenID provider', response: { 302: Type204() } } }, async (request, reply) => {
+  app.get('/auth/oidc/callback', { config: pub, schema: { hide: true, response: { 302: Type204() } } }, async (request, reply) => {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     reply.clearCookie(OIDC_COOKIE, { path: '/api/v1/auth/oidc' });
     try {
