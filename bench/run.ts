@@ -4,7 +4,7 @@
  * Scenarios run one after another: they share 2 cores and must not disturb each other.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchRow, BenchScenario } from './harness.js';
@@ -66,6 +66,8 @@ export async function runBenchmarks(argv: string[], print: (line: string) => voi
   if (unknown.length > 0) throw new Error(`Unknown scenario(s): ${unknown.join(', ')}. Available: ${available.map((s) => s.name).join(', ')}`);
   const selected = wanted.length > 0 ? available.filter((s) => wanted.includes(s.name)) : available;
 
+  // Recorded with the results: figures taken on a busy machine are not comparable to quiet ones.
+  const loadBefore = loadavg()[0]!;
   const results: ScenarioResult[] = [];
   for (const { file } of selected) {
     const scenario = ((await import(pathToFileURL(file).href)) as { default: BenchScenario }).default;
@@ -82,11 +84,13 @@ export async function runBenchmarks(argv: string[], print: (line: string) => voi
   }
   print('');
   print(renderTable(results));
+  if (loadBefore > cpus().length) print(`\nNote: load average was ${loadBefore.toFixed(1)} on ${cpus().length} CPUs: other work shared the machine; compare ratios, not absolute figures.`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const report = {
     at: new Date().toISOString(),
     quick,
     machine: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryBytes: totalmem() },
+    loadAverage1m: { before: loadBefore, after: loadavg()[0]! },
     results,
   };
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
