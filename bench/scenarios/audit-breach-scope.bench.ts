@@ -28,12 +28,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function generate(services: AppServices, total: number): Promise<void> {
+/** Fills audit_event with rows from index `from` up to `total` (exported for resuming a long run). */
+export async function generate(services: AppServices, total: number, from = 0): Promise<void> {
   const db = services.database.db;
   const postgres = services.database.kind === 'postgres';
   const step = YEAR / total;
   const chunk = 1_000_000;
-  for (let start = 0; start < total; start += chunk) {
+  for (let start = from; start < total; start += chunk) {
     const end = Math.min(total, start + chunk) - 1;
     const series = postgres
       ? sql`select i from generate_series(${start}::bigint, ${end}::bigint) as g(i)`
@@ -54,7 +55,7 @@ async function generate(services: AppServices, total: number): Promise<void> {
   else await sql`analyze`.execute(db);
 }
 
-async function measure(services: AppServices, total: number, label: string, samples: number): Promise<BenchRow[]> {
+export async function measure(services: AppServices, total: number, label: string, samples: number): Promise<BenchRow[]> {
   const ctx = systemContext(services, 'bench');
   const rows: BenchRow[] = [];
   for (const days of [7, 30]) {
