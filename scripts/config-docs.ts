@@ -29,7 +29,8 @@ Invalid configuration:
 
 The server and the CLI (\`confidant init\`, \`migrate\`, \`doctor\`, …) find the same instance
 through the same \`CONFIDANT_DATA_DIR\` / \`DATABASE_URL\`. \`confidant doctor\` checks the
-configuration and the instance without changing anything. Relative paths are resolved from the
+configuration and the instance without changing them (it only writes and removes a probe file to
+test the blob store). Relative paths are resolved from the
 working directory.
 
 ## Environment variables

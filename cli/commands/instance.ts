@@ -78,7 +78,7 @@ function modeOf(path: string): number | null {
 
 /**
  * Checks what an operator can get wrong: configuration, folder and key permissions, database,
- * migrations, blob store and mail. Returns the number of problems; never changes anything.
+ * migrations, blob store (a probe write) and mail. Returns the number of problems; changes nothing.
  */
 export async function doctor(io: Io): Promise<number> {
   let problems = 0;
