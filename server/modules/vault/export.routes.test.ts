@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { DIALECTS } from '../../test-support/dialects.js';
-import { buildUser, type BuiltUser } from '../../test-support/factories.js';
+import type { ManualClock } from '../../platform/clock.js';
+import { buildSession, buildUser, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 
 const work = mkdtempSync(join(tmpdir(), 'confidant-export-'));
@@ -62,13 +63,19 @@ describe.each(DIALECTS)('client export on %s', (dialect) => {
     expect(events.filter((e) => e.outcome === 'allowed').length).toBeGreaterThanOrEqual(2); // the access decision and the export
   });
 
-  it('refuses others (404), anonymous callers (401) and bad recipients (400 naming the field)', async () => {
+  it('refuses others (404), anonymous callers (401), a stale session (step-up) and bad recipients (400 naming the field)', async () => {
     const bob = await buildUser(instance, { role: 'attorney' });
     expect((await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: bob.headers, payload: { recipients: [recipient] } })).statusCode).toBe(404);
     expect((await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, payload: { recipients: [recipient] } })).statusCode).toBe(401);
     const bad = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: alice.headers, payload: { recipients: ['ssh-rsa AAAA'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields[0].path).toContain('recipients');
+    // Step-up: a browser session whose second factor is older than 10 minutes must confirm again.
+    const session = await buildSession(instance, alice);
+    (instance.clock as ManualClock).advance(11 * 60_000);
+    const stale = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: session.headers, payload: { recipients: [recipient] } });
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json().error.code).toBe('STEP_UP_REQUIRED');
     const corrupt = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: alice.headers, payload: { recipients: [`${recipient.slice(0, -1)}${recipient.endsWith('q') ? 'p' : 'q'}`] } });
     expect(corrupt.statusCode).toBe(400);
   });
