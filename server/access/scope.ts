@@ -8,9 +8,10 @@
  * Kept equivalent to `decide`: the decision-matrix test checks both against the same table.
  */
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { MATTER_ROLES } from '../../common/roles.js';
 import type { Permission } from '../../common/permissions.js';
 import type { RequestContext } from '../platform/context.js';
-import { db, firmFacts, actorFacts, type ActorFacts, type FirmFacts } from './facts.js';
+import { firmFacts, actorFacts, type ActorFacts, type FirmFacts } from './facts.js';
 import { listGates } from './gates.js';
 import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, isFirmPermission, matterRolesWith } from './policy.js';
 
@@ -72,54 +73,41 @@ export async function scopeFilter(ctx: RequestContext, permission: Permission): 
   const roles = matterRolesWith(permission);
   if (roles.length === 0) return NOTHING;
 
-  const d = db(ctx);
   const userId = actor.userId;
   const hidden = hiddenFor(firm, facts, userId);
   const withBreakGlass = BREAK_GLASS_PERMISSIONS.has(permission);
   const breakGlassIds = withBreakGlass ? [...facts.breakGlass.entries()].filter(([, ends]) => ends.some((e) => e > now)).map(([id]) => id) : [];
-  const grantedClients = () =>
-    d
-      .selectFrom('access_client_grants as g')
-      .select('g.client_id as id')
-      .where('g.user_id', '=', userId)
-      .where('g.role', 'in', roles)
-      .where('g.revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('g.expires_at', 'is', null), eb('g.expires_at', '>', now)]));
-  const currentSeat = (eb: ExpressionBuilder<{ t: { expires_at: number | null } }, 't'>) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]);
+  // The filter is one SQL fragment (a single Kysely node): building and compiling dozens of
+  // builder nodes per list call cost more than running the query. Values are all parameters.
+  const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`));
+  const roleFilter = (alias: string) => (roles.length === MATTER_ROLES.length ? sql`` : sql` and ${sql.ref(`${alias}.role`)} in (${list(roles)})`);
+  const current = (alias: string) => sql`(${sql.ref(`${alias}.expires_at`)} is null or ${sql.ref(`${alias}.expires_at`)} > ${now})`;
+  const grantedClients = sql`select g.client_id from access_client_grants g where g.user_id = ${userId}${roleFilter('g')} and g.revoked_at is null and ${current('g')}`;
+  const teamSeats = sql`select t.matter_id from access_team_members t where t.user_id = ${userId}${roleFilter('t')} and ${current('t')}`;
 
-  return (eb, column, by) => {
-    const ref = eb.ref(column);
-    const conditions: Expression<SqlBool>[] = [];
+  return (_eb, column, by) => {
+    const ref = sql.ref(column);
+    const parts = [];
     if (by === 'matter') {
-      let candidates = d
-        .selectFrom('access_team_members as t')
-        .select('t.matter_id as id')
-        .where('t.user_id', '=', userId)
-        .where('t.role', 'in', roles)
-        .where(currentSeat)
-        // UNION ALL: duplicates are harmless inside IN and skip a sort.
-        .unionAll(d.selectFrom('access_matters as gm').select('gm.matter_id as id').where('gm.client_id', 'in', grantedClients()));
-      if (withBreakGlass) candidates = candidates.unionAll(d.selectFrom('access_break_glass as b').select('b.matter_id as id').where('b.user_id', '=', userId).where('b.expires_at', '>', now));
-      conditions.push(eb(ref, 'in', candidates));
-      if (hidden.strictMatters.length) conditions.push(eb(ref, 'not in', hidden.strictMatters));
-      if (hidden.strictClients.length) conditions.push(eb(ref, 'not in', d.selectFrom('access_matters as sm').select('sm.matter_id').where('sm.client_id', 'in', hidden.strictClients)));
+      const breakGlass = withBreakGlass ? sql` union all select b.matter_id from access_break_glass b where b.user_id = ${userId} and b.expires_at > ${now}` : sql``;
+      parts.push(sql`${ref} in (${teamSeats} union all select gm.matter_id from access_matters gm where gm.client_id in (${grantedClients})${breakGlass})`);
+      if (hidden.strictMatters.length) parts.push(sql`${ref} not in (${list(hidden.strictMatters)})`);
+      if (hidden.strictClients.length) parts.push(sql`${ref} not in (select sm.matter_id from access_matters sm where sm.client_id in (${list(hidden.strictClients)}))`);
       // Break-glass passes locks and unacknowledged memos, so its matters are spared here.
       const looseMatters = hidden.looseMatters.filter((id) => !breakGlassIds.includes(id));
-      if (looseMatters.length) conditions.push(eb(ref, 'not in', looseMatters));
+      if (looseMatters.length) parts.push(sql`${ref} not in (${list(looseMatters)})`);
       if (hidden.looseClients.length) {
-        let looseClientMatters = d.selectFrom('access_matters as lm').select('lm.matter_id').where('lm.client_id', 'in', hidden.looseClients);
-        if (breakGlassIds.length) looseClientMatters = looseClientMatters.where('lm.matter_id', 'not in', breakGlassIds);
-        conditions.push(eb(ref, 'not in', looseClientMatters));
+        const spare = breakGlassIds.length ? sql` and lm.matter_id not in (${list(breakGlassIds)})` : sql``;
+        parts.push(sql`${ref} not in (select lm.matter_id from access_matters lm where lm.client_id in (${list(hidden.looseClients)})${spare})`);
       }
-      return eb.and(conditions);
+    } else {
+      // A seat on a matter the actor is screened from never counts for the client's own data.
+      const screened = hidden.strictMatters.length ? sql` and t.matter_id not in (${list(hidden.strictMatters)})` : sql``;
+      parts.push(sql`${ref} in (${grantedClients} union all select tm.client_id from access_team_members t join access_matters tm on tm.matter_id = t.matter_id where t.user_id = ${userId}${roleFilter('t')} and ${current('t')}${screened})`);
+      const hiddenClients = [...hidden.strictClients, ...hidden.looseClients];
+      if (hiddenClients.length) parts.push(sql`${ref} not in (${list(hiddenClients)})`);
     }
-    let teamClients = d.selectFrom('access_team_members as t').innerJoin('access_matters as tm', 'tm.matter_id', 't.matter_id').select('tm.client_id as id').where('t.user_id', '=', userId).where('t.role', 'in', roles).where(currentSeat);
-    // A seat on a matter the actor is screened from never counts for the client's own data.
-    if (hidden.strictMatters.length) teamClients = teamClients.where('t.matter_id', 'not in', hidden.strictMatters);
-    conditions.push(eb(ref, 'in', grantedClients().unionAll(teamClients)));
-    const hiddenClients = [...hidden.strictClients, ...hidden.looseClients];
-    if (hiddenClients.length) conditions.push(eb(ref, 'not in', hiddenClients));
-    return eb.and(conditions);
+    return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
   };
 }
 
