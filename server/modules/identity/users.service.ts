@@ -74,7 +74,7 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput, ac
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200) throw new AppError('VALIDATION_FAILED', 'Name is required', [{ path: 'body.name', message: 'must be 1–200 characters' }]);
   if (input.role === 'client' && !input.clientId) throw new AppError('VALIDATION_FAILED', 'A client account needs the client it belongs to', [{ path: 'body.clientId', message: 'is required for the client role' }]);
-  if (input.password !== undefined) assertPasswordStrength(input.password, [email, name]);
+  if (input.password !== undefined) await assertPasswordStrength(input.password, [email, name]);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   return inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();
@@ -173,7 +173,7 @@ export async function changePassword(ctx: RequestContext, currentPassword: strin
     });
     throw new AppError('INVALID_CREDENTIALS', 'Current password is wrong', [{ path: 'body.currentPassword', message: 'is wrong' }]);
   }
-  assertPasswordStrength(newPassword, [user.email, user.name], 'body.newPassword');
+  await assertPasswordStrength(newPassword, [user.email, user.name], 'body.newPassword');
   const hash = await hashPassword(newPassword);
   await inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();
@@ -214,7 +214,7 @@ export async function completeSetup(ctx: RequestContext, input: { token: string;
   if (!(await isSetupPending(ctx))) throw new AppError('SETUP_ALREADY_DONE', 'An administrator already exists; sign in instead');
   const link = await findLinkByHash(ctx.db, hashSecret(input.token));
   if (!link || link.purpose !== 'setup' || link.used_at !== null) throw new AppError('SETUP_TOKEN_INVALID', 'This setup link is not valid; restart the server for a new one');
-  assertPasswordStrength(input.password, [input.email, input.name]);
+  await assertPasswordStrength(input.password, [input.email, input.name]);
   return inTransaction(ctx, async (tx) => {
     if (!(await useLink(tx.db, link.id, tx.app.clock.now()))) throw new AppError('SETUP_TOKEN_INVALID', 'This setup link was already used');
     const user = await createUser(tx, { email: input.email, name: input.name, role: 'firm_admin', password: input.password }, 'user.setup');
@@ -253,7 +253,7 @@ export async function acceptInvite(ctx: RequestContext, token: string, password:
   }
   const user = await findUserById(ctx.db, link.user_id);
   if (!user || !isUserActive(user, now)) throw new AppError('TOKEN_INVALID', 'This invitation link is not valid or has expired; ask your administrator for a new one');
-  assertPasswordStrength(password, [user.email, user.name]);
+  await assertPasswordStrength(password, [user.email, user.name]);
   const hash = await hashPassword(password);
   return inTransaction(ctx, async (tx) => {
     if (!(await useLink(tx.db, link.id, now))) throw new AppError('TOKEN_INVALID', 'This invitation link was already used');
