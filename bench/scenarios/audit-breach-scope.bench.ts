@@ -44,7 +44,7 @@ export async function generate(services: AppServices, total: number, from = 0): 
     const leaf = postgres ? sql.raw(`convert_to(repeat('x', 300), 'UTF8')`) : sql.raw(`randomblob(300)`);
     const hash = postgres ? sql.raw(`convert_to(repeat('h', 32), 'UTF8')`) : sql.raw(`randomblob(32)`);
     await sql`insert into audit_event (seq, at, leaf, leaf_hash, actor_type, actor_id, session_id, request_id, action, outcome, client_id, matter_id, document_id)
-      select i, ${T0} + cast(i * ${step} as bigint), ${leaf}, ${hash}, 'user',
+      select i, ${T0} + cast(i * ${sql.lit(step)} as bigint), ${leaf}, ${hash}, 'user',
         'actor-' || ${text(`(i * 7919) % ${ACTORS}`)}, 'session', 'request',
         case when i % 5 = 0 then 'matter.read' else 'document.read' end,
         case when i % 40 = 0 then 'denied' else 'allowed' end,
