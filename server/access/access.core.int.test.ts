@@ -5,7 +5,10 @@ import { inTransaction } from '../platform/context.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { createProbeTable } from './audit-probe.testing.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
-import { userContext, seedMatter } from './access.testing.js';
+import { nextRequest, userContext, seedMatter } from './access.testing.js';
+import { startBreakGlass } from './break-glass.service.js';
+import { createWall } from './walls.service.js';
+import type { ManualClock } from '../platform/clock.js';
 import { db } from './facts.js';
 import { requireAccess, scopeFor } from './index.js';
 
@@ -111,5 +114,46 @@ describe.each(DIALECTS)('denials inside a transaction on %s', (dialect) => {
     ).rejects.toThrow('later failure');
     const rows = await sql<{ n: number }>`select count(*) as n from test_audit_probe where action = 'note.write' and matter_id = ${matterId}`.execute(instance.services.database.db);
     expect(Number(rows.rows[0]!.n)).toBe(0);
+  });
+});
+
+describe.each(DIALECTS)('break-glass in decisions and scopes on %s', (dialect) => {
+  let instance: TestInstance;
+  beforeAll(async () => {
+    instance = await createTestInstance(dialect, { http: false });
+    // The probe (module-wide once an earlier suite turned it on) writes to this table.
+    await createProbeTable(instance.system());
+  });
+  afterAll(async () => instance?.close());
+
+  it('passes an inclusionary lock and an unacknowledged memo for one hour, never an exclusionary wall', async () => {
+    const lead = userContext(instance, 'attorney');
+    const compliance = userContext(instance, 'compliance_officer');
+    const responder = userContext(instance, 'attorney');
+    const locked = await seedMatter(instance, lead.actor.userId);
+    const screened = await seedMatter(instance, lead.actor.userId);
+    await createWall(compliance, { kind: 'inclusionary', matterId: locked.matterId, userIds: [lead.actor.userId], memo: 'Locked to the lead.' });
+    await createWall(compliance, { kind: 'exclusionary', matterId: screened.matterId, userIds: [responder.actor.userId], memo: 'Screened.' });
+    const inScope = async (ctx: typeof responder) =>
+      (await (await scopeFor(ctx, 'document.read')).apply(db(ctx).selectFrom('access_matters').select('matter_id').where('matter_id', 'in', [locked.matterId, screened.matterId]), 'matter_id', 'matter').execute()).map((r) => r.matter_id);
+    await expect(requireAccess(nextRequest(responder), 'document.read', { kind: 'matter', matterId: locked.matterId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    const session = await startBreakGlass(nextRequest(responder), { matterId: locked.matterId, justification: 'Hearing moved to this afternoon; the lead is in surgery.' });
+    await expect(startBreakGlass(nextRequest(responder), { matterId: screened.matterId, justification: 'Hearing moved to this afternoon; the lead is in surgery.' })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    const during = nextRequest(responder);
+    expect((await requireAccess(during, 'document.read', { kind: 'matter', matterId: locked.matterId })).clientId).toBe(locked.clientId);
+    await expect(requireAccess(during, 'matter.team.manage', { kind: 'matter', matterId: locked.matterId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    expect(await inScope(during)).toEqual([locked.matterId]);
+    (instance.clock as ManualClock).set(session.expiresAt);
+    const after = nextRequest(responder);
+    await expect(requireAccess(after, 'document.read', { kind: 'matter', matterId: locked.matterId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    expect(await inScope(after)).toEqual([]);
+  });
+
+  it('requires a second factor completed within ten minutes', async () => {
+    const lead = userContext(instance, 'attorney');
+    const { matterId } = await seedMatter(instance, lead.actor.userId);
+    const stale = userContext(instance, 'attorney');
+    stale.actor.mfaAt = instance.clock.now() - 11 * 60_000;
+    await expect(startBreakGlass(stale, { matterId, justification: 'Hearing moved to this afternoon; the lead is in surgery.' })).rejects.toMatchObject({ code: 'STEP_UP_REQUIRED' });
   });
 });
