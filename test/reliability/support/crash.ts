@@ -71,8 +71,8 @@ export async function crashRounds(dialect: Dialect, rounds: number, log: (line: 
   try {
     // First start initializes the instance (migrations, keys); then accounts through the CLI.
     server = await startProcess(env);
-    const alice = cliAttorney(env, 'alice@crash.example', 'Alice Crash');
-    const bob = cliAttorney(env, 'bob@crash.example', 'Bob Crash');
+    const alice = await cliAttorney(env, 'alice@crash.example', 'Alice Crash');
+    const bob = await cliAttorney(env, 'bob@crash.example', 'Bob Crash');
     const auth = { authorization: `Bearer ${alice.token}` };
     const json = { ...auth, 'content-type': 'application/json' };
     const post = async (url: string, body: unknown) => fetch(`${server!.url}${url}`, { method: 'POST', headers: json, body: JSON.stringify(body) });

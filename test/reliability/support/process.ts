@@ -64,6 +64,19 @@ export async function startProcess(env: Record<string, string>, timeoutMs = 60_0
   }
 }
 
+/** Runs `confidant <args>` without blocking this process (an in-process proxy must keep serving). */
+export function cliAsync(env: Record<string, string>, args: string[], stdin?: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'confidant.js'), ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
 /** Runs `confidant <args>`; returns exit code and output. */
 export function cli(env: Record<string, string>, args: string[], stdin?: string): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'confidant.js'), ...args], { cwd: REPO_ROOT, env, input: stdin ?? '', encoding: 'utf8', timeout: 120_000 });
@@ -71,10 +84,10 @@ export function cli(env: Record<string, string>, args: string[], stdin?: string)
 }
 
 /** Creates an attorney through the CLI and returns an MFA-complete API token for them. */
-export function cliAttorney(env: Record<string, string>, email: string, name: string): { id: string; token: string } {
-  const created = cli(env, ['user', 'create', '--email', email, '--name', name, '--role', 'attorney', '--password-stdin', '--json'], 'a long and unusual passphrase 93\n');
+export async function cliAttorney(env: Record<string, string>, email: string, name: string): Promise<{ id: string; token: string }> {
+  const created = await cliAsync(env, ['user', 'create', '--email', email, '--name', name, '--role', 'attorney', '--password-stdin', '--json'], 'a long and unusual passphrase 93\n');
   if (created.status !== 0) throw new Error(`user create failed: ${created.stderr}${created.stdout}`);
-  const token = cli(env, ['token', 'create', '--email', email, '--expires-in', '7d', '--json']);
+  const token = await cliAsync(env, ['token', 'create', '--email', email, '--expires-in', '7d', '--json']);
   if (token.status !== 0) throw new Error(`token create failed: ${token.stderr}`);
   return { id: (JSON.parse(created.stdout.trim().split('\n').at(-1)!) as { id: string }).id, token: (JSON.parse(token.stdout.trim().split('\n').at(-1)!) as { token: string }).token };
 }
