@@ -1,0 +1,90 @@
+/**
+ * Load and soak: the built server on loopback under autocannon for SOAK_SECONDS (default 600), a
+ * mix of sign-ins, listings, document reads and note writes. Errors must be 0 and the server's
+ * resident memory must not trend upwards (least-squares slope over the second half of the run,
+ * after warm-up). p50/p99 latency, throughput and the RSS series land in bench/results/.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS } from '../../server/test-support/dialects.js';
+import { cliAttorney, instanceEnv, REPO_ROOT, startProcess } from '../reliability/support/process.js';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
+const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const num = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const den = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+describe.each(DIALECTS)('load and soak on %s', (dialect) => {
+  it(`${SECONDS} s mixed load: no errors, flat memory, p99 reported`, async () => {
+    const database = await createTestDatabase(dialect);
+    const env = instanceEnv(database.dataDir, database.url);
+    const server = await startProcess(env);
+    try {
+      const alice = await cliAttorney(env, 'alice@soak.example', 'Alice Soak');
+      const auth = { authorization: `Bearer ${alice.token}` };
+      const json = { ...auth, 'content-type': 'application/json' };
+      const post = async (path: string, body: unknown) => (await fetch(`${server.url}/api/v1${path}`, { method: 'POST', headers: json, body: JSON.stringify(body) })).json() as Promise<{ id: string }>;
+      const client = await post('/clients', { kind: 'organisation', name: 'Soak Client' });
+      const matter = await post('/matters', { clientId: client.id, title: 'Soak Matter' });
+      const document = (await (await fetch(`${server.url}/api/v1/matters/${matter.id}/documents`, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream', 'x-document-name': Buffer.from('soak.pdf').toString('base64url') }, body: new Uint8Array(Buffer.alloc(200_000, 7)) })).json()) as { id: string };
+      const requests = [
+        { method: 'GET', path: '/api/v1/clients', headers: auth },
+        { method: 'GET', path: `/api/v1/matters/${matter.id}/documents`, headers: auth },
+        { method: 'GET', path: `/api/v1/documents/${document.id}/content`, headers: auth },
+        { method: 'POST', path: `/api/v1/matters/${matter.id}/notes`, headers: json, body: JSON.stringify({ title: 'soak', body: 'note written under load' }) },
+        { method: 'GET', path: `/api/v1/matters/${matter.id}/notes?limit=20`, headers: auth },
+        { method: 'POST', path: '/api/v1/auth/sign-in', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@soak.example', password: 'a long and unusual passphrase 93' }) },
+      ];
+      const statuses: Record<string, number> = {};
+      const pid = server.child.pid!;
+      const samples: [number, number][] = [];
+      const started = Date.now();
+      const sampler = setInterval(() => samples.push([(Date.now() - started) / 1000, rssMiB(pid)]), 2_000);
+      const result = await autocannon({ url: server.url, connections: CONNECTIONS, duration: SECONDS, requests, setupClient: undefined } as unknown as Parameters<typeof autocannon>[0]);
+      // One of each request afterwards: which ones (if any) fail, for the report.
+      for (const r of requests) statuses[`${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, ':id')}`] = (await fetch(`${server.url}${r.path}`, { method: r.method, headers: r.headers, ...(r.body ? { body: r.body } : {}) })).status;
+      clearInterval(sampler);
+      const secondHalf = samples.filter(([t]) => t >= SECONDS / 2);
+      const mibPerMinute = slope(secondHalf) * 60;
+      const report = {
+        scenario: 'soak',
+        dialect,
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        requests: result.requests.total,
+        requestsPerSecond: result.requests.average,
+        latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+        errors: result.errors,
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+        statusAfterRun: statuses,
+        rssMiB: { first: samples[0]?.[1], last: samples.at(-1)?.[1], max: Math.max(...samples.map(([, y]) => y)), slopeSecondHalfMiBPerMinute: mibPerMinute },
+        at: new Date().toISOString(),
+      };
+      mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
+      writeFileSync(join(REPO_ROOT, 'bench', 'results', `soak-${dialect}.json`), `${JSON.stringify({ ...report, rssSeries: samples }, null, 2)}\n`);
+      console.info(`soak ${dialect}: ${JSON.stringify(report)}`);
+      expect(result.errors + result.timeouts + result.non2xx, 'error rate 0').toBe(0);
+      // Flat: less than 1 MiB/min growth once warm (a leak of one object per request shows up far above that).
+      expect(Math.abs(mibPerMinute), 'memory trend (MiB/min) over the second half').toBeLessThan(SECONDS >= 300 ? 1 : 10);
+    } finally {
+      await server.kill('SIGTERM');
+      await database.drop();
+    }
+  });
+});
