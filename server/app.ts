@@ -39,7 +39,15 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     bodyLimit: 1024 * 1024,
     connectionTimeout: 60_000,
     keepAliveTimeout: 5_000,
-    requestTimeout: 0,
+    // Bounds the whole request, body included (slow-loris on bodies); the idle timeout above
+    // catches silent connections sooner.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    frameworkErrors: (error, request, reply) => {
+      // Router-level failures (bad URL encoding, over-long path parameter) get the error model,
+      // without echoing the URL.
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, request, 'URI_TOO_LONG', 'A path parameter is too long');
+      return sendError(reply, request, 'BAD_REQUEST', 'Malformed request');
+    },
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },

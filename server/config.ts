@@ -19,6 +19,7 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   rateLimitPerMinute: number;
+  requestTimeoutSeconds: number;
   trustProxy: boolean;
   session: { idleMinutes: number; absoluteHours: number };
   identity: {
@@ -58,6 +59,7 @@ export const SETTINGS: Setting[] = [
   { name: 'TLS_KEY_FILE', description: 'PEM private key for TLS_CERT_FILE.', default: '(none)' },
   { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines; secrets are redacted.', default: 'info' },
   { name: 'RATE_LIMIT_PER_MINUTE', description: 'Requests per minute per client address across the API (sign-in has its own, stricter throttles).', default: '600' },
+  { name: 'REQUEST_TIMEOUT_SECONDS', description: 'Longest time one request (body included) may take before the server closes it; bounds slow-body attacks. Raise it if people upload very large documents over slow links.', default: '900' },
   { name: 'TRUST_PROXY', description: '`true` when behind a load balancer that sets X-Forwarded-For.', default: 'false' },
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long ends.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after sign-in, however active.', default: '12' },
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tls,
     logLevel,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    requestTimeoutSeconds: integer('REQUEST_TIMEOUT_SECONDS', 900, 10, 86_400),
     trustProxy: boolean('TRUST_PROXY', false),
     session: {
       idleMinutes: integer('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),

@@ -27,7 +27,15 @@ function contentDisposition(name: string): string {
 
 export async function documentsRoutes(app: FastifyInstance): Promise<void> {
   // The body stays a stream: the service encrypts it chunk by chunk into the blob store.
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  // A body declared larger than the document limit is refused before a byte of it is read.
+  app.addContentTypeParser('application/octet-stream', (request, payload, done) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_DOCUMENT_BYTES) {
+      done(new AppError('PAYLOAD_TOO_LARGE', 'Document is larger than the limit'), undefined);
+      return;
+    }
+    done(null, payload);
+  });
 
   app.post(
     '/matters/:matterId/documents',

@@ -35,6 +35,9 @@ export function openDatabase(config: Pick<Config, 'database'>, options: { poolSi
     const pool = new pg.Pool({ connectionString: config.database.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // A dropped connection must not crash the process; the next query reports the failure.
     pool.on('error', () => undefined);
+    // A checked-out client that loses its connection emits 'error' on itself, not on the pool;
+    // unheard, that event would end the process. The failing query still rejects (→ 503).
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, sqlite: null, close: () => db.destroy() };
   }

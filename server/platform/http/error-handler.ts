@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../../common/error-codes.js';
+import { isDependencyUnavailable } from '../db/unavailable.js';
 import { AppError, runAfterRollback, type FieldProblem } from '../errors.js';
 
 /** The one error model: `{ error: { code, message, requestId } }`, with 5xx details hidden. */
@@ -61,6 +62,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (error.statusCode === 413) return sendError(reply, request, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
       if (error.statusCode === 415) return sendError(reply, request, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
       return sendError(reply, request, 'BAD_REQUEST', 'Malformed request');
+    }
+    if (isDependencyUnavailable(error)) {
+      request.log.error({ err: { type: error.name, code: (error as { code?: unknown }).code } }, 'dependency unavailable');
+      return sendError(reply, request, 'SERVICE_UNAVAILABLE', 'A storage service is unreachable; try again shortly');
     }
     // Only the error's class and stack frames: its message (also the stack's first line) could echo input.
     request.log.error({ err: { type: error.name, stack: stackFrames(error.stack) } }, 'unhandled error');

@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { JobFailure, JobHandler, JobOptions, JobQueue } from './job-queue.js';
 
@@ -23,6 +24,7 @@ export interface PgBossQueueOptions {
 export class PgBossQueue implements JobQueue {
   readonly kind = 'pg-boss' as const;
   private readonly boss: PgBoss;
+  private readonly pool: pg.Pool;
   private readonly handlers = new Map<string, Registered>();
   private readonly schedules = new Map<string, { intervalMs: number; payload: Record<string, unknown> }>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -38,11 +40,15 @@ export class PgBossQueue implements JobQueue {
   ) {
     this.schema = options.schema ?? 'pgboss';
     this.pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
+    // Our own pool, so every checked-out client has an 'error' listener: pg-boss's pool listens
+    // only when idle, and a connection lost mid-query would otherwise end the process.
+    this.pool = new pg.Pool({ connectionString, max: 4, application_name: 'confidant-jobs', connectionTimeoutMillis: 5000 });
+    this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    const pool = this.pool;
     this.boss = new PgBoss({
-      connectionString,
+      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
       schema: this.schema,
-      max: 4,
-      application_name: 'confidant-jobs',
       // We schedule with throttled sends (second resolution), not pg-boss's minute-cron.
       schedule: false,
       // Keep failed jobs visible for a week before pg-boss archives them.
@@ -121,10 +127,14 @@ export class PgBossQueue implements JobQueue {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers.clear();
-    if (!this.starting) return;
+    if (!this.starting) {
+      await this.pool.end().catch(() => undefined);
+      return;
+    }
     await this.starting.catch(() => undefined);
     this.starting = null;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    await this.pool.end().catch(() => undefined);
   }
 
   async listFailures(limit = 50): Promise<JobFailure[]> {
