@@ -238,10 +238,9 @@ describe.each(DIALECTS)('attacks on %s', (dialect) => {
     expect((await call('GET', `/api/v1/documents/${world.a.documentId}/content`, world.alice.headers)).statusCode).toBe(200);
   });
 
-  // KNOWN BUG (vault, reported): the 64 GiB document limit is only counted while streaming; a
-  // request declaring more than the limit in Content-Length is accepted and read until the limit is
-  // reached instead of being refused at once with 413 (a cheap way to tie up a connection and disk).
-  it.fails('an upload declaring more than the document limit is refused up front with 413', async () => {
+  // Found by this test (fixed in 4356985): the 64 GiB limit was only counted while streaming, so a
+  // request declaring more was accepted and read instead of being refused at once.
+  it('an upload declaring more than the document limit is refused up front with 413', async () => {
     const answer = await rawUpload(70 * 1024 ** 3, Buffer.alloc(1000, 1), 1500);
     expect(answer).toMatch(/^HTTP\/1\.1 413/);
   });
@@ -260,19 +259,17 @@ describe('server timeouts (slow-loris)', () => {
     expect(instance.app.server.headersTimeout).toBeLessThanOrEqual(60_000);
   });
 
-  // KNOWN BUG (server/app.ts, reported to the lead): `requestTimeout: 0` disables Node's limit on
-  // the whole request, and `connectionTimeout` (60 s) is an idle timeout, so a client sending one
-  // body byte every 59 s holds a connection (and a database transaction for uploads) open forever.
-  // Remove `.fails` once the app bounds slow bodies (a request timeout, or a minimum upload rate).
-  it.fails('bounds the time to send a body (slow body is cut off)', () => {
+  // Found by this test (was `requestTimeout: 0`; fixed in 4356985): `connectionTimeout` is only an
+  // idle timeout, so without a request timeout a client sending one byte a minute held a connection forever.
+  it('bounds the time to send a body (slow body is cut off)', () => {
     expect(instance.app.server.requestTimeout).toBeGreaterThan(0);
   });
 
-  // KNOWN BUG (server/app.ts, reported): a path parameter longer than routerOptions.maxParamLength
-  // (200) gets Fastify's default 414 body instead of the error model with a stable code.
-  it.fails('an over-long id in the path answers with the error model', async () => {
+  // Found by the fuzzer (fixed in 4356985): a path parameter over routerOptions.maxParamLength got
+  // Fastify's own 414 body instead of the error model.
+  it('an over-long id in the path answers with the error model', async () => {
     const response = await instance.app.inject({ method: 'GET', url: `/api/v1/clients/${'x'.repeat(300)}` });
-    expect(response.statusCode).toBeLessThan(500);
-    expect(response.json().error?.code).toBeTypeOf('string');
+    expect(response.statusCode).toBe(414);
+    expect(response.json().error?.code).toBe('URI_TOO_LONG');
   });
 });

@@ -336,14 +336,8 @@ export function changedTables(before: Record<string, string>, after: Record<stri
   return Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k] !== v).map(([k, v]) => [k, `${before[k]} → ${v}`]));
 }
 
-export const KNOWN_414 = process.env.FUZZ_STRICT !== '1';
-
 /** Checks one response; returns the problem, or null when it is acceptable. */
 export function judge(status: number, contentType: string | undefined, body: string): string | null {
-  // KNOWN BUG (platform, reported): a path parameter over routerOptions.maxParamLength (200) gets
-  // Fastify's own 414 body, not our error model. Pinned by attacks.test.ts (it.fails); tolerated
-  // here so it does not hide other findings on the same operations.
-  if (status === 414 && KNOWN_414) return null;
   if (status >= 500) return `server error ${status}: ${body.slice(0, 300)}`;
   if (status < 400) return null;
   if (!contentType?.startsWith('application/json')) return `error ${status} without the JSON error model (${contentType})`;
