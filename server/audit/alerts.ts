@@ -9,7 +9,7 @@ import { identityHooks } from './hooks.js';
 import { recordEventImpl } from './record.js';
 import { auditSettings } from './settings.js';
 
-export type AlertRule = 'bulk_download' | 'out_of_hours' | 'repeated_denials' | 'many_clients' | 'after_leaving' | 'verification_failed';
+export type AlertRule = 'bulk_download' | 'out_of_hours' | 'repeated_denials' | 'many_clients' | 'after_leaving' | 'wall_crossing' | 'break_glass' | 'integrity_failure' | 'verification_failed';
 
 export interface Alert {
   id: string;

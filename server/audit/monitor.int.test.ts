@@ -66,6 +66,22 @@ describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
     expect(mails.some((m) => m.includes('compliance@firm.example') && m.includes('bulk_download'))).toBe(true);
   });
 
+  it('a single wall-crossing attempt, a break-glass access and an integrity failure each raise an alert at once', async () => {
+    await recordEvent(as('u-wall'), { action: 'document.read', outcome: 'denied', reason: 'WALL', resources: { matterId: 'm-walled' } });
+    await recordEvent(as('u-glass'), { action: 'access.break_glass', outcome: 'allowed', reason: 'BREAK_GLASS', purpose: 'break-glass', resources: { matterId: 'm-1' } });
+    await recordEvent(as('u-integrity'), { action: 'document.integrity_failure', outcome: 'denied', reason: 'INTEGRITY_ERROR', resources: { documentId: 'd-x' } });
+    // A denial for another reason is not a wall crossing.
+    await recordEvent(as('u-other'), { action: 'document.read', outcome: 'denied', reason: 'NOT_ON_TEAM', resources: { matterId: 'm-2' } });
+    await runMonitor(instance.services);
+    expect((await alertsFor('u-wall')).map((a) => [a.rule, a.severity])).toEqual([['wall_crossing', 'critical']]);
+    expect((await alertsFor('u-glass')).map((a) => [a.rule, a.severity])).toEqual([['break_glass', 'warning']]);
+    expect((await alertsFor('u-integrity')).map((a) => [a.rule, a.severity])).toEqual([['integrity_failure', 'critical']]);
+    expect(await alertsFor('u-other')).toHaveLength(0);
+    // Events already processed raise nothing again.
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-wall')).toHaveLength(1);
+  });
+
   it('downloads spread beyond the window raise nothing', async () => {
     for (let i = 0; i < 6; i++) {
       await recordEvent(as('u-slow'), { action: 'document.read', outcome: 'allowed', resources: { documentId: `s-${i}` } });
@@ -78,7 +94,10 @@ describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
   it('repeated denials (wall probes) raise a critical alert and contain', async () => {
     for (let i = 0; i < 3; i++) await recordEvent(as('u-probe'), { action: 'matter.read', outcome: 'denied', reason: 'WALL', resources: { matterId: `m-${i}` } });
     await runMonitor(instance.services);
-    expect(await alertsFor('u-probe')).toEqual([expect.objectContaining({ rule: 'repeated_denials', severity: 'critical', contained: true })]);
+    const alerts = await alertsFor('u-probe');
+    expect(alerts.filter((a) => a.rule === 'repeated_denials')).toEqual([expect.objectContaining({ rule: 'repeated_denials', severity: 'critical', contained: true })]);
+    // The first probe of a wall already raised its own alert, once for the whole burst.
+    expect(alerts.filter((a) => a.rule === 'wall_crossing')).toHaveLength(1);
   });
 
   it('many clients in a short time', async () => {

@@ -18,7 +18,7 @@ const MINUTE = 60_000;
 /** Actions that hand document content to the actor. */
 export const DOWNLOAD_ACTIONS = ['document.read', 'document.download', 'document.export', 'client.export'];
 
-type Row = Pick<AuditEventRow, 'seq' | 'at' | 'actor_type' | 'actor_id' | 'action' | 'outcome' | 'client_id'>;
+type Row = Pick<AuditEventRow, 'seq' | 'at' | 'actor_type' | 'actor_id' | 'action' | 'outcome' | 'reason' | 'client_id'>;
 
 /** Processes every event after the cursor; safe to call any time (runs are serialized). */
 export const runMonitor = serialized(async (services: AppServices) => {
@@ -30,7 +30,7 @@ export const runMonitor = serialized(async (services: AppServices) => {
     const rows: Row[] = (
       await db
         .selectFrom('audit_event')
-        .select(['seq', 'at', 'actor_type', 'actor_id', 'action', 'outcome', 'client_id'])
+        .select(['seq', 'at', 'actor_type', 'actor_id', 'action', 'outcome', 'reason', 'client_id'])
         .where('seq', '>', position)
         .orderBy('seq')
         .limit(BATCH)
@@ -63,6 +63,14 @@ async function evaluate(services: AppServices, rules: ReturnType<typeof ruleSett
     if (await hasRecentAlert(services, rule, actorId, services.clock.now() - windowMs)) return;
     await raiseAlert(services, { rule, actorId, severity, firstIndex: row.seq, lastIndex: row.seq, detail, contain });
   };
+
+  // Immediate rules: one event is enough.
+  const raiseNow = (rule: 'break_glass' | 'integrity_failure', contain: boolean, severity: 'warning' | 'critical') =>
+    raiseAlert(services, { rule, actorId, severity, firstIndex: row.seq, lastIndex: row.seq, detail: { action: row.action }, contain });
+  // One wall alert per person per 10 minutes: further probes count toward repeated_denials.
+  if (rules.wall_crossing.enabled && row.outcome === 'denied' && row.reason === 'WALL') await raise('wall_crossing', 10 * MINUTE, { action: row.action }, rules.wall_crossing.contain, 'critical');
+  if (rules.break_glass.enabled && row.outcome === 'allowed' && row.action === 'access.break_glass') await raiseNow('break_glass', rules.break_glass.contain, 'warning');
+  if (rules.integrity_failure.enabled && row.action === 'document.integrity_failure') await raiseNow('integrity_failure', rules.integrity_failure.contain, 'critical');
 
   if (rules.after_leaving.enabled && row.outcome === 'allowed') {
     const hooks = identityHooks();

@@ -25,10 +25,16 @@ export interface RuleSettings {
   repeated_denials: { enabled: boolean; threshold: number; windowMinutes: number; contain: boolean };
   many_clients: { enabled: boolean; threshold: number; windowMinutes: number; contain: boolean };
   after_leaving: { enabled: boolean; contain: boolean };
+  /** Any attempt by a screened person to cross an ethical wall (one attempt is enough). */
+  wall_crossing: { enabled: boolean; contain: boolean };
+  /** Every break-glass access, for the compliance officer's immediate attention and review. */
+  break_glass: { enabled: boolean; contain: boolean };
+  /** A stored document failed its integrity check (altered or damaged ciphertext). */
+  integrity_failure: { enabled: boolean; contain: boolean };
 }
 
 export type RuleName = keyof RuleSettings;
-export const RULE_NAMES: RuleName[] = ['bulk_download', 'out_of_hours', 'repeated_denials', 'many_clients', 'after_leaving'];
+export const RULE_NAMES: RuleName[] = ['bulk_download', 'out_of_hours', 'repeated_denials', 'many_clients', 'after_leaving', 'wall_crossing', 'break_glass', 'integrity_failure'];
 
 const DEFAULT_RULES: RuleSettings = {
   bulk_download: { enabled: true, threshold: 50, windowMinutes: 10, contain: true },
@@ -36,6 +42,9 @@ const DEFAULT_RULES: RuleSettings = {
   repeated_denials: { enabled: true, threshold: 5, windowMinutes: 10, contain: true },
   many_clients: { enabled: true, threshold: 20, windowMinutes: 60, contain: false },
   after_leaving: { enabled: true, contain: true },
+  wall_crossing: { enabled: true, contain: false },
+  break_glass: { enabled: true, contain: false },
+  integrity_failure: { enabled: true, contain: false },
 };
 
 function pick<T extends Record<string, number | boolean>>(defaults: T, raw: unknown): T {
@@ -57,6 +66,9 @@ export function ruleSettings(config: Config): RuleSettings {
     repeated_denials: pick(DEFAULT_RULES.repeated_denials, raw.repeated_denials),
     many_clients: pick(DEFAULT_RULES.many_clients, raw.many_clients),
     after_leaving: pick(DEFAULT_RULES.after_leaving, raw.after_leaving),
+    wall_crossing: pick(DEFAULT_RULES.wall_crossing, raw.wall_crossing),
+    break_glass: pick(DEFAULT_RULES.break_glass, raw.break_glass),
+    integrity_failure: pick(DEFAULT_RULES.integrity_failure, raw.integrity_failure),
   };
 }
 
