@@ -1,9 +1,9 @@
 /**
  * Recognizes failures that mean "a dependency is unreachable right now" (database connection
- * lost or refused, pool exhausted, SQLite busy, disk full) so they answer 503 SERVICE_UNAVAILABLE
+ * lost or refused, pool exhausted, SQLite busy, blob folder unwritable or disk full) so they answer 503 SERVICE_UNAVAILABLE
  * — retry later — instead of 500, which means a bug.
  */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENOSPC', 'EDQUOT', 'SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENOSPC', 'EDQUOT', 'EROFS', 'ENOTDIR', 'EACCES', 'EIO', 'SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN']);
 // PostgreSQL SQLSTATEs: class 08 connection exceptions, 53 insufficient resources, 57P0x shutdown.
 const PG_STATE = /^(08|53|57P0)/;
 const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/;
