@@ -2,7 +2,7 @@
  * A writer for the age format (age-encryption.org/v1) with X25519 recipients, so exports and
  * backups open with the standard `age` tool. Written on Node's crypto rather than the
  * age-encryption JS library because that library encrypts at ~100 MiB/s and exports can be large
- * (see /work/shared/TARGETS.md); the format is small and fixed by https://age-encryption.org/v1,
+ * (see bench/scenarios/documents-throughput.bench.ts); the format is small and fixed by https://age-encryption.org/v1,
  * and a test decrypts our output with the real `age` CLI.
  */
 import { createCipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
