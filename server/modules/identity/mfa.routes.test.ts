@@ -46,6 +46,10 @@ describe.each(DIALECTS)('MFA, throttling and step-up on %s', (dialect) => {
     const { secret, recoveryCodes } = await enrollTotp(first);
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
+    // The seed is sealed at rest: the stored value is neither the seed nor contains it.
+    const stored = (await instance.services.database.db.selectFrom('identity_totp').select('secret').where('user_id', '=', user.id).executeTakeFirstOrThrow()) as { secret: string };
+    expect(stored.secret).not.toContain(secret);
+    expect(stored.secret).not.toContain(secret.toLowerCase());
     // Enrollment completed MFA for this session.
     expect((await inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: first })).statusCode).toBe(200);
 

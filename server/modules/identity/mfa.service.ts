@@ -41,6 +41,8 @@ import {
   useRecoveryCode,
 } from './identity.repository.js';
 import { hashSecret } from './secrets.js';
+import { openField, sealField } from '../../platform/crypto/key-wrap.js';
+import { firmSecretKey } from '../keys/index.js';
 import { markSessionMfa, requireUser } from './sessions.service.js';
 import { assertNotThrottled, clearFailures, recordFailure } from './throttle.js';
 
@@ -50,6 +52,15 @@ const RECOVERY_CODE_COUNT = 10;
 const CHALLENGE_LIFETIME_MS = 5 * 60_000;
 
 type UserActor = ReturnType<typeof requireUser>;
+
+// TOTP seeds are sealed at rest under a firm key (AAD = the user id, so a seed cannot be moved to
+// another account): a copy of the database alone does not let anyone mint second-factor codes.
+async function sealTotpSecret(ctx: RequestContext, userId: string, secret: string): Promise<string> {
+  return sealField(await firmSecretKey(ctx, 'identity.totp'), secret, Buffer.from(`totp:${userId}`, 'utf8'));
+}
+async function openTotpSecret(ctx: RequestContext, userId: string, sealed: string): Promise<string> {
+  return openField(await firmSecretKey(ctx, 'identity.totp'), sealed, Buffer.from(`totp:${userId}`, 'utf8'));
+}
 
 function totpFor(secret: string, label: string): TOTP {
   return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD, secret: Secret.fromBase32(secret) });
@@ -120,7 +131,7 @@ export async function startTotpEnrollment(ctx: RequestContext): Promise<TotpSetu
   const existing = await findTotp(ctx.db, user.id);
   if (existing?.confirmed_at) throw new AppError('CONFLICT', 'An authenticator app is already set up; remove it first');
   const secret = new Secret({ size: 20 }).base32;
-  await upsertTotp(ctx.db, { user_id: user.id, secret, confirmed_at: null, last_step: null, created_at: ctx.app.clock.now() });
+  await upsertTotp(ctx.db, { user_id: user.id, secret: await sealTotpSecret(ctx, user.id, secret), confirmed_at: null, last_step: null, created_at: ctx.app.clock.now() });
   const otpauthUrl = totpFor(secret, user.email).toString();
   return { secret, otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 1, width: 240 }) };
 }
@@ -142,7 +153,7 @@ export async function confirmTotpEnrollment(ctx: RequestContext, code: string): 
   const totp = await findTotp(ctx.db, actor.userId);
   if (!totp || totp.confirmed_at !== null) throw new AppError('CONFLICT', 'Start the authenticator app setup first');
   const now = ctx.app.clock.now();
-  const step = matchStep(totp.secret, code, now);
+  const step = matchStep(await openTotpSecret(ctx, actor.userId, totp.secret), code, now);
   if (step === null) return failFactor(ctx, actor, 'user.mfa_enroll', 'TOTP_BAD_CODE');
   return inTransaction(ctx, async (tx) => {
     if (!(await advanceTotpStep(tx.db, actor.userId, step, now))) throw new AppError('MFA_INVALID', 'That code was already used; wait for the next one', [{ path: 'body.code', message: 'was already used' }]);
@@ -159,7 +170,7 @@ export async function verifyTotp(ctx: RequestContext, code: string): Promise<{ m
   await assertNotThrottled(ctx, 'factor', actor.userId);
   const totp = await findTotp(ctx.db, actor.userId);
   const now = ctx.app.clock.now();
-  const step = totp?.confirmed_at ? matchStep(totp.secret, code, now) : null;
+  const step = totp?.confirmed_at ? matchStep(await openTotpSecret(ctx, actor.userId, totp.secret), code, now) : null;
   if (step === null) return failFactor(ctx, actor, 'user.mfa_verify', 'TOTP_BAD_CODE');
   // A code seen before (replay, or a second use within its 30 s): refused and counted.
   if (totp!.last_step !== null && step <= totp!.last_step) return failFactor(ctx, actor, 'user.mfa_verify', 'TOTP_REPLAY');

@@ -16,6 +16,8 @@ export {
   createClientKey,
   /** The client's newest key version, for writes. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
   currentClientKey,
+  /** Firm-wide key for sealing small non-client secrets, separated by purpose. Throws SEALED. */
+  firmSecretKey,
   /** Whether the client's keys were crypto-shredded. */
   isClientShredded,
   /** Whether this instance is sealed (passphrase provider, not yet unsealed). */

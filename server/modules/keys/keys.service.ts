@@ -11,7 +11,7 @@ import { recordEvent } from '../../audit/index.js';
 import type { AppServices, RequestContext } from '../../platform/context.js';
 import { inTransaction, systemContext } from '../../platform/context.js';
 import { encodeContext } from '../../platform/crypto/chunked-aead.js';
-import { unwrapKey, wrapKey } from '../../platform/crypto/key-wrap.js';
+import { hkdf, unwrapKey, wrapKey } from '../../platform/crypto/key-wrap.js';
 import { tablesOf } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { requireRecentMfa } from '../identity/index.js';
@@ -191,6 +191,15 @@ export async function unseal(ctx: RequestContext, passphrase: string): Promise<v
 /** The firm-wide key for blind indexes (keyed HMAC of searchable values). Throws SEALED. */
 export async function blindIndexKey(ctx: RequestContext): Promise<Buffer> {
   return (await unsealedKeyring(ctx)).indexKey;
+}
+
+/**
+ * A firm-wide key for sealing small secrets that belong to no client (e.g. TOTP seeds), derived
+ * with HKDF from the firm key (wrapped by the master key, so it survives master rotation) and
+ * separated by `purpose`. Throws SEALED.
+ */
+export async function firmSecretKey(ctx: RequestContext, purpose: string): Promise<Buffer> {
+  return hkdf((await unsealedKeyring(ctx)).indexKey, Buffer.from('confidant-firm-secret-v1', 'utf8'), purpose);
 }
 
 /** Creates version 1 of a new client's data key, inside the transaction creating the client. */
