@@ -5,6 +5,7 @@
  * together, and a failed or aborted upload deletes its blob and leaves no document.
  */
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { DOCUMENT_BLOB_SUFFIX } from './blob-sweeper.js';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import type { ClientId, DocumentId, MatterId } from '../../../common/ids.js';
@@ -125,7 +126,7 @@ function isUtf8(bytes: Buffer): boolean {
 
 /** Streams `body` through encryption into a new blob; deletes the blob on any failure. */
 async function storeContent(ctx: RequestContext, body: Readable, key: Buffer, context: Buffer): Promise<{ blobId: string; size: number; sealedSize: number; contentType: string }> {
-  const blobId = newId();
+  const blobId = `${newId()}${DOCUMENT_BLOB_SUFFIX}`;
   const sniffer = new Sniffer(MAX_DOCUMENT_BYTES);
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   try {

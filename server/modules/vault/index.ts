@@ -4,6 +4,7 @@
  * the access choke point. See docs/vault.md.
  */
 import type { ConfidantModule } from '../../platform/module.js';
+import { JOB_SWEEP_BLOBS, sweepOrphanBlobs } from './blob-sweeper.js';
 import { clientsRoutes } from './clients.routes.js';
 import { documentsRoutes } from './documents.routes.js';
 import { exportRoutes } from './export.routes.js';
@@ -32,4 +33,11 @@ export const vaultModule: ConfidantModule = {
     await recordsRoutes(app);
     await exportRoutes(app);
   },
+  start: async (services) => {
+    services.jobs.register(JOB_SWEEP_BLOBS, async () => void (await sweepOrphanBlobs(services)), { retryLimit: 2 });
+    services.jobs.schedule(JOB_SWEEP_BLOBS, 6 * 3_600_000);
+  },
 };
+
+/** Removes document blobs no version references (older than a grace period). */
+export { sweepOrphanBlobs } from './blob-sweeper.js';

@@ -7,6 +7,7 @@ import { DIALECTS } from '../../test-support/dialects.js';
 import { buildSession, buildUser, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { buildApp } from '../../app.js';
+import { sweepOrphanBlobs } from './index.js';
 import type { ManualClock } from '../../platform/clock.js';
 import { HEADER_SIZE } from '../../platform/crypto/chunked-aead.js';
 import { createLogger } from '../../platform/logging/logger.js';
@@ -225,6 +226,26 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
     expect(back.json().movements.map((m: { action: string }) => m.action)).toEqual(['create', 'check_out', 'check_in']);
     expect((await call('GET', `/api/v1/matters/${matterId}/records`, alice)).json().items).toHaveLength(1);
     expect((await auditRows({ action: 'record.check_out' })).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sweeps document blobs no version references once they are past the grace period, and nothing else', async () => {
+    const { matterId } = await setup(alice, 'Sweep Client');
+    const uploaded = await upload(matterId, alice, pdf(randomBytes(3000)), 'kept.pdf');
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const blobs = instance.services.blobs;
+    const orphan = `${randomUuidLike()}-doc`;
+    const foreign = `${randomUuidLike()}-other`;
+    for (const id of [orphan, foreign]) await blobs.put(id, (await import('node:stream')).Readable.from([randomBytes(100)]));
+    // Within the grace period (an upload may still be committing): nothing is removed.
+    expect(await sweepOrphanBlobs(instance.services, { now: Date.now() })).toMatchObject({ removed: 0 });
+    expect(await blobs.size(orphan)).toBe(100);
+    const later = await sweepOrphanBlobs(instance.services, { now: Date.now() + 2 * 3_600_000 });
+    expect(later.removed).toBe(1);
+    expect(await blobs.size(orphan)).toBeNull();
+    expect(await blobs.size(foreign)).toBe(100);
+    const content = await call('GET', `/api/v1/documents/${uploaded.json().id}/content`, alice);
+    expect(content.statusCode).toBe(200);
+    expect((await auditRows({ action: 'document.orphan_blobs_removed' })).length).toBe(1);
   });
 
   it('key operations: rotation keeps old data readable; crypto-shredding makes it answer 410 for good', async () => {

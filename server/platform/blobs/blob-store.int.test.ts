@@ -92,6 +92,16 @@ describe.each([
     await expect(store.check()).resolves.toBeUndefined();
   });
 
+  it('lists the blobs whose id ends with a suffix, with when they were stored', async () => {
+    const before = Date.now() - 5_000;
+    const mine = [`${id()}-t`, `${id()}-t`];
+    for (const blobId of [...mine, `${id()}-other`]) await store.put(blobId, Readable.from([Buffer.from('x')]));
+    const listed: { id: string; modifiedAt: number }[] = [];
+    for await (const entry of store.list('-t')) listed.push(entry);
+    expect(listed.map((e) => e.id).sort()).toEqual([...mine].sort());
+    for (const entry of listed) expect(entry.modifiedAt).toBeGreaterThan(before);
+  });
+
   it('stores and returns bytes exactly, with their size', async () => {
     const blobId = id();
     const data = randomBytes(100_000);

@@ -26,6 +26,8 @@ export interface BlobStore {
   size(id: string): Promise<number | null>;
   /** Removes a blob; removing a missing blob is not an error. */
   delete(id: string): Promise<void>;
+  /** Every blob whose id ends with `suffix`, with when it became visible (epoch ms). */
+  list(suffix: string): AsyncIterable<{ id: string; modifiedAt: number }>;
   /** Throws when the store cannot be reached or written (readiness check). */
   check(): Promise<void>;
   close?(): Promise<void>;

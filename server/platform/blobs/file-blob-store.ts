@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -69,6 +69,24 @@ export class FileBlobStore implements BlobStore {
       await unlink(this.pathOf(id));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  async *list(suffix: string): AsyncIterable<{ id: string; modifiedAt: number }> {
+    let shards: string[];
+    try {
+      shards = await readdir(this.root);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const shard of shards) {
+      if (shard.startsWith('.')) continue;
+      for (const id of await readdir(join(this.root, shard))) {
+        if (!id.endsWith(suffix)) continue;
+        const info = await stat(join(this.root, shard, id)).catch(() => null);
+        if (info?.isFile()) yield { id, modifiedAt: info.mtimeMs };
+      }
     }
   }
 
