@@ -126,3 +126,26 @@ describe.each(DIALECTS)('joiners, movers and leavers on %s', (dialect) => {
     }
   });
 });
+
+describe('invitations while the mail server is down', () => {
+  let instance: TestInstance;
+  beforeAll(async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    instance = await createTestInstance('sqlite', { env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
+  });
+  afterAll(async () => instance?.close());
+
+  it('keeps the invitation in the outbox instead of losing it, and the link works', async () => {
+    const admin = await buildUser(instance, { role: 'firm_admin' });
+    expect(instance.services.mailer.kind).toBe('smtp');
+    const invited = await instance.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { email: 'down@firm.example', name: 'Mail Down', role: 'staff' } });
+    expect(invited.statusCode, invited.body).toBe(201);
+    expect(invited.json()).toMatchObject({ delivered: 'outbox', user: { email: 'down@firm.example' } });
+    const dir = instance.config.mail.outboxDir;
+    const mail = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).find((m) => m.startsWith('To: down@firm.example\n'));
+    const token = /\/invite#([A-Za-z0-9_-]+)/.exec(mail ?? '')?.[1];
+    expect(token).toBeDefined();
+    const accepted = await instance.app.inject({ method: 'POST', url: '/api/v1/auth/invite/accept', payload: { token, password: 'a long and unusual passphrase 71' } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+  });
+});

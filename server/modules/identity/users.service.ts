@@ -4,6 +4,7 @@
  * re-enable. Every step is audited in the transaction that makes it.
  */
 import { FIRM_ROLES, type FirmRole } from '../../../common/roles.js';
+import { OutboxMailer } from '../../platform/mail/create-mailer.js';
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -236,12 +237,21 @@ export async function inviteUser(ctx: RequestContext, input: Omit<CreateUserInpu
     return { user: created, token: secret };
   });
   const link = `${ctx.app.config.publicUrl}/invite#${token}`;
-  await ctx.app.mailer.send({
+  const message = {
     to: user.email,
     subject: 'Your Confidant account',
     text: `Hello ${user.name},\n\nAn account was created for you in Confidant. Choose your password within 7 days:\n\n${link}\n\nIf you did not expect this, ignore this message.`,
-  });
-  return { user, delivered: ctx.app.mailer.kind };
+  };
+  try {
+    await ctx.app.mailer.send(message);
+    return { user, delivered: ctx.app.mailer.kind };
+  } catch (error) {
+    // The account and its invitation are committed: a mail server that is down must not lose the
+    // link (a retry would hit USER_EXISTS). It goes to the outbox the administrator can read.
+    ctx.app.logger.error({ err: { type: error instanceof Error ? error.name : 'unknown' } }, 'invitation mail failed; kept in the outbox');
+    await new OutboxMailer(ctx.app.config.mail.outboxDir).send(message);
+    return { user, delivered: 'outbox' };
+  }
 }
 
 /** Sets the invited user's password from the link and signs them in. Throws TOKEN_INVALID, PASSWORD_TOO_WEAK. */
