@@ -28,6 +28,14 @@ describe('loadConfig', () => {
     expect((caught as ConfigError).problems).toHaveLength(5);
   });
 
+  it('reads MAX_DOCUMENT_SIZE in bytes or with a unit, and refuses nonsense and more than 64GiB', () => {
+    expect(loadConfig({}, '/srv').maxDocumentBytes).toBe(64 * 1024 ** 3);
+    expect(loadConfig({ MAX_DOCUMENT_SIZE: '500MiB' }, '/srv').maxDocumentBytes).toBe(500 * 1024 ** 2);
+    expect(loadConfig({ MAX_DOCUMENT_SIZE: '2 GB' }, '/srv').maxDocumentBytes).toBe(2e9);
+    expect(loadConfig({ MAX_DOCUMENT_SIZE: '1048576' }, '/srv').maxDocumentBytes).toBe(1024 ** 2);
+    for (const bad of ['0', 'lots', '-5MiB', '65GiB', '1TB', '5 parsecs']) expect(() => loadConfig({ MAX_DOCUMENT_SIZE: bad }, '/srv'), bad).toThrow(/MAX_DOCUMENT_SIZE/);
+  });
+
   it('rejects a MASTER_KEY that is not 32 bytes without echoing it', () => {
     expect(() => loadConfig({ MASTER_KEY_PROVIDER: 'env', MASTER_KEY: Buffer.alloc(16).toString('base64') }, '/x')).toThrow(/exactly 32 bytes/);
     try {

@@ -20,6 +20,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   rateLimitPerMinute: number;
   requestTimeoutSeconds: number;
+  /** Largest document (one version) accepted, in bytes (MAX_DOCUMENT_SIZE, at most 64 GiB). */
+  maxDocumentBytes: number;
   trustProxy: boolean;
   session: { idleMinutes: number; absoluteHours: number };
   identity: {
@@ -60,6 +62,7 @@ export const SETTINGS: Setting[] = [
   { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines; secrets are redacted.', default: 'info' },
   { name: 'RATE_LIMIT_PER_MINUTE', description: 'Requests per minute per client address across the API (sign-in has its own, stricter throttles).', default: '600' },
   { name: 'REQUEST_TIMEOUT_SECONDS', description: 'Longest time one request (body included) may take before the server closes it; bounds slow-body attacks. Raise it if people upload very large documents over slow links.', default: '900' },
+  { name: 'MAX_DOCUMENT_SIZE', description: 'Largest document (one version) an upload may carry, e.g. `500MiB`, `2GiB` or a number of bytes; larger uploads are refused with 413 PAYLOAD_TOO_LARGE before they are stored. At most 64GiB.', default: '64GiB' },
   { name: 'TRUST_PROXY', description: '`true` when behind a load balancer that sets X-Forwarded-For.', default: 'false' },
   { name: 'SESSION_IDLE_MINUTES', description: 'A session unused this long ends.', default: '30' },
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after sign-in, however active.', default: '12' },
@@ -197,6 +200,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     requestTimeoutSeconds: integer('REQUEST_TIMEOUT_SECONDS', 900, 10, 86_400),
+    maxDocumentBytes: byteSize(get('MAX_DOCUMENT_SIZE'), problems),
     trustProxy: boolean('TRUST_PROXY', false),
     session: {
       idleMinutes: integer('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
@@ -215,6 +219,23 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The ceiling for MAX_DOCUMENT_SIZE (and its default): far above any file a firm keeps. */
+export const DOCUMENT_SIZE_CEILING = 64 * 1024 ** 3;
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** `MAX_DOCUMENT_SIZE`: bytes, or a number with KB/MB/GB (powers of 1000) or KiB/MiB/GiB (powers of 1024). */
+export function byteSize(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return DOCUMENT_SIZE_CEILING;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw);
+  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
+  if (!(bytes >= 1 && bytes <= DOCUMENT_SIZE_CEILING)) {
+    problems.push(`MAX_DOCUMENT_SIZE must be a size from 1 byte to 64GiB, e.g. 500MiB or 2GiB (got "${raw}")`);
+    return DOCUMENT_SIZE_CEILING;
+  }
+  return bytes;
 }
 
 function parseOidc(get: (name: string) => string | undefined, boolean: (name: string, fallback: boolean) => boolean, problems: string[]): Config['identity']['oidc'] {

@@ -246,6 +246,54 @@ describe.each(DIALECTS)('attacks on %s', (dialect) => {
   });
 });
 
+describe("a firm's upload limit (MAX_DOCUMENT_SIZE=64KiB)", () => {
+  let instance: TestInstance;
+  let world: World;
+  let probe: StateProbe;
+  let base = '';
+  beforeAll(async () => {
+    instance = await createTestInstance('sqlite', { env: { MAX_DOCUMENT_SIZE: '64KiB' } });
+    world = await buildWorld(instance);
+    probe = await stateProbe(instance);
+    await instance.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(instance.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => instance?.close());
+  const storedBlobs = () => filesUnder(join(instance.database.dataDir, 'blobs'));
+  const upload = (body: BodyInit, extra: RequestInit = {}) =>
+    fetch(`${base}/api/v1/matters/${world.a.matterId}/documents`, { method: 'POST', headers: { ...world.alice.headers, 'content-type': 'application/octet-stream', 'x-document-name': b64url('limit.bin') }, body, ...extra });
+
+  it('refuses a larger upload, declared or streamed without a length, with 413 naming the limit; stores nothing; the connection answers', async () => {
+    const before = await probe.digests();
+    const blobsBefore = storedBlobs();
+    const declared = await upload(new Uint8Array(Buffer.alloc(100 * 1024, 1)));
+    expect(declared.status).toBe(413);
+    const body = (await declared.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(body.error.message).toContain('64 KiB');
+    // Chunked: no Content-Length, so the limit is counted while streaming (the answer still arrives).
+    const chunks = Array.from({ length: 96 }, (_, i) => Buffer.alloc(64 * 1024, i)); // 6 MiB, still being sent when refused
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(new Uint8Array(next));
+        else controller.close();
+      },
+    });
+    const streamed = await upload(stream, { duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(changedTables(before, await probe.digests()), 'nothing stored').toEqual({});
+    expect(storedBlobs(), 'no blob or temporary file left').toEqual(blobsBefore);
+  });
+
+  it('accepts a document of exactly the limit', async () => {
+    const exact = await upload(new Uint8Array(Buffer.alloc(64 * 1024, 5)));
+    expect(exact.status).toBe(201);
+    expect(((await exact.json()) as { size: number }).size).toBe(64 * 1024);
+  });
+});
+
 describe('server timeouts (slow-loris)', () => {
   let instance: TestInstance;
   beforeAll(async () => {

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DOCUMENT_SIZE_CEILING } from '../../config.js';
+import type { AppServices } from '../../platform/context.js';
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { DocumentId, MatterId } from '../../../common/ids.js';
 import { AppError } from '../../platform/errors.js';
 import { PageQuery, pageOf as pageFromQuery } from './vault.pagination.js';
 import { ContentQuery, DocumentIdParams, DocumentResponse, ERROR_RESPONSE, MatterIdParams, pageOf, UpdateDocumentBody, UploadHeaders, UploadQuery } from './vault.schemas.js';
-import { addDocumentVersion, findDocuments, getDocumentById, MAX_DOCUMENT_BYTES, openDocumentContent, updateDocument, uploadDocument } from './documents.service.js';
+import { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, tooLarge, updateDocument, uploadDocument } from './documents.service.js';
 import type { Classification } from './vault.tables.js';
 
 const errors = { 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 409: ERROR_RESPONSE, 410: ERROR_RESPONSE, 413: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE };
@@ -25,13 +27,15 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-export async function documentsRoutes(app: FastifyInstance): Promise<void> {
-  // The body stays a stream: the service encrypts it chunk by chunk into the blob store.
-  // A body declared larger than the document limit is refused before a byte of it is read.
+export async function documentsRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  const maxBytes = services.config.maxDocumentBytes;
+  // The body stays a stream: the service encrypts it chunk by chunk into the blob store, counting
+  // bytes against MAX_DOCUMENT_SIZE (a chunked body has no declared length). A body declared larger
+  // than the limit is refused before a byte of it is read.
   app.addContentTypeParser('application/octet-stream', (request, payload, done) => {
     const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > MAX_DOCUMENT_BYTES) {
-      done(new AppError('PAYLOAD_TOO_LARGE', 'Document is larger than the limit'), undefined);
+    if (declared > maxBytes) {
+      done(tooLarge(maxBytes), undefined);
       return;
     }
     done(null, payload);
@@ -40,7 +44,7 @@ export async function documentsRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/matters/:matterId/documents',
     {
-      bodyLimit: MAX_DOCUMENT_BYTES,
+      bodyLimit: DOCUMENT_SIZE_CEILING,
       schema: {
         tags: ['documents'],
         summary: 'Upload a document (raw body, streamed and encrypted; name in the x-document-name header as base64url)',
@@ -76,7 +80,7 @@ export async function documentsRoutes(app: FastifyInstance): Promise<void> {
 
   app.post(
     '/documents/:documentId/versions',
-    { bodyLimit: MAX_DOCUMENT_BYTES, schema: { tags: ['documents'], summary: 'Add a version (raw body, streamed and encrypted)', params: DocumentIdParams, ...({ consumes: ['application/octet-stream'] } as object), response: { 201: DocumentResponse, ...errors } } },
+    { bodyLimit: DOCUMENT_SIZE_CEILING, schema: { tags: ['documents'], summary: 'Add a version (raw body, streamed and encrypted)', params: DocumentIdParams, ...({ consumes: ['application/octet-stream'] } as object), response: { 201: DocumentResponse, ...errors } } },
     async (request, reply) => {
       if (!request.headers['content-type']?.startsWith('application/octet-stream')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
       const document = await addDocumentVersion(request.ctx, (request.params as { documentId: DocumentId }).documentId, request.body as Readable);

@@ -24,8 +24,6 @@ import { sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault
 import type { Classification, VaultDocumentsTable, VaultDocumentVersionsTable } from './vault.tables.js';
 
 export const CLASSIFICATIONS: Classification[] = ['internal', 'confidential', 'privileged', 'client-secret'];
-/** Largest document accepted (the format and streams have no practical limit; this bounds disk use per upload). */
-export const MAX_DOCUMENT_BYTES = 64 * 1024 ** 3;
 const SNIFF_BYTES = 4100;
 const TABLE = 'vault_documents';
 
@@ -97,7 +95,7 @@ class Sniffer extends Transform {
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
-    if (this.size > this.maxBytes) return callback(new AppError('PAYLOAD_TOO_LARGE', 'Document too large'));
+    if (this.size > this.maxBytes) return callback(tooLarge(this.maxBytes));
     if (this.headLength < SNIFF_BYTES) {
       const part = chunk.subarray(0, SNIFF_BYTES - this.headLength);
       this.head.push(Buffer.from(part));
@@ -124,19 +122,56 @@ function isUtf8(bytes: Buffer): boolean {
   }
 }
 
-/** Streams `body` through encryption into a new blob; deletes the blob on any failure. */
+/** The 413 for a document over the instance's MAX_DOCUMENT_SIZE, naming the limit (not secret). */
+export function tooLarge(maxBytes: number): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `The document is larger than this firm's limit of ${formatBytes(maxBytes)}`);
+}
+
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Streams `body` through encryption into a new blob; deletes the blob on any failure. The request
+ * body is piped in rather than made part of the pipeline: when storing fails (blob store down,
+ * too large) the pipeline must not destroy the client's socket before the error answer is sent —
+ * the error handler drains what is left of the body, then answers.
+ */
 async function storeContent(ctx: RequestContext, body: Readable, key: Buffer, context: Buffer): Promise<{ blobId: string; size: number; sealedSize: number; contentType: string }> {
   const blobId = `${newId()}${DOCUMENT_BLOB_SUFFIX}`;
-  const sniffer = new Sniffer(MAX_DOCUMENT_BYTES);
+  const sniffer = new Sniffer(ctx.app.config.maxDocumentBytes);
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  // A body cut off by the client (socket closed mid-upload) ends the write with an error.
+  const cut = (error?: Error) => {
+    if (!body.readableEnded) sniffer.destroy(error ?? new AppError('BAD_REQUEST', 'The upload was cut off'));
+  };
+  body.once('error', cut);
+  body.once('close', cut);
+  body.pipe(sniffer);
   try {
-    const [, stored] = await Promise.all([pipeline(body, sniffer, createEncryptStream({ dataKey: key, context }), out), ctx.app.blobs.put(blobId, out)]);
+    // Both sides settle before we answer, so a refused upload has cleaned up its temporary file
+    // by then. The first failure is the one reported (a too-large body, not the write it aborted;
+    // a store outage, not the pipeline it stalled).
+    let firstError: unknown;
+    const fail = (error: unknown) => {
+      firstError ??= error;
+      out.destroy();
+      throw error;
+    };
+    const results = await Promise.allSettled([pipeline(sniffer, createEncryptStream({ dataKey: key, context }), out).catch(fail), ctx.app.blobs.put(blobId, out).catch(fail)]);
+    if (firstError !== undefined) throw firstError;
+    const stored = (results[1] as PromiseFulfilledResult<{ size: number }>).value;
     if (stored.size !== sealedSize(sniffer.size)) throw new Error('stored size does not match');
     return { blobId, size: sniffer.size, sealedSize: stored.size, contentType: await sniffer.contentType() };
   } catch (error) {
+    body.unpipe(sniffer);
     out.destroy();
     await ctx.app.blobs.delete(blobId).catch(() => undefined);
     throw error;
+  } finally {
+    body.off('error', cut);
+    body.off('close', cut);
   }
 }
 

@@ -25,10 +25,10 @@ export { exportClient, prepareClientExport } from './export.service.js';
 
 export const vaultModule: ConfidantModule = {
   name: 'vault',
-  routes: async (app) => {
+  routes: async (app, services) => {
     await clientsRoutes(app);
     await mattersRoutes(app);
-    await documentsRoutes(app);
+    await documentsRoutes(app, services);
     await notesRoutes(app);
     await recordsRoutes(app);
     await exportRoutes(app);

@@ -29,8 +29,50 @@ export function stackFrames(stack: string | undefined): string {
     .join('\n');
 }
 
+/** How much of an unread request body is drained before an error answer (beyond it: answer, then close). */
+const DRAIN_BYTES = 8 * 1024 * 1024;
+const DRAIN_MS = 5_000;
+
+/**
+ * A request answered with an error while its client is still sending the body (an upload refused
+ * part-way, or before it was read) must not have its connection torn down under the answer: the
+ * client would see a reset instead of the error. Reads and discards what is left, up to a bound;
+ * past the bound (a huge or slow body) the answer goes out with `Connection: close`.
+ */
+async function drainBody(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const raw = request.raw as FastifyRequest['raw'] & { complete?: boolean };
+  if (raw.complete === true || raw.readableEnded || raw.destroyed) {
+    raw.resume();
+    return;
+  }
+  // Declared larger than the bound (a refused huge upload): answer at once, then close.
+  if (Number(request.headers['content-length'] ?? 0) > DRAIN_BYTES) {
+    reply.header('connection', 'close');
+    return;
+  }
+  let bytes = 0;
+  const finished = await new Promise<boolean>((resolve) => {
+    const done = (ended: boolean) => {
+      clearTimeout(timer);
+      raw.off('data', count).off('end', onEnd).off('close', onClose).off('error', onClose);
+      resolve(ended);
+    };
+    const count = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_BYTES) done(false);
+    };
+    const onEnd = () => done(true);
+    const onClose = () => done(raw.readableEnded);
+    const timer = setTimeout(() => done(false), DRAIN_MS);
+    raw.on('data', count).once('end', onEnd).once('close', onClose).once('error', onClose);
+    raw.resume();
+  });
+  if (!finished && !raw.destroyed) reply.header('connection', 'close');
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    await drainBody(request, reply);
     if (error instanceof AppError) {
       // Fallback for a transaction opened without `inTransaction`: by now it has rolled back.
       await runAfterRollback(error).catch(() => request.log.error({ code: error.code }, 'after-rollback work failed'));
