@@ -8,6 +8,7 @@ import { registerInstanceCommands } from './commands/instance.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerVaultCommands } from './commands/vault.js';
 import { CliError, processIo, type Io } from './context.js';
 
 export function buildProgram(io: Io = processIo): Command {
@@ -27,6 +28,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerUserCommands(program, io);
   registerTokenCommands(program, io);
   registerAuditCommands(program, io);
+  registerVaultCommands(program, io);
   return program;
 }
 

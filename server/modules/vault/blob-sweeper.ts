@@ -1,8 +1,9 @@
 /**
  * Removes encrypted document blobs that no document version references: left behind when the
  * process died between storing a blob and committing its row, or between re-encrypting a
- * version and deleting its old blob. Only blobs older than a grace period are touched, so an
- * upload still committing is never swept. Runs as a scheduled job on a system context.
+ * version and deleting its old blob; and unfinished writes (temporary files, multipart uploads)
+ * a crash cut short. Only what is older than a grace period is touched, so an upload still
+ * committing is never swept. Runs as a scheduled job on a system context.
  */
 import { recordEvent } from '../../audit/index.js';
 import type { AppServices } from '../../platform/context.js';
@@ -15,7 +16,7 @@ export const DOCUMENT_BLOB_SUFFIX = '-doc';
 export const JOB_SWEEP_BLOBS = 'vault.sweep-orphan-blobs';
 const BATCH = 500;
 
-export async function sweepOrphanBlobs(services: AppServices, options: { graceMs?: number; now?: number } = {}): Promise<{ examined: number; removed: number }> {
+export async function sweepOrphanBlobs(services: AppServices, options: { graceMs?: number; now?: number } = {}): Promise<{ examined: number; removed: number; incomplete: number }> {
   const cutoff = (options.now ?? services.clock.now()) - (options.graceMs ?? 3_600_000);
   const db = tablesOf<VaultTables>(services.database.db);
   let examined = 0;
@@ -38,9 +39,12 @@ export async function sweepOrphanBlobs(services: AppServices, options: { graceMs
     if (batch.length >= BATCH) await flush();
   }
   await flush();
+  // Writes a crash cut before the blob became visible (temporary files, open multipart uploads).
+  const incomplete = await services.blobs.removeIncomplete(cutoff);
+  if (incomplete > 0) services.logger.info({ incomplete }, 'removed unfinished blob writes');
   if (removed > 0) {
     services.logger.info({ removed, examined }, 'removed unreferenced document blobs');
     await recordEvent(systemContext(services, JOB_SWEEP_BLOBS), { action: 'document.orphan_blobs_removed', outcome: 'allowed', purpose: `${removed} unreferenced encrypted blob(s) removed` });
   }
-  return { examined, removed };
+  return { examined, removed, incomplete };
 }

@@ -3,7 +3,7 @@
  * real S3-compatible server (s3rver) started here on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,6 +20,8 @@ interface Harness {
   store: BlobStore;
   /** Names of anything left in the store besides committed blobs (temp files, parts). */
   leftovers(): Promise<string[]>;
+  /** Leaves an unfinished write behind, as a process killed mid-upload would. */
+  abandonWrite(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,10 @@ async function fileHarness(): Promise<Harness> {
   return {
     store,
     leftovers: async () => (existsSync(join(root, '.tmp')) ? readdirSync(join(root, '.tmp')) : []),
+    abandonWrite: async () => {
+      mkdirSync(join(root, '.tmp'), { recursive: true });
+      writeFileSync(join(root, '.tmp', `${randomBytes(12).toString('hex')}.part`), randomBytes(1000));
+    },
     close: async () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -51,6 +57,10 @@ async function s3Harness(): Promise<Harness> {
       const { ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
       const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'confidant' })).catch(() => ({ Uploads: [] }));
       return (uploads.Uploads ?? []).map((u) => u.Key ?? '?');
+    },
+    abandonWrite: async () => {
+      const { CreateMultipartUploadCommand } = await import('@aws-sdk/client-s3');
+      await client.send(new CreateMultipartUploadCommand({ Bucket: 'confidant', Key: `tenant-a/${id()}` }));
     },
     close: async () => {
       client.destroy();
@@ -79,7 +89,7 @@ const id = () => `blob-${randomBytes(8).toString('hex')}`;
 describe.each([
   ['file', fileHarness],
   ['s3', s3Harness],
-] as const)('%s blob store', (_kind, makeHarness) => {
+] as const)('%s blob store', (kind, makeHarness) => {
   let harness: Harness;
   let store: BlobStore;
   beforeAll(async () => {
@@ -155,6 +165,21 @@ describe.each([
     await expect(store.get(bad)).rejects.toBeInstanceOf(AppError);
     await expect(store.size(bad)).rejects.toBeInstanceOf(AppError);
     await expect(store.delete(bad)).rejects.toBeInstanceOf(AppError);
+  });
+
+  it('removes unfinished writes a crash left behind, only those begun before the cutoff', async () => {
+    await harness.abandonWrite();
+    if (kind === 's3') {
+      // s3rver answers NotImplemented to ListMultipartUploads (AWS S3, MinIO and R2 implement it):
+      // the sweep must carry on (the bucket lifecycle rule covers such servers), not fail.
+      await expect(store.removeIncomplete(Date.now() + 1_000)).resolves.toBe(0);
+      return;
+    }
+    expect((await harness.leftovers()).length).toBe(1);
+    expect(await store.removeIncomplete(Date.now() - 60_000), 'a recent write is left alone').toBe(0);
+    expect((await harness.leftovers()).length).toBe(1);
+    expect(await store.removeIncomplete(Date.now() + 1_000)).toBe(1);
+    expect(await harness.leftovers()).toEqual([]);
   });
 
   it('puts atomically: a source that fails midway leaves no blob and no temporary file', async () => {

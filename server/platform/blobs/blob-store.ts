@@ -28,6 +28,12 @@ export interface BlobStore {
   delete(id: string): Promise<void>;
   /** Every blob whose id ends with `suffix`, with when it became visible (epoch ms). */
   list(suffix: string): AsyncIterable<{ id: string; modifiedAt: number }>;
+  /**
+   * Removes writes a crash left unfinished (temporary files, multipart uploads never completed)
+   * begun before `before` (epoch ms); returns how many. They hold only ciphertext, but disk and
+   * object-store space should not grow with every crash.
+   */
+  removeIncomplete(before: number): Promise<number>;
   /** Throws when the store cannot be reached or written (readiness check). */
   check(): Promise<void>;
   close?(): Promise<void>;

@@ -90,6 +90,26 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
+  async removeIncomplete(before: number): Promise<number> {
+    const tmpDir = join(this.root, '.tmp');
+    let names: string[];
+    try {
+      names = await readdir(tmpDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      if (!name.endsWith('.part')) continue;
+      const info = await stat(join(tmpDir, name)).catch(() => null);
+      if (!info || info.mtimeMs >= before) continue;
+      await rm(join(tmpDir, name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   async check(): Promise<void> {
     await mkdir(join(this.root, '.tmp'), { recursive: true, mode: 0o700 });
     const probe = join(this.root, '.tmp', `ready-${randomBytes(6).toString('hex')}`);
