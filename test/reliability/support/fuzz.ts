@@ -234,7 +234,7 @@ export function requestArbitrary(operation: Operation, world: World, actorNames:
     pathParameters.forEach((parameter, index) => {
       const [value, encode] = values[index]!;
       // Unencoded values carry raw traversal and slashes to the router, as an attacker would.
-      url = url.replace(`{${parameter.name}}`, encode ? encodeURIComponent(value) : value.replace(/[#?\s]/g, encodeURIComponent));
+      url = url.replace(`{${parameter.name}}`, encode ? encodePathValue(value) : value.replace(/[#?\s]/g, encodeURIComponent));
     });
     return url;
   });
@@ -403,4 +403,12 @@ export async function fuzzOperations(instance: TestInstance, world: World, opera
     }
   }
   return { requests, failures, statuses };
+}
+
+/**
+ * encodeURIComponent, but a lone surrogate (which it refuses with "URI malformed") goes out as
+ * U+FFFD — what a browser or `fetch` would send — so such values still reach the server.
+ */
+function encodePathValue(value: string): string {
+  return encodeURIComponent(value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 }
