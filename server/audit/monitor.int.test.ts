@@ -91,6 +91,21 @@ describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
     expect(await alertsFor('u-slow')).toHaveLength(0);
   });
 
+  it('the window slides within one run: old downloads drop out, repeat clients count once', async () => {
+    // 4 downloads, 11 minutes later 4 more, all processed in one run: never 5 within 10 minutes.
+    for (let i = 0; i < 4; i++) await recordEvent(as('u-slide'), { action: 'document.read', outcome: 'allowed', resources: { documentId: `a-${i}` } });
+    clock.advance(11 * 60_000);
+    for (let i = 0; i < 4; i++) await recordEvent(as('u-slide'), { action: 'document.read', outcome: 'allowed', resources: { documentId: `b-${i}` } });
+    // The same client read ten times is one client, not ten.
+    for (let i = 0; i < 10; i++) await recordEvent(as('u-slide'), { action: 'client.read', outcome: 'allowed', resources: { clientId: 'c-same' } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-slide')).toHaveLength(0);
+    // One more download in the next run: the window loaded from the log holds the last 4, so 5.
+    await recordEvent(as('u-slide'), { action: 'document.read', outcome: 'allowed', resources: { documentId: 'b-5' } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-slide')).toEqual([expect.objectContaining({ rule: 'bulk_download', detail: expect.objectContaining({ documents: 5 }) })]);
+  });
+
   it('repeated denials (wall probes) raise a critical alert and contain', async () => {
     for (let i = 0; i < 3; i++) await recordEvent(as('u-probe'), { action: 'matter.read', outcome: 'denied', reason: 'WALL', resources: { matterId: `m-${i}` } });
     await runMonitor(instance.services);

@@ -1,9 +1,12 @@
 /**
  * Monitoring rules over the event stream, followed from a cursor by a periodic job (so a request
  * never waits for them). Thresholds come from `alertRules` in the configuration file.
- * Counting queries use the (actor_id, at) index.
+ *
+ * The counting rules (repeated denials, bulk download, many clients) keep a sliding window per
+ * actor in memory for the length of a run: loaded once per actor and rule from the (actor_id, at)
+ * index, then updated event by event. Counting the window again for every event was quadratic in
+ * a busy actor's activity and, on SQLite, blocked the server for seconds at a time under load.
  */
-import { sql } from 'kysely';
 import type { AppServices } from '../platform/context.js';
 import { tablesOf } from '../platform/db/database.js';
 import { hasRecentAlert, raiseAlert } from './alerts.js';
@@ -26,6 +29,7 @@ export const runMonitor = serialized(async (services: AppServices) => {
   const db = tablesOf<AuditTables>(services.database.db);
   let { position } = await readCursor(services, CURSOR);
   const leaving = new Map<string, boolean>();
+  const windows = new Map<string, SlidingWindow>();
   for (;;) {
     const rows: Row[] = (
       await db
@@ -38,26 +42,84 @@ export const runMonitor = serialized(async (services: AppServices) => {
     ).map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) }));
     if (rows.length === 0) return;
     for (const row of rows) {
-      if (row.actor_type === 'user' && row.actor_id) await evaluate(services, rules, row, leaving);
+      if (row.actor_type === 'user' && row.actor_id) await evaluate(services, rules, row, leaving, windows);
       position = row.seq;
     }
     await writeCursor(services, CURSOR, position);
   }
 });
 
-async function countSince(services: AppServices, actorId: string, since: number, until: number, narrow: 'denied' | 'downloads' | 'clients'): Promise<number> {
-  const db = tablesOf<AuditTables>(services.database.db);
-  const base = db.selectFrom('audit_event').where('actor_id', '=', actorId).where('at', '>=', since).where('at', '<=', until);
-  if (narrow === 'clients') {
-    const row = await base.where('client_id', 'is not', null).select(sql<number>`count(distinct client_id)`.as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-  const filtered = narrow === 'denied' ? base.where('outcome', '=', 'denied') : base.where('action', 'in', DOWNLOAD_ACTIONS).where('outcome', '=', 'allowed');
-  const row = await filtered.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+type Narrow = 'denied' | 'downloads' | 'clients';
+
+function matches(row: Pick<Row, 'action' | 'outcome' | 'client_id'>, narrow: Narrow): boolean {
+  if (narrow === 'denied') return row.outcome === 'denied';
+  if (narrow === 'downloads') return row.outcome === 'allowed' && DOWNLOAD_ACTIONS.includes(row.action);
+  return row.client_id !== null;
 }
 
-async function evaluate(services: AppServices, rules: ReturnType<typeof ruleSettings>, row: Row, leaving: Map<string, boolean>): Promise<void> {
+/**
+ * One actor's events of one kind within the last `windowMs` (by event time), in sequence order.
+ * `size` counts events, or distinct clients for the many-clients rule.
+ */
+class SlidingWindow {
+  private readonly times: number[] = [];
+  private readonly clients: (string | null)[] = [];
+  private head = 0;
+  private readonly perClient = new Map<string, number>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly distinctClients: boolean,
+  ) {}
+
+  add(at: number, clientId: string | null): void {
+    this.times.push(at);
+    this.clients.push(clientId);
+    if (clientId) this.perClient.set(clientId, (this.perClient.get(clientId) ?? 0) + 1);
+  }
+
+  /** Drops events older than the window ending at `now`; returns the count. */
+  sizeAt(now: number): number {
+    while (this.head < this.times.length && this.times[this.head]! < now - this.windowMs) {
+      const clientId = this.clients[this.head];
+      if (clientId) {
+        const n = this.perClient.get(clientId)! - 1;
+        if (n === 0) this.perClient.delete(clientId);
+        else this.perClient.set(clientId, n);
+      }
+      this.head++;
+    }
+    if (this.head > 4096 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.clients.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.distinctClients ? this.perClient.size : this.times.length - this.head;
+  }
+}
+
+/**
+ * The window for (actor, rule), loaded at the actor's first event in this run with the earlier
+ * events still inside it; every later event of the run is added as it is processed.
+ */
+async function windowFor(services: AppServices, windows: Map<string, SlidingWindow>, row: Row, narrow: Narrow, windowMs: number): Promise<SlidingWindow> {
+  const key = `${narrow}\u0000${row.actor_id!}`;
+  let window = windows.get(key);
+  if (!window) {
+    window = new SlidingWindow(windowMs, narrow === 'clients');
+    const db = tablesOf<AuditTables>(services.database.db);
+    let query = db.selectFrom('audit_event').select(['at', 'client_id']).where('actor_id', '=', row.actor_id!).where('at', '>=', row.at - windowMs).where('seq', '<', row.seq);
+    if (narrow === 'denied') query = query.where('outcome', '=', 'denied');
+    else if (narrow === 'downloads') query = query.where('action', 'in', DOWNLOAD_ACTIONS).where('outcome', '=', 'allowed');
+    else query = query.where('client_id', 'is not', null);
+    for (const earlier of await query.orderBy('seq').execute()) window.add(Number(earlier.at), earlier.client_id);
+    windows.set(key, window);
+  }
+  if (matches(row, narrow)) window.add(row.at, row.client_id);
+  return window;
+}
+
+async function evaluate(services: AppServices, rules: ReturnType<typeof ruleSettings>, row: Row, leaving: Map<string, boolean>, windows: Map<string, SlidingWindow>): Promise<void> {
   const actorId = row.actor_id!;
   const raise = async (rule: Parameters<typeof raiseAlert>[1]['rule'], windowMs: number, detail: Record<string, number | string>, contain: boolean, severity: 'warning' | 'critical') => {
     if (await hasRecentAlert(services, rule, actorId, services.clock.now() - windowMs)) return;
@@ -94,17 +156,17 @@ async function evaluate(services: AppServices, rules: ReturnType<typeof ruleSett
   }
   if (rules.repeated_denials.enabled && row.outcome === 'denied') {
     const r = rules.repeated_denials;
-    const n = await countSince(services, actorId, row.at - r.windowMinutes * MINUTE, row.at, 'denied');
+    const n = (await windowFor(services, windows, row, 'denied', r.windowMinutes * MINUTE)).sizeAt(row.at);
     if (n >= r.threshold) await raise('repeated_denials', r.windowMinutes * MINUTE, { denials: n, threshold: r.threshold, windowMinutes: r.windowMinutes }, r.contain, 'critical');
   }
   if (rules.bulk_download.enabled && row.outcome === 'allowed' && DOWNLOAD_ACTIONS.includes(row.action)) {
     const r = rules.bulk_download;
-    const n = await countSince(services, actorId, row.at - r.windowMinutes * MINUTE, row.at, 'downloads');
+    const n = (await windowFor(services, windows, row, 'downloads', r.windowMinutes * MINUTE)).sizeAt(row.at);
     if (n >= r.threshold) await raise('bulk_download', r.windowMinutes * MINUTE, { documents: n, threshold: r.threshold, windowMinutes: r.windowMinutes }, r.contain, 'critical');
   }
   if (rules.many_clients.enabled && row.client_id) {
     const r = rules.many_clients;
-    const n = await countSince(services, actorId, row.at - r.windowMinutes * MINUTE, row.at, 'clients');
+    const n = (await windowFor(services, windows, row, 'clients', r.windowMinutes * MINUTE)).sizeAt(row.at);
     if (n >= r.threshold) await raise('many_clients', r.windowMinutes * MINUTE, { clients: n, threshold: r.threshold, windowMinutes: r.windowMinutes }, r.contain, 'warning');
   }
 }
