@@ -38,7 +38,7 @@ export async function createTestInstance(dialect: Dialect, options: TestInstance
   const database = await createTestDatabase(dialect);
   const config = testConfig(database.dataDir, { DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
   const clock = options.clock ?? new ManualClock(Date.now());
-  const services = createServices(config, { clock, logger: createLogger({ logLevel: 'silent' }) });
+  const services = createServices(config, { clock, logger: createLogger({ logLevel: testLogLevel() }) });
   await migrateToLatest(services.database);
   if (!(await isInitialized(services.database.db))) {
     for (const module of MODULES) await module.init?.(services);
@@ -60,4 +60,10 @@ export async function createTestInstance(dialect: Dialect, options: TestInstance
       await database.drop();
     },
   };
+}
+
+/** `TEST_LOG_LEVEL=error npx vitest run …` shows a test instance's log (silent by default). */
+function testLogLevel(): Config['logLevel'] {
+  const level = process.env.TEST_LOG_LEVEL;
+  return level === 'fatal' || level === 'error' || level === 'warn' || level === 'info' || level === 'debug' || level === 'trace' ? level : 'silent';
 }

@@ -313,7 +313,7 @@ export async function updateDocument(ctx: RequestContext, documentId: DocumentId
     if (input.privileged !== undefined) next.privileged = input.privileged ? 1 : 0;
     await vaultDb(tx).updateTable('vault_documents').set(next).where('id', '=', row.id).execute();
     if (reclassify) {
-      await recordEvent(tx, { action: 'document.reclassify', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId, other: { type: 'classification', id: `${next.classification}${next.privileged ? '+privileged' : ''}` } } });
+      await recordEvent(tx, { action: 'document.reclassify', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId, other: { type: 'classification', id: `${next.classification}${next.privileged ? ':privileged' : ''}` } } });
     }
     if (input.name !== undefined) await recordEvent(tx, { action: 'document.rename', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId } });
     const versions = await versionsOf(tx, documentId);
