@@ -3,9 +3,10 @@ import { Type } from 'typebox';
 import { PERMISSIONS, type Permission } from '../../common/permissions.js';
 import { MATTER_ROLES, type MatterRole } from '../../common/roles.js';
 import { UUID_PATTERN } from '../platform/ids.js';
+import { MAX_TIME_MS } from '../platform/http/schema-limits.js';
 
 export const Id = Type.String({ pattern: UUID_PATTERN });
-const Time = Type.Integer({ minimum: 0, description: 'epoch milliseconds' });
+const Time = Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'epoch milliseconds' });
 const NullableTime = Type.Union([Time, Type.Null()]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const MatterRoleSchema = Type.Unsafe<MatterRole>({ type: 'string', enum: [...MATTER_ROLES] });

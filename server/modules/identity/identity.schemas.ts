@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { FIRM_ROLES, type FirmRole } from '../../../common/roles.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
+import { MAX_TIME_MS } from '../../platform/http/schema-limits.js';
 
 export const Id = Type.String({ pattern: UUID_PATTERN });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
@@ -83,7 +84,7 @@ export const InviteBody = Type.Object(
 );
 export const Invited = Type.Object({ user: UserView, delivered: Type.Union([Type.Literal('smtp'), Type.Literal('outbox')]) });
 export const UpdateUserBody = Type.Object(
-  { role: Type.Optional(Role), leavingOn: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])) },
+  { role: Type.Optional(Role), leavingOn: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TIME_MS }), Type.Null()])) },
   { additionalProperties: false, minProperties: 1 },
 );
 export const Empty = Type.Object({});

@@ -1,5 +1,6 @@
 /** TypeBox schemas shared by the vault's routes (they also feed the OpenAPI document). */
 import { Type } from 'typebox';
+import { MAX_INT32, MAX_TIME_MS } from '../../platform/http/schema-limits.js';
 
 export const ERROR_RESPONSE = Type.Object(
   {
@@ -80,7 +81,7 @@ export const CreateMatterBody = Type.Object(
     practiceArea: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
     jurisdiction: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
     status: Type.Optional(MatterStatus),
-    openedAt: Type.Optional(Type.Integer({ minimum: 0 })),
+    openedAt: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIME_MS })),
   },
   { additionalProperties: false },
 );
@@ -91,8 +92,8 @@ export const UpdateMatterBody = Type.Object(
     practiceArea: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
     jurisdiction: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
     status: Type.Optional(MatterStatus),
-    openedAt: Type.Optional(Type.Integer({ minimum: 0 })),
-    closedAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    openedAt: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIME_MS })),
+    closedAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TIME_MS }), Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -164,7 +165,7 @@ export const UpdateDocumentBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const ContentQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false });
+export const ContentQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })) }, { additionalProperties: false });
 
 export const NoteResponse = Type.Object({
   id: Type.String(),
@@ -180,7 +181,7 @@ export const NoteResponse = Type.Object({
 
 export const CreateNoteBody = Type.Object({ title: Text(500), body: Type.String({ maxLength: 1_000_000 }) }, { additionalProperties: false });
 export const UpdateNoteBody = Type.Object(
-  { title: Type.Optional(Text(500)), body: Type.Optional(Type.String({ maxLength: 1_000_000 })), revision: Type.Integer({ minimum: 1 }) },
+  { title: Type.Optional(Text(500)), body: Type.Optional(Type.String({ maxLength: 1_000_000 })), revision: Type.Integer({ minimum: 1, maximum: MAX_INT32 }) },
   { additionalProperties: false },
 );
 
