@@ -45,6 +45,13 @@ export const ERROR_CODES = {
   GATE_NOT_SATISFIED: 403,
   ACKNOWLEDGEMENT_REQUIRED: 403,
   ACCESS_REQUEST_NOT_FOUND: 404,
+  APPROVAL_NOT_FOUND: 404,
+  /** A second person must approve this change (two-person rule); nobody else eligible exists. */
+  SECOND_APPROVER_REQUIRED: 409,
+  /** Separation of duties: nobody grants, approves, lifts or reviews something that concerns themselves. */
+  SEPARATION_OF_DUTIES: 403,
+  /** The client's data is under legal hold: it may not be destroyed. */
+  LEGAL_HOLD: 409,
   // vault
   CLIENT_NOT_FOUND: 404,
   MATTER_NOT_FOUND: 404,

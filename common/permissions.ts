@@ -29,3 +29,23 @@ export const PERMISSIONS = [
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * The permissions whose allowed use is a real read or write of client data. Reports of who
+ * accessed what count only these (a decision query, a request to join or an acknowledgement is
+ * not an access).
+ */
+export const DATA_PERMISSIONS: readonly Permission[] = [
+  'client.read',
+  'client.update',
+  'client.export',
+  'matter.read',
+  'matter.update',
+  'document.read',
+  'document.write',
+  'document.classify',
+  'note.read',
+  'note.write',
+  'record.read',
+  'record.write',
+];

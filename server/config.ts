@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { auditConfigProblems } from './audit/settings.js';
+import { FIRM_ROLES, type FirmRole } from '../common/roles.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 export type MasterKeyProviderKind = 'file' | 'env' | 'passphrase';
@@ -27,8 +29,21 @@ export interface Config {
   identity: {
     mfaRequiredForStaff: boolean;
     passwordMaxAgeDays: number;
+    /** Longest an API token may live, in days (TOKEN_MAX_LIFETIME_DAYS); CLI-issued tokens too. */
+    tokenMaxLifetimeDays: number;
     /** OpenID Connect sign-in (Entra ID, Okta, Keycloak …), or null when not configured. */
     oidc: { issuer: string; clientId: string; clientSecret: string; trustAmr: boolean; label: string } | null;
+  };
+  /** Limits of the access policy that a firm sets for itself. */
+  access: {
+    /** Longest a client-wide grant may run, in days. */
+    grantMaxDays: number;
+    /** Client-wide grants wait for a compliance officer's approval (two-person rule). */
+    grantApproval: boolean;
+    /** Firm roles that may use break-glass (firm administrators never can). */
+    breakGlassRoles: FirmRole[];
+    /** Accounts younger than this many days may not use break-glass. */
+    breakGlassMinAccountAgeDays: number;
   };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
@@ -68,11 +83,16 @@ export const SETTINGS: Setting[] = [
   { name: 'SESSION_ABSOLUTE_HOURS', description: 'A session ends this long after sign-in, however active.', default: '12' },
   { name: 'MFA_REQUIRED_FOR_STAFF', description: 'Staff accounts must complete a second factor (TOTP or passkey) before reaching anything but enrollment. Client accounts need one only once they have enrolled it.', default: 'true' },
   { name: 'PASSWORD_MAX_AGE_DAYS', description: 'Days after which a password must be changed; 0 turns expiry off (NIST 800-63B advises against forced rotation).', default: '0' },
+  { name: 'TOKEN_MAX_LIFETIME_DAYS', description: 'Longest an API token may live, in days (1–366), whether created in the account settings or with `confidant token create`. Changing a password or signing out other sessions also ends a user\'s tokens.', default: '90' },
   { name: 'OIDC_ISSUER', description: 'OpenID Connect issuer URL for single sign-on (Entra ID: https://login.microsoftonline.com/TENANT/v2.0; Okta; Keycloak realm URL). Accounts must already exist: the verified `email` claim selects the account. Redirect URI to register: PUBLIC_URL/api/v1/auth/oidc/callback.', default: '(off)' },
   { name: 'OIDC_CLIENT_ID', description: 'Client id registered at the OpenID provider.', default: '(none)' },
   { name: 'OIDC_CLIENT_SECRET', description: 'Client secret registered at the OpenID provider.', default: '(none)' },
-  { name: 'OIDC_TRUST_AMR', description: 'Count the provider\'s `amr` claim (mfa, otp, hwk, swk, fido, …) as a completed second factor; otherwise Confidant asks for its own.', default: 'true' },
+  { name: 'OIDC_TRUST_AMR', description: 'Count the provider\'s `amr` claim (mfa, otp, hwk, swk, fido, …) as a completed second factor; otherwise Confidant asks for its own. Turn on only when the provider itself enforces MFA for these accounts: the claim is the provider\'s word, not a check Confidant made.', default: 'false' },
   { name: 'OIDC_LABEL', description: 'Name of the provider on the sign-in button.', default: 'your organization' },
+  { name: 'ACCESS_GRANT_MAX_DAYS', description: 'Longest a client-wide access grant may run, in days (every grant has an end date).', default: '365' },
+  { name: 'ACCESS_GRANT_APPROVAL', description: '`true`: a client-wide grant waits for a compliance officer\'s approval before it takes effect (two-person rule). Otherwise the client\'s lead attorney grants alone (never to themselves).', default: 'false' },
+  { name: 'BREAK_GLASS_ROLES', description: 'Comma-separated firm roles that may use break-glass (emergency access): `attorney`, `paralegal`, `staff`, `compliance_officer`. Firm administrators and client accounts never can.', default: 'attorney,paralegal' },
+  { name: 'BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS', description: 'Accounts created less than this many days ago may not use break-glass (a freshly invited account cannot reach a locked matter at once). 0 turns the rule off.', default: '7' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
   { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
@@ -187,6 +207,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('CONFIDANT_CONFIG_FILE points at a file that does not exist');
   }
   const auditSinks = parseAuditSinks(file.auditSinks, problems);
+  // The audit section and alert rules: a bad checkpoint origin or a misspelt rule stops start-up.
+  problems.push(...auditConfigProblems(file, publicUrl));
   const alertRules = (file.alertRules && typeof file.alertRules === 'object' ? file.alertRules : {}) as Config['alertRules'];
 
   const config: Config = {
@@ -209,7 +231,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     identity: {
       mfaRequiredForStaff: boolean('MFA_REQUIRED_FOR_STAFF', true),
       passwordMaxAgeDays: integer('PASSWORD_MAX_AGE_DAYS', 0, 0, 3650),
+      tokenMaxLifetimeDays: integer('TOKEN_MAX_LIFETIME_DAYS', 90, 1, 366),
       oidc: parseOidc(get, boolean, problems),
+    },
+    access: {
+      grantMaxDays: integer('ACCESS_GRANT_MAX_DAYS', 365, 1, 3650),
+      grantApproval: boolean('ACCESS_GRANT_APPROVAL', false),
+      breakGlassRoles: parseBreakGlassRoles(get('BREAK_GLASS_ROLES'), problems),
+      breakGlassMinAccountAgeDays: integer('BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS', 7, 0, 3650),
     },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
@@ -245,7 +274,17 @@ function parseOidc(get: (name: string) => string | undefined, boolean: (name: st
   const clientSecret = get('OIDC_CLIENT_SECRET');
   if (!/^https?:\/\//.test(issuer)) problems.push('OIDC_ISSUER must be an http(s) URL');
   if (clientId === undefined || clientSecret === undefined) problems.push('OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required with OIDC_ISSUER');
-  return { issuer, clientId: clientId ?? '', clientSecret: clientSecret ?? '', trustAmr: boolean('OIDC_TRUST_AMR', true), label: get('OIDC_LABEL') ?? 'your organization' };
+  return { issuer, clientId: clientId ?? '', clientSecret: clientSecret ?? '', trustAmr: boolean('OIDC_TRUST_AMR', false), label: get('OIDC_LABEL') ?? 'your organization' };
+}
+
+const BREAK_GLASS_ELIGIBLE: readonly FirmRole[] = FIRM_ROLES.filter((r) => r !== 'firm_admin' && r !== 'client');
+
+function parseBreakGlassRoles(raw: string | undefined, problems: string[]): FirmRole[] {
+  if (raw === undefined) return ['attorney', 'paralegal'];
+  const roles = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const bad = roles.filter((r) => !(BREAK_GLASS_ELIGIBLE as readonly string[]).includes(r));
+  if (bad.length > 0) problems.push(`BREAK_GLASS_ROLES may name only ${BREAK_GLASS_ELIGIBLE.join(', ')} (got "${bad.join(', ')}")`);
+  return roles.filter((r): r is FirmRole => (BREAK_GLASS_ELIGIBLE as readonly string[]).includes(r));
 }
 
 function parseAuditSinks(raw: unknown, problems: string[]): AuditSinkConfig[] {

@@ -110,7 +110,8 @@ export function registerKeyCommands(program: Command, io: Io): void {
       await withServices(async (services) => {
         const ctx = await operatorContext(services, io, 'cli.keys', options);
         const result = await cliErrors(() => shredClientKeys(ctx, clientIdOf(clientId)));
-        io.out(`Destroyed ${result.destroyedVersions} key version(s). The client's documents, notes and names can no longer be decrypted.`);
+        if ('approval' in result) io.out(`Filed for a second person's approval (${result.approval.id}).`);
+        else io.out(`Destroyed ${result.destroyedVersions} key version(s). The client's documents, notes and names can no longer be decrypted.`);
       });
     });
 }

@@ -1,6 +1,8 @@
 /**
- * `confidant token create`: an operator on the server issues an API token for a user. The
- * operator already holds the keys, so such a token counts as MFA-complete.
+ * `confidant token create`: an operator on the server issues an API token for a user — the
+ * administrator's scripted path. The operator already holds the keys, so such a token counts as
+ * MFA-complete (it passes the MFA gate) but, like every token, never satisfies step-up; its
+ * lifetime is bounded by TOKEN_MAX_LIFETIME_DAYS like any other token's.
  */
 import type { Command } from 'commander';
 import { createToken, findUserByEmailAddress, parseDuration } from '../../server/modules/identity/index.js';
@@ -15,7 +17,7 @@ export function registerTokenCommands(program: Command, io: Io): void {
     .command('create')
     .description('Create an API token for a user (printed once; store it in your secret manager)')
     .requiredOption('--email <email>', 'the account the token acts as')
-    .option('--expires-in <duration>', 'lifetime: 30m, 1h, 7d … (at most 366d)', '1h')
+    .option('--expires-in <duration>', 'lifetime: 30m, 1h, 7d … (at most TOKEN_MAX_LIFETIME_DAYS, default 90d)', '1h')
     .option('--name <name>', 'label shown in the account settings', 'cli')
     .option('--read-only', 'GET requests only')
     .option('--json', 'print {token, id, expiresAt} as JSON')

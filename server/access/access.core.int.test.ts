@@ -48,9 +48,11 @@ describe.each(DIALECTS)('access core on %s', (dialect) => {
     // Even as the recorded creator of a client, an admin's firm role holds no client data...
     await expect(requireAccess(admin, 'user.manage', { kind: 'firm' })).resolves.toMatchObject({ kind: 'firm', clientId: null });
     await expect(requireAccess(admin, 'client.create', { kind: 'firm' })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
-    // ...and the team/grant basis is what opens data, so seeding one for an admin does open it:
-    // the vault must not let admins create clients (client.create is not theirs).
-    expect((await requireAccess(admin, 'matter.read', { kind: 'matter', matterId })).clientId).toBe(clientId);
+    // ...and even a seat and a grant recorded for an admin (rows no service writes for them) open
+    // nothing: the firm role is checked before any basis.
+    await expect(requireAccess(admin, 'matter.read', { kind: 'matter', matterId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    await expect(requireAccess(admin, 'client.read', { kind: 'client', clientId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    expect(await (await scopeFor(admin, 'matter.read')).apply(db(admin).selectFrom('access_matters').select('matter_id'), 'matter_id', 'matter').execute()).toEqual([]);
     const otherAdmin = userContext(instance, 'firm_admin');
     await expect(requireAccess(otherAdmin, 'document.read', { kind: 'matter', matterId })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
   });
@@ -120,7 +122,7 @@ describe.each(DIALECTS)('denials inside a transaction on %s', (dialect) => {
 describe.each(DIALECTS)('break-glass in decisions and scopes on %s', (dialect) => {
   let instance: TestInstance;
   beforeAll(async () => {
-    instance = await createTestInstance(dialect, { http: false });
+    instance = await createTestInstance(dialect, { http: false, env: { BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS: '0' } });
     // The probe (module-wide once an earlier suite turned it on) writes to this table.
     await createProbeTable(instance.system());
   });

@@ -46,19 +46,26 @@ const ON_MATTER: Record<string, MatterRole[]> = {
   'access.request.decide': [L],
 };
 export const GRANT_ROLE: MatterRole = 'paralegal';
+const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage'];
+const SEAT_IMPLIES: string[] = ['client.read', 'matter.create'];
 
 export function expected(permission: Permission, firmRole: FirmRole, matterRole: MatterRole | null, wall: Wall, gate: Gate, grant: Grant, target: 'matter' | 'client'): Expected {
   const firmRoles = FIRM_LEVEL[permission];
-  if (firmRoles) return firmRoles.includes(firmRole) ? 'allow' : 'ACCESS_DENIED';
-  if (firmRole === 'client') return 'ACCESS_DENIED';
+  // Asked about a client or matter, a firm permission answers only for oversight of that target
+  // (walls, access reports, keys); anything else would tell a real id from a made-up one.
+  if (firmRoles) return firmRoles.includes(firmRole) && OVERSIGHT.includes(permission) ? 'allow' : 'ACCESS_DENIED';
+  // Portal users and firm administrators hold no client data, whatever rows say.
+  if (firmRole === 'client' || firmRole === 'firm_admin') return 'ACCESS_DENIED';
   if (permission === 'matter.create' && firmRole !== 'attorney') return 'ACCESS_DENIED';
   if (gate === 'no_mfa') return 'MFA_REQUIRED';
   if (gate === 'no_agreement') return 'GATE_NOT_SATISFIED';
   if (wall === 'screened' && target === 'matter') return 'ACCESS_DENIED';
   const allowedRoles = ON_MATTER[permission] ?? [];
-  // A team seat on a matter one is screened from never counts, not even for the client's own data;
+  // A team seat on a matter one is screened from, or locked out of, never counts for the client's
+  // own data, and a seat implies only reading the client and opening a further matter for it;
   // a client-wide grant still opens the client's other data (the screen covers the matter).
-  const byTeam = matterRole !== null && allowedRoles.includes(matterRole) && wall !== 'screened';
+  const seatCounts = target === 'matter' || (SEAT_IMPLIES.includes(permission) && wall !== 'locked_unlisted');
+  const byTeam = matterRole !== null && allowedRoles.includes(matterRole) && wall !== 'screened' && seatCounts;
   const byGrant = grant === 'active' && allowedRoles.includes(GRANT_ROLE);
   if (!byTeam && !byGrant) return 'ACCESS_DENIED';
   // Walls in this matrix sit on the matter; a client-level question is not behind them.

@@ -40,7 +40,7 @@ describe.each(DIALECTS)('access HTTP API on %s', (dialect) => {
     (await sql<AuditRow>`select action, outcome, reason, actor_id, matter_id from audit_event where actor_id = ${actorId} order by seq`.execute(instance.services.database.db)).rows;
 
   beforeAll(async () => {
-    instance = await createTestInstance(dialect);
+    instance = await createTestInstance(dialect, { env: { BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS: '0' } });
     lead = await buildUser(instance, { role: 'attorney' });
     stranger = await buildUser(instance, { role: 'attorney' });
     compliance = await buildUser(instance, { role: 'compliance_officer' });
@@ -128,7 +128,7 @@ describe.each(DIALECTS)('access HTTP API on %s', (dialect) => {
     expect(seen.members[0].acknowledgedAt).not.toBeNull();
     // Adding a screened person to the team is refused; break-glass never crosses the wall.
     expect((await call(lead, 'PUT', `/matters/${matter.matterId}/team/${stranger.id}`, { role: 'attorney' })).json().error.code).toBe('CONFLICT');
-    expect((await call(stranger, 'POST', '/access/break-glass', { matterId: matter.matterId, justification: 'Court deadline in one hour, lead unreachable.' })).statusCode).toBe(404);
+    expect((await call(session, 'POST', '/access/break-glass', { matterId: matter.matterId, justification: 'Court deadline in one hour, lead unreachable.' })).statusCode).toBe(404);
     expect(await auditRows(stranger.id)).toContainEqual(expect.objectContaining({ action: 'access.break_glass', outcome: 'denied', reason: 'WALL' }));
     // Only compliance manages walls.
     expect((await call(lead, 'POST', '/walls', { kind: 'exclusionary', matterId: matter.matterId, userIds: [outsider.id], memo: 'x' })).statusCode).toBe(404);
@@ -149,7 +149,11 @@ describe.each(DIALECTS)('access HTTP API on %s', (dialect) => {
     expect(tooShort.json().error.fields[0].path).toBe('body.reason');
     const asked = await call(requester, 'POST', '/access/requests', { matterId: matter.matterId, role: 'paralegal', reason: 'Covering for the assigned paralegal this week.' });
     expect(asked.statusCode).toBe(201);
-    expect((await call(requester, 'POST', '/access/requests', { matterId: newId(), role: 'paralegal', reason: 'Covering for the assigned paralegal this week.' })).statusCode).toBe(404);
+    // A made-up matter id answers exactly like a real one: asking is no way to learn that a matter exists.
+    const madeUp = await call(requester, 'POST', '/access/requests', { matterId: newId(), role: 'paralegal', reason: 'Covering for the assigned paralegal this week.' });
+    expect(madeUp.statusCode).toBe(201);
+    expect(Object.keys(madeUp.json()).sort()).toEqual(Object.keys(asked.json()).sort());
+    expect(madeUp.json().status).toBe(asked.json().status);
     const toDecide = (await call(lead, 'GET', '/access/requests?toDecide=true')).json().requests;
     expect(toDecide.map((r: { id: string }) => r.id)).toContain(asked.json().id);
     expect((await call(stranger, 'GET', '/access/requests?toDecide=true')).json().requests).toEqual([]);
@@ -177,12 +181,15 @@ describe.each(DIALECTS)('access HTTP API on %s', (dialect) => {
 
   it('opens break-glass for an hour, alerts compliance, and lists it for review', async () => {
     const responder = await buildUser(instance, { role: 'attorney' });
-    const opened = await call(responder, 'POST', '/access/break-glass', { matterId: matter.matterId, justification: 'Emergency filing due today; the team is unreachable.' });
+    const responderSession = await buildSession(instance, responder);
+    // An API token never counts as a fresh second factor.
+    expect((await call(responder, 'POST', '/access/break-glass', { matterId: matter.matterId, justification: 'Emergency filing due today; the team is unreachable.' })).json().error.code).toBe('STEP_UP_REQUIRED');
+    const opened = await call(responderSession, 'POST', '/access/break-glass', { matterId: matter.matterId, justification: 'Emergency filing due today; the team is unreachable.' });
     expect(opened.statusCode).toBe(201);
     expect(opened.json().expiresAt - opened.json().startedAt).toBe(3_600_000);
     expect((await call(responder, 'GET', `/matters/${matter.matterId}/team`)).statusCode).toBe(200);
     expect((await call(responder, 'PUT', `/matters/${matter.matterId}/team/${responder.id}`, { role: 'lead_attorney' })).statusCode).toBe(404);
-    expect((await call(admin, 'POST', '/access/break-glass', { matterId: matter.matterId, justification: 'Emergency filing due today; the team is unreachable.' })).statusCode).toBe(404);
+    expect((await call(await buildSession(instance, admin), 'POST', '/access/break-glass', { matterId: matter.matterId, justification: 'Emergency filing due today; the team is unreachable.' })).statusCode).toBe(404);
     const queue = (await call(compliance, 'GET', '/access/break-glass?pendingReview=true')).json().sessions;
     expect(queue.map((s: { id: string }) => s.id)).toContain(opened.json().id);
     expect((await call(responder, 'GET', '/access/break-glass')).statusCode).toBe(404);

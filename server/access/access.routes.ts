@@ -3,12 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import type { ClientId, MatterId } from '../../common/ids.js';
 import type { AppServices } from '../platform/context.js';
-import { AppError, isAppError } from '../platform/errors.js';
+import { AppError } from '../platform/errors.js';
 import * as S from './access.schemas.js';
 import { listBreakGlass, listMyBreakGlass, reviewBreakGlass, startBreakGlass } from './break-glass.service.js';
+import { cancelApproval, decideApproval, listApprovals } from './approvals.service.js';
 import { listAgreements, listGateSettings, recordAgreement, setGateEnabled } from './gates.service.js';
 import { grantClientAccess, listClientGrants, revokeClientGrant } from './grants.service.js';
-import { requireAccess, type AccessTarget } from './index.js';
+import { checkDecision, type AccessTarget } from './index.js';
 import { couldAccess } from './reports.service.js';
 import { createAccessRequest, decideAccessRequest, listAccessRequests } from './requests.service.js';
 import { screeningNoticePdf } from './screening-notice.js';
@@ -80,10 +81,23 @@ export async function accessRoutes(app: FastifyInstance, services: AppServices):
   app.get('/clients/:clientId/grants', { schema: { tags, summary: 'Grants on a client, current and past', params: S.ClientParams, response: { 200: S.Grants } } }, async (request) => ({
     grants: await listClientGrants(request.ctx, params(request, S.ClientParams).clientId as ClientId),
   }));
-  app.post('/clients/:clientId/grants', { schema: { tags, summary: 'Grant expiring access to all matters of a client', params: S.ClientParams, body: S.GrantBody, response: { 201: S.Grant } } }, async (request, reply) => {
-    const grant = await grantClientAccess(request.ctx, params(request, S.ClientParams).clientId as ClientId, body(request, S.GrantBody));
-    return reply.code(201).send(grant);
-  });
+  app.post(
+    '/clients/:clientId/grants',
+    {
+      schema: {
+        tags,
+        summary: 'Grant expiring access to all matters of a client (a client-wide lead attorney; never to yourself)',
+        description: 'Answers 201 with the grant, or 202 with the pending approval when the firm requires a compliance officer to approve client-wide grants (ACCESS_GRANT_APPROVAL).',
+        params: S.ClientParams,
+        body: S.GrantBody,
+        response: { 201: S.Grant, 202: S.PendingApproval },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await grantClientAccess(request.ctx, params(request, S.ClientParams).clientId as ClientId, body(request, S.GrantBody));
+      return outcome.grant ? reply.code(201).send(outcome.grant) : reply.code(202).send({ approval: outcome.approval });
+    },
+  );
   app.post('/access/grants/:id/revoke', { schema: { tags, summary: 'End a grant now', params: S.IdParams, response: { 200: S.Grant } } }, async (request) =>
     revokeClientGrant(request.ctx, params(request, S.IdParams).id),
   );
@@ -130,6 +144,17 @@ export async function accessRoutes(app: FastifyInstance, services: AppServices):
     return reply.code(201).send(await recordAgreement(request.ctx, { ...input, expiresAt: input.expiresAt ?? null }));
   });
 
+  // ---- two-person approvals
+  app.get('/approvals', { schema: { tags, summary: 'Your requests for approval, or (toDecide) those waiting for you as the second person', querystring: S.ApprovalsQuery, response: { 200: S.Approvals } } }, async (request) => ({
+    approvals: await listApprovals(request.ctx, { toDecide: query(request, S.ApprovalsQuery).toDecide === true }),
+  }));
+  app.post('/approvals/:id/decide', { schema: { tags, summary: 'Approve (the change is made now) or reject a request; never your own or one about you', params: S.IdParams, body: S.ApprovalDecisionBody, response: { 200: S.Approval } } }, async (request) =>
+    decideApproval(request.ctx, params(request, S.IdParams).id, body(request, S.ApprovalDecisionBody).decision),
+  );
+  app.post('/approvals/:id/cancel', { schema: { tags, summary: 'Withdraw your own pending request', params: S.IdParams, response: { 200: S.Approval } } }, async (request) =>
+    cancelApproval(request.ctx, params(request, S.IdParams).id),
+  );
+
   // ---- reports and decisions
   app.get('/access/reports/could-access', { schema: { tags, summary: 'Who could access a client or matter on a date (at) or over a range (from, to)', querystring: S.CouldAccessQuery, response: { 200: S.CouldAccessReport } } }, async (request) => {
     const q = query(request, S.CouldAccessQuery);
@@ -138,17 +163,10 @@ export async function accessRoutes(app: FastifyInstance, services: AppServices):
     if (from === undefined || to === undefined) throw new AppError('VALIDATION_FAILED', 'Give at, or from and to', [{ path: 'querystring.at', message: 'at, or from and to, is required' }]);
     return couldAccess(request.ctx, { clientId: q.clientId, matterId: q.matterId, from, to });
   });
-  app.get('/access/decision', { schema: { tags, summary: 'Whether you may do something (audited like the real request)', querystring: S.DecisionQuery, response: { 200: S.DecisionView } } }, async (request) => {
+  app.get('/access/decision', { schema: { tags, summary: 'Whether you may do something (recorded as a decision query, never as an access)', querystring: S.DecisionQuery, response: { 200: S.DecisionView } } }, async (request) => {
     const q = query(request, S.DecisionQuery);
     if (q.clientId !== undefined && q.matterId !== undefined) throw new AppError('VALIDATION_FAILED', 'Give at most one of clientId or matterId', [{ path: 'querystring.clientId', message: 'give at most one of clientId or matterId' }]);
     const target: AccessTarget = q.matterId ? { kind: 'matter', matterId: q.matterId as MatterId } : q.clientId ? { kind: 'client', clientId: q.clientId as ClientId } : { kind: 'firm' };
-    try {
-      await requireAccess(request.ctx, q.permission, target, { purpose: 'decision check' });
-      return { allowed: true, code: null };
-    } catch (error) {
-      // Outside a transaction the denial is already recorded; unauthenticated and audit failures propagate.
-      if (isAppError(error) && error.code !== 'UNAUTHENTICATED' && error.code !== 'AUDIT_UNAVAILABLE') return { allowed: false, code: error.code };
-      throw error;
-    }
+    return checkDecision(request.ctx, q.permission, target);
   });
 }

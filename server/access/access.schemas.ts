@@ -152,3 +152,26 @@ export const DecisionView = Type.Object({
   /** The error code a request would get (never the reason: a screen is not disclosed to the screened). */
   code: NullableString,
 });
+
+const ApprovalStatusSchema = Type.Union(['pending', 'approved', 'rejected', 'cancelled', 'expired'].map((s) => Type.Literal(s)));
+export const Approval = Type.Object({
+  id: Type.String(),
+  kind: Type.String({ description: 'what the change is, e.g. identity.role, access.grant, keys.shred' }),
+  payload: Type.Record(Type.String(), Type.Unknown(), { description: 'the change: ids, roles and times only' }),
+  subjectUserId: NullableString,
+  subjectName: NullableString,
+  clientId: NullableString,
+  status: ApprovalStatusSchema,
+  requestedBy: Type.String(),
+  requestedByName: NullableString,
+  requestedAt: Time,
+  expiresAt: Time,
+  decidedBy: NullableString,
+  decidedByName: NullableString,
+  decidedAt: NullableTime,
+});
+export const Approvals = Type.Object({ approvals: Type.Array(Approval) });
+export const ApprovalsQuery = Type.Object({ toDecide: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export const ApprovalDecisionBody = Type.Object({ decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]) }, { additionalProperties: false });
+/** A change filed for a second person's approval instead of being made now (202). */
+export const PendingApproval = Type.Object({ approval: Approval });

@@ -4,8 +4,10 @@ import type { MatterRole } from '../../common/roles.js';
 export type WallKind = 'exclusionary' | 'inclusionary';
 export type GrantReason = 'creator' | 'grant' | 'request';
 export type AgreementKind = 'agreement' | 'training';
-export type AccessRequestStatus = 'pending' | 'approved' | 'refused';
+/** `withheld`: filed for an unknown matter or one that screens the requester; never decidable. */
+export type AccessRequestStatus = 'pending' | 'approved' | 'refused' | 'withheld';
 export type BreakGlassReviewOutcome = 'justified' | 'unjustified';
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';
 
 export interface AccessTables {
   access_clients: { client_id: string; created_by: string; created_at: number };
@@ -65,5 +67,18 @@ export interface AccessTables {
     reviewed_by: string | null;
     review_outcome: BreakGlassReviewOutcome | null;
     review_note: string | null;
+  };
+  access_approvals: {
+    id: string;
+    kind: string;
+    payload: string;
+    subject_user_id: string | null;
+    client_id: string | null;
+    status: ApprovalStatus;
+    requested_by: string;
+    requested_at: number;
+    expires_at: number;
+    decided_by: string | null;
+    decided_at: number | null;
   };
 }

@@ -12,7 +12,9 @@ import { bumpPolicyVersion, clientOfMatter, db, firmFacts } from './facts.js';
 import { wallsCovering } from './decide.js';
 import { requireAccess } from './index.js';
 import { namesOf } from './team.service.js';
-import { actorId, audit, notifyCompliance, staffActor } from './support.js';
+import { userDirectory } from './directory.js';
+import { openNullableText, openText, sealText } from './sealing.js';
+import { actorId, audit, auditedRefusal, notifyCompliance, staffActor, type UserActor } from './support.js';
 
 export const BREAK_GLASS_DURATION_MS = 60 * 60 * 1000;
 /** The second factor must have been completed this recently (step-up). */
@@ -39,13 +41,15 @@ type Row = AccessTables['access_break_glass'];
 export async function startBreakGlass(ctx: RequestContext, input: { matterId: string; justification: string }): Promise<BreakGlassView> {
   const actor = staffActor(ctx);
   const now = ctx.app.clock.now();
-  if (actor.mfaAt === null || now - actor.mfaAt > STEP_UP_WINDOW_MS) throw new AppError('STEP_UP_REQUIRED', 'Confirm your second factor again to use emergency access');
+  // A fresh second factor in an interactive session: an API token never counts as one.
+  if (actor.tokenId !== null || actor.mfaAt === null || now - actor.mfaAt > STEP_UP_WINDOW_MS) throw new AppError('STEP_UP_REQUIRED', 'Confirm your second factor again to use emergency access');
+  const entitled = await isEntitledToBreakGlass(ctx, actor);
   return inTransaction(ctx, async (tx) => {
     const clientId = await clientOfMatter(tx, input.matterId);
     const screenedBy = clientId ? wallsCovering(await firmFacts(tx), clientId, input.matterId as MatterId).find((w) => w.kind === 'exclusionary' && w.members.has(actor.userId)) : undefined;
-    // Firm administrators run the system; emergency access to client data is not theirs either.
-    if (!clientId || screenedBy || actor.role === 'firm_admin') {
-      const reason = !clientId ? 'NOT_FOUND' : screenedBy ? 'WALL' : 'FIRM_ROLE';
+    // Only the roles the firm entitles (never firm administrators), and not brand-new accounts.
+    if (!clientId || screenedBy || entitled !== true) {
+      const reason = !clientId ? 'NOT_FOUND' : screenedBy ? 'WALL' : entitled === 'ACCOUNT_TOO_NEW' ? entitled : 'FIRM_ROLE';
       const event = { action: 'access.break_glass', outcome: 'denied' as const, reason, resources: { matterId: input.matterId, ...(clientId ? { clientId } : {}), ...(screenedBy ? { other: { type: 'wall', id: screenedBy.id } } : {}) } };
       const error = new AppError('ACCESS_DENIED', 'Not found');
       const outside = { ...ctx, db: ctx.app.database.db };
@@ -59,7 +63,7 @@ export async function startBreakGlass(ctx: RequestContext, input: { matterId: st
     const id = newId();
     await db(tx)
       .insertInto('access_break_glass')
-      .values({ id, matter_id: input.matterId, client_id: clientId, user_id: actor.userId, justification: input.justification, started_at: now, expires_at: now + BREAK_GLASS_DURATION_MS, reviewed_at: null, reviewed_by: null, review_outcome: null, review_note: null })
+      .values({ id, matter_id: input.matterId, client_id: clientId, user_id: actor.userId, justification: await sealText(tx, 'access_break_glass', id, 'justification', input.justification), started_at: now, expires_at: now + BREAK_GLASS_DURATION_MS, reviewed_at: null, reviewed_by: null, review_outcome: null, review_note: null })
       .execute();
     // The justification stays in access's table (it may mention the matter); the audit event says "break-glass".
     await audit(tx, { action: 'access.break_glass', reason: 'BREAK_GLASS', purpose: 'break-glass', resources: { matterId: input.matterId, clientId, other: { type: 'break_glass', id } } });
@@ -69,6 +73,16 @@ export async function startBreakGlass(ctx: RequestContext, input: { matterId: st
     ]);
     return (await views(tx, [await row(tx, id)]))[0]!;
   });
+}
+
+/** True, or why not: the role is not entitled (false), or the account is too new (ACCOUNT_TOO_NEW). */
+async function isEntitledToBreakGlass(ctx: RequestContext, actor: UserActor): Promise<true | false | 'ACCOUNT_TOO_NEW'> {
+  const { breakGlassRoles, breakGlassMinAccountAgeDays } = ctx.app.config.access;
+  if (actor.role === 'firm_admin' || !breakGlassRoles.includes(actor.role)) return false;
+  if (breakGlassMinAccountAgeDays === 0) return true;
+  const [user] = (await userDirectory()?.getUsers(ctx, [actor.userId])) ?? [];
+  if (!user) return false;
+  return ctx.app.clock.now() - user.createdAt >= breakGlassMinAccountAgeDays * 24 * 60 * 60 * 1000 ? true : 'ACCOUNT_TOO_NEW';
 }
 
 /** Break-glass sessions, for compliance (access.report.read); `pendingReview` for the review queue. */
@@ -91,8 +105,15 @@ export async function reviewBreakGlass(ctx: RequestContext, id: string, input: {
     await requireAccess(tx, 'access.report.read', { kind: 'firm' }, { other: { type: 'break_glass', id } });
     const existing = await db(tx).selectFrom('access_break_glass').selectAll().where('id', '=', id).executeTakeFirst();
     if (!existing) throw new AppError('NOT_FOUND', 'No such break-glass session');
+    if (existing.user_id === actorId(tx)) {
+      throw await auditedRefusal(tx, new AppError('SEPARATION_OF_DUTIES', 'Your own emergency access is reviewed by another compliance officer'), {
+        action: 'access.break_glass.review',
+        reason: 'SEPARATION_OF_DUTIES',
+        resources: { matterId: existing.matter_id, clientId: existing.client_id, userId: existing.user_id, other: { type: 'break_glass', id } },
+      });
+    }
     if (existing.reviewed_at !== null) throw new AppError('CONFLICT', 'Already reviewed');
-    await db(tx).updateTable('access_break_glass').set({ reviewed_at: tx.app.clock.now(), reviewed_by: actorId(tx), review_outcome: input.outcome, review_note: input.note }).where('id', '=', id).execute();
+    await db(tx).updateTable('access_break_glass').set({ reviewed_at: tx.app.clock.now(), reviewed_by: actorId(tx), review_outcome: input.outcome, review_note: await sealText(tx, 'access_break_glass', id, 'review_note', input.note) }).where('id', '=', id).execute();
     await audit(tx, { action: 'access.break_glass.review', reason: input.outcome.toUpperCase(), resources: { matterId: existing.matter_id, clientId: existing.client_id, userId: existing.user_id, other: { type: 'break_glass', id } } });
     return (await views(tx, [await row(tx, id)]))[0]!;
   });
@@ -104,18 +125,20 @@ async function row(ctx: RequestContext, id: string): Promise<Row> {
 
 async function views(ctx: RequestContext, rows: Row[]): Promise<BreakGlassView[]> {
   const names = await namesOf(ctx, rows.map((r) => r.user_id));
-  return rows.map((r) => ({
+  return Promise.all(
+    rows.map(async (r) => ({
     id: r.id,
     matterId: r.matter_id,
     clientId: r.client_id,
     userId: r.user_id,
     name: names.get(r.user_id) ?? null,
-    justification: r.justification,
+    justification: await openText(ctx, 'access_break_glass', r.id, 'justification', r.justification),
     startedAt: Number(r.started_at),
     expiresAt: Number(r.expires_at),
     reviewedAt: r.reviewed_at === null ? null : Number(r.reviewed_at),
     reviewedBy: r.reviewed_by,
     reviewOutcome: r.review_outcome,
-    reviewNote: r.review_note,
-  }));
+    reviewNote: await openNullableText(ctx, 'access_break_glass', r.id, 'review_note', r.review_note),
+    })),
+  );
 }

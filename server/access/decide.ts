@@ -10,7 +10,7 @@ import type { MatterRole } from '../../common/roles.js';
 import type { Actor, RequestContext } from '../platform/context.js';
 import { actorFacts, clientExists, clientOfMatter, firmFacts, type ActorFacts, type FirmFacts, type WallFact } from './facts.js';
 import { listGates } from './gates.js';
-import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, isFirmPermission, type AccessBasis, type DenialReason } from './policy.js';
+import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, SEAT_CLIENT_PERMISSIONS, TARGETED_FIRM_PERMISSIONS, isFirmPermission, type AccessBasis, type DenialReason } from './policy.js';
 import type { AccessTarget } from './index.js';
 
 export type Decision =
@@ -31,37 +31,48 @@ export async function decide(ctx: RequestContext, permission: Permission, target
   // exactly like forbidden ones.
   let clientId: ClientId | null = null;
   let matterId: MatterId | null = null;
+  let missing = false;
   if (target.kind === 'matter') {
     matterId = target.matterId;
     clientId = await clientOfMatter(ctx, target.matterId);
-    if (!clientId) return deny('ACCESS_DENIED', 'NOT_FOUND', null, matterId);
+    missing = !clientId;
   } else if (target.kind === 'client') {
     clientId = target.clientId;
-    if (!(await clientExists(ctx, target.clientId))) return deny('ACCESS_DENIED', 'NOT_FOUND', clientId, null);
+    missing = !(await clientExists(ctx, target.clientId));
   }
+  const notFound = () => deny('ACCESS_DENIED', 'NOT_FOUND', missing ? (target.kind === 'client' ? clientId : null) : clientId, matterId);
+  if (missing && (actor.kind === 'system' || isFirmPermission(permission))) return notFound();
 
   // System actors (CLI, scheduled jobs) act for the firm; they are audited like anyone.
   if (actor.kind === 'system') return { allowed: true, clientId, matterId, basis: 'system' };
 
   const firmHas = FIRM_ROLE_PERMISSIONS[actor.role].has(permission);
   if (isFirmPermission(permission) || target.kind === 'firm') {
-    // Firm permissions never open client data; on a client or matter target they only say the
-    // actor may administer it (e.g. manage its walls, read its access report).
-    return firmHas ? { allowed: true, clientId, matterId, basis: 'firm_role' } : deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
+    // Firm permissions never open client data; on a client or matter target only the oversight
+    // ones say the actor may administer it (manage its walls, read its access report, its keys).
+    // Any other firm permission asked about a target is refused, so that asking cannot tell an
+    // existing matter from a made-up id.
+    const applies = target.kind === 'firm' || TARGETED_FIRM_PERMISSIONS.has(permission);
+    return firmHas && applies ? { allowed: true, clientId, matterId, basis: 'firm_role' } : deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
   }
   // Opening a matter for a client needs the firm role's right to open matters AND need-to-know on
   // the client (checked below like any client-data permission).
   if (permission === 'matter.create' && !firmHas) return deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
   // Portal users see their own data only through the portal module's own endpoints.
   if (actor.role === 'client') return deny('ACCESS_DENIED', 'PORTAL', clientId, matterId);
+  // Firm administrators run the system and hold no client data, whatever rows say.
+  if (actor.role === 'firm_admin') return deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
 
   const [firm, facts] = await Promise.all([firmFacts(ctx), actorFacts(ctx, actor.userId)]);
   const now = ctx.app.clock.now();
 
+  // Gates are about the person, so they are answered before the target is: a missing matter and
+  // a real one then refuse the same way.
   for (const gate of listGates()) {
     const enabled = firm.gates.get(gate.key) ?? gate.defaultEnabled;
-    if (enabled && !(await gate.isSatisfied({ ctx, actor, facts, now }))) return deny(gate.failure, gate.reason, clientId, matterId);
+    if (enabled && !(await gate.isSatisfied({ ctx, actor, facts, now }))) return deny(gate.failure, gate.reason, missing ? null : clientId, matterId);
   }
+  if (missing) return notFound();
 
   const walls = wallsCovering(firm, clientId!, matterId);
   for (const wall of walls) {
@@ -114,11 +125,13 @@ function basisFor(firm: FirmFacts, facts: ActorFacts, permission: Permission, cl
   if (matterId) {
     const member = facts.team.get(matterId);
     if (member && isCurrent(member.expiresAt, now) && roleAllows(member.role, permission)) return 'team';
-  } else {
-    // Client-level data: any team role on one of the client's matters that holds the permission,
-    // except matters the actor is screened from.
+  } else if (SEAT_CLIENT_PERMISSIONS.has(permission)) {
+    // Client-level data a seat on one matter implies (the client's name, opening a further matter
+    // for it): any current team role on one of the client's matters that holds the permission,
+    // except matters a wall withholds from the actor. Administering or exporting the whole client
+    // never derives from one matter's seat: it needs a client-wide grant.
     for (const [teamMatterId, member] of facts.team) {
-      if (member.clientId === clientId && isCurrent(member.expiresAt, now) && roleAllows(member.role, permission) && !isScreenedFromMatter(firm, teamMatterId, actor)) return 'team';
+      if (member.clientId === clientId && isCurrent(member.expiresAt, now) && roleAllows(member.role, permission) && !isWithheldMatter(firm, teamMatterId, actor)) return 'team';
     }
   }
   const grants = facts.grants.get(clientId);
@@ -126,6 +139,7 @@ function basisFor(firm: FirmFacts, facts: ActorFacts, permission: Permission, cl
   return null;
 }
 
-function isScreenedFromMatter(firm: FirmFacts, matterId: string, actor: UserActor): boolean {
-  return firm.matterWalls.get(matterId)?.some((wall) => wall.kind === 'exclusionary' && wall.members.has(actor.userId)) ?? false;
+/** A wall on the matter screens the actor out, or locks it to a group the actor is not in. */
+function isWithheldMatter(firm: FirmFacts, matterId: string, actor: UserActor): boolean {
+  return firm.matterWalls.get(matterId)?.some((wall) => wall.members.has(actor.userId) === (wall.kind === 'exclusionary')) ?? false;
 }

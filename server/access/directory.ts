@@ -9,6 +9,8 @@ export interface DirectoryUser {
   email: string;
   role: FirmRole;
   status: 'active' | 'leaving' | 'disabled';
+  /** When the account was created (epoch ms). */
+  createdAt: number;
 }
 
 export interface UserDirectory {

@@ -8,7 +8,10 @@ import type { AccessTables } from './access.tables.js';
 import { bumpPolicyVersion, db, firmFacts } from './facts.js';
 import { requireAccess } from './index.js';
 import { namesOf } from './team.service.js';
-import { actorId, audit, checkStaff } from './support.js';
+import { registerApprovalKind, requestApproval, type ApprovalView } from './approvals.service.js';
+import { actorId, audit, auditedRefusal, checkStaff, staffActor } from './support.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface GrantView {
   id: string;
@@ -23,28 +26,71 @@ export interface GrantView {
   reason: string;
 }
 
+/** A grant made now, or (where the firm requires a second person) the request waiting for one. */
+export type GrantOutcome = { grant: GrantView; approval?: undefined } | { approval: ApprovalView; grant?: undefined };
+
+export const GRANT_APPROVAL_KIND = 'access.grant';
+
 /**
  * Grants `userId` the role on every matter of the client until `expiresAt` (required, in the
- * future). Needs matter.team.manage on the client (its lead attorneys). Throws ACCESS_DENIED,
- * VALIDATION_FAILED (expiresAt, userId), CONFLICT (person screened from the client).
+ * future, at most ACCESS_GRANT_MAX_DAYS ahead). Needs matter.team.manage on the client, which
+ * only a client-wide lead-attorney grant gives (never a seat on one matter). Nobody grants
+ * themselves; firm administrators receive none. With ACCESS_GRANT_APPROVAL the grant waits for a
+ * compliance officer's approval. Throws ACCESS_DENIED, SEPARATION_OF_DUTIES, VALIDATION_FAILED
+ * (expiresAt, userId), CONFLICT (person screened from the client), SECOND_APPROVER_REQUIRED.
  */
-export async function grantClientAccess(ctx: RequestContext, clientId: ClientId, input: { userId: string; role: MatterRole; expiresAt: number }): Promise<GrantView> {
+export async function grantClientAccess(ctx: RequestContext, clientId: ClientId, input: { userId: string; role: MatterRole; expiresAt: number }): Promise<GrantOutcome> {
   return inTransaction(ctx, async (tx) => {
     await requireAccess(tx, 'matter.team.manage', { kind: 'client', clientId });
-    if (input.expiresAt <= tx.app.clock.now()) throw new AppError('VALIDATION_FAILED', 'expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
-    await checkStaff(tx, [input.userId], 'body.userId');
-    const firm = await firmFacts(tx);
-    if (firm.clientWalls.get(clientId)?.some((w) => w.kind === 'exclusionary' && w.members.has(input.userId))) throw new AppError('CONFLICT', 'This person is screened from this client by an ethical wall');
-    await bumpPolicyVersion(tx);
-    const id = newId();
-    await db(tx)
-      .insertInto('access_client_grants')
-      .values({ id, client_id: clientId, user_id: input.userId, role: input.role, granted_at: tx.app.clock.now(), granted_by: actorId(tx), expires_at: input.expiresAt, revoked_at: null, revoked_by: null, reason: 'grant' })
-      .execute();
-    await audit(tx, { action: 'access.grant', reason: input.role.toUpperCase(), resources: { clientId, userId: input.userId, other: { type: 'grant', id } } });
-    return (await grantViews(tx, [await grantRow(tx, id)]))[0]!;
+    const actor = staffActor(tx);
+    if (input.userId === actor.userId) {
+      throw await auditedRefusal(tx, new AppError('SEPARATION_OF_DUTIES', 'Nobody can grant access to themselves; ask another lead attorney of this client'), {
+        action: 'access.grant',
+        reason: 'SELF_GRANT',
+        resources: { clientId, userId: input.userId },
+      });
+    }
+    await checkGrant(tx, clientId, input);
+    if (tx.app.config.access.grantApproval) {
+      const approval = await requestApproval(tx, { kind: GRANT_APPROVAL_KIND, payload: { clientId, userId: input.userId, role: input.role, expiresAt: input.expiresAt }, subjectUserId: input.userId, clientId });
+      return { approval };
+    }
+    return { grant: await insertGrant(tx, clientId, input, actorId(tx)) };
   });
 }
+
+async function checkGrant(tx: RequestContext, clientId: ClientId, input: { userId: string; expiresAt: number }): Promise<void> {
+  const now = tx.app.clock.now();
+  if (input.expiresAt <= now) throw new AppError('VALIDATION_FAILED', 'expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
+  const maxDays = tx.app.config.access.grantMaxDays;
+  if (input.expiresAt > now + maxDays * DAY_MS) throw new AppError('VALIDATION_FAILED', `expiresAt may be at most ${maxDays} days ahead`, [{ path: 'body.expiresAt', message: `must be within ${maxDays} days` }]);
+  await checkStaff(tx, [input.userId], 'body.userId', { toHoldClientData: true });
+  const firm = await firmFacts(tx);
+  if (firm.clientWalls.get(clientId)?.some((w) => w.kind === 'exclusionary' && w.members.has(input.userId))) throw new AppError('CONFLICT', 'This person is screened from this client by an ethical wall');
+}
+
+async function insertGrant(tx: RequestContext, clientId: ClientId, input: { userId: string; role: MatterRole; expiresAt: number }, grantedBy: string | null, approvalId?: string): Promise<GrantView> {
+  await bumpPolicyVersion(tx);
+  const id = newId();
+  await db(tx)
+    .insertInto('access_client_grants')
+    .values({ id, client_id: clientId, user_id: input.userId, role: input.role, granted_at: tx.app.clock.now(), granted_by: grantedBy, expires_at: input.expiresAt, revoked_at: null, revoked_by: null, reason: 'grant' })
+    .execute();
+  await audit(tx, { action: 'access.grant', reason: input.role.toUpperCase(), ...(approvalId ? { purpose: `approval ${approvalId}` } : {}), resources: { clientId, userId: input.userId, other: { type: 'grant', id } } });
+  return (await grantViews(tx, [await grantRow(tx, id)]))[0]!;
+}
+
+registerApprovalKind({
+  kind: GRANT_APPROVAL_KIND,
+  approverRoles: ['compliance_officer'],
+  // Everything is checked again when the grant is made: walls and accounts may have changed.
+  execute: async (tx, payload, approval) => {
+    const input = { userId: String(payload.userId), role: payload.role as MatterRole, expiresAt: Number(payload.expiresAt) };
+    const clientId = String(payload.clientId) as ClientId;
+    await checkGrant(tx, clientId, input);
+    await insertGrant(tx, clientId, input, approval.requestedBy, approval.id);
+  },
+});
 
 /** Ends a grant now (the row stays, as history). Throws ACCESS_DENIED (also for an unknown grant). */
 export async function revokeClientGrant(ctx: RequestContext, grantId: string): Promise<GrantView> {

@@ -8,6 +8,7 @@
  * See docs/access.md.
  */
 import type { SelectQueryBuilder } from 'kysely';
+import type { ErrorCode } from '../../common/error-codes.js';
 import type { ClientId, MatterId, UserId } from '../../common/ids.js';
 import type { Permission } from '../../common/permissions.js';
 import { recordEvent, type AuditEventInput } from '../audit/index.js';
@@ -22,6 +23,11 @@ import { applyScope, scopeFilter } from './scope.js';
 import { notifyCompliance } from './support.js';
 
 export { registerGate, listGates, type GateDefinition } from './gates.js';
+export { registerApprovalKind, requestApproval, hasSecondApprover, type ApprovalKind, type ApprovalView } from './approvals.service.js';
+export { auditedRefusal } from './support.js';
+export { registerAccessSealingKey, type SealingKeyProvider } from './sealing.js';
+/** Response schema of a change filed for a second person's approval (202). */
+export { PendingApproval as PendingApprovalSchema } from './access.schemas.js';
 export { clearAccessCaches } from './facts.js';
 export { FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, BREAK_GLASS_PERMISSIONS } from './policy.js';
 
@@ -80,6 +86,20 @@ export async function requireAccess<T extends AccessTarget>(ctx: RequestContext,
     alert();
   }
   throw error;
+}
+
+/**
+ * Answers "may I?" for the person asking, recorded as a decision query (`access.decision`, the
+ * target as an opaque reference), never as an access to the target, so that "did this person
+ * access the matter" reports stay true. Firm permissions asked about a target, a missing target
+ * and a forbidden one all answer not allowed. Throws UNAUTHENTICATED, AUDIT_UNAVAILABLE.
+ */
+export async function checkDecision(ctx: RequestContext, permission: Permission, target: AccessTarget): Promise<{ allowed: boolean; code: ErrorCode | null }> {
+  const decision = await decide(ctx, permission, target);
+  if (!decision.allowed && decision.code === 'UNAUTHENTICATED') throw new AppError('UNAUTHENTICATED');
+  const targetRef = target.kind === 'matter' ? { type: 'matter', id: target.matterId } : target.kind === 'client' ? { type: 'client', id: target.clientId } : undefined;
+  await recordEvent(ctx, { action: 'access.decision', outcome: 'allowed', reason: permission, purpose: decision.allowed ? 'answered allowed' : 'answered not allowed', resources: targetRef ? { other: targetRef } : {} });
+  return decision.allowed ? { allowed: true, code: null } : { allowed: false, code: decision.code };
 }
 
 /** The decision without auditing or throwing: for showing or hiding a button, never for data. */

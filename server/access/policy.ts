@@ -52,6 +52,16 @@ export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>
 /** What an active break-glass session allows on its one matter: work, not administration. */
 export const BREAK_GLASS_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([...READ, ...WRITE]);
 
+/** Firm permissions that may name a client or matter: oversight of that target, never its data. */
+export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['wall.manage', 'access.report.read', 'key.manage']);
+
+/**
+ * Client-level permissions a seat on one of the client's matters implies. Everything else on a
+ * client target (updating or exporting the client, managing client-wide access) needs a
+ * client-wide grant, so one matter's seat never opens the client's other matters.
+ */
+export const SEAT_CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['client.read', 'matter.create']);
+
 export function isFirmPermission(permission: Permission): boolean {
   return FIRM_PERMISSIONS.has(permission);
 }

@@ -9,7 +9,8 @@ import { clientOfMatter, db, firmFacts } from './facts.js';
 import { wallsCovering } from './decide.js';
 import { requireAccess, scopeFor } from './index.js';
 import { namesOf, upsertTeamMember } from './team.service.js';
-import { actorId, audit, notifyCompliance, staffActor } from './support.js';
+import { openText, sealText } from './sealing.js';
+import { actorId, audit, auditedRefusal, notifyCompliance, staffActor } from './support.js';
 
 export interface AccessRequestView {
   id: string;
@@ -28,30 +29,50 @@ export interface AccessRequestView {
 type Row = AccessTables['access_requests'];
 
 /**
- * Files a request to join a matter. An unknown matter and one the person is screened from both
- * answer ACCESS_DENIED (the screened attempt is audited and compliance is told).
+ * Files a request to join a matter. The answer is the same whether the matter exists, does not,
+ * or screens the person (so a request is no way to learn that a matter exists): an unknown or
+ * screened matter gets a request that is kept but can never be decided ("withheld", shown to its
+ * requester as pending); the screened attempt is audited as denied and compliance is told.
+ * Firm administrators hold no client data and may not ask (VALIDATION_FAILED is not used: they
+ * get ACCESS_DENIED, audited).
  */
 export async function createAccessRequest(ctx: RequestContext, input: { matterId: string; role: MatterRole; reason: string }): Promise<AccessRequestView> {
   const actor = staffActor(ctx);
   return inTransaction(ctx, async (tx) => {
+    if (actor.role === 'firm_admin') {
+      throw await auditedRefusal(tx, new AppError('ACCESS_DENIED', 'Not found'), { action: 'access.request.create', reason: 'FIRM_ROLE', resources: { matterId: input.matterId } });
+    }
     const clientId = await clientOfMatter(tx, input.matterId);
     const screenedBy = clientId ? wallsCovering(await firmFacts(tx), clientId, input.matterId as MatterId).find((w) => w.kind === 'exclusionary' && w.members.has(actor.userId)) : undefined;
-    if (!clientId || screenedBy) {
-      const event = { action: 'access.request.create', outcome: 'denied' as const, reason: screenedBy ? 'WALL' : 'NOT_FOUND', resources: { matterId: input.matterId, ...(screenedBy ? { clientId: clientId!, other: { type: 'wall', id: screenedBy.id } } : {}) } };
-      const error = new AppError('ACCESS_DENIED', 'Not found');
-      const outside = { ...ctx, db: ctx.app.database.db };
-      error.afterRollback = async () => {
-        await audit(outside, event);
-        if (screenedBy) notifyCompliance(outside, 'Ethical wall: access request by a screened person', [`User ${actor.userId} asked to join matter ${input.matterId}, behind wall ${screenedBy.id}.`]);
-      };
-      throw error;
-    }
+    const withheld = !clientId || screenedBy !== undefined;
     const id = newId();
     await db(tx)
       .insertInto('access_requests')
-      .values({ id, matter_id: input.matterId, client_id: clientId, user_id: actor.userId, role: input.role, reason: input.reason, status: 'pending', requested_at: tx.app.clock.now(), decided_at: null, decided_by: null, expires_at: null })
+      .values({
+        id,
+        matter_id: input.matterId,
+        client_id: withheld ? '' : clientId,
+        user_id: actor.userId,
+        role: input.role,
+        reason: await sealText(tx, 'access_requests', id, 'reason', input.reason),
+        status: withheld ? 'withheld' : 'pending',
+        requested_at: tx.app.clock.now(),
+        decided_at: null,
+        decided_by: null,
+        expires_at: null,
+      })
       .execute();
-    await audit(tx, { action: 'access.request.create', resources: { matterId: input.matterId, clientId, other: { type: 'access_request', id } } });
+    if (withheld) {
+      await audit(tx, {
+        action: 'access.request.create',
+        outcome: 'denied',
+        reason: screenedBy ? 'WALL' : 'NOT_FOUND',
+        resources: { matterId: input.matterId, ...(screenedBy ? { clientId: clientId!, other: { type: 'wall', id: screenedBy.id } } : { other: { type: 'access_request', id } }) },
+      });
+      if (screenedBy) notifyCompliance(tx, 'Ethical wall: access request by a screened person', [`User ${actor.userId} asked to join matter ${input.matterId}, behind wall ${screenedBy.id}.`]);
+    } else {
+      await audit(tx, { action: 'access.request.create', resources: { matterId: input.matterId, clientId: clientId, other: { type: 'access_request', id } } });
+    }
     return (await views(tx, [await row(tx, id)]))[0]!;
   });
 }
@@ -96,17 +117,20 @@ async function row(ctx: RequestContext, id: string): Promise<Row> {
 
 async function views(ctx: RequestContext, rows: Row[]): Promise<AccessRequestView[]> {
   const names = await namesOf(ctx, rows.map((r) => r.user_id));
-  return rows.map((r) => ({
+  return Promise.all(
+    rows.map(async (r) => ({
     id: r.id,
     matterId: r.matter_id,
     userId: r.user_id,
     name: names.get(r.user_id) ?? null,
     role: r.role,
-    reason: r.reason,
-    status: r.status,
+    reason: await openText(ctx, 'access_requests', r.id, 'reason', r.reason),
+    // A withheld request looks pending to its requester: it must not tell them the matter is unknown.
+    status: r.status === 'withheld' ? 'pending' : r.status,
     requestedAt: Number(r.requested_at),
     decidedAt: r.decided_at === null ? null : Number(r.decided_at),
     decidedBy: r.decided_by,
     expiresAt: r.expires_at === null ? null : Number(r.expires_at),
-  }));
+    })),
+  );
 }

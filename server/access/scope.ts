@@ -13,7 +13,7 @@ import type { Permission } from '../../common/permissions.js';
 import type { RequestContext } from '../platform/context.js';
 import { firmFacts, actorFacts, type ActorFacts, type FirmFacts } from './facts.js';
 import { listGates } from './gates.js';
-import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, isFirmPermission, matterRolesWith } from './policy.js';
+import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, SEAT_CLIENT_PERMISSIONS, isFirmPermission, matterRolesWith } from './policy.js';
 
 export type ScopeBy = 'matter' | 'client';
 
@@ -52,6 +52,13 @@ function hiddenFor(firm: FirmFacts, facts: ActorFacts, userId: string): Hidden {
   return hidden;
 }
 
+/** Matters whose seat does not count for client-level data: screened, or locked to a group without the actor. */
+function withheldMatters(firm: FirmFacts, userId: string): string[] {
+  const ids: string[] = [];
+  for (const [matterId, walls] of firm.matterWalls) if (walls.some((w) => w.members.has(userId) === (w.kind === 'exclusionary'))) ids.push(matterId);
+  return ids;
+}
+
 function isLoose(wall: { kind: string; members: ReadonlySet<string>; acknowledged: ReadonlySet<string> }, userId: string): boolean {
   return (wall.kind === 'inclusionary' && !wall.members.has(userId)) || !wall.acknowledged.has(userId);
 }
@@ -61,7 +68,7 @@ export async function scopeFilter(ctx: RequestContext, permission: Permission): 
   if (actor.kind === 'anonymous') return NOTHING;
   if (actor.kind === 'system') return null;
   if (isFirmPermission(permission)) return FIRM_ROLE_PERMISSIONS[actor.role].has(permission) ? null : NOTHING;
-  if (actor.role === 'client') return NOTHING;
+  if (actor.role === 'client' || actor.role === 'firm_admin') return NOTHING;
   if (permission === 'matter.create' && !FIRM_ROLE_PERMISSIONS[actor.role].has(permission)) return NOTHING;
 
   const [firm, facts] = await Promise.all([firmFacts(ctx), actorFacts(ctx, actor.userId)]);
@@ -101,9 +108,14 @@ export async function scopeFilter(ctx: RequestContext, permission: Permission): 
         parts.push(sql`${ref} not in (select lm.matter_id from access_matters lm where lm.client_id in (${list(hidden.looseClients)})${spare})`);
       }
     } else {
-      // A seat on a matter the actor is screened from never counts for the client's own data.
-      const screened = hidden.strictMatters.length ? sql` and t.matter_id not in (${list(hidden.strictMatters)})` : sql``;
-      parts.push(sql`${ref} in (${grantedClients} union all select tm.client_id from access_team_members t join access_matters tm on tm.matter_id = t.matter_id where t.user_id = ${userId}${roleFilter('t')} and ${current('t')}${screened})`);
+      // A seat on a matter a wall withholds from the actor (screened, or locked to others) never
+      // counts for the client's own data; and only some client permissions follow from a seat.
+      const withheld = withheldMatters(firm, userId);
+      const screened = withheld.length ? sql` and t.matter_id not in (${list(withheld)})` : sql``;
+      const seats = SEAT_CLIENT_PERMISSIONS.has(permission)
+        ? sql` union all select tm.client_id from access_team_members t join access_matters tm on tm.matter_id = t.matter_id where t.user_id = ${userId}${roleFilter('t')} and ${current('t')}${screened}`
+        : sql``;
+      parts.push(sql`${ref} in (${grantedClients}${seats})`);
       const hiddenClients = [...hidden.strictClients, ...hidden.looseClients];
       if (hiddenClients.length) parts.push(sql`${ref} not in (${list(hiddenClients)})`);
     }

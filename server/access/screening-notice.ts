@@ -20,7 +20,7 @@ export interface NoticeInput {
 
 /** Builds the notice for a wall (wall.manage). Throws WALL_NOT_FOUND, ACCESS_DENIED. */
 export async function screeningNoticePdf(ctx: RequestContext, wallId: string, input: NoticeInput): Promise<Buffer> {
-  const row = await wallRow(ctx, wallId);
+  const row = await wallRow(ctx, wallId, 'wall.notice');
   await requireAccess(ctx, 'wall.manage', row.matter_id ? { kind: 'matter', matterId: row.matter_id as MatterId } : { kind: 'client', clientId: row.client_id as ClientId }, { other: { type: 'wall', id: wallId }, purpose: 'screening notice' });
   const wall = await getWallView(ctx, wallId);
   const screened = wall.members.map((m) => m.name ?? `Staff member ${m.userId}`);

@@ -22,7 +22,7 @@ export function actorId(ctx: RequestContext): string | null {
  * Checks people exist and are staff (through identity's directory when registered; until then
  * ids are accepted as given). Bad ids are a 400 naming `field`.
  */
-export async function checkStaff(ctx: RequestContext, ids: string[], field: string): Promise<Map<string, DirectoryUser>> {
+export async function checkStaff(ctx: RequestContext, ids: string[], field: string, options: { toHoldClientData?: boolean } = {}): Promise<Map<string, DirectoryUser>> {
   const directory = userDirectory();
   if (!directory) return new Map();
   const users = await directory.getUsers(ctx, ids);
@@ -32,9 +32,32 @@ export async function checkStaff(ctx: RequestContext, ids: string[], field: stri
     return !user || user.role === 'client' || user.status === 'disabled';
   });
   if (bad !== undefined) throw new AppError('VALIDATION_FAILED', `${field} must name active staff members`, [{ path: field, message: 'is not an active staff member' }]);
+  // Firm administrators run the system and never hold client data: no seat, grant or request.
+  if (options.toHoldClientData && ids.some((id) => byId.get(id)?.role === 'firm_admin')) {
+    throw new AppError('VALIDATION_FAILED', `${field} names a firm administrator, who cannot hold client data`, [{ path: field, message: 'is a firm administrator (administrators hold no client data)' }]);
+  }
   return byId;
 }
 
+/**
+ * A refusal decided outside `requireAccess`, audited like its denials: outside a transaction the
+ * event is written now; inside one, after the rollback (on the root handle). `after` runs once the
+ * event is written (e.g. telling compliance). Returns the error for the caller to throw.
+ */
+export async function auditedRefusal(ctx: RequestContext, error: AppError, event: Omit<AuditEventInput, 'outcome'>, after?: () => void): Promise<AppError> {
+  const denied: AuditEventInput = { ...event, outcome: 'denied' };
+  if (!ctx.db.isTransaction) {
+    await recordEvent(ctx, denied);
+    after?.();
+    return error;
+  }
+  const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
+  error.afterRollback = async () => {
+    await recordEvent(outside, denied);
+    after?.();
+  };
+  return error;
+}
 export async function audit(ctx: RequestContext, event: Omit<AuditEventInput, 'outcome'> & { outcome?: AuditEventInput['outcome'] }): Promise<void> {
   await recordEvent(ctx, { outcome: 'allowed', ...event });
 }

@@ -40,7 +40,7 @@ export async function namesOf(ctx: RequestContext, ids: string[]): Promise<Map<s
 export async function setTeamMember(ctx: RequestContext, matterId: MatterId, userId: string, role: MatterRole, expiresAt: number | null = null): Promise<TeamMember> {
   return inTransaction(ctx, async (tx) => {
     const target = await requireAccess(tx, 'matter.team.manage', { kind: 'matter', matterId });
-    await checkStaff(tx, [userId], 'params.userId');
+    await checkStaff(tx, [userId], 'params.userId', { toHoldClientData: true });
     await upsertTeamMember(tx, target.matterId, target.clientId!, userId, role, expiresAt);
     return { userId, name: (await namesOf(tx, [userId])).get(userId) ?? null, role, addedAt: tx.app.clock.now(), expiresAt };
   });

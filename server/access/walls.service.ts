@@ -13,7 +13,8 @@ import type { AccessTables, WallKind } from './access.tables.js';
 import { canAccess, requireAccess } from './index.js';
 import { actorFacts, bumpPolicyVersion, db, firmFacts, type ActorFacts, type WallFact } from './facts.js';
 import { namesOf } from './team.service.js';
-import { actorId, audit, checkStaff, staffActor } from './support.js';
+import { openText, sealText } from './sealing.js';
+import { actorId, audit, auditedRefusal, checkStaff, staffActor } from './support.js';
 
 export interface WallInput {
   kind: WallKind;
@@ -57,7 +58,7 @@ export async function createWall(ctx: RequestContext, input: WallInput): Promise
     const d = db(tx);
     await d
       .insertInto('access_walls')
-      .values({ id, kind: input.kind, client_id: target.clientId!, matter_id: input.matterId ?? null, memo: input.memo, created_at: now, created_by: actorId(tx), lifted_at: null, lifted_by: null })
+      .values({ id, kind: input.kind, client_id: target.clientId!, matter_id: input.matterId ?? null, memo: await sealText(tx, 'access_walls', id, 'memo', input.memo), created_at: now, created_by: actorId(tx), lifted_at: null, lifted_by: null })
       .execute();
     await d.insertInto('access_wall_members').values(userIds.map((userId) => ({ wall_id: id, user_id: userId }))).execute();
     await audit(tx, { action: 'wall.create', reason: input.kind.toUpperCase(), resources: { clientId: target.clientId!, ...(input.matterId ? { matterId: input.matterId } : {}), other: { type: 'wall', id } } });
@@ -68,8 +69,17 @@ export async function createWall(ctx: RequestContext, input: WallInput): Promise
 /** Lifts a wall (kept as history). Throws WALL_NOT_FOUND, ACCESS_DENIED, CONFLICT (already lifted). */
 export async function liftWall(ctx: RequestContext, wallId: string): Promise<WallView> {
   return inTransaction(ctx, async (tx) => {
-    const wall = await wallRow(tx, wallId);
-    await requireWallManage(tx, wall);
+    const wall = await wallRow(tx, wallId, 'wall.lift');
+    await requireWallManage(tx, wall, 'wall.lift');
+    // Separation of duties: a person the wall screens out never lifts it, whatever their role.
+    const screened = wall.kind === 'exclusionary' && (await db(tx).selectFrom('access_wall_members').select('user_id').where('wall_id', '=', wallId).where('user_id', '=', actorId(tx) ?? '').executeTakeFirst());
+    if (screened) {
+      throw await auditedRefusal(tx, new AppError('SEPARATION_OF_DUTIES', 'You are screened by this wall, so another compliance officer must lift it'), {
+        action: 'wall.lift',
+        reason: 'SEPARATION_OF_DUTIES',
+        resources: { clientId: wall.client_id, ...(wall.matter_id ? { matterId: wall.matter_id } : {}), other: { type: 'wall', id: wallId } },
+      });
+    }
     if (wall.lifted_at !== null) throw new AppError('CONFLICT', 'This wall is already lifted');
     await bumpPolicyVersion(tx);
     await db(tx).updateTable('access_walls').set({ lifted_at: tx.app.clock.now(), lifted_by: actorId(tx) }).where('id', '=', wallId).where('lifted_at', 'is', null).execute();
@@ -97,12 +107,12 @@ export async function listWalls(ctx: RequestContext, filter: { clientId?: string
  * gets WALL_NOT_FOUND, like a missing wall.
  */
 export async function getWall(ctx: RequestContext, wallId: string): Promise<WallView> {
-  const wall = await wallRow(ctx, wallId);
+  const wall = await wallRow(ctx, wallId, 'wall.read');
   if (!(await canAccess(ctx, 'wall.manage', { kind: 'firm' }))) {
     const actor = staffActor(ctx);
     const facts = await actorFacts(ctx, actor.userId);
     const members = await db(ctx).selectFrom('access_wall_members').select('user_id').where('wall_id', '=', wallId).execute();
-    if (!members.some((m) => m.user_id === actor.userId) && !isAffected(facts, wall.client_id, wall.matter_id, ctx.app.clock.now())) throw new AppError('WALL_NOT_FOUND');
+    if (!members.some((m) => m.user_id === actor.userId) && !isAffected(facts, wall.client_id, wall.matter_id, ctx.app.clock.now())) throw await wallNotFound(ctx, wallId, 'wall.read', 'NOT_CONCERNED');
   }
   return getWallView(ctx, wallId);
 }
@@ -124,11 +134,11 @@ export async function pendingAcknowledgements(ctx: RequestContext): Promise<Wall
 export async function acknowledgeWall(ctx: RequestContext, wallId: string): Promise<WallView> {
   const actor = staffActor(ctx);
   return inTransaction(ctx, async (tx) => {
-    const wall = await wallRow(tx, wallId);
-    if (wall.lifted_at !== null) throw new AppError('WALL_NOT_FOUND');
+    const wall = await wallRow(tx, wallId, 'wall.acknowledge');
+    if (wall.lifted_at !== null) throw await wallNotFound(tx, wallId, 'wall.acknowledge', 'LIFTED');
     const facts = await actorFacts(tx, actor.userId);
     const isMember = await db(tx).selectFrom('access_wall_members').select('user_id').where('wall_id', '=', wallId).where('user_id', '=', actor.userId).executeTakeFirst();
-    if (!isMember && !isAffected(facts, wall.client_id, wall.matter_id, tx.app.clock.now())) throw new AppError('WALL_NOT_FOUND');
+    if (!isMember && !isAffected(facts, wall.client_id, wall.matter_id, tx.app.clock.now())) throw await wallNotFound(tx, wallId, 'wall.acknowledge', 'NOT_CONCERNED');
     const already = await db(tx).selectFrom('access_wall_acknowledgements').select('user_id').where('wall_id', '=', wallId).where('user_id', '=', actor.userId).executeTakeFirst();
     if (!already) {
       await bumpPolicyVersion(tx);
@@ -139,14 +149,19 @@ export async function acknowledgeWall(ctx: RequestContext, wallId: string): Prom
   });
 }
 
-export async function wallRow(ctx: RequestContext, wallId: string): Promise<WallRow> {
+/** The wall, or WALL_NOT_FOUND (audited as a denied `action`, like any refusal). */
+export async function wallRow(ctx: RequestContext, wallId: string, action: string): Promise<WallRow> {
   const wall = await db(ctx).selectFrom('access_walls').selectAll().where('id', '=', wallId).executeTakeFirst();
-  if (!wall) throw new AppError('WALL_NOT_FOUND');
+  if (!wall) throw await wallNotFound(ctx, wallId, action, 'NOT_FOUND');
   return wall;
 }
 
-async function requireWallManage(ctx: RequestContext, wall: WallRow): Promise<void> {
-  if (!(await canAccess(ctx, 'wall.manage', { kind: 'firm' }))) throw new AppError('WALL_NOT_FOUND');
+function wallNotFound(ctx: RequestContext, wallId: string, action: string, reason: string): Promise<AppError> {
+  return auditedRefusal(ctx, new AppError('WALL_NOT_FOUND'), { action, reason, resources: { other: { type: 'wall', id: wallId } } });
+}
+
+async function requireWallManage(ctx: RequestContext, wall: WallRow, action: string): Promise<void> {
+  if (!(await canAccess(ctx, 'wall.manage', { kind: 'firm' }))) throw await wallNotFound(ctx, wall.id, action, 'FIRM_ROLE');
   await requireAccess(ctx, 'wall.manage', wall.matter_id ? { kind: 'matter', matterId: wall.matter_id as MatterId } : { kind: 'client', clientId: wall.client_id as ClientId }, { other: { type: 'wall', id: wall.id } });
 }
 
@@ -164,7 +179,7 @@ function allWalls(firm: { clientWalls: ReadonlyMap<string, WallFact[]>; matterWa
 
 export async function getWallView(ctx: RequestContext, wallId: string): Promise<WallView> {
   const d = db(ctx);
-  const wall = await wallRow(ctx, wallId);
+  const wall = await db(ctx).selectFrom('access_walls').selectAll().where('id', '=', wallId).executeTakeFirstOrThrow();
   const members = await d.selectFrom('access_wall_members').select('user_id').where('wall_id', '=', wallId).orderBy('user_id').execute();
   const acks = await d.selectFrom('access_wall_acknowledgements').select(['user_id', 'acknowledged_at']).where('wall_id', '=', wallId).orderBy('acknowledged_at').execute();
   const names = await namesOf(ctx, [...members.map((m) => m.user_id), ...acks.map((a) => a.user_id)]);
@@ -174,7 +189,7 @@ export async function getWallView(ctx: RequestContext, wallId: string): Promise<
     kind: wall.kind,
     clientId: wall.client_id,
     matterId: wall.matter_id,
-    memo: wall.memo,
+    memo: await openText(ctx, 'access_walls', wall.id, 'memo', wall.memo),
     createdAt: Number(wall.created_at),
     createdBy: wall.created_by,
     liftedAt: wall.lifted_at === null ? null : Number(wall.lifted_at),

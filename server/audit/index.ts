@@ -3,6 +3,7 @@
  * inclusion and consistency proofs), verification, monitoring rules and alerts, SIEM sinks.
  * Other modules use only this file. See docs/audit.md.
  */
+import { existsSync } from 'node:fs';
 import type { AppServices, RequestContext } from '../platform/context.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { auditRoutes } from './audit.routes.js';
@@ -11,7 +12,7 @@ import { setIdentityHooks, type IdentityHooks } from './hooks.js';
 import { runMonitor } from './monitor.js';
 import { recordEventImpl, type AuditEventInput } from './record.js';
 import { auditSettings } from './settings.js';
-import { ensureSigningKey, loadSigningKey } from './signing.js';
+import { ensureSigningKey, loadSigningKey, signingKeyPath } from './signing.js';
 import { runSinks, startSinks } from './sinks.js';
 import { runScheduledVerification } from './verification-job.js';
 
@@ -62,8 +63,10 @@ export const auditModule: ConfidantModule = {
   startupNotes: async (services) => {
     try {
       return [`Audit log verifier key: ${loadSigningKey(services.config.dataDir).verifierKey}`];
-    } catch {
-      return ['Audit checkpoint signing key is missing: run `confidant init`; checkpoints are not being signed.'];
+    } catch (error) {
+      if (!existsSync(signingKeyPath(services.config.dataDir))) return ['Audit checkpoint signing key is missing: run `confidant init`; checkpoints are not being signed.'];
+      // E.g. an origin with a space or '+' written before origins were checked (see docs/operations.md).
+      return [`Audit checkpoint signing key cannot be used, checkpoints are not being signed: ${error instanceof Error ? error.message : 'unreadable'}`];
     }
   },
   routes: auditRoutes,

@@ -1,13 +1,17 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UserId } from '../../common/ids.js';
 import { ManualClock } from '../platform/clock.js';
 import type { RequestContext } from '../platform/context.js';
+import { createLogger } from '../platform/logging/logger.js';
+import { closeServices, createServices } from '../platform/services.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { listAlerts } from './alerts.js';
-import { recordEvent, registerIdentityHooks } from './index.js';
-import { runMonitor } from './monitor.js';
+import { readCursor } from './cursors.js';
+import { auditModule, recordEvent, registerIdentityHooks } from './index.js';
+import { documentsHandedOver, MONITOR_CURSOR, runMonitor } from './monitor.js';
+import { auditSettings } from './settings.js';
 
 describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
   let instance: TestInstance;
@@ -64,6 +68,60 @@ describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
     const outbox = instance.config.mail.outboxDir;
     const mails = existsSync(outbox) ? readdirSync(outbox).map((f) => readFileSync(`${outbox}/${f}`, 'utf8')) : [];
     expect(mails.some((m) => m.includes('compliance@firm.example') && m.includes('bulk_download'))).toBe(true);
+  });
+
+  it('bulk download: one whole-client export of more documents than the threshold raises the alert (not "one download")', async () => {
+    // The events vault records for one export: the access decision, then the archive with its document count.
+    await recordEvent(as('u-export'), { action: 'client.export', outcome: 'allowed', reason: 'TEAM', purpose: 'export', resources: { clientId: 'c-export' } });
+    await recordEvent(as('u-export'), { action: 'client.export', outcome: 'allowed', resources: { clientId: 'c-export', other: { type: 'export_documents', id: '6' } } });
+    await runMonitor(instance.services);
+    const [alert] = await alertsFor('u-export');
+    expect(alert).toMatchObject({ rule: 'bulk_download', contained: true });
+    expect(Number(alert!.detail.documents)).toBeGreaterThanOrEqual(6);
+    // A small export stays below the threshold; denied exports and non-download events count nothing.
+    await recordEvent(as('u-small-export'), { action: 'client.export', outcome: 'allowed', resources: { clientId: 'c-small', other: { type: 'export_documents', id: '2' } } });
+    await recordEvent(as('u-small-export'), { action: 'client.export', outcome: 'denied', reason: 'NOT_ON_TEAM', resources: { clientId: 'c-other', other: { type: 'export_documents', id: '900' } } });
+    await runMonitor(instance.services);
+    expect(await alertsFor('u-small-export')).toHaveLength(0);
+    expect(documentsHandedOver({ action: 'client.export', outcome: 'allowed', other_type: 'export_documents', other_id: '40' })).toBe(40);
+    expect(documentsHandedOver({ action: 'client.export', outcome: 'allowed', other_type: 'export_documents', other_id: 'not-a-count' })).toBe(1);
+    expect(documentsHandedOver({ action: 'matter.read', outcome: 'allowed', other_type: null, other_id: null })).toBe(0);
+  });
+
+  it('processes events appended after its last run at the next short tick: no long interval to wait for', async () => {
+    // The job the module schedules fires every monitorIntervalSeconds: seconds, not the half minute it was.
+    expect(auditSettings(instance.services.config).monitorIntervalSeconds).toBeLessThanOrEqual(1);
+    await runMonitor(instance.services);
+    const before = (await readCursor(instance.services, MONITOR_CURSOR)).position;
+    await recordEvent(as('u-late'), { action: 'access.break_glass', outcome: 'allowed', reason: 'BREAK_GLASS', purpose: 'break-glass', resources: { matterId: 'm-9' } });
+    // The trigger: one tick of the module's own schedule on a queue of its own (fake interval timer).
+    const services = createServices(instance.config, { clock, logger: createLogger({ logLevel: 'silent' }) });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      await auditModule.start!(services);
+      await services.jobs.start();
+      vi.advanceTimersByTime(auditSettings(services.config).monitorIntervalSeconds * 1000);
+      if (services.jobs.kind === 'in-process') await services.jobs.idle();
+      else await runMonitor(services); // pg-boss polls on its own timer: run what it would run
+    } finally {
+      vi.useRealTimers();
+      await auditModule.stop!(services);
+      await closeServices(services);
+    }
+    expect((await readCursor(instance.services, MONITOR_CURSOR)).position).toBeGreaterThan(before);
+    expect((await alertsFor('u-late')).map((a) => a.rule)).toEqual(['break_glass']);
+  });
+
+  it.skipIf(dialect !== 'postgres')('two nodes running the rules at once raise each alert once', async () => {
+    const other = createServices(instance.config, { clock, logger: createLogger({ logLevel: 'silent' }) });
+    try {
+      for (let i = 0; i < 20; i++) await recordEvent(as(`u-two-${i}`), { action: 'access.break_glass', outcome: 'allowed', reason: 'BREAK_GLASS', purpose: 'break-glass', resources: { matterId: `m-${i}` } });
+      await Promise.all([runMonitor(instance.services), runMonitor(other), runMonitor(instance.services), runMonitor(other)]);
+      await runMonitor(instance.services);
+      for (let i = 0; i < 20; i++) expect((await alertsFor(`u-two-${i}`)).map((a) => a.rule), `u-two-${i}`).toEqual(['break_glass']);
+    } finally {
+      await closeServices(other);
+    }
   });
 
   it('a single wall-crossing attempt, a break-glass access and an integrity failure each raise an alert at once', async () => {

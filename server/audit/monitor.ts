@@ -1,70 +1,173 @@
 /**
- * Monitoring rules over the event stream, followed from a cursor by a periodic job (so a request
- * never waits for them). Thresholds come from `alertRules` in the configuration file.
+ * Monitoring rules over the event stream, followed from a cursor by a frequent background job
+ * (`audit.monitorIntervalSeconds`, 1 s by default), so a request never waits for them and a
+ * "contain" rule acts within seconds, not minutes. Thresholds come from `alertRules` in the
+ * configuration file.
  *
  * The counting rules (repeated denials, bulk download, many clients) keep a sliding window per
- * actor in memory for the length of a run: loaded once per actor and rule from the (actor_id, at)
- * index, then updated event by event. Counting the window again for every event was quadratic in
- * a busy actor's activity and, on SQLite, blocked the server for seconds at a time under load.
+ * actor in memory: loaded once per actor and rule from the (actor_id, at) index, then updated event
+ * by event, and kept from one run to the next while this node's state matches the stored cursor
+ * (so a run every second costs the new events only, not a reload of every busy actor's window).
+ * Counting the window again for every event was quadratic in a busy actor's activity and, on
+ * SQLite, blocked the server for seconds at a time under load.
+ *
+ * On PostgreSQL several nodes may run the job at once: a session advisory lock lets one of them
+ * run the rules and the others skip, so an event never raises its alert twice.
  */
+import { sql } from 'kysely';
 import type { AppServices } from '../platform/context.js';
 import { tablesOf } from '../platform/db/database.js';
 import { hasRecentAlert, raiseAlert } from './alerts.js';
 import type { AuditEventRow, AuditTables } from './audit.tables.js';
-import { readCursor, serialized, writeCursor } from './cursors.js';
+import { readCursor, writeCursor } from './cursors.js';
 import { identityHooks } from './hooks.js';
 import { ruleSettings } from './settings.js';
 
-const CURSOR = 'monitor';
+export const MONITOR_CURSOR = 'monitor';
+/** Events per query and per cursor write: bounded, so a run after a burst never holds much memory. */
 const BATCH = 1000;
 const MINUTE = 60_000;
+/** Any fixed 64-bit number that no other advisory lock of the product uses ("cnfd" + "mon"). */
+const POSTGRES_LOCK_KEY = '7164779133415246';
 /** Actions that hand document content to the actor. */
 export const DOWNLOAD_ACTIONS = ['document.read', 'document.download', 'document.export', 'client.export'];
+/** The `other` type with which vault's export event records how many documents it holds. */
+export const EXPORT_DOCUMENTS_TYPE = 'export_documents';
 
-type Row = Pick<AuditEventRow, 'seq' | 'at' | 'actor_type' | 'actor_id' | 'action' | 'outcome' | 'reason' | 'client_id'>;
+type Row = Pick<AuditEventRow, 'seq' | 'at' | 'actor_type' | 'actor_id' | 'action' | 'outcome' | 'reason' | 'client_id' | 'other_type' | 'other_id'>;
+const ROW_COLUMNS = ['seq', 'at', 'actor_type', 'actor_id', 'action', 'outcome', 'reason', 'client_id', 'other_type', 'other_id'] as const;
 
-/** Processes every event after the cursor; safe to call any time (runs are serialized). */
-export const runMonitor = serialized(async (services: AppServices) => {
-  const rules = ruleSettings(services.config);
-  const db = tablesOf<AuditTables>(services.database.db);
-  let { position } = await readCursor(services, CURSOR);
-  const leaving = new Map<string, boolean>();
-  const windows = new Map<string, SlidingWindow>();
-  for (;;) {
-    const rows: Row[] = (
-      await db
-        .selectFrom('audit_event')
-        .select(['seq', 'at', 'actor_type', 'actor_id', 'action', 'outcome', 'reason', 'client_id'])
-        .where('seq', '>', position)
-        .orderBy('seq')
-        .limit(BATCH)
-        .execute()
-    ).map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) }));
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      if (row.actor_type === 'user' && row.actor_id) await evaluate(services, rules, row, leaving, windows);
-      position = row.seq;
+/**
+ * How many documents an event handed to the actor, for the bulk-download rule: one per document
+ * read or download; a whole-client export as many as it contained (vault's `client.export` event
+ * carries `other: { type: 'export_documents', id: '<count>' }`). A `client.export` without a count
+ * (the access decision that precedes the archive) counts one, so an export counts its documents
+ * plus one: never fewer than it handed over.
+ */
+export function documentsHandedOver(row: Pick<Row, 'action' | 'outcome' | 'other_type' | 'other_id'>): number {
+  if (row.outcome !== 'allowed' || !DOWNLOAD_ACTIONS.includes(row.action)) return 0;
+  if (row.action === 'client.export' && row.other_type === EXPORT_DOCUMENTS_TYPE && row.other_id !== null && /^\d{1,9}$/.test(row.other_id)) return Number(row.other_id);
+  return 1;
+}
+
+/** What this node remembers between runs: valid only while the stored cursor is where it left it. */
+interface MonitorState {
+  position: number;
+  windows: Map<string, SlidingWindow>;
+}
+const states = new WeakMap<AppServices, MonitorState>();
+
+/**
+ * Processes every event after the cursor; safe to call any time and from any node. Runs are
+ * serialized per services instance, and calls made while one runs share the next run (the queue
+ * never grows when the job fires faster than a run takes).
+ */
+export const runMonitor = coalesced(async (services: AppServices) => {
+  await withNodeLock(services, async () => {
+    const rules = ruleSettings(services.config);
+    const db = tablesOf<AuditTables>(services.database.db);
+    const stored = (await readCursor(services, MONITOR_CURSOR)).position;
+    let state = states.get(services);
+    // Another node (or a restore) moved the cursor: windows built here may miss events, start afresh.
+    if (!state || state.position !== stored) state = { position: stored, windows: new Map() };
+    states.delete(services);
+    const leaving = new Map<string, boolean>();
+    let position = stored;
+    let latestAt = 0;
+    for (;;) {
+      const rows: Row[] = (await db.selectFrom('audit_event').select(ROW_COLUMNS).where('seq', '>', position).orderBy('seq').limit(BATCH).execute()).map((r) => ({
+        ...r,
+        seq: Number(r.seq),
+        at: Number(r.at),
+      }));
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.actor_type === 'user' && row.actor_id) await evaluate(services, rules, row, leaving, state.windows);
+        position = row.seq;
+        latestAt = Math.max(latestAt, row.at);
+      }
+      await writeCursor(services, MONITOR_CURSOR, position);
+      state.position = position;
     }
-    await writeCursor(services, CURSOR, position);
-  }
+    // Kept only after a complete run (a failure mid-batch leaves windows ahead of the cursor).
+    if (latestAt > 0) dropIdleWindows(state.windows, latestAt);
+    states.set(services, state);
+  });
 });
+
+/**
+ * At most one run in progress and one waiting per services instance: a call made while one runs
+ * joins the waiting one (which starts after it and so sees every event appended before the call).
+ */
+function coalesced(fn: (services: AppServices) => Promise<void>): (services: AppServices) => Promise<void> {
+  const slots = new WeakMap<AppServices, { running: Promise<void> | null; waiting: Promise<void> | null }>();
+  const start = (services: AppServices, slot: { running: Promise<void> | null }) => {
+    const run: Promise<void> = fn(services).finally(() => {
+      if (slot.running === run) slot.running = null;
+    });
+    slot.running = run;
+    return run;
+  };
+  return (services) => {
+    let slot = slots.get(services);
+    if (!slot) slots.set(services, (slot = { running: null, waiting: null }));
+    if (slot.waiting) return slot.waiting;
+    if (!slot.running) return start(services, slot);
+    const current = slot;
+    const waiting = current
+      .running!.catch(() => undefined)
+      .then(() => {
+        current.waiting = null;
+        return start(services, current);
+      });
+    current.waiting = waiting;
+    return waiting;
+  };
+}
+
+/**
+ * On PostgreSQL, runs `work` only while holding the monitor's session advisory lock (on one pinned
+ * connection), and skips it when another node holds it. SQLite has one node.
+ */
+async function withNodeLock(services: AppServices, work: () => Promise<void>): Promise<void> {
+  if (services.database.kind !== 'postgres') return work();
+  await services.database.db.connection().execute(async (connection) => {
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_lock(${POSTGRES_LOCK_KEY}::bigint) as locked`.execute(connection);
+    if (!rows[0]?.locked) return;
+    try {
+      await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${POSTGRES_LOCK_KEY}::bigint)`.execute(connection);
+    }
+  });
+}
 
 type Narrow = 'denied' | 'downloads' | 'clients';
 
-function matches(row: Pick<Row, 'action' | 'outcome' | 'client_id'>, narrow: Narrow): boolean {
-  if (narrow === 'denied') return row.outcome === 'denied';
-  if (narrow === 'downloads') return row.outcome === 'allowed' && DOWNLOAD_ACTIONS.includes(row.action);
-  return row.client_id !== null;
+/** How much the event adds to the window: 1 or 0, or the documents handed over for downloads. */
+function weightOf(row: Pick<Row, 'action' | 'outcome' | 'client_id' | 'other_type' | 'other_id'>, narrow: Narrow): number {
+  if (narrow === 'denied') return row.outcome === 'denied' ? 1 : 0;
+  if (narrow === 'downloads') return documentsHandedOver(row);
+  return row.client_id !== null ? 1 : 0;
+}
+
+function dropIdleWindows(windows: Map<string, SlidingWindow>, now: number): void {
+  for (const [key, window] of windows) if (window.sizeAt(now) === 0) windows.delete(key);
 }
 
 /**
  * One actor's events of one kind within the last `windowMs` (by event time), in sequence order.
- * `size` counts events, or distinct clients for the many-clients rule.
+ * `size` sums the events' weights (documents handed over, for downloads), or counts distinct
+ * clients for the many-clients rule.
  */
 class SlidingWindow {
   private readonly times: number[] = [];
   private readonly clients: (string | null)[] = [];
+  private readonly weights: number[] = [];
   private head = 0;
+  private total = 0;
   private readonly perClient = new Map<string, number>();
 
   constructor(
@@ -72,13 +175,15 @@ class SlidingWindow {
     private readonly distinctClients: boolean,
   ) {}
 
-  add(at: number, clientId: string | null): void {
+  add(at: number, clientId: string | null, weight: number): void {
     this.times.push(at);
     this.clients.push(clientId);
+    this.weights.push(weight);
+    this.total += weight;
     if (clientId) this.perClient.set(clientId, (this.perClient.get(clientId) ?? 0) + 1);
   }
 
-  /** Drops events older than the window ending at `now`; returns the count. */
+  /** Drops events older than the window ending at `now`; returns the size. */
   sizeAt(now: number): number {
     while (this.head < this.times.length && this.times[this.head]! < now - this.windowMs) {
       const clientId = this.clients[this.head];
@@ -87,35 +192,44 @@ class SlidingWindow {
         if (n === 0) this.perClient.delete(clientId);
         else this.perClient.set(clientId, n);
       }
+      this.total -= this.weights[this.head]!;
       this.head++;
     }
     if (this.head > 4096 && this.head * 2 > this.times.length) {
       this.times.splice(0, this.head);
       this.clients.splice(0, this.head);
+      this.weights.splice(0, this.head);
       this.head = 0;
     }
-    return this.distinctClients ? this.perClient.size : this.times.length - this.head;
+    return this.distinctClients ? this.perClient.size : this.total;
   }
 }
 
 /**
- * The window for (actor, rule), loaded at the actor's first event in this run with the earlier
- * events still inside it; every later event of the run is added as it is processed.
+ * The window for (actor, rule), loaded at the actor's first event seen by this node's state with
+ * the earlier events still inside it; every later event is added as it is processed.
  */
 async function windowFor(services: AppServices, windows: Map<string, SlidingWindow>, row: Row, narrow: Narrow, windowMs: number): Promise<SlidingWindow> {
-  const key = `${narrow}\u0000${row.actor_id!}`;
+  // The window length is part of the key: a changed threshold window starts a fresh one.
+  const key = `${narrow}\u0000${windowMs}\u0000${row.actor_id!}`;
   let window = windows.get(key);
   if (!window) {
     window = new SlidingWindow(windowMs, narrow === 'clients');
     const db = tablesOf<AuditTables>(services.database.db);
-    let query = db.selectFrom('audit_event').select(['at', 'client_id']).where('actor_id', '=', row.actor_id!).where('at', '>=', row.at - windowMs).where('seq', '<', row.seq);
+    let query = db
+      .selectFrom('audit_event')
+      .select(['at', 'action', 'outcome', 'client_id', 'other_type', 'other_id'])
+      .where('actor_id', '=', row.actor_id!)
+      .where('at', '>=', row.at - windowMs)
+      .where('seq', '<', row.seq);
     if (narrow === 'denied') query = query.where('outcome', '=', 'denied');
     else if (narrow === 'downloads') query = query.where('action', 'in', DOWNLOAD_ACTIONS).where('outcome', '=', 'allowed');
     else query = query.where('client_id', 'is not', null);
-    for (const earlier of await query.orderBy('seq').execute()) window.add(Number(earlier.at), earlier.client_id);
+    for (const earlier of await query.orderBy('seq').execute()) window.add(Number(earlier.at), earlier.client_id, weightOf(earlier, narrow));
     windows.set(key, window);
   }
-  if (matches(row, narrow)) window.add(row.at, row.client_id);
+  const weight = weightOf(row, narrow);
+  if (weight > 0) window.add(row.at, row.client_id, weight);
   return window;
 }
 
@@ -123,12 +237,28 @@ async function evaluate(services: AppServices, rules: ReturnType<typeof ruleSett
   const actorId = row.actor_id!;
   const raise = async (rule: Parameters<typeof raiseAlert>[1]['rule'], windowMs: number, detail: Record<string, number | string>, contain: boolean, severity: 'warning' | 'critical') => {
     if (await hasRecentAlert(services, rule, actorId, services.clock.now() - windowMs)) return;
-    await raiseAlert(services, { rule, actorId, severity, firstIndex: row.seq, lastIndex: row.seq, detail, contain });
+    await raiseAlert(services, {
+      rule,
+      actorId,
+      severity,
+      firstIndex: row.seq,
+      lastIndex: row.seq,
+      detail,
+      contain,
+    });
   };
 
   // Immediate rules: one event is enough.
   const raiseNow = (rule: 'break_glass' | 'integrity_failure', contain: boolean, severity: 'warning' | 'critical') =>
-    raiseAlert(services, { rule, actorId, severity, firstIndex: row.seq, lastIndex: row.seq, detail: { action: row.action }, contain });
+    raiseAlert(services, {
+      rule,
+      actorId,
+      severity,
+      firstIndex: row.seq,
+      lastIndex: row.seq,
+      detail: { action: row.action },
+      contain,
+    });
   // One wall alert per person per 10 minutes: further probes count toward repeated_denials.
   if (rules.wall_crossing.enabled && row.outcome === 'denied' && row.reason === 'WALL') await raise('wall_crossing', 10 * MINUTE, { action: row.action }, rules.wall_crossing.contain, 'critical');
   if (rules.break_glass.enabled && row.outcome === 'allowed' && row.action === 'access.break_glass') await raiseNow('break_glass', rules.break_glass.contain, 'warning');
@@ -162,7 +292,18 @@ async function evaluate(services: AppServices, rules: ReturnType<typeof ruleSett
   if (rules.bulk_download.enabled && row.outcome === 'allowed' && DOWNLOAD_ACTIONS.includes(row.action)) {
     const r = rules.bulk_download;
     const n = (await windowFor(services, windows, row, 'downloads', r.windowMinutes * MINUTE)).sizeAt(row.at);
-    if (n >= r.threshold) await raise('bulk_download', r.windowMinutes * MINUTE, { documents: n, threshold: r.threshold, windowMinutes: r.windowMinutes }, r.contain, 'critical');
+    if (n >= r.threshold)
+      await raise(
+        'bulk_download',
+        r.windowMinutes * MINUTE,
+        {
+          documents: n,
+          threshold: r.threshold,
+          windowMinutes: r.windowMinutes,
+        },
+        r.contain,
+        'critical',
+      );
   }
   if (rules.many_clients.enabled && row.client_id) {
     const r = rules.many_clients;

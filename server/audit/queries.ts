@@ -3,6 +3,7 @@
  * the checkpoint and inclusion proofs that make the answer checkable), and the breach scope
  * "everything actor A touched between T1 and T2". Each filter maps onto one (column, at) index.
  */
+import { DATA_PERMISSIONS } from '../../common/permissions.js';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { RequestContext } from '../platform/context.js';
@@ -142,7 +143,8 @@ export async function personMatterReport(ctx: RequestContext, userId: string, ma
     matterId,
     since,
     until,
-    accessed: proven.some((e) => e.event.outcome === 'allowed'),
+    // Only real reads and writes count: not a decision query, a request to join or an acknowledgement.
+    accessed: proven.some((e) => e.event.outcome === 'allowed' && (DATA_PERMISSIONS as readonly string[]).includes(e.event.action)),
     events: proven,
     checkpoint: { size: checkpoint.size, root: checkpoint.root.toString('base64'), note: checkpoint.note },
     truncated: rows.length > limit,

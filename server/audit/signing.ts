@@ -14,6 +14,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { checkpointOriginProblem } from './settings.js';
 
 const ED25519_ALG = 0x01;
 const SIGNATURE_PREFIX = '\u2014 ';
@@ -37,6 +38,7 @@ export function signingKeyPath(dataDir: string): string {
 export function ensureSigningKey(dataDir: string, origin: string): boolean {
   const path = signingKeyPath(dataDir);
   if (existsSync(path)) return false;
+  assertValidOrigin(origin, 'audit.origin');
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -54,11 +56,19 @@ export function loadSigningKey(dataDir: string): SigningKey {
   if (cached) return cached;
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as { origin?: unknown; privateKey?: unknown };
   if (typeof parsed.origin !== 'string' || typeof parsed.privateKey !== 'string') throw new Error('audit checkpoint key file is malformed');
+  // A key file written before origins were checked: its checkpoints could never be verified.
+  assertValidOrigin(parsed.origin, `the origin in ${path}`);
   const privateKey = createPrivateKey(parsed.privateKey);
   const publicKey = createPublicKey(privateKey);
   const key = { privateKey, ...describePublicKey(parsed.origin, publicKey) };
   cache.set(path, key);
   return key;
+}
+
+/** Throws when `origin` cannot name a C2SP signed-note key (see checkpointOriginProblem). */
+export function assertValidOrigin(origin: string, what: string): void {
+  const problem = checkpointOriginProblem(origin);
+  if (problem) throw new Error(`${what} ${problem}: C2SP signed-note origins allow no whitespace and no "+"`);
 }
 
 export function describePublicKey(origin: string, publicKey: KeyObject): Omit<SigningKey, 'privateKey'> {
@@ -89,6 +99,7 @@ export function parseVerifierKey(verifierKey: string): { keyName: string; keyId:
   const idHex = second > first ? text.slice(first + 1, second) : '';
   const keyB64 = second > 0 ? text.slice(second + 1) : '';
   if (!keyName || !idHex || !keyB64) throw new Error('verifier key must be name+id+key');
+  if (checkpointOriginProblem(keyName)) throw new Error('verifier key name is not a valid signed-note key name');
   const raw = Buffer.from(keyB64, 'base64');
   if (raw.length !== 33 || raw[0] !== ED25519_ALG) throw new Error('verifier key is not an Ed25519 key');
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') }, format: 'jwk' });

@@ -1,5 +1,6 @@
 /** Kysely on the identity tables only. Every function takes the context's db (a transaction or not). */
 import type { AnyDb } from '../../platform/db/database.js';
+import { sql } from 'kysely';
 import { tablesOf } from '../../platform/db/database.js';
 import type { ApiTokenRow, IdentityTables, OneTimeLinkRow, SessionRow, UserRow } from './identity.tables.js';
 
@@ -120,18 +121,52 @@ export async function expireLinksOfUser(db: AnyDb, userId: string, now: number):
 }
 
 // ---- throttles
-export async function findThrottles(db: AnyDb, keys: string[]) {
-  return t(db).selectFrom('identity_throttles').selectAll().where('key', 'in', keys).execute();
-}
-export async function upsertThrottle(db: AnyDb, row: IdentityTables['identity_throttles']): Promise<void> {
-  await t(db)
+/**
+ * Counts one attempt on a counter in a single statement (insert, or update unless locked), and
+ * locks it when the count reaches `limit`. Returns the counter after the attempt, or undefined when
+ * it is locked (nothing counted). The statement is atomic on both databases: PostgreSQL takes the
+ * row lock and re-checks the condition on the latest version; SQLite runs one writer at a time.
+ */
+export async function reserveThrottle(db: AnyDb, input: { key: string; now: number; windowMs: number; limit: number; lockUntil: number }): Promise<{ failures: number; locked_until: number | null } | undefined> {
+  const { key, now, limit, lockUntil } = input;
+  const cutoff = now - input.windowMs;
+  // A counter starts over when its window has passed or its lock has run out.
+  const fresh = sql<boolean>`(identity_throttles.window_start < ${cutoff} or (identity_throttles.locked_until is not null and identity_throttles.locked_until <= ${now}))`;
+  const next = sql<number>`(case when ${fresh} then 1 else identity_throttles.failures + 1 end)`;
+  const row = await t(db)
     .insertInto('identity_throttles')
-    .values(row)
-    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: row.failures, window_start: row.window_start, locked_until: row.locked_until }))
-    .execute();
+    .values({ key, failures: 1, window_start: now, locked_until: limit <= 1 ? lockUntil : null })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({
+          failures: next,
+          window_start: sql<number>`(case when ${fresh} then cast(${now} as bigint) else identity_throttles.window_start end)`,
+          // Casts: PostgreSQL cannot infer the type of a parameter beside NULL.
+          locked_until: sql<number | null>`(case when ${next} >= ${limit} then cast(${lockUntil} as bigint) else null end)`,
+        })
+        .where(sql<boolean>`(identity_throttles.locked_until is null or identity_throttles.locked_until <= ${now})`),
+    )
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirst();
+  return row ? { failures: Number(row.failures), locked_until: row.locked_until === null ? null : Number(row.locked_until) } : undefined;
 }
-export async function deleteThrottle(db: AnyDb, key: string): Promise<void> {
-  await t(db).deleteFrom('identity_throttles').where('key', '=', key).execute();
+/**
+ * Gives back one attempt counted at `reservedAt` (a success). Touches the counter only while it is
+ * still the window that attempt was counted in, and lifts a lock only when the count drops below
+ * the limit — which happens only when this attempt's own count was part of reaching it.
+ */
+export async function releaseThrottle(db: AnyDb, input: { key: string; reservedAt: number; limit: number }): Promise<void> {
+  await t(db)
+    .updateTable('identity_throttles')
+    .set({
+      failures: sql<number>`failures - 1`,
+      locked_until: sql<number | null>`(case when failures - 1 < ${input.limit} then null else locked_until end)`,
+    })
+    .where('key', '=', input.key)
+    .where('failures', '>', 0)
+    .where('window_start', '<=', input.reservedAt)
+    .execute();
 }
 
 // ---- second factors
@@ -210,10 +245,27 @@ export async function saveChallenge(db: AnyDb, row: IdentityTables['identity_cha
   await t(db).deleteFrom('identity_challenges').where('session_id', '=', row.session_id).where('purpose', '=', row.purpose).execute();
   await t(db).insertInto('identity_challenges').values(row).execute();
 }
-/** Takes (and deletes) the pending challenge: each one is usable once. */
+/**
+ * Takes (and deletes) the pending challenge: each one is usable once. The delete decides: of two
+ * parallel requests that both read the row, only the one whose delete removed it gets the challenge.
+ */
 export async function takeChallenge(db: AnyDb, sessionId: string, purpose: string, now: number): Promise<string | null> {
   const row = await t(db).selectFrom('identity_challenges').selectAll().where('session_id', '=', sessionId).where('purpose', '=', purpose).executeTakeFirst();
   if (!row) return null;
-  await t(db).deleteFrom('identity_challenges').where('id', '=', row.id).execute();
-  return row.expires_at > now ? row.challenge : null;
+  const deleted = await t(db).deleteFrom('identity_challenges').where('id', '=', row.id).executeTakeFirst();
+  if (Number(deleted.numDeletedRows) !== 1) return null;
+  return Number(row.expires_at) > now ? row.challenge : null;
+}
+export async function deleteExpiredChallenges(db: AnyDb, now: number): Promise<number> {
+  const result = await t(db).deleteFrom('identity_challenges').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+/** Counters whose window and lock have both run out count nothing any more. */
+export async function deleteStaleThrottles(db: AnyDb, windowCutoff: number, now: number): Promise<number> {
+  const result = await t(db)
+    .deleteFrom('identity_throttles')
+    .where('window_start', '<', windowCutoff)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -183,8 +183,14 @@ describe.each(DIALECTS)('identity routes on %s', (dialect) => {
     const clock = instance.clock as ManualClock;
     const admin = await buildUser(instance, { role: 'firm_admin' });
     const mover = await buildUser(instance, { role: 'paralegal' });
-    const promoted = await inject({ method: 'PATCH', url: `/api/v1/users/${mover.id}`, headers: admin.headers, payload: { role: 'attorney' } });
-    expect(promoted.json().role).toBe('attorney');
+    const approver = await buildUser(instance, { role: 'compliance_officer' });
+    // A role change waits for a second person (two-person rule), then takes effect when approved.
+    const filed = await inject({ method: 'PATCH', url: `/api/v1/users/${mover.id}`, headers: admin.headers, payload: { role: 'attorney' } });
+    expect(filed.statusCode).toBe(202);
+    expect((await inject({ method: 'GET', url: `/api/v1/users/${mover.id}`, headers: admin.headers })).json().role).toBe('paralegal');
+    const approved = await inject({ method: 'POST', url: `/api/v1/approvals/${filed.json().approval.id}/decide`, headers: approver.headers, payload: { decision: 'approve' } });
+    expect(approved.statusCode).toBe(200);
+    expect((await inject({ method: 'GET', url: `/api/v1/users/${mover.id}`, headers: admin.headers })).json().role).toBe('attorney');
     expect((await inject({ method: 'PATCH', url: `/api/v1/users/${mover.id}`, headers: admin.headers, payload: { role: 'wizard' } })).statusCode).toBe(400);
     const leaving = await inject({ method: 'PATCH', url: `/api/v1/users/${mover.id}`, headers: admin.headers, payload: { leavingOn: clock.now() + 3_600_000 } });
     expect(leaving.json().status).toBe('leaving');

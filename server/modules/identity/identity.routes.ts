@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import type { AppServices, RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { PendingApprovalSchema as PendingApproval, type ApprovalView } from '../../access/index.js';
 import * as S from './identity.schemas.js';
 import { factorSummary, findSessionById } from './identity.repository.js';
 import { clearSessionCookies, listSessions, requireUser, revokeAllSessions, revokeSession, setSessionCookies, type NewSession } from './sessions.service.js';
@@ -26,7 +27,7 @@ import {
 import type { UserView } from './identity.presenter.js';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { requireRecentMfa } from './step-up.js';
-import { finishOidcSignIn, OIDC_COOKIE, startOidcSignIn } from './oidc.service.js';
+import { EMAIL_VERIFIED_FIELD, finishOidcSignIn, OIDC_COOKIE, startOidcSignIn } from './oidc.service.js';
 import { Type } from 'typebox';
 import {
   confirmTotpEnrollment,
@@ -99,9 +100,9 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
   }));
   // The two redirect endpoints are browser navigations, not API calls: hidden from OpenAPI (see docs/identity.md).
   app.get('/auth/oidc/start', { config: pub, schema: { hide: true, response: { 302: Type204() } } }, async (request, reply) => {
-    const { url, flowId } = await startOidcSignIn(request.ctx);
+    const { url, flowCookie } = await startOidcSignIn(request.ctx);
     // Lax, not Strict: the provider's redirect back is a cross-site navigation.
-    reply.setCookie(OIDC_COOKIE, flowId, { path: '/api/v1/auth/oidc', httpOnly: true, sameSite: 'lax', secure: services.config.publicUrl.startsWith('https:'), maxAge: 600 });
+    reply.setCookie(OIDC_COOKIE, flowCookie, { path: '/api/v1/auth/oidc', httpOnly: true, sameSite: 'lax', secure: services.config.publicUrl.startsWith('https:'), maxAge: 600 });
     return reply.redirect(url, 302);
   });
   app.get('/auth/oidc/callback', { config: pub, schema: { hide: true, response: { 302: Type204() } } }, async (request, reply) => {
@@ -112,7 +113,11 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
       setSessionCookies(services, reply, result.session);
       return reply.redirect('/', 302);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'OIDC_FAILED') return reply.redirect('/sign-in?sso=failed', 302);
+      if (error instanceof AppError && error.code === 'OIDC_FAILED') {
+        // The one refusal worth naming: the person can ask their provider's administrator to verify the address.
+        const unverified = error.fields?.some((f) => f.path === EMAIL_VERIFIED_FIELD) === true;
+        return reply.redirect(unverified ? '/sign-in?sso=failed&reason=email_unverified' : '/sign-in?sso=failed', 302);
+      }
       throw error;
     }
   });
@@ -137,13 +142,14 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
     await revokeSession(request.ctx, requireUser(request.ctx).userId, params(request).id, 'SELF');
     return reply.code(204).send();
   });
-  app.post('/auth/sessions/revoke-others', { schema: { tags, summary: 'End all your other sessions', response: { 200: S.Revoked } } }, async (request) => ({
+  app.post('/auth/sessions/revoke-others', { schema: { tags, summary: 'End all your other sessions and all your API tokens', response: { 200: S.Revoked } } }, async (request) => ({
     revoked: await revokeAllSessions(request.ctx, requireUser(request.ctx).userId, 'SELF', true),
   }));
   app.get('/auth/tokens', { schema: { tags, summary: 'Your API tokens', response: { 200: S.TokenList } } }, async (request) => ({
     tokens: await listTokens(request.ctx, requireUser(request.ctx).userId),
   }));
-  app.post('/auth/tokens', { schema: { tags, summary: 'Create an API token (shown once)', body: S.CreateTokenBody, response: { 201: S.CreatedToken } } }, async (request, reply) => {
+  const tokenErrors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 403: S.ErrorResponse };
+  app.post('/auth/tokens', { schema: { tags, summary: 'Create an API token (shown once; step-up; at most TOKEN_MAX_LIFETIME_DAYS)', body: S.CreateTokenBody, response: { 201: S.CreatedToken, ...tokenErrors } } }, async (request, reply) => {
     const actor = requireUser(request.ctx);
     const input = body(request, S.CreateTokenBody);
     if (actor.tokenId) throw new AppError('FORBIDDEN', 'API tokens cannot create API tokens; use a signed-in session');
@@ -152,7 +158,8 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
       name: input.name,
       scopes: input.scopes,
       expiresInMs: input.expiresInDays * 86_400_000,
-      mfaComplete: actor.mfaAt !== null,
+      // createToken demands a fresh factor from a person, so a token they mint is MFA-complete.
+      mfaComplete: true,
       createdBy: 'user',
     });
     return reply.code(201).send({ token: created.token, info: created.view });
@@ -213,19 +220,50 @@ export async function identityRoutes(app: FastifyInstance, services: AppServices
     return request.ctx;
   };
   app.get('/users', { schema: { tags, summary: 'All accounts (administrators)', response: { 200: S.UserList } } }, async (request) => ({ users: await listUsers(admin(request)) }));
-  app.post('/users', { schema: { tags, summary: 'Invite a person by email (administrators)', body: S.InviteBody, response: { 201: S.Invited } } }, async (request, reply) => {
-    const input = body(request, S.InviteBody);
-    return reply.code(201).send(await inviteUser(admin(request), { email: input.email, name: input.name, role: input.role, clientId: input.clientId ?? null }));
-  });
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'Invite a person by email (administrators)',
+        description: 'Answers 201 when the invitation is sent, or 202 with the pending approval: a second person (another administrator or a compliance officer) approves every new account while the firm has one.',
+        body: S.InviteBody,
+        response: { 201: S.Invited, 202: PendingApproval },
+      },
+    },
+    async (request, reply) => {
+      const input = body(request, S.InviteBody);
+      const outcome = await inviteUser(admin(request), { email: input.email, name: input.name, role: input.role, clientId: input.clientId ?? null });
+      return 'approval' in outcome ? reply.code(202).send(outcome) : reply.code(201).send(outcome);
+    },
+  );
   app.get('/users/:id', { schema: { tags, summary: 'One account (administrators)', params: S.IdParams, response: { 200: S.UserView } } }, async (request) => getUserById(admin(request), params(request).id));
-  app.patch('/users/:id', { schema: { tags, summary: 'Change role or leaving date (administrators)', params: S.IdParams, body: S.UpdateUserBody, response: { 200: S.UserView } } }, async (request) => {
-    const ctx = admin(request);
-    const input = body(request, S.UpdateUserBody);
-    let user = await getUserById(ctx, params(request).id);
-    if (input.role !== undefined) user = await changeRole(ctx, user.id, input.role);
-    if (input.leavingOn !== undefined) user = await setLeavingDate(ctx, user.id, input.leavingOn);
-    return user;
-  });
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change role or leaving date (administrators)',
+        description: 'A role change answers 202 with the pending approval when a second person (another administrator or a compliance officer) must approve it; a leaving date in the same request is applied at once.',
+        params: S.IdParams,
+        body: S.UpdateUserBody,
+        response: { 200: S.UserView, 202: PendingApproval },
+      },
+    },
+    async (request, reply) => {
+      const ctx = admin(request);
+      const input = body(request, S.UpdateUserBody);
+      let user = await getUserById(ctx, params(request).id);
+      let pending: ApprovalView | null = null;
+      if (input.role !== undefined) {
+        const outcome = await changeRole(ctx, user.id, input.role);
+        if ('approval' in outcome) pending = outcome.approval;
+        else user = outcome;
+      }
+      if (input.leavingOn !== undefined) user = await setLeavingDate(ctx, user.id, input.leavingOn);
+      return pending ? reply.code(202).send({ approval: pending }) : user;
+    },
+  );
   app.post('/users/:id/disable', { schema: { tags, summary: 'Disable an account: ends all its sessions and tokens at once', params: S.IdParams, response: { 200: S.UserView } } }, async (request) =>
     disableUser(admin(request), params(request).id),
   );

@@ -100,3 +100,16 @@ export const PasskeyRegistered = Type.Object({ id: Type.String(), recoveryCodes:
 export const PasskeyList = Type.Object({
   passkeys: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.Integer(), lastUsedAt: Type.Union([Type.Integer(), Type.Null()]) })),
 });
+
+/** The one error model (`{ error: { code, message, requestId, fields? } }`). */
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      requestId: Type.String(),
+      fields: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    }),
+  },
+  { description: 'The one error model' },
+);

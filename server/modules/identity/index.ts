@@ -15,11 +15,14 @@ import { authenticate, createSession, markSessionMfa } from './sessions.service.
 import { findUserById } from './identity.repository.js';
 import { inTransaction } from '../../platform/context.js';
 import { containUser, createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
+import { IDENTITY_SWEEP_INTERVAL_MS, JOB_IDENTITY_SWEEP, sweepIdentityRows } from './sweep.js';
 
 export const identityModule: ConfidantModule = {
   name: 'identity',
   routes: identityRoutes,
   start: async (services) => {
+    services.jobs.register(JOB_IDENTITY_SWEEP, async () => void (await sweepIdentityRows(services)), { retryLimit: 2 });
+    services.jobs.schedule(JOB_IDENTITY_SWEEP, IDENTITY_SWEEP_INTERVAL_MS);
     registerUserDirectory(userDirectory);
     registerIdentityHooks({
       isLeaving: async (userId) => {
@@ -70,16 +73,17 @@ export async function authenticateRequest(
 /** The user directory other modules (access, audit) read through: names, roles, status only. */
 export const userDirectory = {
   async getUsers(ctx: RequestContext, ids: string[]): Promise<DirectoryUser[]> {
-    return (await getUsersByIds(ctx, ids)).map(({ id, name, email, role, status }) => ({ id, name, email, role, status }));
+    return (await getUsersByIds(ctx, ids)).map(({ id, name, email, role, status, createdAt }) => ({ id, name, email, role, status, createdAt }));
   },
   async listUsers(ctx: RequestContext): Promise<DirectoryUser[]> {
-    return (await listUsers({ ...ctx, actor: { kind: 'system', name: 'identity.directory' } })).map(({ id, name, email, role, status }) => ({ id, name, email, role, status }));
+    return (await listUsers({ ...ctx, actor: { kind: 'system', name: 'identity.directory' } })).map(({ id, name, email, role, status, createdAt }) => ({ id, name, email, role, status, createdAt }));
   },
 };
 
 export { requireRecentMfa } from './step-up.js';
 export { createUser, disableUser, enableUser, findUserByEmailAddress, getUserById, listUsers } from './users.service.js';
-export { createToken, parseDuration } from './tokens.service.js';
+export { createToken, maxTokenLifetimeMs, parseDuration } from './tokens.service.js';
+export { sweepIdentityRows } from './sweep.js';
 export type { UserView } from './identity.presenter.js';
 
 /**

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,7 +91,13 @@ describe.each(DIALECTS)('joiners, movers and leavers on %s', (dialect) => {
     const invalid = await inject({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { email: 'x@firm.example', name: 'X', role: 'client' } });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().error.fields[0].path).toBe('body.clientId');
-    await inject({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { email: 'late@firm.example', name: 'Late', role: 'staff' } });
+    const filed = await inject({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { email: 'late@firm.example', name: 'Late', role: 'staff' } });
+    // Other administrators exist here: the invitation waits for a second person, and only then is mailed.
+    expect(filed.statusCode).toBe(202);
+    const outbox = () => (existsSync(instance.config.mail.outboxDir) ? readdirSync(instance.config.mail.outboxDir) : []).map((f) => readFileSync(join(instance.config.mail.outboxDir, f), 'utf8'));
+    expect(outbox().some((m) => m.startsWith('To: late@firm.example\n'))).toBe(false);
+    const approver = await buildUser(instance, { role: 'compliance_officer' });
+    expect((await inject({ method: 'POST', url: `/api/v1/approvals/${filed.json().approval.id}/decide`, headers: approver.headers, payload: { decision: 'approve' } })).statusCode).toBe(200);
     const token = inviteLinkFor('late@firm.example');
     (instance.clock as ManualClock).advance(7 * 86_400_000 + 1);
     const expired = await inject({ method: 'POST', url: '/api/v1/auth/invite/accept', payload: { token, password: 'my own long and odd passphrase 5' } });

@@ -44,7 +44,7 @@ import { hashSecret } from './secrets.js';
 import { openField, sealField } from '../../platform/crypto/key-wrap.js';
 import { firmSecretKey } from '../keys/index.js';
 import { markSessionMfa, requireUser } from './sessions.service.js';
-import { assertNotThrottled, clearFailures, recordFailure } from './throttle.js';
+import { releaseAttempt, reserveAttempt, type AttemptReservation } from './throttle.js';
 
 const ISSUER = 'Confidant';
 const TOTP_PERIOD = 30;
@@ -77,19 +77,26 @@ async function assertMayEnroll(ctx: RequestContext, actor: UserActor): Promise<v
   if (actor.tokenId) throw new AppError('FORBIDDEN', 'Second factors are managed from a signed-in session, not with an API token');
 }
 
-async function completeFactor(ctx: RequestContext, actor: UserActor, action: string, reason: string): Promise<number> {
+async function completeFactor(ctx: RequestContext, actor: UserActor, attempt: AttemptReservation, action: string, reason: string): Promise<number> {
   const now = actor.sessionId ? await markSessionMfa(ctx, actor.sessionId) : ctx.app.clock.now();
-  await clearFailures(ctx, 'factor', actor.userId);
+  await releaseAttempt(ctx, attempt);
   await recordEvent(ctx, { action, outcome: 'allowed', reason, resources: { userId: actor.userId, ...(actor.sessionId ? { other: { type: 'session', id: actor.sessionId } } : {}) } });
   return now;
 }
 
-/** Counts a failed second-factor attempt (separately from passwords), audits it, then throws. */
-async function failFactor(ctx: RequestContext, actor: UserActor, action: string, reason: string): Promise<never> {
+/**
+ * Reserves one second-factor attempt (counted separately from passwords) before a code or
+ * assertion is checked: parallel guesses cannot outrun the limit. Throws ACCOUNT_LOCKED.
+ */
+function reserveFactorAttempt(ctx: RequestContext, actor: UserActor): Promise<AttemptReservation> {
+  return reserveAttempt(ctx, 'factor', actor.userId);
+}
+
+/** Audits a failed second-factor attempt (already counted by its reservation), then throws. */
+async function failFactor(ctx: RequestContext, actor: UserActor, attempt: AttemptReservation, action: string, reason: string): Promise<never> {
   await inTransaction(ctx, async (tx) => {
-    const locked = await recordFailure(tx, 'factor', actor.userId);
     await recordEvent(tx, { action, outcome: 'denied', reason, resources: { userId: actor.userId } });
-    if (locked) await recordEvent(tx, { action: 'user.lockout', outcome: 'denied', reason: 'FACTOR', resources: { userId: actor.userId } });
+    if (attempt.lockedAccount) await recordEvent(tx, { action: 'user.lockout', outcome: 'denied', reason: 'FACTOR', resources: { userId: actor.userId } });
   });
   throw new AppError('MFA_INVALID', 'That code is not valid', [{ path: 'body.code', message: 'is not valid' }]);
 }
@@ -149,17 +156,17 @@ function matchStep(secret: string, code: string, now: number): number | null {
 export async function confirmTotpEnrollment(ctx: RequestContext, code: string): Promise<{ recoveryCodes: string[] }> {
   const actor = requireUser(ctx);
   await assertMayEnroll(ctx, actor);
-  await assertNotThrottled(ctx, 'factor', actor.userId);
   const totp = await findTotp(ctx.db, actor.userId);
   if (!totp || totp.confirmed_at !== null) throw new AppError('CONFLICT', 'Start the authenticator app setup first');
+  const attempt = await reserveFactorAttempt(ctx, actor);
   const now = ctx.app.clock.now();
   const step = matchStep(await openTotpSecret(ctx, actor.userId, totp.secret), code, now);
-  if (step === null) return failFactor(ctx, actor, 'user.mfa_enroll', 'TOTP_BAD_CODE');
+  if (step === null) return failFactor(ctx, actor, attempt, 'user.mfa_enroll', 'TOTP_BAD_CODE');
   return inTransaction(ctx, async (tx) => {
     if (!(await advanceTotpStep(tx.db, actor.userId, step, now))) throw new AppError('MFA_INVALID', 'That code was already used; wait for the next one', [{ path: 'body.code', message: 'was already used' }]);
     const summary = await factorSummary(tx.db, actor.userId);
     const recoveryCodes = summary.recoveryCodesLeft === 0 ? await issueRecoveryCodes(tx, actor.userId) : [];
-    await completeFactor(tx, actor, 'user.mfa_enroll', 'TOTP');
+    await completeFactor(tx, actor, attempt, 'user.mfa_enroll', 'TOTP');
     return { recoveryCodes };
   });
 }
@@ -167,30 +174,32 @@ export async function confirmTotpEnrollment(ctx: RequestContext, code: string): 
 /** Verifies a TOTP code for this session (sign-in second step or step-up). Throws MFA_INVALID, ACCOUNT_LOCKED. */
 export async function verifyTotp(ctx: RequestContext, code: string): Promise<{ mfaAt: number }> {
   const actor = requireUser(ctx);
-  await assertNotThrottled(ctx, 'factor', actor.userId);
+  const attempt = await reserveFactorAttempt(ctx, actor);
   const totp = await findTotp(ctx.db, actor.userId);
   const now = ctx.app.clock.now();
   const step = totp?.confirmed_at ? matchStep(await openTotpSecret(ctx, actor.userId, totp.secret), code, now) : null;
-  if (step === null) return failFactor(ctx, actor, 'user.mfa_verify', 'TOTP_BAD_CODE');
+  if (step === null) return failFactor(ctx, actor, attempt, 'user.mfa_verify', 'TOTP_BAD_CODE');
   // A code seen before (replay, or a second use within its 30 s): refused and counted.
-  if (totp!.last_step !== null && step <= totp!.last_step) return failFactor(ctx, actor, 'user.mfa_verify', 'TOTP_REPLAY');
-  return inTransaction(ctx, async (tx) => {
-    // Two concurrent requests with the same code: only one advances the step.
-    if (!(await advanceTotpStep(tx.db, actor.userId, step, null))) throw new AppError('MFA_INVALID', 'That code was already used; wait for the next one', [{ path: 'body.code', message: 'was already used' }]);
-    return { mfaAt: await completeFactor(tx, actor, 'user.mfa_verify', 'TOTP') };
+  if (totp!.last_step !== null && step <= totp!.last_step) return failFactor(ctx, actor, attempt, 'user.mfa_verify', 'TOTP_REPLAY');
+  // Two concurrent requests with the same code: only one advances the step; the other is a counted replay.
+  const accepted = await inTransaction(ctx, async (tx) => {
+    if (!(await advanceTotpStep(tx.db, actor.userId, step, null))) return null;
+    return { mfaAt: await completeFactor(tx, actor, attempt, 'user.mfa_verify', 'TOTP') };
   });
+  return accepted ?? failFactor(ctx, actor, attempt, 'user.mfa_verify', 'TOTP_REPLAY');
 }
 
 /** Uses one recovery code as the second factor. Throws MFA_INVALID, ACCOUNT_LOCKED. */
 export async function verifyRecoveryCode(ctx: RequestContext, code: string): Promise<{ mfaAt: number; recoveryCodesLeft: number }> {
   const actor = requireUser(ctx);
-  await assertNotThrottled(ctx, 'factor', actor.userId);
+  const attempt = await reserveFactorAttempt(ctx, actor);
   const used = await inTransaction(ctx, async (tx) => {
+    // A conditional update: of two parallel requests with the same code, only one marks it used.
     if (!(await useRecoveryCode(tx.db, actor.userId, hashSecret(normalizeRecoveryCode(code)), tx.app.clock.now()))) return null;
-    const mfaAt = await completeFactor(tx, actor, 'user.mfa_verify', 'RECOVERY_CODE');
+    const mfaAt = await completeFactor(tx, actor, attempt, 'user.mfa_verify', 'RECOVERY_CODE');
     return { mfaAt, recoveryCodesLeft: (await factorSummary(tx.db, actor.userId)).recoveryCodesLeft };
   });
-  if (!used) return failFactor(ctx, actor, 'user.mfa_verify', 'RECOVERY_BAD_CODE');
+  if (!used) return failFactor(ctx, actor, attempt, 'user.mfa_verify', 'RECOVERY_BAD_CODE');
   return used;
 }
 
@@ -258,6 +267,7 @@ export async function verifyPasskeyRegistration(ctx: RequestContext, response: R
   const now = ctx.app.clock.now();
   const challenge = await takeChallenge(ctx.db, sessionId, 'register', now);
   if (!challenge) throw new AppError('MFA_INVALID', 'The passkey request expired; try again');
+  const attempt = await reserveFactorAttempt(ctx, actor);
   const { rpID, origin } = relyingParty(ctx);
   let verification;
   try {
@@ -265,7 +275,7 @@ export async function verifyPasskeyRegistration(ctx: RequestContext, response: R
   } catch {
     verification = null;
   }
-  if (!verification?.verified || !verification.registrationInfo) return failFactor(ctx, actor, 'user.mfa_enroll', 'PASSKEY_INVALID');
+  if (!verification?.verified || !verification.registrationInfo) return failFactor(ctx, actor, attempt, 'user.mfa_enroll', 'PASSKEY_INVALID');
   const credential = verification.registrationInfo.credential;
   return inTransaction(ctx, async (tx) => {
     if (await findPasskeyByCredentialId(tx.db, credential.id)) throw new AppError('CONFLICT', 'This passkey is already registered');
@@ -283,7 +293,7 @@ export async function verifyPasskeyRegistration(ctx: RequestContext, response: R
     });
     const summary = await factorSummary(tx.db, actor.userId);
     const recoveryCodes = summary.recoveryCodesLeft === 0 ? await issueRecoveryCodes(tx, actor.userId) : [];
-    await completeFactor(tx, actor, 'user.mfa_enroll', 'PASSKEY');
+    await completeFactor(tx, actor, attempt, 'user.mfa_enroll', 'PASSKEY');
     return { id, recoveryCodes };
   });
 }
@@ -306,11 +316,11 @@ export async function passkeyAuthenticationOptions(ctx: RequestContext): Promise
 export async function verifyPasskeyAuthentication(ctx: RequestContext, response: AuthenticationResponseJSON): Promise<{ mfaAt: number }> {
   const actor = requireUser(ctx);
   const sessionId = requireSession(actor);
-  await assertNotThrottled(ctx, 'factor', actor.userId);
+  const attempt = await reserveFactorAttempt(ctx, actor);
   const now = ctx.app.clock.now();
   const challenge = await takeChallenge(ctx.db, sessionId, 'authenticate', now);
   const passkey = await findPasskeyByCredentialId(ctx.db, response.id);
-  if (!challenge || !passkey || passkey.user_id !== actor.userId) return failFactor(ctx, actor, 'user.mfa_verify', 'PASSKEY_INVALID');
+  if (!challenge || !passkey || passkey.user_id !== actor.userId) return failFactor(ctx, actor, attempt, 'user.mfa_verify', 'PASSKEY_INVALID');
   const { rpID, origin } = relyingParty(ctx);
   let verification;
   try {
@@ -325,10 +335,10 @@ export async function verifyPasskeyAuthentication(ctx: RequestContext, response:
   } catch {
     verification = null;
   }
-  if (!verification?.verified) return failFactor(ctx, actor, 'user.mfa_verify', 'PASSKEY_INVALID');
+  if (!verification?.verified) return failFactor(ctx, actor, attempt, 'user.mfa_verify', 'PASSKEY_INVALID');
   return inTransaction(ctx, async (tx) => {
     await updatePasskey(tx.db, passkey.id, { counter: verification.authenticationInfo.newCounter, last_used_at: now });
-    return { mfaAt: await completeFactor(tx, actor, 'user.mfa_verify', 'PASSKEY') };
+    return { mfaAt: await completeFactor(tx, actor, attempt, 'user.mfa_verify', 'PASSKEY') };
   });
 }
 

@@ -77,4 +77,15 @@ describe.each(DIALECTS)('passkeys on %s', (dialect) => {
     const strangerOptions = (await inject({ method: 'POST', url: '/api/v1/auth/passkeys/authentication/options', headers: next })).json();
     expect((await inject({ method: 'POST', url: '/api/v1/auth/passkeys/authentication/verify', headers: next, payload: { response: stranger.assert(strangerOptions) } })).statusCode).toBe(401);
   });
+
+  it('accepts one assertion raced against itself exactly once (the challenge is taken by one request)', async () => {
+    const user = await buildUser(instance, { role: 'staff' });
+    const authenticator = new SoftAuthenticator(rpId, origin);
+    await register(await signIn(user.email), authenticator);
+    const session = await signIn(user.email);
+    const options = (await inject({ method: 'POST', url: '/api/v1/auth/passkeys/authentication/options', headers: session })).json();
+    const assertion = authenticator.assert(options);
+    const results = await Promise.all(Array.from({ length: 4 }, () => inject({ method: 'POST', url: '/api/v1/auth/passkeys/authentication/verify', headers: session, payload: { response: assertion } })));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401, 401, 401]);
+  });
 });

@@ -11,7 +11,7 @@ import { AppError } from '../../platform/errors.js';
 import { sendError } from '../../platform/http/error-handler.js';
 import { newId } from '../../platform/ids.js';
 import { recordEvent } from '../../audit/index.js';
-import { findLiveSessions, findSessionById, findSessionWithUser, findTokenWithUser, hasConfirmedFactor, insertSession, revokeSessionsOfUser, updateSession, updateToken } from './identity.repository.js';
+import { findLiveSessions, findSessionById, findSessionWithUser, findTokenWithUser, hasConfirmedFactor, insertSession, revokeSessionsOfUser, revokeTokensOfUser, updateSession, updateToken } from './identity.repository.js';
 import { isUserActive, presentSession, type SessionView } from './identity.presenter.js';
 import type { UserRow } from './identity.tables.js';
 import { hashSecret, newSecret } from './secrets.js';
@@ -24,6 +24,14 @@ export const TOKEN_PREFIX = 'cft_';
 // Writes of last-seen times are coalesced: at most one per session (or token) per 30 seconds.
 const TOUCH_INTERVAL_MS = 30_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The `mfaAt` of an actor behind an MFA-complete API token: not null (the token was issued after a
+ * second factor, so gates asking "did this actor complete MFA" pass) but the epoch, so every "was
+ * the factor recent" check — step-up here, or any copy of the rule elsewhere — finds it stale. A
+ * token is automation: it can never answer a step-up prompt, so it never counts as one.
+ */
+export const TOKEN_MFA_AT = 0;
 
 export type SignInMethod = 'password' | 'setup' | 'invite' | 'oidc' | 'passkey';
 
@@ -109,31 +117,33 @@ export async function authenticate(
     if (!token.startsWith(TOKEN_PREFIX)) return null;
     const row = await findTokenWithUser(db, hashSecret(token));
     if (!row || row.revoked_at !== null || row.expires_at <= now || !isUserActive(row, now)) return null;
-    const scopes = JSON.parse(row.scopes) as string[];
-    if (!scopes.includes('api') && !(scopes.includes('read') && SAFE_METHODS.has(request.method))) {
-      if (route.isPublic) return null;
-      sendError(reply, request, 'FORBIDDEN', 'This API token may not do that');
-      return null;
-    }
-    if (row.mfa_complete !== 1 && !route.allowWithoutMfa && !route.isPublic) {
-      const required = await isMfaRequired(request.ctx, { id: row.user_id, role: row.role });
-      if (required) {
-        sendError(reply, request, 'MFA_REQUIRED', 'This token was not created with a second factor');
-        return null;
-      }
-    }
-    if (row.last_used_at === null || now - row.last_used_at > TOUCH_INTERVAL_MS) await updateToken(db, row.id, { last_used_at: now });
-    return {
+    const actor: Actor = {
       kind: 'user',
       userId: row.user_id as UserId,
       role: row.role as FirmRole,
       clientId: row.client_id as ClientId | null,
       sessionId: null,
       tokenId: row.id,
-      // An MFA-complete token (from the server's operator, or from an MFA-complete session) counts
-      // as a fresh check: automation cannot answer step-up prompts.
-      mfaAt: row.mfa_complete === 1 ? now : null,
+      // Never a fresh factor (see TOKEN_MFA_AT): a token does not satisfy step-up, however made.
+      mfaAt: row.mfa_complete === 1 ? TOKEN_MFA_AT : null,
     };
+    const scopes = JSON.parse(row.scopes) as string[];
+    if (!scopes.includes('api') && !(scopes.includes('read') && SAFE_METHODS.has(request.method))) {
+      if (route.isPublic) return null;
+      await auditHookDenial(request, actor, 'auth.token_scope', 'TOKEN_SCOPE');
+      sendError(reply, request, 'FORBIDDEN', 'This API token may not do that');
+      return null;
+    }
+    if (row.mfa_complete !== 1 && !route.allowWithoutMfa && !route.isPublic) {
+      const required = await isMfaRequired(request.ctx, { id: row.user_id, role: row.role });
+      if (required) {
+        await auditHookDenial(request, actor, 'auth.mfa_required', 'TOKEN_WITHOUT_MFA');
+        sendError(reply, request, 'MFA_REQUIRED', 'This token was not created with a second factor');
+        return null;
+      }
+    }
+    if (row.last_used_at === null || now - row.last_used_at > TOUCH_INTERVAL_MS) await updateToken(db, row.id, { last_used_at: now });
+    return actor;
   }
 
   const secret = request.cookies[SESSION_COOKIE];
@@ -144,20 +154,7 @@ export async function authenticate(
     if (!route.isPublic) clearSessionCookies(reply);
     return null;
   }
-  if (!SAFE_METHODS.has(request.method)) {
-    const header = request.headers[CSRF_HEADER];
-    const cookie = request.cookies[CSRF_COOKIE];
-    if (typeof header !== 'string' || !cookie || header !== cookie || hashSecret(header) !== session.csrf_hash) {
-      sendError(reply, request, 'CSRF_FAILED', 'Missing or wrong CSRF token; reload the page');
-      return null;
-    }
-  }
-  if (session.mfa_required === 1 && session.mfa_at === null && !route.allowWithoutMfa && !route.isPublic) {
-    sendError(reply, request, 'MFA_REQUIRED', 'Complete your second factor first');
-    return null;
-  }
-  if (now - session.last_seen_at > TOUCH_INTERVAL_MS) await updateSession(db, session.id, { last_seen_at: now });
-  return {
+  const actor: Actor = {
     kind: 'user',
     userId: session.user_id as UserId,
     role: session.role as FirmRole,
@@ -166,6 +163,38 @@ export async function authenticate(
     tokenId: null,
     mfaAt: session.mfa_at,
   };
+  if (!SAFE_METHODS.has(request.method)) {
+    const header = request.headers[CSRF_HEADER];
+    const cookie = request.cookies[CSRF_COOKIE];
+    if (typeof header !== 'string' || !cookie || header !== cookie || hashSecret(header) !== session.csrf_hash) {
+      await auditHookDenial(request, actor, 'auth.csrf', !header ? 'CSRF_MISSING' : 'CSRF_MISMATCH');
+      sendError(reply, request, 'CSRF_FAILED', 'Missing or wrong CSRF token; reload the page');
+      return null;
+    }
+  }
+  if (session.mfa_required === 1 && session.mfa_at === null && !route.allowWithoutMfa && !route.isPublic) {
+    await auditHookDenial(request, actor, 'auth.mfa_required', 'SESSION_WITHOUT_MFA');
+    sendError(reply, request, 'MFA_REQUIRED', 'Complete your second factor first');
+    return null;
+  }
+  if (now - session.last_seen_at > TOUCH_INTERVAL_MS) await updateSession(db, session.id, { last_seen_at: now });
+  return actor;
+}
+
+/**
+ * Records a refusal made by the hook itself. Only for an identified actor (a live session or
+ * token), so an anonymous flood with made-up cookies writes nothing: every row traces to an
+ * account. The request is refused whether or not the event could be written (the failure to write
+ * is logged by the audit module), so an unavailable log never turns a denial into a pass.
+ */
+async function auditHookDenial(request: FastifyRequest, actor: Actor, action: string, reason: string): Promise<void> {
+  const ctx: RequestContext = { ...request.ctx, actor };
+  const userId = actor.kind === 'user' ? actor.userId : undefined;
+  try {
+    await recordEvent(ctx, { action, outcome: 'denied', reason, ...(userId ? { resources: { userId } } : {}) });
+  } catch {
+    // Already logged by recordEvent; the refusal stands.
+  }
 }
 
 export function requireUser(ctx: RequestContext): Extract<Actor, { kind: 'user' }> {
@@ -189,11 +218,18 @@ export async function revokeSession(ctx: RequestContext, userId: string, session
   });
 }
 
+/**
+ * "Sign out everywhere else" (or an administrator's "end all sessions"): ends the sessions and
+ * every API token of `userId` — a token minted from a stolen session must not outlive this.
+ * Returns the number of sessions ended.
+ */
 export async function revokeAllSessions(ctx: RequestContext, userId: string, reason: string, exceptCurrent: boolean): Promise<number> {
   return inTransaction(ctx, async (tx) => {
     const except = exceptCurrent && tx.actor.kind === 'user' ? tx.actor.sessionId : null;
-    const count = await revokeSessionsOfUser(tx.db, userId, tx.app.clock.now(), except);
-    await recordEvent(tx, { action: 'session.revoke_all', outcome: 'allowed', reason, resources: { userId } });
+    const now = tx.app.clock.now();
+    const count = await revokeSessionsOfUser(tx.db, userId, now, except);
+    const tokens = await revokeTokensOfUser(tx.db, userId, now);
+    await recordEvent(tx, { action: 'session.revoke_all', outcome: 'allowed', reason: `${reason}:${count}s:${tokens}t`, resources: { userId } });
     return count;
   });
 }

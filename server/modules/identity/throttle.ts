@@ -1,11 +1,18 @@
 /**
- * Sign-in throttling. Password and second-factor failures are counted separately, each per
+ * Sign-in throttling. Password and second-factor attempts are counted separately, each per
  * account and per client address, so someone who knows no password cannot lock a user out
  * through the second factor. Subjects are hashed: the table holds no emails or addresses.
+ *
+ * An attempt is *reserved* before its credential is verified: one conditional upsert per counter
+ * that counts it, and locks the counter when it reaches the limit, unless the counter is already
+ * locked. So however many attempts arrive at once, at most `failures` of them per window are ever
+ * verified (check-then-record let 184 parallel guesses through). A failure writes nothing more —
+ * failing can never clear a lock; a success releases only its own reservation.
  */
 import type { RequestContext } from '../../platform/context.js';
+import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { deleteThrottle, findThrottles, upsertThrottle } from './identity.repository.js';
+import { releaseThrottle, reserveThrottle } from './identity.repository.js';
 import { hashSecret } from './secrets.js';
 
 export type ThrottleKind = 'password' | 'factor';
@@ -29,39 +36,45 @@ function keys(kind: ThrottleKind, account: string, ip: string | null) {
   };
 }
 
+/** One counted attempt, held from before verification until it succeeds (released) or fails (kept). */
+export interface AttemptReservation {
+  readonly kind: ThrottleKind;
+  readonly keys: { account: string; address: string };
+  readonly at: number;
+  /** This attempt reached the account limit and locked it: a failure is then audited as a lockout. */
+  readonly lockedAccount: boolean;
+}
+
+const LOCKED_MESSAGE = 'Too many failed attempts. Wait 15 minutes, then try again.';
+
 /**
- * Throws ACCOUNT_LOCKED while either counter of this kind is locked. Returns whether the account
- * has a failure counter (so a success only writes when there is something to clear).
+ * Counts this attempt on both counters before anything is verified. Throws ACCOUNT_LOCKED (and
+ * counts nothing) while either counter is locked. Commits at once when `ctx` is not in a
+ * transaction, which is how callers use it: a reservation must be visible to parallel requests
+ * before the (slow) verification starts.
  */
-export async function assertNotThrottled(ctx: RequestContext, kind: ThrottleKind, account: string): Promise<{ hasAccountFailures: boolean }> {
-  const k = keys(kind, account, ctx.ip);
-  const rows = await findThrottles(ctx.db, [k.account, k.address]);
-  const now = ctx.app.clock.now();
-  if (rows.some((r) => r.locked_until !== null && r.locked_until > now)) {
-    throw new AppError('ACCOUNT_LOCKED', 'Too many failed attempts. Wait 15 minutes, then try again.');
-  }
-  return { hasAccountFailures: rows.some((r) => r.key === k.account) };
-}
-
-/** Counts one failure on both counters; returns true when this failure locked the account counter. */
-export async function recordFailure(ctx: RequestContext, kind: ThrottleKind, account: string): Promise<boolean> {
+export async function reserveAttempt(ctx: RequestContext, kind: ThrottleKind, account: string): Promise<AttemptReservation> {
   const k = keys(kind, account, ctx.ip);
   const now = ctx.app.clock.now();
-  const rows = await findThrottles(ctx.db, [k.account, k.address]);
-  let lockedAccount = false;
-  for (const [which, key] of [['account', k.account], ['address', k.address]] as const) {
-    const limit = THROTTLE_LIMITS[kind][which];
-    const row = rows.find((r) => r.key === key);
-    const fresh = !row || row.window_start < now - limit.windowMs || (row.locked_until !== null && row.locked_until <= now);
-    const failures = fresh ? 1 : row.failures + 1;
-    const locked = failures >= limit.failures;
-    if (locked && which === 'account') lockedAccount = true;
-    await upsertThrottle(ctx.db, { key, failures: locked ? 0 : failures, window_start: fresh || locked ? now : row.window_start, locked_until: locked ? now + limit.lockMs : null });
-  }
-  return lockedAccount;
+  const limits = THROTTLE_LIMITS[kind];
+  return inTransaction(ctx, async (tx) => {
+    // Always account, then address: concurrent reservations take row locks in one order (no deadlock).
+    const onAccount = await reserveThrottle(tx.db, { key: k.account, now, windowMs: limits.account.windowMs, limit: limits.account.failures, lockUntil: now + limits.account.lockMs });
+    if (!onAccount) throw new AppError('ACCOUNT_LOCKED', LOCKED_MESSAGE);
+    const onAddress = await reserveThrottle(tx.db, { key: k.address, now, windowMs: limits.address.windowMs, limit: limits.address.failures, lockUntil: now + limits.address.lockMs });
+    // Rolling back also takes back the account reservation: a refused attempt counts nowhere.
+    if (!onAddress) throw new AppError('ACCOUNT_LOCKED', LOCKED_MESSAGE);
+    return { kind, keys: k, at: now, lockedAccount: onAccount.locked_until !== null };
+  });
 }
 
-/** A success clears the account counter (not the address one: one good login must not reset a spray). */
-export async function clearFailures(ctx: RequestContext, kind: ThrottleKind, account: string): Promise<void> {
-  await deleteThrottle(ctx.db, keys(kind, account, ctx.ip).account);
+/**
+ * A success gives its reservation back on both counters (the address one too: many good sign-ins
+ * behind one office address must not lock it). It removes only its own count, and lifts a lock
+ * only when that count was what reached the limit — never a lock earned by other attempts' failures.
+ */
+export async function releaseAttempt(ctx: RequestContext, reservation: AttemptReservation): Promise<void> {
+  const limits = THROTTLE_LIMITS[reservation.kind];
+  await releaseThrottle(ctx.db, { key: reservation.keys.account, reservedAt: reservation.at, limit: limits.account.failures });
+  await releaseThrottle(ctx.db, { key: reservation.keys.address, reservedAt: reservation.at, limit: limits.address.failures });
 }

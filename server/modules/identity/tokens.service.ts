@@ -1,4 +1,8 @@
-/** API tokens: scoped, expiring, shown once, stored hashed, revocable. */
+/**
+ * API tokens: scoped, expiring (at most TOKEN_MAX_LIFETIME_DAYS), shown once, stored hashed,
+ * revocable. A person mints one only from a signed-in session that has just confirmed a second
+ * factor (step-up); the token itself never satisfies step-up (see step-up.ts).
+ */
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -8,11 +12,17 @@ import { findTokenById, findUserById, insertToken, listTokensOfUser, updateToken
 import { isUserActive, presentToken, type TokenView } from './identity.presenter.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { TOKEN_PREFIX } from './sessions.service.js';
+import { requireRecentMfa } from './step-up.js';
 
 /** `api`: everything the user may do; `read`: GET requests only. */
 export const TOKEN_SCOPES = ['api', 'read'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
-export const MAX_TOKEN_LIFETIME_MS = 366 * 24 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The longest lifetime this instance allows (TOKEN_MAX_LIFETIME_DAYS). */
+export function maxTokenLifetimeMs(ctx: RequestContext): number {
+  return ctx.app.config.identity.tokenMaxLifetimeDays * DAY_MS;
+}
 
 export interface CreateTokenInput {
   userId: string;
@@ -25,10 +35,19 @@ export interface CreateTokenInput {
   createdBy: string;
 }
 
-/** Returns the token (shown once) and its view. Throws USER_NOT_FOUND, VALIDATION_FAILED. */
+/**
+ * Returns the token (shown once) and its view. A person (not the CLI or a job) needs a fresh
+ * second factor in an interactive session and may only mint for themselves.
+ * Throws STEP_UP_REQUIRED, FORBIDDEN, USER_NOT_FOUND, VALIDATION_FAILED.
+ */
 export async function createToken(ctx: RequestContext, input: CreateTokenInput): Promise<{ token: string; view: TokenView }> {
-  if (input.expiresInMs < 60_000 || input.expiresInMs > MAX_TOKEN_LIFETIME_MS) {
-    throw new AppError('VALIDATION_FAILED', 'Token lifetime must be between one minute and one year', [{ path: 'body.expiresInDays', message: 'must be between one minute and one year' }]);
+  if (ctx.actor.kind !== 'system') {
+    if (ctx.actor.kind !== 'user' || ctx.actor.tokenId !== null || ctx.actor.userId !== input.userId) throw new AppError('FORBIDDEN', 'API tokens are created from your own signed-in session');
+    requireRecentMfa(ctx);
+  }
+  const maxDays = ctx.app.config.identity.tokenMaxLifetimeDays;
+  if (input.expiresInMs < 60_000 || input.expiresInMs > maxTokenLifetimeMs(ctx)) {
+    throw new AppError('VALIDATION_FAILED', `Token lifetime must be between one minute and ${maxDays} days`, [{ path: 'body.expiresInDays', message: `must be between one minute and ${maxDays} days` }]);
   }
   return inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();

@@ -10,6 +10,7 @@ import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { recordEvent } from '../../audit/index.js';
+import { hasSecondApprover, registerApprovalKind, requestApproval, type ApprovalView } from '../../access/index.js';
 import {
   countActiveAdmins,
   expireLinksOfUser,
@@ -31,7 +32,7 @@ import type { UserRow } from './identity.tables.js';
 import { assertPasswordStrength, burnPasswordTime, hashPassword, verifyPassword } from './passwords.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { createSession, isMfaRequired, requireUser, type NewSession } from './sessions.service.js';
-import { assertNotThrottled, clearFailures, recordFailure } from './throttle.js';
+import { releaseAttempt, reserveAttempt } from './throttle.js';
 
 export const INVITE_LIFETIME_MS = 7 * 24 * 3_600_000;
 
@@ -51,12 +52,55 @@ function assertRole(role: string, field = 'body.role'): asserts role is FirmRole
   }
 }
 
-/** Administrators only (user.manage). A system actor (CLI, jobs) may too. */
+/**
+ * Administrators only (user.manage). A system actor (CLI, jobs) may too. A refusal is audited
+ * (written by the error handler, which runs the error's after-rollback work).
+ */
 export function requireAdmin(ctx: RequestContext): void {
   if (ctx.actor.kind === 'system') return;
   if (ctx.actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  if (ctx.actor.role !== 'firm_admin') throw new AppError('FORBIDDEN', 'Only administrators manage accounts');
+  if (ctx.actor.role !== 'firm_admin') {
+    const error = new AppError('FORBIDDEN', 'Only administrators manage accounts');
+    const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
+    error.afterRollback = async () => {
+      await recordEvent(outside, { action: 'user.manage', outcome: 'denied', reason: 'FIRM_ROLE' });
+    };
+    throw error;
+  }
 }
+
+// ---- the two-person rule for accounts
+// Every account an administrator creates, and every role they change, can open client data (a
+// staff role can be seated, a client account opens its client's portal, an administrator or
+// compliance officer can approve the next change): a second person — another administrator or a
+// compliance officer, never the requester or the person concerned — approves it first. While the
+// firm has nobody else who could (its founding days), the change is made and the waiver audited.
+export const INVITE_APPROVAL_KIND = 'identity.invite';
+export const ROLE_APPROVAL_KIND = 'identity.role';
+const ACCOUNT_APPROVERS: readonly FirmRole[] = ['firm_admin', 'compliance_officer'];
+
+/** Null when the change may be made now; else the pending approval filed for it. */
+async function approvalFor(ctx: RequestContext, kind: string, payload: Record<string, unknown>, subjectUserId: string | null): Promise<ApprovalView | null> {
+  if (ctx.actor.kind !== 'user') return null;
+  if (await hasSecondApprover(ctx, kind, subjectUserId)) return requestApproval(ctx, { kind, payload, subjectUserId });
+  await recordEvent(ctx, { action: 'approval.waived', outcome: 'allowed', reason: kind, purpose: 'no second person could approve', ...(subjectUserId ? { resources: { userId: subjectUserId } } : {}) });
+  return null;
+}
+
+registerApprovalKind({
+  kind: INVITE_APPROVAL_KIND,
+  approverRoles: ACCOUNT_APPROVERS,
+  execute: async (tx, payload) => {
+    await sendInvitation(tx, { email: String(payload.email), name: String(payload.name), role: String(payload.role), clientId: payload.clientId === null || payload.clientId === undefined ? null : String(payload.clientId) });
+  },
+});
+registerApprovalKind({
+  kind: ROLE_APPROVAL_KIND,
+  approverRoles: ACCOUNT_APPROVERS,
+  execute: async (tx, payload) => {
+    await applyRoleChange(tx, String(payload.userId), String(payload.role));
+  },
+});
 
 export interface CreateUserInput {
   email: string;
@@ -67,14 +111,19 @@ export interface CreateUserInput {
   password?: string;
 }
 
-/** Throws VALIDATION_FAILED, PASSWORD_TOO_WEAK, USER_EXISTS. */
-export async function createUser(ctx: RequestContext, input: CreateUserInput, action = 'user.create'): Promise<UserView> {
+function validateNewAccount(input: Omit<CreateUserInput, 'password'>): { email: string; name: string; role: FirmRole } {
   const email = normalizeEmail(input.email);
   assertEmail(email);
   assertRole(input.role);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200) throw new AppError('VALIDATION_FAILED', 'Name is required', [{ path: 'body.name', message: 'must be 1–200 characters' }]);
   if (input.role === 'client' && !input.clientId) throw new AppError('VALIDATION_FAILED', 'A client account needs the client it belongs to', [{ path: 'body.clientId', message: 'is required for the client role' }]);
+  return { email, name, role: input.role };
+}
+
+/** Throws VALIDATION_FAILED, PASSWORD_TOO_WEAK, USER_EXISTS. */
+export async function createUser(ctx: RequestContext, input: CreateUserInput, action = 'user.create'): Promise<UserView> {
+  const { email, name } = validateNewAccount(input);
   if (input.password !== undefined) await assertPasswordStrength(input.password, [email, name]);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   return inTransaction(ctx, async (tx) => {
@@ -134,7 +183,8 @@ export interface SignInResult {
  */
 export async function signInWithPassword(ctx: RequestContext, emailInput: string, password: string): Promise<SignInResult> {
   const email = normalizeEmail(emailInput);
-  const { hasAccountFailures } = await assertNotThrottled(ctx, 'password', email);
+  // Counted before argon2 runs, so parallel guesses cannot all slip past the limit.
+  const attempt = await reserveAttempt(ctx, 'password', email);
   const user = await findUserByEmail(ctx.db, email);
   let ok = false;
   if (user && user.password_hash) ok = await verifyPassword(user.password_hash, password);
@@ -142,14 +192,13 @@ export async function signInWithPassword(ctx: RequestContext, emailInput: string
   const now = ctx.app.clock.now();
   if (!user || !ok || !isUserActive(user, now)) {
     await inTransaction(ctx, async (tx) => {
-      const locked = await recordFailure(tx, 'password', email);
       await recordEvent(tx, { action: 'user.sign_in', outcome: 'denied', reason: !user ? 'UNKNOWN_ACCOUNT' : !ok ? 'BAD_PASSWORD' : 'DISABLED', ...(user ? { resources: { userId: user.id } } : {}) });
-      if (locked) await recordEvent(tx, { action: 'user.lockout', outcome: 'denied', reason: 'PASSWORD', ...(user ? { resources: { userId: user.id } } : {}) });
+      if (attempt.lockedAccount) await recordEvent(tx, { action: 'user.lockout', outcome: 'denied', reason: 'PASSWORD', ...(user ? { resources: { userId: user.id } } : {}) });
     });
     throw new AppError('INVALID_CREDENTIALS', 'Wrong email or password');
   }
   return inTransaction(ctx, async (tx) => {
-    if (hasAccountFailures) await clearFailures(tx, 'password', email);
+    await releaseAttempt(tx, attempt);
     const session = await createSession(tx, user, 'password');
     await recordEvent({ ...tx, actor: { kind: 'user', userId: user.id as never, role: user.role as FirmRole, clientId: null, sessionId: session.sessionId, tokenId: null, mfaAt: null } }, {
       action: 'user.sign_in',
@@ -161,26 +210,32 @@ export async function signInWithPassword(ctx: RequestContext, emailInput: string
   });
 }
 
-/** Changes the signed-in user's password; other sessions end. Throws INVALID_CREDENTIALS, PASSWORD_TOO_WEAK. */
+/**
+ * Changes the signed-in user's password; the user's other sessions and every API token end (a
+ * token minted by whoever knew the old password must not survive the change).
+ * Throws INVALID_CREDENTIALS, PASSWORD_TOO_WEAK, ACCOUNT_LOCKED.
+ */
 export async function changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<void> {
   const actor = requireUser(ctx);
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
-  await assertNotThrottled(ctx, 'password', user.email);
+  const attempt = await reserveAttempt(ctx, 'password', user.email);
   if (!user.password_hash || !(await verifyPassword(user.password_hash, currentPassword))) {
     await inTransaction(ctx, async (tx) => {
-      await recordFailure(tx, 'password', user.email);
       await recordEvent(tx, { action: 'user.password_change', outcome: 'denied', reason: 'BAD_PASSWORD', resources: { userId: user.id } });
+      if (attempt.lockedAccount) await recordEvent(tx, { action: 'user.lockout', outcome: 'denied', reason: 'PASSWORD', resources: { userId: user.id } });
     });
     throw new AppError('INVALID_CREDENTIALS', 'Current password is wrong', [{ path: 'body.currentPassword', message: 'is wrong' }]);
   }
+  await releaseAttempt(ctx, attempt);
   await assertPasswordStrength(newPassword, [user.email, user.name], 'body.newPassword');
   const hash = await hashPassword(newPassword);
   await inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();
     await updateUser(tx.db, user.id, { password_hash: hash, password_changed_at: now, updated_at: now });
-    await revokeSessionsOfUser(tx.db, user.id, now, actor.sessionId);
-    await recordEvent(tx, { action: 'user.password_change', outcome: 'allowed', resources: { userId: user.id } });
+    const sessions = await revokeSessionsOfUser(tx.db, user.id, now, actor.sessionId);
+    const tokens = await revokeTokensOfUser(tx.db, user.id, now);
+    await recordEvent(tx, { action: 'user.password_change', outcome: 'allowed', reason: `${sessions}s:${tokens}t`, resources: { userId: user.id } });
   });
 }
 
@@ -227,8 +282,20 @@ export async function completeSetup(ctx: RequestContext, input: { token: string;
 // ---- invitations
 
 /** Creates an account without a password and mails a one-time link to choose one. Returns the link for the outbox case. */
-export async function inviteUser(ctx: RequestContext, input: Omit<CreateUserInput, 'password'>): Promise<{ user: UserView; delivered: 'smtp' | 'outbox' }> {
+/**
+ * Invites a person (administrators). Files it for a second person's approval unless nobody else
+ * could approve. Throws FORBIDDEN, VALIDATION_FAILED, USER_EXISTS.
+ */
+export async function inviteUser(ctx: RequestContext, input: Omit<CreateUserInput, 'password'>): Promise<{ user: UserView; delivered: 'smtp' | 'outbox' } | { approval: ApprovalView }> {
   requireAdmin(ctx);
+  const { email, name, role } = validateNewAccount(input);
+  if (await findUserByEmail(ctx.db, email)) throw new AppError('USER_EXISTS', 'An account with this email already exists', [{ path: 'body.email', message: 'is already used' }]);
+  const approval = await approvalFor(ctx, INVITE_APPROVAL_KIND, { email, name, role, clientId: role === 'client' ? (input.clientId ?? null) : null }, null);
+  return approval ? { approval } : sendInvitation(ctx, input);
+}
+
+/** Creates the invited account and mails its link (the approved or unopposed invitation). */
+async function sendInvitation(ctx: RequestContext, input: Omit<CreateUserInput, 'password'>): Promise<{ user: UserView; delivered: 'smtp' | 'outbox' }> {
   const { user, token } = await inTransaction(ctx, async (tx) => {
     const created = await createUser(tx, { ...input }, 'user.invite');
     const now = tx.app.clock.now();
@@ -289,20 +356,39 @@ async function assertNotLastAdmin(ctx: RequestContext, user: UserRow): Promise<v
   }
 }
 
-export async function changeRole(ctx: RequestContext, userId: string, role: string, clientId: string | null = null): Promise<UserView> {
+/**
+ * Changes a person's role (administrators), after a second person's approval unless nobody else
+ * could approve. Nobody changes their own role. Throws FORBIDDEN, USER_NOT_FOUND,
+ * VALIDATION_FAILED, CONFLICT (last administrator), SEPARATION_OF_DUTIES.
+ */
+export async function changeRole(ctx: RequestContext, userId: string, role: string): Promise<UserView | { approval: ApprovalView }> {
   requireAdmin(ctx);
+  assertRole(role);
+  const user = await getUserRow(ctx, userId);
+  if (user.role === role) return presentUser(user, ctx.app.clock.now());
+  assertRoleChange(user, role);
+  if (role !== 'firm_admin') await assertNotLastAdmin(ctx, user);
+  if (ctx.actor.kind === 'user' && ctx.actor.userId === userId) throw new AppError('SEPARATION_OF_DUTIES', 'Nobody changes their own role; ask another administrator');
+  const approval = await approvalFor(ctx, ROLE_APPROVAL_KIND, { userId, role }, userId);
+  return approval ? { approval } : applyRoleChange(ctx, userId, role);
+}
+
+function assertRoleChange(user: UserRow, role: string): void {
+  if (role === 'client' || user.role === 'client') throw new AppError('VALIDATION_FAILED', 'Client accounts and staff accounts cannot be converted into each other', [{ path: 'body.role', message: 'cannot convert between client and staff' }]);
+}
+
+async function applyRoleChange(ctx: RequestContext, userId: string, role: string): Promise<UserView> {
   assertRole(role);
   return inTransaction(ctx, async (tx) => {
     const user = await getUserRow(tx, userId);
     if (user.role === role) return presentUser(user, tx.app.clock.now());
-    if (role === 'client' || user.role === 'client') throw new AppError('VALIDATION_FAILED', 'Client accounts and staff accounts cannot be converted into each other', [{ path: 'body.role', message: 'cannot convert between client and staff' }]);
+    assertRoleChange(user, role);
     if (role !== 'firm_admin') await assertNotLastAdmin(tx, user);
     const now = tx.app.clock.now();
     await updateUser(tx.db, userId, { role, updated_at: now });
     // Sessions carry the role they were opened with in their MFA policy: end them so the new role applies at once.
     await revokeSessionsOfUser(tx.db, userId, now);
     await recordEvent(tx, { action: 'user.role_change', outcome: 'allowed', reason: `${user.role}:${role}`, resources: { userId } });
-    void clientId;
     return presentUser({ ...user, role, updated_at: now }, now);
   });
 }

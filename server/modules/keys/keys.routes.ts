@@ -1,3 +1,4 @@
+import { PendingApprovalSchema } from '../../access/index.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ClientId } from '../../../common/ids.js';
@@ -28,13 +29,21 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
       config: { public: true, rateLimit: { max: 10, timeWindow: 60_000 } },
       schema: {
         tags: ['keys'],
-        summary: 'Unseal a passphrase-protected instance (the first passphrase given on a new instance becomes the master passphrase)',
-        body: Type.Object({ passphrase: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ sealed: Type.Boolean() }), 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 409: ERROR_RESPONSE },
+        summary:
+          'Unseal a passphrase-protected instance. On a new instance the first passphrase becomes the master passphrase, and only with the one-time `setupToken` the server printed at start (403 SETUP_TOKEN_INVALID otherwise)',
+        body: Type.Object(
+          {
+            passphrase: Type.String({ minLength: 1, maxLength: 1024 }),
+            setupToken: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The one-time setup token (the fragment of the link printed at start); needed only to choose the first passphrase' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ sealed: Type.Boolean() }), 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 409: ERROR_RESPONSE },
       },
     },
     async (request) => {
-      await unseal(request.ctx, (request.body as { passphrase: string }).passphrase);
+      const body = request.body as { passphrase: string; setupToken?: string };
+      await unseal(request.ctx, body.passphrase, body.setupToken === undefined ? {} : { setupToken: body.setupToken });
       return { sealed: false };
     },
   );
@@ -92,15 +101,17 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
         summary: "Crypto-shred every version of a client's key — irreversible (step-up MFA; repeat the client id to confirm)",
         params: ClientParams,
         body: Type.Object({ confirmClientId: Type.String({ pattern: UUID_PATTERN }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ destroyedVersions: Type.Integer() }), 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE },
+        description: 'Signed-in requests answer 202 with the pending approval: a second person (another administrator or a compliance officer) approves it under /approvals, which shreds the keys. 409 CONFLICT while any of the client\'s data is under legal hold; 409 SECOND_APPROVER_REQUIRED when nobody else could approve.',
+        response: { 200: Type.Object({ destroyedVersions: Type.Integer() }), 202: PendingApprovalSchema, 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 409: ERROR_RESPONSE },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { clientId } = request.params as { clientId: ClientId };
       if ((request.body as { confirmClientId: string }).confirmClientId !== clientId) {
         throw new AppError('VALIDATION_FAILED', 'Confirmation does not match', [{ path: 'body.confirmClientId', message: 'must repeat the client id' }]);
       }
-      return shredClientKeys(request.ctx, clientId);
+      const outcome = await shredClientKeys(request.ctx, clientId);
+      return 'approval' in outcome ? reply.code(202).send(outcome) : outcome;
     },
   );
 }

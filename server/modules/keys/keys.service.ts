@@ -3,10 +3,10 @@
  * master key, AES-256-GCM, bound to client id and version) → per-object keys (HKDF, in the
  * platform's CNFD format). Also the firm-wide blind-index key, wrapped by the master key too.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ClientId } from '../../../common/ids.js';
-import { requireAccess } from '../../access/index.js';
+import { registerApprovalKind, requestApproval, requireAccess, type ApprovalView } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { AppServices, RequestContext } from '../../platform/context.js';
 import { inTransaction, systemContext } from '../../platform/context.js';
@@ -14,6 +14,7 @@ import { encodeContext } from '../../platform/crypto/chunked-aead.js';
 import { hkdf, unwrapKey, wrapKey } from '../../platform/crypto/key-wrap.js';
 import { tablesOf } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
 import { requireRecentMfa } from '../identity/index.js';
 import {
   createKeyFileIfMissing,
@@ -134,7 +135,7 @@ export async function initKeys(services: AppServices): Promise<string[]> {
   keyrings.delete(services);
   await keyringOf(systemContext(services, 'keys.init'));
   if (created) return [`Master key created at ${config.masterKey.file} (mode 0600). Back it up separately from the database: without it nothing can be decrypted.`];
-  if (config.masterKey.provider === 'passphrase') return ['Master key provider: passphrase. The server starts sealed; unseal it at /unseal or with POST /api/v1/unseal.'];
+  if (config.masterKey.provider === 'passphrase') return ['Master key provider: passphrase. The server starts sealed; on a new instance it prints a one-time link for choosing the passphrase at each start (or use `confidant keys status --passphrase-stdin` on the server).'];
   return [];
 }
 
@@ -154,26 +155,81 @@ export async function sealStatus(ctx: RequestContext): Promise<{ sealed: boolean
 }
 
 /**
- * Unseals a passphrase-protected instance. On an instance whose keys were never created, the first
- * passphrase given becomes the master passphrase (the operator's first action after install).
- * Throws INVALID_CREDENTIALS (wrong passphrase), VALIDATION_FAILED (too short), CONFLICT (not sealed).
+ * Replaces the one-time token that lets the first `POST /unseal` choose the master passphrase of a
+ * new passphrase-sealed instance, and returns it (printed once at start, like the first
+ * administrator's setup link). Null when there is nothing to set up (other provider, or the
+ * passphrase is already chosen). Earlier tokens stop working.
  */
-export async function unseal(ctx: RequestContext, passphrase: string): Promise<void> {
+export async function createUnsealSetupToken(services: AppServices): Promise<string | null> {
+  if (services.config.masterKey.provider !== 'passphrase') return null;
+  const ctx = systemContext(services, 'keys.setup');
+  return inTransaction(ctx, async (tx) => {
+    if (await readMasterRow(tx)) return null;
+    const now = tx.app.clock.now();
+    await db(tx).updateTable('keys_setup_tokens').set({ used_at: now }).where('used_at', 'is', null).execute();
+    const token = randomBytes(32).toString('base64url');
+    await db(tx).insertInto('keys_setup_tokens').values({ id: newId(now), token_hash: setupTokenHash(token), created_at: now, used_at: null }).execute();
+    return token;
+  });
+}
+
+/** Stored form of the setup token: SHA-256 is enough for 256 random bits (no brute force). */
+function setupTokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Marks the token used, once: false when it is unknown, replaced or already used. */
+async function useSetupToken(ctx: RequestContext, token: string | undefined): Promise<boolean> {
+  if (!token) return false;
+  const result = await db(ctx)
+    .updateTable('keys_setup_tokens')
+    .set({ used_at: ctx.app.clock.now() })
+    .where('token_hash', '=', setupTokenHash(token))
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+async function hasUnusedSetupToken(ctx: RequestContext, token: string | undefined): Promise<boolean> {
+  if (!token) return false;
+  const row = await db(ctx).selectFrom('keys_setup_tokens').select('id').where('token_hash', '=', setupTokenHash(token)).where('used_at', 'is', null).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Unseals a passphrase-protected instance. On an instance whose keys were never created, the first
+ * passphrase given becomes the master passphrase (the operator's first action after install) — over
+ * HTTP only with the one-time setup token printed at start (`setupToken`); the operator's CLI on the
+ * server (a system actor) needs none. Throws SETUP_TOKEN_INVALID (first passphrase without the
+ * right token, audited), INVALID_CREDENTIALS (wrong passphrase), VALIDATION_FAILED (too short),
+ * CONFLICT (not a passphrase instance).
+ */
+export async function unseal(ctx: RequestContext, passphrase: string, options: { setupToken?: string } = {}): Promise<void> {
   if (ctx.app.config.masterKey.provider !== 'passphrase') throw new AppError('CONFLICT', 'This instance does not use a passphrase');
   const keyring = await keyringOf(ctx);
   if (keyring.master) return;
   const row = await readMasterRow(ctx);
   if (!row) {
+    // Whoever reached the port first must not choose the passphrase: the token proves the caller saw the server's start-up output.
+    const needsToken = ctx.actor.kind !== 'system';
+    const refuse = async (): Promise<never> => {
+      // Audited when the log can be written; refused either way.
+      await recordEvent(ctx, { action: 'key.unseal', outcome: 'denied', reason: options.setupToken ? 'SETUP_TOKEN_INVALID' : 'SETUP_TOKEN_MISSING' }).catch(() => undefined);
+      throw new AppError('SETUP_TOKEN_INVALID', 'Choosing the master passphrase needs the one-time setup link printed when the server started');
+    };
+    if (needsToken && !(await hasUnusedSetupToken(ctx, options.setupToken))) await refuse();
     if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
       throw new AppError('VALIDATION_FAILED', 'Passphrase too short', [{ path: '/passphrase', message: `at least ${MIN_PASSPHRASE_LENGTH} characters` }]);
     }
     const salt = randomBytes(16);
     const master = await deriveFromPassphrase(passphrase, salt, DEFAULT_KDF);
+    // Used once: of two callers holding the same token, only the first goes on.
+    if (needsToken && !(await useSetupToken(ctx, options.setupToken))) await refuse();
     const created = await createMasterRow(ctx, master, { salt, params: DEFAULT_KDF });
     const indexKey = tryUnwrapIndexKey(master, created);
     if (!indexKey) throw new AppError('INVALID_CREDENTIALS', 'Wrong passphrase');
     keyrings.set(ctx.app, { master, version: created.version, indexKey });
-    await recordEvent(ctx, { action: 'key.unseal', outcome: 'allowed', resources: { other: { type: 'master_key', id: String(created.version) } } });
+    await recordEvent(ctx, { action: 'key.unseal', outcome: 'allowed', reason: 'PASSPHRASE_CHOSEN', resources: { other: { type: 'master_key', id: String(created.version) } } });
     return;
   }
   const params = JSON.parse(row.kdf_params ?? 'null') as KdfParams | null;
@@ -231,6 +287,98 @@ export async function clientKey(ctx: RequestContext, clientId: ClientId, version
   return unwrapKey(keyring.master, row.wrapped_key, clientKeyAad(clientId, version));
 }
 
+// ── Per-client blind-index keys ──────────────────────────────────────────────────────────────
+// Derived from the client's data key (one per key version), so equal values under two clients
+// give unrelated tokens and crypto-shredding the client's key makes its index unmatchable.
+const CLIENT_INDEX_INFO = 'confidant/client-blind-index/v1';
+const clientIndexKeyOf = (clientId: string, dataKey: Buffer) => hkdf(dataKey, Buffer.from(clientId, 'utf8'), CLIENT_INDEX_INFO);
+/** Rows per `client_id in (…)` query: well below SQLite's and PostgreSQL's bound-parameter limits. */
+const INDEX_KEY_CHUNK = 500;
+
+/** The client's blind-index key for `version` of its data key. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+export async function clientBlindIndexKey(ctx: RequestContext, clientId: ClientId, version: number): Promise<Buffer> {
+  return clientIndexKeyOf(clientId, await clientKey(ctx, clientId, version));
+}
+
+/**
+ * Derived index keys by client, then by wrapped key (unique per wrap: a master rotation or a shred
+ * changes or removes it). A search across thousands of clients would otherwise spend most of its
+ * time unwrapping and deriving (AES-GCM + HKDF per client); the database is still asked for the
+ * live wrapped keys every time, so a key shredded on another node stops matching at once. Bounded;
+ * a shred on this node drops the client's entries.
+ */
+const indexKeyCaches = new WeakMap<AppServices, Map<string, Map<string, Buffer>>>();
+const INDEX_KEY_CACHE_CLIENTS = 100_000;
+
+function indexKeyCacheOf(services: AppServices): Map<string, Map<string, Buffer>> {
+  let cache = indexKeyCaches.get(services);
+  if (!cache) indexKeyCaches.set(services, (cache = new Map()));
+  return cache;
+}
+
+/**
+ * The blind-index keys of every live key version of many clients (for a search across clients),
+ * in a few queries: `clientId → version → key`. Shredded clients are absent. Throws SEALED.
+ */
+export async function clientBlindIndexKeys(ctx: RequestContext, clientIds: readonly string[]): Promise<Map<string, Map<number, Buffer>>> {
+  const keyring = await unsealedKeyring(ctx);
+  const cache = indexKeyCacheOf(ctx.app);
+  const out = new Map<string, Map<number, Buffer>>();
+  const unique = [...new Set(clientIds)];
+  for (let i = 0; i < unique.length; i += INDEX_KEY_CHUNK) {
+    const rows = await db(ctx)
+      .selectFrom('keys_client_keys')
+      .select(['client_id', 'version', 'wrapped_key'])
+      .where('client_id', 'in', unique.slice(i, i + INDEX_KEY_CHUNK))
+      .where('state', '=', 'active')
+      .execute();
+    for (const row of rows) {
+      if (row.wrapped_key === null) continue;
+      let cached = cache.get(row.client_id);
+      let key = cached?.get(row.wrapped_key);
+      if (!key) {
+        key = clientIndexKeyOf(row.client_id, unwrapKey(keyring.master, row.wrapped_key, clientKeyAad(row.client_id, row.version)));
+        if (!cached) {
+          if (cache.size >= INDEX_KEY_CACHE_CLIENTS) cache.delete(cache.keys().next().value!);
+          cache.set(row.client_id, (cached = new Map()));
+        }
+        cached.set(row.wrapped_key, key);
+      }
+      let versions = out.get(row.client_id);
+      if (!versions) out.set(row.client_id, (versions = new Map()));
+      versions.set(row.version, key);
+    }
+  }
+  return out;
+}
+
+/** Runs inside the transaction that shreds a client's keys (e.g. the vault wipes the client's blind indexes). */
+export type ShredHook = (tx: RequestContext, clientId: ClientId) => Promise<void>;
+// Process-wide (not per instance): registered when the owning module is loaded, so every caller of
+// shredding — server, CLI, jobs — runs them without having started the module.
+const shredHooks = new Set<ShredHook>();
+
+const shredGuards = new Set<ShredHook>();
+
+/**
+ * Registers a check that may refuse shredding (e.g. the vault refuses while a legal hold covers
+ * the client's data): run when a shred is requested and again in the shredding transaction.
+ */
+export function registerShredGuard(guard: ShredHook): () => void {
+  shredGuards.add(guard);
+  return () => shredGuards.delete(guard);
+}
+
+async function checkShredGuards(tx: RequestContext, clientId: ClientId): Promise<void> {
+  for (const guard of shredGuards) await guard(tx, clientId);
+}
+
+/** Registers `hook` to run in every shredding transaction; returns its removal. */
+export function onClientShredded(hook: ShredHook): () => void {
+  shredHooks.add(hook);
+  return () => shredHooks.delete(hook);
+}
+
 /** Adds a new key version for the client; older versions stay readable. Audited. */
 export async function unsafeRotateClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number }> {
   return inTransaction(ctx, async (tx) => {
@@ -256,10 +404,14 @@ export async function unsafeShredClientKeys(ctx: RequestContext, clientId: Clien
     await sql`pragma secure_delete = on`.execute(ctx.db);
   }
   return inTransaction(ctx, async (tx) => {
+    await checkShredGuards(tx, clientId);
     const rows = await db(tx).selectFrom('keys_client_keys').select(['version', 'state']).where('client_id', '=', clientId).execute();
     if (rows.length === 0) throw new AppError('KEY_NOT_FOUND');
     const destroyed = rows.filter((row) => row.state !== 'destroyed').length;
     await db(tx).updateTable('keys_client_keys').set({ wrapped_key: null, state: 'destroyed', destroyed_at: tx.app.clock.now() }).where('client_id', '=', clientId).where('state', '!=', 'destroyed').execute();
+    // In the same transaction: what the key made searchable goes with it, or neither happens.
+    for (const hook of shredHooks) await hook(tx, clientId);
+    indexKeyCacheOf(tx.app).delete(clientId);
     await recordEvent(tx, { action: 'key.shred', outcome: 'allowed', resources: { clientId } });
     return { destroyedVersions: destroyed };
   });
@@ -343,13 +495,32 @@ export async function rotateClientKey(ctx: RequestContext, clientId: ClientId): 
   });
 }
 
-export async function shredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number }> {
+export const SHRED_APPROVAL_KIND = 'keys.shred';
+
+/**
+ * Use case: crypto-shred a client's keys (key.manage on the client, step-up). Destroying client
+ * data is never one person's act: a signed-in requester files it and a second person (another
+ * administrator or a compliance officer) approves it, which makes it happen; the CLI on the
+ * server (system actor) shreds at once. A legal hold on any of the client's data refuses it (the
+ * hook vault registers). Throws ACCESS_DENIED, STEP_UP_REQUIRED, SECOND_APPROVER_REQUIRED, CONFLICT.
+ */
+export async function shredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number } | { approval: ApprovalView }> {
   await inTransaction(ctx, async (tx) => {
     await requireAccess(tx, 'key.manage', { kind: 'client', clientId });
     requireRecentMfa(tx);
+    await checkShredGuards(tx, clientId);
   });
+  if (ctx.actor.kind === 'user') return { approval: await requestApproval(ctx, { kind: SHRED_APPROVAL_KIND, payload: { clientId }, clientId }) };
   return unsafeShredClientKeys(ctx, clientId);
 }
+
+registerApprovalKind({
+  kind: SHRED_APPROVAL_KIND,
+  approverRoles: ['firm_admin', 'compliance_officer'],
+  execute: async (tx, payload) => {
+    await unsafeShredClientKeys(tx, String(payload.clientId) as ClientId);
+  },
+});
 
 export async function rotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string }): Promise<{ version: number; rewrapped: number }> {
   await inTransaction(ctx, async (tx) => {

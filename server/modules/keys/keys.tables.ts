@@ -19,7 +19,16 @@ export interface KeysClientKeysTable {
   destroyed_at: number | null;
 }
 
+/** One-time token for choosing the first master passphrase (passphrase provider); SHA-256 only. */
+export interface KeysSetupTokensTable {
+  id: string;
+  token_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 export interface KeysTables {
   keys_master: KeysMasterTable;
   keys_client_keys: KeysClientKeysTable;
+  keys_setup_tokens: KeysSetupTokensTable;
 }

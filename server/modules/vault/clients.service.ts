@@ -1,15 +1,17 @@
 /** Clients: people or organisations, with contact details and identifiers sealed at rest. */
 import type { ClientId, UserId } from '../../../common/ids.js';
-import { registerClient, requireAccess, scopeFor } from '../../access/index.js';
+import { sql, type SqlBool } from 'kysely';
+import { registerClient, requireAccess, scopeFor, type Scope } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { createClientKey } from '../keys/index.js';
-import { pageResult, type Page } from './vault.pagination.js';
+import { recordListRead } from './vault.audit.js';
+import { collectMatches, pageResult, type Page } from './vault.pagination.js';
 import { getClientRow, vaultDb } from './vault.repository.js';
-import { sealerCache, sealerForRead, sealerForWrite, searchToken, type Sealer } from './vault.sealing.js';
+import { indexMatcher, indexToken, sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault.sealing.js';
 import type { VaultClientsTable } from './vault.tables.js';
 
 export interface ClientDetails {
@@ -89,13 +91,15 @@ export async function createClient(ctx: RequestContext, input: CreateClientInput
     await createClientKey(tx, id);
     const sealer = await sealerForWrite(tx, id);
     const now = tx.app.clock.now();
+    const index = await indexToken(tx, id, sealer.version, 'client-name', input.name);
     const row: VaultClientsTable = {
       id,
       kind: input.kind,
       status: 'active',
       key_version: sealer.version,
       name_sealed: sealer.seal(TABLE, id, 'name', input.name),
-      name_index: await searchToken(tx, 'client-name', input.name),
+      name_index: index.token,
+      name_index_key_version: index.keyVersion,
       details_sealed: sealer.seal(TABLE, id, 'details', JSON.stringify(detailsOf(input))),
       created_by: creator,
       created_at: now,
@@ -122,13 +126,15 @@ export async function updateClient(ctx: RequestContext, clientId: ClientId, inpu
     // Re-sealed under the current key version, so rotation gradually moves fields forward.
     const sealer = await sealerForWrite(tx, clientId);
     const name = input.name ?? current.name;
+    const index = await indexToken(tx, clientId, sealer.version, 'client-name', name);
     const next: VaultClientsTable = {
       ...row,
       kind: input.kind ?? row.kind,
       status: input.status ?? row.status,
       key_version: sealer.version,
       name_sealed: sealer.seal(TABLE, row.id, 'name', name),
-      name_index: await searchToken(tx, 'client-name', name),
+      name_index: index.token,
+      name_index_key_version: index.keyVersion,
       details_sealed: sealer.seal(TABLE, row.id, 'details', JSON.stringify(detailsOf(input, current))),
       updated_at: tx.app.clock.now(),
     };
@@ -138,13 +144,23 @@ export async function updateClient(ctx: RequestContext, clientId: ClientId, inpu
   });
 }
 
-/** The clients the caller may open, newest first by id order; `name` filters by exact (normalized) name. */
+/**
+ * The clients the caller may open, by id order; `name` filters by exact (normalized) name through
+ * each client's own blind index. Records one `client.list` / `client.search` event (count and, for
+ * a single client, its id; never the name) before returning. Throws AUDIT_UNAVAILABLE, SEALED.
+ */
 export async function findClients(ctx: RequestContext, page: Page, filter: { name?: string } = {}): Promise<{ items: ClientSummary[]; nextCursor: string | null }> {
   const scope = await scopeFor(ctx, 'client.read');
   let query = vaultDb(ctx).selectFrom('vault_clients').selectAll().orderBy('id', 'asc').limit(page.limit + 1);
-  if (page.after) query = query.where('id', '>', page.after);
-  if (filter.name !== undefined) query = query.where('name_index', '=', await searchToken(ctx, 'client-name', filter.name));
-  query = scope.apply(query, 'vault_clients.id', 'client');
+  if (filter.name !== undefined) {
+    const ids = await matchingClientIds(ctx, scope, page, filter.name);
+    if (ids.length === 0) query = query.where(sql<SqlBool>`1 = 0`);
+    // Scoped again: the rows read are exactly those the actor may open, even if access changed meanwhile.
+    else query = scope.apply(query.where('id', 'in', ids), 'vault_clients.id', 'client');
+  } else {
+    if (page.after) query = query.where('id', '>', page.after);
+    query = scope.apply(query, 'vault_clients.id', 'client');
+  }
   const { rows, nextCursor } = pageResult(await query.execute(), page);
   const sealers = sealerCache(ctx);
   const items: ClientSummary[] = [];
@@ -158,5 +174,20 @@ export async function findClients(ctx: RequestContext, page: Page, filter: { nam
       else throw error;
     }
   }
+  await recordListRead(ctx, filter.name !== undefined ? 'client.search' : 'client.list', items.map((c) => ({ clientId: c.id })));
   return { items, nextCursor };
+}
+
+/** Ids (in id order, at most a page and one) of the clients in scope whose name index matches `name`. */
+async function matchingClientIds(ctx: RequestContext, scope: Scope, page: Page, name: string): Promise<string[]> {
+  const matches = indexMatcher(ctx, 'client-name', name);
+  return collectMatches(
+    page,
+    async (after, limit) => {
+      let query = vaultDb(ctx).selectFrom('vault_clients').select(['id', 'name_index', 'name_index_key_version']).orderBy('id', 'asc').limit(limit);
+      if (after) query = query.where('id', '>', after);
+      return scope.apply(query, 'vault_clients.id', 'client').execute();
+    },
+    (rows) => matches(rows.map((r) => ({ clientId: r.id, token: r.name_index, keyVersion: r.name_index_key_version }))),
+  );
 }

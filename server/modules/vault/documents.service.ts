@@ -20,6 +20,7 @@ import { requireRecentMfa } from '../identity/index.js';
 import { clientKey, currentClientKey } from '../keys/index.js';
 import { pageResult, type Page } from './vault.pagination.js';
 import { getDocumentRow, getMatterRow, notFound, unsafeMatterOf, vaultDb, type MatterAuth } from './vault.repository.js';
+import { throwAuditedNotFound } from './vault.audit.js';
 import { sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault.sealing.js';
 import type { Classification, VaultDocumentsTable, VaultDocumentVersionsTable } from './vault.tables.js';
 
@@ -225,15 +226,7 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
 /** Access to a document: asks access about its matter (missing document → the same 404). */
 async function authorizeDocument(ctx: RequestContext, permission: 'document.read' | 'document.write' | 'document.classify', documentId: string): Promise<{ auth: MatterAuth; row: VaultDocumentsTable }> {
   const matterId = await unsafeMatterOf(ctx, 'vault_documents', documentId);
-  if (!matterId) {
-    const error = notFound();
-    const event = { action: permission, outcome: 'denied' as const, reason: 'NOT_FOUND', resources: { documentId } };
-    // Inside a transaction the event is written after its rollback (on SQLite, writing on the root
-    // handle while the transaction holds the only connection would deadlock).
-    if (ctx.db.isTransaction) error.afterRollback = async () => void (await recordEvent({ ...ctx, db: ctx.app.database.db }, event));
-    else await recordEvent(ctx, event);
-    throw error;
-  }
+  if (!matterId) return throwAuditedNotFound(ctx, permission, { documentId });
   const auth = await requireAccess(ctx, permission, { kind: 'matter', matterId: matterId as MatterId }, { documentId });
   return { auth, row: await getDocumentRow(ctx, auth, documentId) };
 }

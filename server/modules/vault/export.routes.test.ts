@@ -47,7 +47,9 @@ describe.each(DIALECTS)('client export on %s', (dialect) => {
   afterAll(async () => instance?.close());
 
   it('exports an age archive that `age -d` and `tar` open, and audits it', async () => {
-    const response = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: alice.headers, payload: { recipients: [recipient] } });
+    // Step-up: an interactive session with a fresh second factor (an API token never qualifies).
+    const session = await buildSession(instance, alice);
+    const response = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: session.headers, payload: { recipients: [recipient] } });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.rawPayload.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
     const file = join(work, `${dialect}.tar.age`);
@@ -67,7 +69,8 @@ describe.each(DIALECTS)('client export on %s', (dialect) => {
     const bob = await buildUser(instance, { role: 'attorney' });
     expect((await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: bob.headers, payload: { recipients: [recipient] } })).statusCode).toBe(404);
     expect((await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, payload: { recipients: [recipient] } })).statusCode).toBe(401);
-    const bad = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: alice.headers, payload: { recipients: ['ssh-rsa AAAA'] } });
+    const fresh = await buildSession(instance, alice);
+    const bad = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: fresh.headers, payload: { recipients: ['ssh-rsa AAAA'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields[0].path).toContain('recipients');
     // Step-up: a browser session whose second factor is older than 10 minutes must confirm again.
@@ -76,7 +79,7 @@ describe.each(DIALECTS)('client export on %s', (dialect) => {
     const stale = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: session.headers, payload: { recipients: [recipient] } });
     expect(stale.statusCode).toBe(401);
     expect(stale.json().error.code).toBe('STEP_UP_REQUIRED');
-    const corrupt = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: alice.headers, payload: { recipients: [`${recipient.slice(0, -1)}${recipient.endsWith('q') ? 'p' : 'q'}`] } });
+    const corrupt = await instance.app.inject({ method: 'POST', url: `/api/v1/clients/${clientId}/export`, headers: (await buildSession(instance, alice)).headers, payload: { recipients: [`${recipient.slice(0, -1)}${recipient.endsWith('q') ? 'p' : 'q'}`] } });
     expect(corrupt.statusCode).toBe(400);
   });
 

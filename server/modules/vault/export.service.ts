@@ -57,8 +57,8 @@ export interface ExportResult {
  * Writes the client's export, age-encrypted to `recipients`, into `output`. Needs client.export on
  * the client and a recent MFA check. Throws ACCESS_DENIED, STEP_UP_REQUIRED, VALIDATION_FAILED
  * (recipient), INTEGRITY_ERROR (a stored document failed its check: the export is aborted),
- * KEY_DESTROYED, SEALED. Audited (`client.export`, with the number of documents only) before the
- * first byte.
+ * KEY_DESTROYED, SEALED, AUDIT_UNAVAILABLE. Audited (`client.export`, with the number of documents
+ * only) before `prepareClientExport` returns, so before the first byte or header.
  */
 export async function exportClient(ctx: RequestContext, clientId: ClientId, recipients: string[], output: Writable): Promise<ExportResult> {
   return (await prepareClientExport(ctx, clientId, recipients)).writeTo(output);
@@ -138,10 +138,12 @@ export async function prepareClientExport(ctx: RequestContext, clientId: ClientI
     }
     yield Buffer.alloc(1024);
   }
+  // Recorded before the caller starts answering: when the log cannot take it, the HTTP caller can
+  // still answer 503 (once `writeTo` runs, the 200 and its headers are on their way).
+  await recordEvent(ctx, { action: 'client.export', outcome: 'allowed', resources: { clientId, other: { type: 'export_documents', id: String(documents.length) } } });
   return {
     documents: documents.length,
     writeTo: async (output) => {
-      await recordEvent(ctx, { action: 'client.export', outcome: 'allowed', resources: { clientId, other: { type: 'export_documents', id: String(documents.length) } } });
       await pipeline(Readable.from(tar(), { objectMode: false }), createAgeEncryptStream(recipients), output);
       return { documents: documents.length, bytes };
     },

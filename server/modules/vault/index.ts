@@ -11,10 +11,13 @@ import { exportRoutes } from './export.routes.js';
 import { mattersRoutes } from './matters.routes.js';
 import { notesRoutes } from './notes.routes.js';
 import { recordsRoutes } from './records.routes.js';
+import { onClientShredded, registerShredGuard } from '../keys/index.js';
+import { refuseShredUnderHold } from './vault.repository.js';
+import { JOB_REINDEX, REINDEX_INTERVAL_MS, reindexBlindIndexes, wipeClientIndexes } from './vault.reindex.js';
 
-/** Clients. Throw ACCESS_DENIED (404), KEY_DESTROYED (410), SEALED (503). */
+/** Clients. Throw ACCESS_DENIED (404), KEY_DESTROYED (410), SEALED (503); lists and searches AUDIT_UNAVAILABLE (503) when their event cannot be recorded. */
 export { createClient, findClients, getClientById, updateClient, type ClientView, type ClientSummary } from './clients.service.js';
-/** Matters. Throw ACCESS_DENIED, CONFLICT (number taken), KEY_DESTROYED, SEALED. */
+/** Matters. Throw ACCESS_DENIED, CONFLICT (number taken), KEY_DESTROYED, SEALED, AUDIT_UNAVAILABLE. */
 export { createMatter, findMatters, getMatterById, updateMatter, type MatterView } from './matters.service.js';
 /** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED. */
 export { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, updateDocument, uploadDocument, type DocumentView } from './documents.service.js';
@@ -22,6 +25,12 @@ export { createNote, deleteNote, findNotes, getNoteById, updateNote, type NoteVi
 export { createRecord, findRecords, getRecordById, moveRecord, type RecordView } from './records.service.js';
 /** Client export as an age archive (client.export + step-up). */
 export { exportClient, prepareClientExport } from './export.service.js';
+
+// Shredding a client's keys wipes its blind indexes in the same transaction — registered on load,
+// so the CLI's and retention's shredding (which start no module) do it too.
+onClientShredded(wipeClientIndexes);
+// A legal hold on any of the client's documents refuses shredding (request and execution alike).
+registerShredGuard(refuseShredUnderHold);
 
 export const vaultModule: ConfidantModule = {
   name: 'vault',
@@ -36,8 +45,14 @@ export const vaultModule: ConfidantModule = {
   start: async (services) => {
     services.jobs.register(JOB_SWEEP_BLOBS, async () => void (await sweepOrphanBlobs(services)), { retryLimit: 2 });
     services.jobs.schedule(JOB_SWEEP_BLOBS, 6 * 3_600_000);
+    services.jobs.register(JOB_REINDEX, async () => void (await reindexBlindIndexes(services)), { retryLimit: 2 });
+    services.jobs.schedule(JOB_REINDEX, REINDEX_INTERVAL_MS);
+    // Once now, before serving (rows from before per-client indexes); sealed instances: the scheduled run after unseal.
+    await reindexBlindIndexes(services).catch((error: unknown) => services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'blind index re-index failed; retried by its job'));
   },
 };
 
 /** Removes document blobs no version references (older than a grace period). */
 export { sweepOrphanBlobs } from './blob-sweeper.js';
+/** Recomputes blind indexes still under the old firm-wide key with each client's own key (idempotent, audited `vault.reindex`). Throws AUDIT_UNAVAILABLE. */
+export { reindexBlindIndexes, type ReindexResult } from './vault.reindex.js';

@@ -1,15 +1,17 @@
 /** Matters: the unit of need-to-know. The creator becomes lead attorney (registered with access). */
 import { randomBytes } from 'node:crypto';
 import type { ClientId, MatterId, UserId } from '../../../common/ids.js';
-import { registerMatter, requireAccess, scopeFor } from '../../access/index.js';
+import { sql, type SqlBool } from 'kysely';
+import { registerMatter, requireAccess, scopeFor, type Scope } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { pageResult, type Page } from './vault.pagination.js';
+import { recordListRead } from './vault.audit.js';
+import { collectMatches, pageResult, type Page } from './vault.pagination.js';
 import { getClientRow, getMatterRow, vaultDb } from './vault.repository.js';
-import { sealerCache, sealerForRead, sealerForWrite, searchToken, type Sealer } from './vault.sealing.js';
+import { indexMatcher, indexToken, sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault.sealing.js';
 import type { VaultMattersTable } from './vault.tables.js';
 
 export type MatterStatus = 'open' | 'pending' | 'closed';
@@ -61,7 +63,15 @@ function present(row: VaultMattersTable, sealer: Sealer | null): MatterView {
   };
 }
 
-/** Throws ACCESS_DENIED (client missing or forbidden), CONFLICT (number taken), SEALED, KEY_DESTROYED. */
+async function freeMatterNumber(tx: RequestContext, now: number): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const number = `${new Date(now).getUTCFullYear()}-${randomBytes(4).toString('hex').toUpperCase()}`;
+    if (!(await vaultDb(tx).selectFrom('vault_matters').select('id').where('number', '=', number).executeTakeFirst())) return number;
+  }
+  throw new AppError('CONFLICT', 'Could not assign a matter number; try again');
+}
+
+/** Throws ACCESS_DENIED (client missing or forbidden), VALIDATION_FAILED (number given), SEALED, KEY_DESTROYED. */
 export async function createMatter(ctx: RequestContext, input: CreateMatterInput): Promise<MatterView> {
   return inTransaction(ctx, async (tx) => {
     const auth = await requireAccess(tx, 'matter.create', { kind: 'client', clientId: input.clientId });
@@ -70,19 +80,23 @@ export async function createMatter(ctx: RequestContext, input: CreateMatterInput
     const lead: UserId = tx.actor.userId;
     const now = tx.app.clock.now();
     const id = newId<MatterId>(now);
-    const number = input.number ?? `${new Date(now).getUTCFullYear()}-${randomBytes(4).toString('hex').toUpperCase()}`;
-    const taken = await vaultDb(tx).selectFrom('vault_matters').select('id').where('number', '=', number).executeTakeFirst();
-    if (taken) throw new AppError('CONFLICT', 'A matter with this number exists', [{ path: 'body.number', message: 'is already used' }]);
+    // Matter numbers are unique across the firm. Letting a person choose one would let them probe
+    // for matters they may not see ("exists" for a walled matter's number), so the firm assigns
+    // every number.
+    if (input.number !== undefined) throw new AppError('VALIDATION_FAILED', 'Matter numbers are assigned by the firm', [{ path: 'body.number', message: 'is assigned by the firm; leave it out' }]);
+    const number = await freeMatterNumber(tx, now);
     await registerMatter(tx, { matterId: id, clientId: input.clientId, leadUserId: lead });
     const sealer = await sealerForWrite(tx, input.clientId);
     const status = input.status ?? 'open';
+    const index = await indexToken(tx, input.clientId, sealer.version, 'matter-title', input.title);
     const row: VaultMattersTable = {
       id,
       client_id: input.clientId,
       number,
       key_version: sealer.version,
       title_sealed: sealer.seal(TABLE, id, 'title', input.title),
-      title_index: await searchToken(tx, 'matter-title', input.title),
+      title_index: index.token,
+      title_index_key_version: index.keyVersion,
       practice_area: input.practiceArea ?? null,
       jurisdiction: input.jurisdiction ?? null,
       status,
@@ -113,11 +127,13 @@ export async function updateMatter(ctx: RequestContext, matterId: MatterId, inpu
     const sealer = await sealerForWrite(tx, clientId);
     const status = input.status ?? row.status;
     const now = tx.app.clock.now();
+    const index = await indexToken(tx, clientId, sealer.version, 'matter-title', title);
     const next: VaultMattersTable = {
       ...row,
       key_version: sealer.version,
       title_sealed: sealer.seal(TABLE, row.id, 'title', title),
-      title_index: await searchToken(tx, 'matter-title', title),
+      title_index: index.token,
+      title_index_key_version: index.keyVersion,
       practice_area: input.practiceArea !== undefined ? input.practiceArea : row.practice_area,
       jurisdiction: input.jurisdiction !== undefined ? input.jurisdiction : row.jurisdiction,
       status,
@@ -131,14 +147,25 @@ export async function updateMatter(ctx: RequestContext, matterId: MatterId, inpu
   });
 }
 
-/** Matters the caller may open (optionally of one client, or with an exact title), by id order. */
+/**
+ * Matters the caller may open (optionally of one client, or with an exact title matched through
+ * each client's own blind index), by id order. Records one `matter.list` / `matter.search` event
+ * (count, and the ids where the event has room; never the title) before returning. Throws
+ * AUDIT_UNAVAILABLE, SEALED.
+ */
 export async function findMatters(ctx: RequestContext, page: Page, filter: { clientId?: string; title?: string } = {}): Promise<{ items: MatterView[]; nextCursor: string | null }> {
   const scope = await scopeFor(ctx, 'matter.read');
   let query = vaultDb(ctx).selectFrom('vault_matters').selectAll().orderBy('id', 'asc').limit(page.limit + 1);
-  if (page.after) query = query.where('id', '>', page.after);
-  if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
-  if (filter.title !== undefined) query = query.where('title_index', '=', await searchToken(ctx, 'matter-title', filter.title));
-  query = scope.apply(query, 'vault_matters.id', 'matter');
+  if (filter.title !== undefined) {
+    const ids = await matchingMatterIds(ctx, scope, page, filter.title, filter.clientId);
+    if (ids.length === 0) query = query.where(sql<SqlBool>`1 = 0`);
+    // Scoped again: the rows read are exactly those the actor may open, even if access changed meanwhile.
+    else query = scope.apply(query.where('id', 'in', ids), 'vault_matters.id', 'matter');
+  } else {
+    if (page.after) query = query.where('id', '>', page.after);
+    if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
+    query = scope.apply(query, 'vault_matters.id', 'matter');
+  }
   const { rows, nextCursor } = pageResult(await query.execute(), page);
   const sealers = sealerCache(ctx);
   const items: MatterView[] = [];
@@ -151,5 +178,21 @@ export async function findMatters(ctx: RequestContext, page: Page, filter: { cli
     }
     items.push(present(row, sealer));
   }
+  await recordListRead(ctx, filter.title !== undefined ? 'matter.search' : 'matter.list', items.map((m) => ({ clientId: m.clientId, matterId: m.id })));
   return { items, nextCursor };
+}
+
+/** Ids (in id order, at most a page and one) of the matters in scope whose title index matches `title`. */
+async function matchingMatterIds(ctx: RequestContext, scope: Scope, page: Page, title: string, clientId: string | undefined): Promise<string[]> {
+  const matches = indexMatcher(ctx, 'matter-title', title);
+  return collectMatches(
+    page,
+    async (after, limit) => {
+      let query = vaultDb(ctx).selectFrom('vault_matters').select(['id', 'client_id', 'title_index', 'title_index_key_version']).orderBy('id', 'asc').limit(limit);
+      if (after) query = query.where('id', '>', after);
+      if (clientId) query = query.where('client_id', '=', clientId);
+      return scope.apply(query, 'vault_matters.id', 'matter').execute();
+    },
+    (rows) => matches(rows.map((r) => ({ clientId: r.client_id, token: r.title_index, keyVersion: r.title_index_key_version }))),
+  );
 }

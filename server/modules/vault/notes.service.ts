@@ -8,6 +8,7 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { pageResult, type Page } from './vault.pagination.js';
 import { getMatterRow, notFound, unsafeMatterOf, vaultDb, type MatterAuth } from './vault.repository.js';
+import { throwAuditedNotFound } from './vault.audit.js';
 import { sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault.sealing.js';
 import type { VaultNotesTable } from './vault.tables.js';
 
@@ -69,8 +70,9 @@ export async function createNote(ctx: RequestContext, matterId: MatterId, input:
 }
 
 async function authorizeNote(ctx: RequestContext, permission: 'note.read' | 'note.write', noteId: string): Promise<{ auth: MatterAuth; row: VaultNotesTable }> {
+  // A deleted note is as missing as one that never existed: the same audited NOT_FOUND denial.
   const matterId = await unsafeMatterOf(ctx, 'vault_notes', noteId);
-  if (!matterId) throw notFound();
+  if (!matterId) return throwAuditedNotFound(ctx, permission, { other: { type: 'note', id: noteId } });
   const auth = await requireAccess(ctx, permission, { kind: 'matter', matterId: matterId as MatterId }, { other: { type: 'note', id: noteId } });
   const row = await vaultDb(ctx).selectFrom('vault_notes').selectAll().where('id', '=', noteId).where('matter_id', '=', auth.matterId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound();

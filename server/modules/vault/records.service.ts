@@ -7,6 +7,7 @@ import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { getMatterRow, notFound, unsafeMatterOf, vaultDb } from './vault.repository.js';
+import { throwAuditedNotFound } from './vault.audit.js';
 import { sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault.sealing.js';
 import type { VaultRecordMovementsTable, VaultRecordsTable } from './vault.tables.js';
 
@@ -78,7 +79,7 @@ export async function createRecord(ctx: RequestContext, matterId: MatterId, inpu
 
 async function authorizeRecord(ctx: RequestContext, permission: 'record.read' | 'record.write', recordId: string): Promise<VaultRecordsTable> {
   const matterId = await unsafeMatterOf(ctx, 'vault_records', recordId);
-  if (!matterId) throw notFound();
+  if (!matterId) return throwAuditedNotFound(ctx, permission, { other: { type: 'record', id: recordId } });
   const auth = await requireAccess(ctx, permission, { kind: 'matter', matterId: matterId as MatterId }, { other: { type: 'record', id: recordId } });
   const row = await vaultDb(ctx).selectFrom('vault_records').selectAll().where('id', '=', recordId).where('matter_id', '=', auth.matterId).executeTakeFirst();
   if (!row) throw notFound();

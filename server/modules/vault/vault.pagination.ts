@@ -29,3 +29,24 @@ export function pageResult<T extends { id: string }>(rows: T[], page: Page): { r
   const kept = more ? rows.slice(0, page.limit) : rows;
   return { rows: kept, nextCursor: more ? kept[kept.length - 1]!.id : null };
 }
+
+/** Candidate rows read per query while looking for search matches. */
+export const SCAN_BATCH = 1000;
+
+/**
+ * For searches whose match is decided outside SQL (per-client blind indexes): walks candidate rows
+ * in id order, SCAN_BATCH at a time, and returns the ids of the first `page.limit + 1` matches
+ * (fed to `pageResult` like a page query's rows).
+ */
+export async function collectMatches<R extends { id: string }>(page: Page, fetch: (after: string | null, limit: number) => Promise<R[]>, matches: (rows: R[]) => Promise<boolean[]>): Promise<string[]> {
+  const wanted = page.limit + 1;
+  const found: string[] = [];
+  let after = page.after;
+  for (;;) {
+    const batch = await fetch(after, SCAN_BATCH);
+    const hits = await matches(batch);
+    for (let i = 0; i < batch.length && found.length < wanted; i++) if (hits[i]) found.push(batch[i]!.id);
+    if (found.length >= wanted || batch.length < SCAN_BATCH) return found;
+    after = batch[batch.length - 1]!.id;
+  }
+}

@@ -40,6 +40,20 @@ export async function getDocumentRow(ctx: RequestContext, auth: MatterAuth, docu
  * answer never reaches the caller unless access then allows it.
  */
 export async function unsafeMatterOf(ctx: RequestContext, table: 'vault_documents' | 'vault_notes' | 'vault_records', id: string): Promise<string | null> {
+  if (table === 'vault_notes') {
+    // Deleted notes are tombstones: to the caller they are missing.
+    const note = await vaultDb(ctx).selectFrom('vault_notes').select('matter_id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return note?.matter_id ?? null;
+  }
   const row = await vaultDb(ctx).selectFrom(table).select('matter_id').where('id', '=', id).executeTakeFirst();
   return row?.matter_id ?? null;
+}
+
+/**
+ * Refuses crypto-shredding while any of the client's documents is under legal hold (registered
+ * with the keys module as a shred guard). Throws LEGAL_HOLD.
+ */
+export async function refuseShredUnderHold(ctx: RequestContext, clientId: ClientId): Promise<void> {
+  const held = await vaultDb(ctx).selectFrom('vault_documents').select('id').where('client_id', '=', clientId).where('legal_hold', '=', 1).limit(1).executeTakeFirst();
+  if (held) throw new AppError('LEGAL_HOLD', 'Some of this client’s documents are under legal hold; release the hold before destroying its data');
 }

@@ -264,9 +264,10 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
     const { clientId, matterId } = await setup(alice);
     const content = randomBytes(5000);
     const document = (await upload(matterId, alice, content, 'old.bin')).json();
-    // key.manage is an administrator's permission.
+    // key.manage is an administrator's permission; step-up needs an interactive session with a fresh factor (not an API token).
+    const adminNow = { ...admin, headers: (await buildSession(instance, admin)).headers } as unknown as BuiltUser;
     expect((await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, alice)).statusCode).toBe(404);
-    const rotated = await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, admin);
+    const rotated = await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, adminNow);
     expect(rotated.statusCode, rotated.body).toBe(200);
     expect(rotated.json()).toEqual({ version: 2 });
     const newer = (await upload(matterId, alice, Buffer.from('after rotation'), 'new.txt')).json();
@@ -274,26 +275,37 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
     expect((await call('GET', `/api/v1/documents/${newer.id}/content`, alice)).body).toBe('after rotation');
     // Background re-encryption moves the old document to key v2; it still reads the same.
     expect((await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, alice)).statusCode).toBe(404);
-    const moved = await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, admin);
+    const moved = await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, adminNow);
     expect(moved.json()).toEqual({ reencrypted: 1, keyVersion: 2 });
-    expect((await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, admin)).json()).toEqual({ reencrypted: 0, keyVersion: 2 });
+    expect((await call('POST', `/api/v1/clients/${clientId}/keys/reencrypt`, adminNow)).json()).toEqual({ reencrypted: 0, keyVersion: 2 });
     expect((await call('GET', `/api/v1/documents/${document.id}/content`, alice)).rawPayload.equals(content)).toBe(true);
     expect((await call('GET', `/api/v1/documents/${document.id}/content`, alice, undefined, { range: 'bytes=100-199' })).rawPayload.equals(content.subarray(100, 200))).toBe(true);
     expect((await auditRows({ action: 'document.reencrypt', documentId: document.id })).length).toBe(1);
     const status = await call('GET', '/api/v1/keys/status', admin);
     expect(status.json()).toMatchObject({ provider: 'file', sealed: false, masterVersion: 1 });
 
-    const unconfirmed = await call('POST', `/api/v1/clients/${clientId}/keys/shred`, admin, { confirmClientId: matterId });
+    const unconfirmed = await call('POST', `/api/v1/clients/${clientId}/keys/shred`, adminNow, { confirmClientId: matterId });
     expect(unconfirmed.statusCode).toBe(400);
-    const shred = await call('POST', `/api/v1/clients/${clientId}/keys/shred`, admin, { confirmClientId: clientId });
-    expect(shred.json()).toEqual({ destroyedVersions: 2 });
+    // A legal hold on any document refuses destruction, at the request already.
+    await sql`update vault_documents set legal_hold = 1 where id = ${document.id}`.execute(instance.services.database.db);
+    const held = await call('POST', `/api/v1/clients/${clientId}/keys/shred`, adminNow, { confirmClientId: clientId });
+    expect(held.statusCode, held.body).toBe(409);
+    expect(held.json().error.code).toBe('LEGAL_HOLD');
+    await sql`update vault_documents set legal_hold = 0 where id = ${document.id}`.execute(instance.services.database.db);
+    // Destroying a client's data is never one person's act: it waits for a second person.
+    const officer = await buildUser(instance, { role: 'compliance_officer' });
+    const filed = await call('POST', `/api/v1/clients/${clientId}/keys/shred`, adminNow, { confirmClientId: clientId });
+    expect(filed.statusCode, filed.body).toBe(202);
+    expect((await call('GET', `/api/v1/documents/${document.id}/content`, alice)).statusCode).toBe(200);
+    const shred = await call('POST', `/api/v1/approvals/${filed.json().approval.id}/decide`, officer, { decision: 'approve' });
+    expect(shred.json()).toMatchObject({ status: 'approved', kind: 'keys.shred' });
     for (const url of [`/api/v1/documents/${document.id}/content`, `/api/v1/clients/${clientId}`, `/api/v1/matters/${matterId}`]) {
       const response = await call('GET', url, alice);
       expect(response.statusCode, url).toBe(410);
       expect(response.json().error.code).toBe('KEY_DESTROYED');
     }
     expect((await auditRows({ action: 'key.shred' })).length).toBe(1);
-    const master = await call('POST', '/api/v1/keys/master/rotate', admin, {});
+    const master = await call('POST', '/api/v1/keys/master/rotate', adminNow, {});
     expect(master.json()).toMatchObject({ masterVersion: 2 });
   });
 
@@ -311,7 +323,8 @@ describe.each(DIALECTS)('vault API on %s', (dialect) => {
     expect(stale.json().error.code).toBe('STEP_UP_REQUIRED');
     expect((await call('POST', '/api/v1/keys/master/rotate', earlier, {})).json().error.code).toBe('STEP_UP_REQUIRED');
     const fresh = await buildUser(instance, { role: 'firm_admin' });
-    expect((await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, fresh)).statusCode).toBe(200);
+    const freshSession = { ...fresh, headers: (await buildSession(instance, fresh)).headers } as unknown as BuiltUser;
+    expect((await call('POST', `/api/v1/clients/${clientId}/keys/rotate`, freshSession)).statusCode).toBe(200);
   });
 
   it('stores no plaintext at rest: canaries in names, notes and documents appear in no database row or file, blob, log or temp file', async () => {

@@ -77,7 +77,7 @@ export const CreateMatterBody = Type.Object(
   {
     clientId: Id,
     title: Text(500),
-    number: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' })),
+    number: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$', description: 'Assigned by the firm: a request that sets it is refused (400), so that a taken number cannot reveal a matter the caller may not see' })),
     practiceArea: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
     jurisdiction: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
     status: Type.Optional(MatterStatus),

@@ -7,7 +7,7 @@ import type { ClientId } from '../../../common/ids.js';
 import type { RequestContext } from '../../platform/context.js';
 import { encodeContext } from '../../platform/crypto/chunked-aead.js';
 import { blindIndex, hkdf, openField, sealField } from '../../platform/crypto/key-wrap.js';
-import { blindIndexKey, clientKey, currentClientKey } from '../keys/index.js';
+import { blindIndexKey, clientBlindIndexKey, clientBlindIndexKeys, clientKey, currentClientKey } from '../keys/index.js';
 
 export interface Sealer {
   version: number;
@@ -51,8 +51,89 @@ export function sealerCache(ctx: RequestContext): (clientId: string, version: nu
   };
 }
 
-/** Keyed blind index of a searchable value (exact match after normalization), per purpose. */
-export async function searchToken(ctx: RequestContext, purpose: 'client-name' | 'matter-title', value: string): Promise<string> {
-  const key = hkdf(await blindIndexKey(ctx), Buffer.alloc(0), `confidant/blind-index/${purpose}/v1`);
+export type IndexPurpose = 'client-name' | 'matter-title';
+
+/** A stored blind index: the token and the client key version it was made with (see vault.tables.ts). */
+export interface IndexToken {
+  token: string;
+  keyVersion: number;
+}
+
+// Per-purpose sub-keys, kept as long as the keys module keeps the client's index key (HKDF costs
+// more than the HMAC itself, and a search computes one token per client in scope).
+const purposeKeys = new WeakMap<Buffer, Map<IndexPurpose, Buffer>>();
+
+/** The token of `value` under a client's blind-index key, one sub-key per purpose. */
+export function indexTokenWith(indexKey: Buffer, purpose: IndexPurpose, value: string): string {
+  return tokenUnder(indexKey, purpose, value);
+}
+
+function tokenUnder(indexKey: Buffer, purpose: IndexPurpose, value: string): string {
+  let keys = purposeKeys.get(indexKey);
+  if (!keys) purposeKeys.set(indexKey, (keys = new Map()));
+  let key = keys.get(purpose);
+  if (!key) keys.set(purpose, (key = hkdf(indexKey, Buffer.alloc(0), `confidant/blind-index/${purpose}/v2`)));
   return blindIndex(key, value);
+}
+
+
+/**
+ * The blind index of a searchable value under the client's own key, at `keyVersion` (the version
+ * the row is sealed with): equal names of two clients give unrelated tokens, and shredding the
+ * client's key leaves nothing to recompute them with. Throws KEY_DESTROYED, SEALED.
+ */
+export async function indexToken(ctx: RequestContext, clientId: ClientId, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
+  return { token: tokenUnder(await clientBlindIndexKey(ctx, clientId, keyVersion), purpose, value), keyVersion };
+}
+
+/** A row as the matcher sees it: its client, its stored token, and the key version that made it. */
+export interface IndexedRow {
+  clientId: string;
+  token: string;
+  keyVersion: number | null;
+}
+
+/**
+ * Exact-match search across clients: the searched value's token is computed per client (and key
+ * version) in the rows offered — the actor's scope — with that client's own key, fetched in bulk
+ * and once per search. Shredded clients have no key and match nothing; wiped rows (version 0) never
+ * match. Rows still holding the old firm-wide token (version null, before the start-up re-index)
+ * are compared with it, for live clients only. Throws SEALED.
+ */
+export function indexMatcher(ctx: RequestContext, purpose: IndexPurpose, value: string): (rows: IndexedRow[]) => Promise<boolean[]> {
+  const keys = new Map<string, Map<number, Buffer>>();
+  const tokens = new Map<string, string>();
+  let legacy: string | null = null;
+  return async (rows) => {
+    const missing = [...new Set(rows.map((r) => r.clientId))].filter((id) => !keys.has(id));
+    if (missing.length > 0) {
+      const fetched = await clientBlindIndexKeys(ctx, missing);
+      for (const id of missing) keys.set(id, fetched.get(id) ?? new Map());
+    }
+    const out: boolean[] = [];
+    for (const row of rows) {
+      const versions = keys.get(row.clientId)!;
+      if (versions.size === 0 || row.keyVersion === 0 || row.token === '') {
+        out.push(false);
+      } else if (row.keyVersion === null) {
+        legacy ??= await legacyToken(ctx, purpose, value);
+        out.push(row.token === legacy);
+      } else {
+        const cacheKey = `${row.clientId}:${row.keyVersion}`;
+        let token = tokens.get(cacheKey);
+        if (token === undefined) {
+          const indexKey = versions.get(row.keyVersion);
+          token = indexKey ? tokenUnder(indexKey, purpose, value) : '';
+          tokens.set(cacheKey, token);
+        }
+        out.push(token !== '' && row.token === token);
+      }
+    }
+    return out;
+  };
+}
+
+/** The old firm-wide token (issue 12 replaced it): only to match rows the re-index has not reached yet. */
+async function legacyToken(ctx: RequestContext, purpose: IndexPurpose, value: string): Promise<string> {
+  return blindIndex(hkdf(await blindIndexKey(ctx), Buffer.alloc(0), `confidant/blind-index/${purpose}/v1`), value);
 }

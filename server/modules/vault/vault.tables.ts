@@ -4,7 +4,10 @@ export interface VaultClientsTable {
   status: 'active' | 'closed';
   key_version: number;
   name_sealed: string;
+  /** Blind index of the name under the client's own key ('' once the client is shredded). */
   name_index: string;
+  /** The client key version `name_index` was made with; null = old firm-wide token (not yet re-indexed), 0 = wiped. */
+  name_index_key_version: number | null;
   /** Sealed JSON: contact details and identifiers. */
   details_sealed: string;
   created_by: string;
@@ -19,6 +22,8 @@ export interface VaultMattersTable {
   key_version: number;
   title_sealed: string;
   title_index: string;
+  /** As `name_index_key_version`, for `title_index`. */
+  title_index_key_version: number | null;
   practice_area: string | null;
   jurisdiction: string | null;
   status: 'open' | 'pending' | 'closed';

@@ -4,7 +4,7 @@
  * test can kill it mid-write, and a private TMPDIR so temp files can be inspected afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../e2e/support/server.js';
 
@@ -21,10 +21,18 @@ export function assertBuilt(): void {
   if (!existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
 }
 
-/** Environment for one instance: its data folder, database, a private temp folder, quiet logs. */
+/**
+ * Environment for one instance: its data folder, database, a private temp folder, quiet logs.
+ * These tests drive one account as a machine would (hundreds of downloads, bursts of refused
+ * requests): the monitor, which runs every second, would rightly contain it and end its token
+ * mid-test. So the containing rules only alert here; the rules themselves are tested in
+ * server/audit/monitor.int.test.ts.
+ */
 export function instanceEnv(dataDir: string, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   const tmp = join(dataDir, 'tmp');
   mkdirSync(tmp, { recursive: true });
+  const configFile = join(dataDir, 'confidant.json');
+  if (!existsSync(configFile)) writeFileSync(configFile, JSON.stringify({ alertRules: { bulk_download: { contain: false }, repeated_denials: { contain: false }, after_leaving: { contain: false } } }));
   return { PATH: process.env.PATH ?? '', HOME: dataDir, TMPDIR: tmp, LOG_LEVEL: 'warn', CONFIDANT_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, RATE_LIMIT_PER_MINUTE: '1000000', ...extra };
 }
 

@@ -79,6 +79,34 @@ export interface CouldAccessReport {
   people: { userId: string; name: string | null; periods: { from: number; until: number | null; basis: 'team' | 'grant' | 'break_glass'; role: MatterRole | null; matterId: string | null }[] }[];
 }
 
+export type ApprovalKind = 'identity.invite' | 'identity.role' | 'access.grant' | 'keys.shred';
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';
+
+/** A change filed for a second person's approval (the two-person rule). */
+export interface Approval {
+  id: string;
+  /** A kind this web app does not know yet is shown by its name. */
+  kind: ApprovalKind | (string & {});
+  /** identity.invite: {email, name, role, clientId}; identity.role: {userId, role}; access.grant: {clientId, userId, role, expiresAt}; keys.shred: {clientId}. */
+  payload: Record<string, unknown>;
+  subjectUserId: string | null;
+  subjectName: string | null;
+  clientId: string | null;
+  status: ApprovalStatus;
+  requestedBy: string;
+  requestedByName: string | null;
+  requestedAt: number;
+  expiresAt: number;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: number | null;
+}
+
+/** What a call answers (202) instead of making the change when a second person must approve it. */
+export interface PendingApproval {
+  approval: Approval;
+}
+
 export interface NoticeInput {
   firmName: string;
   addressee: string;
@@ -107,6 +135,9 @@ export const accessApi = {
   setGate: (key: string, enabled: boolean) => put<GateSetting>(`/access/gates/${key}`, { enabled }),
   agreements: () => get<{ agreements: Agreement[] }>('/access/agreements'),
   recordAgreement: (input: { userId: string; kind: Agreement['kind']; completedAt: number; expiresAt: number | null }) => post<Agreement>('/access/agreements', input),
+  approvals: (toDecide: boolean) => get<{ approvals: Approval[] }>(`/approvals${toDecide ? '?toDecide=true' : ''}`),
+  decideApproval: (id: string, decision: 'approve' | 'reject') => post<Approval>(`/approvals/${id}/decide`, { decision }),
+  cancelApproval: (id: string) => post<Approval>(`/approvals/${id}/cancel`),
   couldAccess: (query: string) => get<CouldAccessReport>(`/access/reports/could-access?${query}`),
 };
 

@@ -1,7 +1,9 @@
 // access in the web app: matter teams, walls (memo, acknowledgements, history, screening notice),
-// access requests and approvals, break-glass with its review queue, reports, gate settings.
+// access requests and approvals, break-glass with its review queue, reports, gate settings, and
+// the two-person approvals (Approvals: changes waiting for a second person).
 import type { Feature } from '../../app/feature';
 import { AcknowledgementsPage } from './AcknowledgementsPage';
+import { ApprovalsPage } from './ApprovalsPage';
 import { BreakGlassPage } from './BreakGlassPage';
 import { GatesPage } from './GatesPage';
 import { MatterTeamPage } from './MatterTeamPage';
@@ -25,6 +27,7 @@ export const accessFeature: Feature = {
     { path: 'access/break-glass/review', element: <ReviewQueuePage /> },
     { path: 'access/reports', element: <ReportsPage /> },
     { path: 'access/gates', element: <GatesPage /> },
+    { path: 'access/approvals', element: <ApprovalsPage /> },
   ],
   nav: [
     { to: '/access/acknowledgements', label: 'Wall memos', roles: STAFF },
@@ -34,5 +37,6 @@ export const accessFeature: Feature = {
     { to: '/access/break-glass/review', label: 'Break-glass review', roles: ['compliance_officer'] },
     { to: '/access/reports', label: 'Access reports', roles: ['compliance_officer'] },
     { to: '/access/gates', label: 'Access gates', roles: ['compliance_officer', 'firm_admin'] },
+    { to: '/access/approvals', label: 'Approvals', roles: ['compliance_officer', 'firm_admin'] },
   ],
 };

@@ -1,5 +1,6 @@
 // Typed calls to the identity API (server/modules/identity/identity.routes.ts).
 import { del, get, patch, post } from '../../api/client';
+import type { PendingApproval } from '../access/api';
 
 export type Role = 'firm_admin' | 'compliance_officer' | 'attorney' | 'paralegal' | 'staff' | 'client';
 export const ROLE_LABELS: Record<Role, string> = {
@@ -20,6 +21,11 @@ export interface User {
   status: 'active' | 'leaving' | 'disabled';
   leavingOn: number | null;
   createdAt: number;
+}
+
+/** Whether a call answered 202: filed for a second person's approval instead of made now. */
+export function isPendingApproval(result: object): result is PendingApproval {
+  return 'approval' in result;
 }
 
 export interface SessionState {
@@ -78,8 +84,10 @@ export const identityApi = {
   createToken: (name: string, scopes: string[], expiresInDays: number) => post<{ token: string; info: TokenInfo }>('/auth/tokens', { name, scopes, expiresInDays }),
   revokeToken: (id: string) => del<void>(`/auth/tokens/${id}`),
   users: () => get<{ users: User[] }>('/users'),
-  invite: (body: { email: string; name: string; role: Role; clientId?: string }) => post<{ user: User; delivered: 'smtp' | 'outbox' }>('/users', body),
-  updateUser: (id: string, body: { role?: Role; leavingOn?: number | null }) => patch<User>(`/users/${id}`, body),
+  /** 201 `{user, delivered}`, or 202 `{approval}` when a second person must approve the new account. */
+  invite: (body: { email: string; name: string; role: Role; clientId?: string }) => post<{ user: User; delivered: 'smtp' | 'outbox' } | PendingApproval>('/users', body),
+  /** The user, or `{approval}` (202) when a role change waits for a second person (a leaving date is applied at once). */
+  updateUser: (id: string, body: { role?: Role; leavingOn?: number | null }) => patch<User | PendingApproval>(`/users/${id}`, body),
   disableUser: (id: string) => post<User>(`/users/${id}/disable`),
   enableUser: (id: string) => post<User>(`/users/${id}/enable`),
   userSessions: (id: string) => get<{ sessions: SessionInfo[] }>(`/users/${id}/sessions`),

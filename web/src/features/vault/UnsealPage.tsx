@@ -10,12 +10,15 @@ export function UnsealPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
+  // The one-time link printed at the first start carries the setup token in its fragment (never
+  // sent to the server in the URL); choosing the first passphrase needs it.
+  const [setupToken] = useState(() => decodeURIComponent(window.location.hash.slice(1)) || undefined);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await vaultApi.unseal(passphrase);
+      await vaultApi.unseal(passphrase, setupToken);
       setPassphrase('');
       setDone(true);
     } catch (e) {
@@ -34,7 +37,7 @@ export function UnsealPage() {
         </p>
       ) : (
         <form onSubmit={(e) => void submit(e)} aria-label="Unseal">
-          <p>{status.data?.initialized === false ? 'Choose the master passphrase for this new instance (at least 12 characters). Keep it safe: without it nothing can be decrypted.' : 'Enter the master passphrase to unseal the vault.'}</p>
+          <p>{status.data?.initialized === false ? setupToken ? 'Choose the master passphrase for this new instance (at least 12 characters). Keep it safe: without it nothing can be decrypted.' : 'This new instance needs its master passphrase. Open the one-time link the server printed when it started (it ends in /unseal#…) and choose it there.' : 'Enter the master passphrase to unseal the vault.'}</p>
           <TextField label="Master passphrase" type="password" autoComplete="off" required value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
           {error ? <ErrorMessage error={error} /> : null}
           <Button type="submit" busy={busy}>Unseal</Button>

@@ -91,7 +91,7 @@ export const vaultApi = {
   createRecord: (matterId: string, body: { label: string; location: string }) => post<PhysicalRecord>(`/matters/${matterId}/records`, body),
   moveRecord: (id: string, action: 'check-out' | 'check-in') => post<PhysicalRecord>(`/records/${id}/${action}`, {}),
   sealStatus: () => get<{ sealed: boolean; provider: string; initialized: boolean }>('/seal-status'),
-  unseal: (passphrase: string) => post<{ sealed: boolean }>('/unseal', { passphrase }),
+  unseal: (passphrase: string, setupToken?: string) => post<{ sealed: boolean }>('/unseal', setupToken ? { passphrase, setupToken } : { passphrase }),
 };
 
 export const contentUrl = (documentId: string, version?: number) => `/api/v1/documents/${documentId}/content${version ? `?version=${version}` : ''}`;
