@@ -9,6 +9,16 @@ const moduleBoundary = {
   message: 'Import another module only through its index.ts.',
 };
 
+// Test-only code (server/test-support/, any `*.testing.*` file) is never imported by production
+// code: it bypasses the rules (sessions without a credential, fake audit) and is not in dist/.
+// Tests, test/ and bench/ may import it. Repeated in every block below that sets
+// no-restricted-imports, because a later block's options replace an earlier one's.
+const testOnly = {
+  regex: '(^|/)test-support(/|$)|\\.testing(\\.[cm]?[jt]sx?)?$',
+  message: 'Production code may not import test-only code (test-support/, *.testing.*).',
+};
+const TESTS = ['**/*.test.ts', '**/*.spec.ts', 'server/test-support/**'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'data/**', 'bin/**', 'scripts/*.mjs', 'eslint.config.js'] },
   ...tseslint.configs.recommended,
@@ -27,6 +37,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['server/**/*.ts', 'cli/**/*.ts'],
+    ignores: TESTS,
+    rules: { 'no-restricted-imports': ['error', { patterns: [testOnly] }] },
+  },
+  {
     files: ['common/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/web/**', '**/cli/**', 'node:*'], message: 'common is isomorphic and depends on nothing.' }] }] },
   },
@@ -34,7 +49,7 @@ export default tseslint.config(
     files: ['server/platform/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/access/**', '**/audit/**', '**/modules/**', '**/app.js'], message: 'platform has no business rules: it may not import access, audit or modules.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/access/**', '**/audit/**', '**/modules/**', '**/app.js'], message: 'platform has no business rules: it may not import access, audit or modules.' }, testOnly] }],
     },
   },
   {
@@ -48,14 +63,31 @@ export default tseslint.config(
     files: ['server/access/**/*.ts', 'server/audit/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/modules/**', '**/app.js'], message: 'access and audit sit below the domain modules.' }, { group: ['../access/*', '!../access/index.js', '../audit/*', '!../audit/index.js'], message: 'Import access and audit through their index.ts.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/modules/**', '**/app.js'], message: 'access and audit sit below the domain modules.' }, { group: ['../access/*', '!../access/index.js', '../audit/*', '!../audit/index.js'], message: 'Import access and audit through their index.ts.' }, testOnly] }],
     },
   },
   {
     files: ['server/modules/*/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [moduleBoundary, { group: ['../../access/*', '!../../access/index.js', '../../audit/*', '!../../audit/index.js'], message: 'Import access and audit through their index.ts.' }, { group: ['**/app.js'], message: 'Modules do not import the composition root.' }] }],
+      'no-restricted-imports': ['error', { patterns: [moduleBoundary, { group: ['../../access/*', '!../../access/index.js', '../../audit/*', '!../../audit/index.js'], message: 'Import access and audit through their index.ts.' }, { group: ['**/app.js'], message: 'Modules do not import the composition root.' }, testOnly] }],
+    },
+  },
+  // SQL only in repositories (`*.repository.ts`; table types in `*.tables.ts`): no Kysely query
+  // builder, raw `sql` or `tablesOf` handle anywhere else in a module. Every module under
+  // server/modules/ passes it (a new one starts inside it). Not yet server/access/ (facts, scope,
+  // choke-point and the *.service.ts files query directly) nor server/audit/ (log, checkpoints,
+  // export, monitor…): they join when they have repositories.
+  {
+    files: ['server/modules/**/*.ts'],
+    ignores: ['**/*.repository.ts', '**/*.tables.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]", message: 'SQL belongs in this module’s *.repository.ts.' },
+        { selector: "CallExpression[callee.name='tablesOf']", message: 'Table handles belong in this module’s *.repository.ts.' },
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: 'SQL belongs in this module’s *.repository.ts.' },
+      ],
     },
   },
   {

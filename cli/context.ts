@@ -1,4 +1,5 @@
 /** What every CLI command shares: config from the same settings as the server, services, output. */
+import { composeModules } from '../server/modules/registry.js';
 import { ConfigError, loadConfig, type Config } from '../server/config.js';
 import type { AppServices } from '../server/platform/context.js';
 import { createLogger } from '../server/platform/logging/logger.js';
@@ -43,6 +44,8 @@ export function cliConfig(): Config {
 export async function withServices<T>(work: (services: AppServices) => Promise<T>): Promise<T> {
   const config = cliConfig();
   const services = createServices(config, { logger: createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }) });
+  // The CLI plugs the modules into each other like the server (people checked against the directory).
+  composeModules(services);
   try {
     return await work(services);
   } finally {

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SETTINGS } from '../server/config.js';
+import { DEFAULT_ALERT_RULES, DEFAULT_AUDIT_CONFIG, SETTINGS } from '../server/config.js';
 
 export const CONFIGURATION_DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
 
@@ -54,7 +54,10 @@ folder) and the mail outbox (\`outbox/\`). For several nodes set \`DATABASE_URL=
 
 \`CONFIDANT_CONFIG_FILE\` (default \`$CONFIDANT_DATA_DIR/confidant.json\` when it exists) is a JSON
 object. It holds what does not fit an environment variable and what must never be changeable
-through the API. Sections:
+through the API. \`server/config.ts\` parses and validates it with the environment variables:
+an unknown section or setting name, a value of the wrong type or out of range is a problem like
+any other, reported with the rest, and start-up stops (nothing falls back to a default in
+silence). Settings left out take the defaults given in [audit](audit.md). Sections:
 
 ### \`auditSinks\` — copies of every audit event outside the database
 
@@ -68,16 +71,30 @@ A list; each entry is one of:
 
 ### \`alertRules\` — thresholds of the access-pattern alerts
 
-An object keyed by rule (\`bulk_download\`, \`out_of_hours\`, \`repeated_denials\`, \`many_clients\`,
-\`after_leaving\`), each with its own fields (\`enabled\`, \`threshold\`, \`windowMinutes\`,
-\`contain\`, …). Unknown or ill-typed values fall back to the defaults; see [audit](audit.md).
+An object keyed by rule, each with its own fields; a rule or field left out keeps its default. A
+rule or field name that does not exist, a boolean field that is not \`true\`/\`false\`, or a
+number field that is not a number (negative too, except \`utcOffsetMinutes\`) stops start-up;
+see [audit](audit.md) for what each rule does. The rules, their fields and their defaults:
+
+\`\`\`json
+{
+${Object.entries(DEFAULT_ALERT_RULES).map(([name, rule]) => `  ${JSON.stringify(name)}: ${JSON.stringify(rule)}`).join(',\n')}
+}
+\`\`\`
 
 ### \`audit\` — audit log intervals and recipients
 
 \`checkpointIntervalSeconds\`, \`verifyIntervalMinutes\`, \`monitorIntervalSeconds\`,
-\`sinkIntervalSeconds\`, \`complianceEmail\`, \`mailCheckpoints\`, \`witnessFile\`; see [audit](audit.md).
+\`sinkIntervalSeconds\` (positive numbers), \`complianceEmail\`, \`witnessFile\` (text),
+\`mailCheckpoints\` (true or false), \`origin\` (a C2SP checkpoint origin: no whitespace, no
+\`+\`; default \`<PUBLIC_URL host>/confidant-audit\`); see [audit](audit.md). Defaults:
 
-Other modules may read their own section of this file; each documents it in its own page.
+\`\`\`json
+${JSON.stringify(DEFAULT_AUDIT_CONFIG)}
+\`\`\`
+
+No other section is read: a module that needs one declares it in \`server/config.ts\`, which
+parses it into a typed field of the configuration.
 
 ### Example
 

@@ -6,19 +6,18 @@ import './platform/http/fastify-types.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppError } from './platform/errors.js';
 import type { Actor, AppServices } from './platform/context.js';
 import { ANONYMOUS } from './platform/context.js';
 import { registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { healthRoutes } from './platform/http/health.routes.js';
+import { registerRateLimits } from './platform/http/rate-limit.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { newId } from './platform/ids.js';
-import { MODULES, authenticateRequest } from './modules/registry.js';
+import { MODULES, authenticateRequest, composeModules } from './modules/registry.js';
 
 export interface BuildAppOptions {
   /** Folder of the built web app; null to serve the API only (tests). */
@@ -31,6 +30,7 @@ export const API_PREFIX = '/api/v1';
 
 export async function buildApp(services: AppServices, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
+  composeModules(services);
   const app: FastifyInstance = Fastify({
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
     genReqId: () => newId(),
@@ -56,12 +56,6 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
 
   registerErrorHandling(app);
   await registerSecurityHeaders(app, { tls: config.tls !== null });
-  await app.register(rateLimit, {
-    global: true,
-    max: config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: () => new AppError('RATE_LIMITED', 'Too many requests, slow down'),
-  });
   await app.register(cookie);
 
   app.decorateRequest('ctx', null as never);
@@ -76,6 +70,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
     };
   });
+  // Per address before authentication; per account or token once /api's hook has verified it.
+  const rateLimits = await registerRateLimits(app, config, (request) => request.routeOptions.url?.startsWith(`${API_PREFIX}/`) === true);
 
   await app.register(swagger, {
     openapi: {
@@ -105,7 +101,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
           allowWithoutMfa: routeConfig.allowWithoutMfa === true,
         });
         if (actor) request.ctx.actor = actor;
-        else if (routeConfig.public !== true && !reply.sent) return sendError(reply, request, 'UNAUTHENTICATED', 'Sign in first');
+        await rateLimits.afterAuthentication(request, reply, actor);
+        if (!actor && routeConfig.public !== true && !reply.sent) return sendError(reply, request, 'UNAUTHENTICATED', 'Sign in first');
         return undefined;
       });
       await healthRoutes(api, services);

@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_ALERT_RULES, loadConfig } from './config.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** loadConfig with a configuration file holding `file`. */
+function loadWithFile(file: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), 'confidant-config-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'confidant.json'), JSON.stringify(file));
+  return loadConfig({ CONFIDANT_DATA_DIR: dir, PUBLIC_URL: 'https://confidant.firm.example' }, dir);
+}
 
 describe('loadConfig', () => {
   it('defaults to the embedded instance under ./data on 127.0.0.1:8080', () => {
@@ -43,5 +59,30 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('c2VjcmV0LXNlY3JldA==');
     }
+  });
+
+  it('parses the audit section and alert rules once, typed, with every default filled in', () => {
+    const config = loadWithFile({ audit: { monitorIntervalSeconds: 0.5, complianceEmail: ' compliance@firm.example ' }, alertRules: { bulk_download: { threshold: 10, contain: false } } });
+    expect(config.audit).toEqual({
+      origin: 'confidant.firm.example/confidant-audit',
+      checkpointIntervalSeconds: 300,
+      verifyIntervalMinutes: 1440,
+      monitorIntervalSeconds: 0.5,
+      sinkIntervalSeconds: 10,
+      complianceEmail: 'compliance@firm.example',
+      mailCheckpoints: false,
+      witnessFile: null,
+    });
+    expect(config.alertRules.bulk_download).toEqual({ enabled: true, threshold: 10, windowMinutes: 10, contain: false });
+    expect(config.alertRules.repeated_denials).toEqual(DEFAULT_ALERT_RULES.repeated_denials);
+    expect(Object.keys(config.alertRules).sort()).toEqual(Object.keys(DEFAULT_ALERT_RULES).sort());
+    // Each configuration gets its own copy: changing one never changes the defaults.
+    config.alertRules.bulk_download.threshold = 1;
+    expect(DEFAULT_ALERT_RULES.bulk_download.threshold).toBe(50);
+  });
+
+  it('refuses a section of the configuration file it does not know (a typo would be ignored in silence)', () => {
+    expect(() => loadWithFile({ alertRule: { bulk_download: { threshold: 1 } } })).toThrow(/alertRule in the config file is not a section/);
+    expect(() => loadWithFile({ audit: { mailCheckpoints: 'yes' }, alertRules: { after_leaving: { contain: 1 } } })).toThrow(ConfigError);
   });
 });

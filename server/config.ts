@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { auditConfigProblems } from './audit/settings.js';
 import { FIRM_ROLES, type FirmRole } from '../common/roles.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -20,7 +19,10 @@ export interface Config {
   publicUrl: string;
   tls: { certFile: string; keyFile: string } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Requests per minute per client address, for anonymous requests (RATE_LIMIT_PER_MINUTE). */
   rateLimitPerMinute: number;
+  /** Requests per minute per signed-in account (session) or API token (RATE_LIMIT_PER_ACCOUNT_PER_MINUTE). */
+  rateLimitPerAccountPerMinute: number;
   requestTimeoutSeconds: number;
   /** Largest document (one version) accepted, in bytes (MAX_DOCUMENT_SIZE, at most 64 GiB). */
   maxDocumentBytes: number;
@@ -48,10 +50,70 @@ export interface Config {
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   auditSinks: AuditSinkConfig[];
-  alertRules: Record<string, Record<string, number | boolean | string>>;
-  /** Raw sections of the configuration file, for modules that declare their own settings. */
-  file: Record<string, unknown>;
+  /** The configuration file's `audit` section, defaults filled in (docs/audit.md). */
+  audit: AuditConfig;
+  /** The configuration file's `alertRules` section: every rule, defaults filled in. */
+  alertRules: AlertRulesConfig;
 }
+
+export interface AuditConfig {
+  /** The checkpoint origin line; fixed at init in the key file, this is only the initial value. */
+  origin: string;
+  checkpointIntervalSeconds: number;
+  verifyIntervalMinutes: number;
+  /** Seconds between monitoring runs (fractions allowed; the queue may round up to 1 s). */
+  monitorIntervalSeconds: number;
+  sinkIntervalSeconds: number;
+  /** Where alert mail and (optionally) witnessed checkpoints are sent. */
+  complianceEmail: string | null;
+  mailCheckpoints: boolean;
+  /** File each new checkpoint is appended to (a witness outside the database), or null. */
+  witnessFile: string | null;
+}
+
+export interface AlertRulesConfig {
+  bulk_download: { enabled: boolean; threshold: number; windowMinutes: number; contain: boolean };
+  out_of_hours: { enabled: boolean; startHour: number; endHour: number; utcOffsetMinutes: number; weekends: boolean; contain: boolean };
+  repeated_denials: { enabled: boolean; threshold: number; windowMinutes: number; contain: boolean };
+  many_clients: { enabled: boolean; threshold: number; windowMinutes: number; contain: boolean };
+  after_leaving: { enabled: boolean; contain: boolean };
+  /** Any attempt by a screened person to cross an ethical wall (one attempt is enough). */
+  wall_crossing: { enabled: boolean; contain: boolean };
+  /** Every break-glass access, for the compliance officer's immediate attention and review. */
+  break_glass: { enabled: boolean; contain: boolean };
+  /** A stored document failed its integrity check (altered or damaged ciphertext). */
+  integrity_failure: { enabled: boolean; contain: boolean };
+}
+
+export type AlertRuleName = keyof AlertRulesConfig;
+export const ALERT_RULE_NAMES: AlertRuleName[] = ['bulk_download', 'out_of_hours', 'repeated_denials', 'many_clients', 'after_leaving', 'wall_crossing', 'break_glass', 'integrity_failure'];
+
+/** What each rule does when `alertRules` does not mention it (or one of its fields). */
+export const DEFAULT_ALERT_RULES: Readonly<AlertRulesConfig> = {
+  bulk_download: { enabled: true, threshold: 50, windowMinutes: 10, contain: true },
+  out_of_hours: { enabled: false, startHour: 7, endHour: 20, utcOffsetMinutes: 0, weekends: true, contain: false },
+  repeated_denials: { enabled: true, threshold: 5, windowMinutes: 10, contain: true },
+  many_clients: { enabled: true, threshold: 20, windowMinutes: 60, contain: false },
+  after_leaving: { enabled: true, contain: true },
+  wall_crossing: { enabled: true, contain: false },
+  break_glass: { enabled: true, contain: false },
+  integrity_failure: { enabled: true, contain: false },
+};
+
+/** The `audit` section's defaults; `origin` defaults to `<PUBLIC_URL host>/confidant-audit`. */
+export const DEFAULT_AUDIT_CONFIG: Readonly<Omit<AuditConfig, 'origin'>> = {
+  checkpointIntervalSeconds: 300,
+  verifyIntervalMinutes: 24 * 60,
+  // Seconds, fractions allowed: how far behind the log the monitoring rules may fall (TARGETS: < 5 s at 500 events/s).
+  monitorIntervalSeconds: 1,
+  sinkIntervalSeconds: 10,
+  complianceEmail: null,
+  mailCheckpoints: false,
+  witnessFile: null,
+};
+
+/** The sections the configuration file may hold; any other name is reported (a typo would be ignored). */
+const CONFIG_FILE_SECTIONS = ['auditSinks', 'alertRules', 'audit'] as const;
 
 export type AuditSinkConfig =
   | { kind: 'jsonl'; path: string }
@@ -75,7 +137,8 @@ export const SETTINGS: Setting[] = [
   { name: 'TLS_CERT_FILE', description: 'PEM certificate chain; with TLS_KEY_FILE, Confidant serves HTTPS itself and sends HSTS.', default: '(none)' },
   { name: 'TLS_KEY_FILE', description: 'PEM private key for TLS_CERT_FILE.', default: '(none)' },
   { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines; secrets are redacted.', default: 'info' },
-  { name: 'RATE_LIMIT_PER_MINUTE', description: 'Requests per minute per client address across the API (sign-in has its own, stricter throttles).', default: '600' },
+  { name: 'RATE_LIMIT_PER_MINUTE', description: 'Requests per minute per client address for anonymous requests, and for requests whose session or token does not verify (sign-in has its own, stricter throttles). Signed-in requests do not spend it: see RATE_LIMIT_PER_ACCOUNT_PER_MINUTE.', default: '600' },
+  { name: 'RATE_LIMIT_PER_ACCOUNT_PER_MINUTE', description: 'Requests per minute per signed-in account (all its browser sessions together) and, separately, per API token, whatever address they come from: people behind one office NAT address, or a verifier fetching a proof per event with its own token, do not share a budget.', default: '1200' },
   { name: 'REQUEST_TIMEOUT_SECONDS', description: 'Longest time one request (body included) may take before the server closes it; bounds slow-body attacks. Raise it if people upload very large documents over slow links.', default: '900' },
   { name: 'MAX_DOCUMENT_SIZE', description: 'Largest document (one version) an upload may carry, e.g. `500MiB`, `2GiB` or a number of bytes; larger uploads are refused with 413 PAYLOAD_TOO_LARGE before they are stored. At most 64GiB.', default: '64GiB' },
   { name: 'TRUST_PROXY', description: '`true` when behind a load balancer that sets X-Forwarded-For.', default: 'false' },
@@ -98,7 +161,7 @@ export const SETTINGS: Setting[] = [
   { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
   { name: 'SMTP_URL', description: 'SMTP server for outgoing mail, e.g. `smtp://user:pass@mail.example:587`. Without it, mail is written to the outbox folder and shown to administrators.', default: '(none)' },
   { name: 'MAIL_FROM', description: 'Sender address of mail Confidant sends.', default: 'confidant@localhost' },
-  { name: 'CONFIDANT_CONFIG_FILE', description: 'JSON file with structured settings: audit sinks (`auditSinks`) and alert rule thresholds (`alertRules`). Never changeable through the API.', default: '$CONFIDANT_DATA_DIR/confidant.json if present' },
+  { name: 'CONFIDANT_CONFIG_FILE', description: 'JSON file with structured settings: audit sinks (`auditSinks`), alert rule thresholds (`alertRules`) and the audit log\'s intervals and recipients (`audit`); validated with the variables. Never changeable through the API.', default: '$CONFIDANT_DATA_DIR/confidant.json if present' },
 ];
 
 export class ConfigError extends Error {
@@ -206,10 +269,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   } else if (get('CONFIDANT_CONFIG_FILE') !== undefined) {
     problems.push('CONFIDANT_CONFIG_FILE points at a file that does not exist');
   }
+  for (const key of Object.keys(file)) {
+    if (!(CONFIG_FILE_SECTIONS as readonly string[]).includes(key)) problems.push(`${key} in the config file is not a section (known: ${CONFIG_FILE_SECTIONS.join(', ')})`);
+  }
   const auditSinks = parseAuditSinks(file.auditSinks, problems);
   // The audit section and alert rules: a bad checkpoint origin or a misspelt rule stops start-up.
-  problems.push(...auditConfigProblems(file, publicUrl));
-  const alertRules = (file.alertRules && typeof file.alertRules === 'object' ? file.alertRules : {}) as Config['alertRules'];
+  const audit = parseAuditSection(file.audit, publicUrl, problems);
+  const alertRules = parseAlertRules(file.alertRules, problems);
 
   const config: Config = {
     dataDir,
@@ -221,6 +287,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tls,
     logLevel,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    rateLimitPerAccountPerMinute: integer('RATE_LIMIT_PER_ACCOUNT_PER_MINUTE', 1200, 1, 1_000_000),
     requestTimeoutSeconds: integer('REQUEST_TIMEOUT_SECONDS', 900, 10, 86_400),
     maxDocumentBytes: byteSize(get('MAX_DOCUMENT_SIZE'), problems),
     trustProxy: boolean('TRUST_PROXY', false),
@@ -243,8 +310,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
     auditSinks,
+    audit,
     alertRules,
-    file,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -305,6 +372,113 @@ function parseAuditSinks(raw: unknown, problems: string[]): AuditSinkConfig[] {
     else problems.push(`${where} must be {kind:"jsonl",path} | {kind:"syslog",host,port,tls?} | {kind:"webhook",url,secret(≥16 chars)}`);
   });
   return sinks;
+}
+
+/**
+ * Why `origin` cannot be a checkpoint origin (C2SP signed-note key name and tlog-checkpoint origin
+ * line: non-empty, no Unicode whitespace, no '+', which separates a verifier key's fields), or
+ * null when it can. Control, format and unpaired surrogate characters are refused too: they make
+ * the note unreadable or its bytes ambiguous. A space breaks our own verifier (the signature line
+ * is "— <name> <signature>"); a '+' breaks other C2SP verifiers.
+ */
+export function checkpointOriginProblem(origin: string): string | null {
+  if (origin === '') return 'must not be empty';
+  if (/\s/u.test(origin)) return 'must not contain spaces or other whitespace';
+  if (origin.includes('+')) return 'must not contain "+"';
+  if (/\p{C}/u.test(origin)) return 'must contain printable characters only';
+  if (Buffer.byteLength(origin, 'utf8') > 255) return 'must be at most 255 bytes';
+  return null;
+}
+
+/** The origin used when the configuration file names none: `<PUBLIC_URL host>/confidant-audit`. */
+export function defaultCheckpointOrigin(publicUrl: string): string {
+  return `${new URL(publicUrl).host}/confidant-audit`;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const AUDIT_NUMBERS = ['checkpointIntervalSeconds', 'verifyIntervalMinutes', 'monitorIntervalSeconds', 'sinkIntervalSeconds'] as const;
+const AUDIT_TEXTS = ['complianceEmail', 'witnessFile'] as const;
+
+/**
+ * The `audit` section: unknown names (a misspelt `complianceEmail` would silently stop alert
+ * mail), ill-typed or out-of-range values and an origin that cannot sign a C2SP note are problems.
+ */
+function parseAuditSection(raw: unknown, publicUrl: string, problems: string[]): AuditConfig {
+  if (raw !== undefined && !isObject(raw)) problems.push('audit in the config file must be an object');
+  const section = isObject(raw) ? raw : {};
+  const known = ['origin', ...AUDIT_NUMBERS, ...AUDIT_TEXTS, 'mailCheckpoints'];
+  for (const key of Object.keys(section)) if (!known.includes(key)) problems.push(`audit.${key} in the config file is not a setting (known: ${known.join(', ')})`);
+  const audit: AuditConfig = { origin: '', ...DEFAULT_AUDIT_CONFIG };
+  for (const key of AUDIT_NUMBERS) {
+    const value = section[key];
+    if (value === undefined) continue;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) audit[key] = value;
+    else problems.push(`audit.${key} must be a positive number`);
+  }
+  for (const key of AUDIT_TEXTS) {
+    const value = section[key];
+    if (value === undefined) continue;
+    if (typeof value === 'string') audit[key] = value.trim() === '' ? null : value.trim();
+    else problems.push(`audit.${key} must be a string`);
+  }
+  if (section.mailCheckpoints !== undefined) {
+    if (typeof section.mailCheckpoints === 'boolean') audit.mailCheckpoints = section.mailCheckpoints;
+    else problems.push('audit.mailCheckpoints must be true or false');
+  }
+  if (section.origin === undefined) {
+    let origin: string | null = null;
+    try {
+      origin = defaultCheckpointOrigin(publicUrl);
+    } catch {
+      // PUBLIC_URL itself is reported by loadConfig.
+    }
+    const problem = origin === null ? null : checkpointOriginProblem(origin);
+    if (problem) problems.push(`audit.origin is not set and the default from PUBLIC_URL's host (${JSON.stringify(origin)}) ${problem}: set audit.origin in the config file`);
+    audit.origin = origin ?? '';
+  } else if (typeof section.origin !== 'string') {
+    problems.push('audit.origin must be a string');
+  } else {
+    const origin = section.origin.trim();
+    const problem = checkpointOriginProblem(section.origin);
+    if (problem) problems.push(`audit.origin ${problem} (got ${JSON.stringify(section.origin)}); C2SP signed-note origins allow no whitespace and no "+"`);
+    audit.origin = origin;
+  }
+  return audit;
+}
+
+/** `alertRules`: every rule with its defaults, overridden field by field; unknown names and ill-typed values are problems. */
+function parseAlertRules(raw: unknown, problems: string[]): AlertRulesConfig {
+  const rules = structuredClone(DEFAULT_ALERT_RULES) as AlertRulesConfig;
+  if (raw === undefined) return rules;
+  if (!isObject(raw)) {
+    problems.push('alertRules in the config file must be an object');
+    return rules;
+  }
+  for (const [name, value] of Object.entries(raw)) {
+    if (!(ALERT_RULE_NAMES as string[]).includes(name)) {
+      problems.push(`alertRules.${name} is not a rule (known: ${ALERT_RULE_NAMES.join(', ')})`);
+      continue;
+    }
+    if (!isObject(value)) {
+      problems.push(`alertRules.${name} must be an object`);
+      continue;
+    }
+    const rule = rules[name as AlertRuleName] as Record<string, number | boolean>;
+    for (const [field, fieldValue] of Object.entries(value)) {
+      const fallback = rule[field];
+      if (fallback === undefined) problems.push(`alertRules.${name}.${field} is not a setting of this rule (known: ${Object.keys(rule).join(', ')})`);
+      else if (typeof fallback === 'boolean') {
+        if (typeof fieldValue === 'boolean') rule[field] = fieldValue;
+        else problems.push(`alertRules.${name}.${field} must be true or false`);
+      } else {
+        const signed = field === 'utcOffsetMinutes';
+        if (typeof fieldValue === 'number' && Number.isFinite(fieldValue) && (signed || fieldValue >= 0)) rule[field] = fieldValue;
+        else problems.push(`alertRules.${name}.${field} must be a ${signed ? '' : 'non-negative '}number`);
+      }
+    }
+  }
+  return rules;
 }
 
 /** A configuration for tests: everything under one temporary folder. */

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { scopeFor } from '../../server/access/index.js';
 import { recordEvent } from '../../server/audit/index.js';
 import { findClients, createClient } from '../../server/modules/vault/index.js';
-import { sealerCache } from '../../server/modules/vault/vault.sealing.js';
+import { unsafeSealerCache } from '../../server/modules/vault/vault.sealing.js';
 import type { VaultClientsTable } from '../../server/modules/vault/vault.tables.js';
 import { blindIndexKey } from '../../server/modules/keys/index.js';
 import type { RequestContext } from '../../server/platform/context.js';
@@ -59,7 +59,7 @@ const scenario: BenchScenario = {
       const firmKey = hkdf(await blindIndexKey(instance.system()), Buffer.alloc(0), 'confidant/blind-index/client-name/v1');
       await sql`create table bench_legacy_clients as select * from vault_clients`.execute(db);
       const rows = await db.selectFrom('vault_clients').select(['id', 'name_sealed', 'key_version']).execute();
-      const sealers = sealerCache(instance.system());
+      const sealers = unsafeSealerCache(instance.system());
       for (const row of rows) {
         const name = (await sealers(row.id, row.key_version)).open('vault_clients', row.id, 'name', row.name_sealed);
         await sql`update bench_legacy_clients set name_index = ${blindIndex(firmKey, name)} where id = ${row.id}`.execute(db);
@@ -73,7 +73,7 @@ const scenario: BenchScenario = {
         let builder = legacy.selectFrom('bench_legacy_clients').selectAll().where('name_index', '=', token).orderBy('id').limit(51);
         builder = scope.apply(builder, 'bench_legacy_clients.id', 'client');
         const hits = await builder.execute();
-        const open = sealerCache(ctx);
+        const open = unsafeSealerCache(ctx);
         const items = [];
         for (const hit of hits) items.push((await open(hit.id, hit.key_version)).open('vault_clients', hit.id, 'name', hit.name_sealed));
         await recordEvent(ctx, { action: 'client.search', outcome: 'allowed', resources: { other: { type: 'result_count', id: String(items.length) } } });

@@ -3,16 +3,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientId, MatterId } from '../../common/ids.js';
 import { inTransaction } from '../platform/context.js';
 import { DIALECTS } from '../test-support/dialects.js';
-import { createProbeTable } from './audit-probe.testing.js';
+import { createProbeTable } from '../test-support/audit-probe.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
-import { nextRequest, userContext, seedMatter } from './access.testing.js';
+import { nextRequest, userContext, seedMatter } from '../test-support/access.js';
+import { buildUser } from '../test-support/factories.js';
 import { startBreakGlass } from './break-glass.service.js';
 import { createWall } from './walls.service.js';
 import type { ManualClock } from '../platform/clock.js';
 import { db } from './facts.js';
 import { requireAccess, scopeFor } from './index.js';
 
-vi.mock('../audit/index.js', () => import('./audit-probe.testing.js'));
+vi.mock('../audit/index.js', () => import('../test-support/audit-probe.js'));
 
 describe.each(DIALECTS)('access core on %s', (dialect) => {
   let instance: TestInstance;
@@ -129,9 +130,11 @@ describe.each(DIALECTS)('break-glass in decisions and scopes on %s', (dialect) =
   afterAll(async () => instance?.close());
 
   it('passes an inclusionary lock and an unacknowledged memo for one hour, never an exclusionary wall', async () => {
-    const lead = userContext(instance, 'attorney');
-    const compliance = userContext(instance, 'compliance_officer');
-    const responder = userContext(instance, 'attorney');
+    // Walls name real people: the directory checks them (the composition root installs it here too).
+    const person = async (role: 'attorney' | 'compliance_officer') => userContext(instance, role, { userId: (await buildUser(instance, { role })).id });
+    const lead = await person('attorney');
+    const compliance = await person('compliance_officer');
+    const responder = await person('attorney');
     const locked = await seedMatter(instance, lead.actor.userId);
     const screened = await seedMatter(instance, lead.actor.userId);
     await createWall(compliance, { kind: 'inclusionary', matterId: locked.matterId, userIds: [lead.actor.userId], memo: 'Locked to the lead.' });

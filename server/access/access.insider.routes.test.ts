@@ -14,7 +14,7 @@ import { newId } from '../platform/ids.js';
 import { DIALECTS, type Dialect } from '../test-support/dialects.js';
 import { buildSession, buildUser, type BuiltSession, type BuiltUser } from '../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
-import { nextRequest, seedMatter, userContext } from './access.testing.js';
+import { nextRequest, seedMatter, userContext } from '../test-support/access.js';
 import { registerMatter, requireAccess } from './index.js';
 
 interface AuditRow {

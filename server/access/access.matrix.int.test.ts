@@ -12,14 +12,14 @@ import { inTransaction } from '../platform/context.js';
 import { newId } from '../platform/ids.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
-import { recorded } from './audit-probe.testing.js';
-import { expected, GATES, GRANT_ROLE, GRANTS, WALLS, type Gate, type Grant, type Wall } from './access.expected.testing.js';
-import { seedMatter, userContext } from './access.testing.js';
+import { recorded } from '../test-support/audit-probe.js';
+import { expected, GATES, GRANT_ROLE, GRANTS, WALLS, type Gate, type Grant, type Wall } from '../test-support/access-expected.js';
+import { seedMatter, userContext } from '../test-support/access.js';
 import { bumpPolicyVersion, db } from './facts.js';
 import { requireAccess, scopeFor, type AccessTarget } from './index.js';
 import { setGateEnabled } from './gates.service.js';
 
-vi.mock('../audit/index.js', () => import('./audit-probe.testing.js'));
+vi.mock('../audit/index.js', () => import('../test-support/audit-probe.js'));
 
 interface Person {
   userId: UserId;

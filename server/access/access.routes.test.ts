@@ -14,8 +14,8 @@ import { newId } from '../platform/ids.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { buildSession, buildUser, type BuiltUser } from '../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
-import { expected, type Wall } from './access.expected.testing.js';
-import { seedMatter } from './access.testing.js';
+import { expected, type Wall } from '../test-support/access-expected.js';
+import { seedMatter } from '../test-support/access.js';
 import { bumpPolicyVersion, db } from './facts.js';
 
 interface AuditRow {

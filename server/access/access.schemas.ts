@@ -1,23 +1,27 @@
 /** TypeBox request and response schemas for the access routes (they also feed OpenAPI). */
 import { Type } from 'typebox';
 import { PERMISSIONS, type Permission } from '../../common/permissions.js';
+import type { ClientId, MatterId } from '../../common/ids.js';
 import { MATTER_ROLES, type MatterRole } from '../../common/roles.js';
+import { branded } from '../platform/http/branded.js';
 import { UUID_PATTERN } from '../platform/ids.js';
 import { MAX_TIME_MS } from '../platform/http/schema-limits.js';
 
 export const Id = Type.String({ pattern: UUID_PATTERN });
+const MatterIdSchema = branded<MatterId>(Id);
+const ClientIdSchema = branded<ClientId>(Id);
 const Time = Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'epoch milliseconds' });
 const NullableTime = Type.Union([Time, Type.Null()]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const MatterRoleSchema = Type.Unsafe<MatterRole>({ type: 'string', enum: [...MATTER_ROLES] });
 export const PermissionSchema = Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] });
 const WallKind = Type.Union([Type.Literal('exclusionary'), Type.Literal('inclusionary')]);
-export const NoContent = { type: 'null', description: 'No content' } as const;
+export { NoContent } from '../platform/http/response-schemas.js';
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
-export const MatterParams = Type.Object({ matterId: Id }, { additionalProperties: false });
-export const MatterUserParams = Type.Object({ matterId: Id, userId: Id }, { additionalProperties: false });
-export const ClientParams = Type.Object({ clientId: Id }, { additionalProperties: false });
+export const MatterParams = Type.Object({ matterId: MatterIdSchema }, { additionalProperties: false });
+export const MatterUserParams = Type.Object({ matterId: MatterIdSchema, userId: Id }, { additionalProperties: false });
+export const ClientParams = Type.Object({ clientId: ClientIdSchema }, { additionalProperties: false });
 export const GateParams = Type.Object({ gate: Type.String({ pattern: '^[a-z_]{1,40}$' }) }, { additionalProperties: false });
 
 export const TeamMember = Type.Object({ userId: Type.String(), name: NullableString, role: MatterRoleSchema, addedAt: Time, expiresAt: NullableTime });
@@ -146,14 +150,14 @@ export const CouldAccessReport = Type.Object({
   ),
 });
 
-export const DecisionQuery = Type.Object({ permission: PermissionSchema, clientId: Type.Optional(Id), matterId: Type.Optional(Id) }, { additionalProperties: false });
+export const DecisionQuery = Type.Object({ permission: PermissionSchema, clientId: Type.Optional(ClientIdSchema), matterId: Type.Optional(MatterIdSchema) }, { additionalProperties: false });
 export const DecisionView = Type.Object({
   allowed: Type.Boolean(),
   /** The error code a request would get (never the reason: a screen is not disclosed to the screened). */
   code: NullableString,
 });
 
-const ApprovalStatusSchema = Type.Union(['pending', 'approved', 'rejected', 'cancelled', 'expired'].map((s) => Type.Literal(s)));
+const ApprovalStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('cancelled'), Type.Literal('expired')]);
 export const Approval = Type.Object({
   id: Type.String(),
   kind: Type.String({ description: 'what the change is, e.g. identity.role, access.grant, keys.shred' }),

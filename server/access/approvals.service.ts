@@ -10,10 +10,11 @@ import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { AccessTables, ApprovalStatus } from './access.tables.js';
+import { extensionsOf } from './extensions.js';
 import { db } from './facts.js';
 import { userDirectory } from './directory.js';
 import { namesOf } from './team.service.js';
-import { audit, notifyCompliance, staffActor } from './support.js';
+import { audit, auditedRefusal, notifyCompliance, staffActor } from './support.js';
 
 /** How long a request waits for its second person before it lapses. */
 export const APPROVAL_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
@@ -27,16 +28,14 @@ export interface ApprovalKind {
   execute(ctx: RequestContext, payload: Record<string, unknown>, approval: { id: string; requestedBy: string }): Promise<void>;
 }
 
-const kinds = new Map<string, ApprovalKind>();
-
-/** Called by the module that owns the change, at import (once per kind). */
-export function registerApprovalKind(definition: ApprovalKind): void {
-  kinds.set(definition.kind, definition);
+/** The kinds the modules provide (`provides.access.approvalKinds`), for this instance. */
+function kindsOf(ctx: RequestContext): ReadonlyMap<string, ApprovalKind> {
+  return extensionsOf(ctx.app).approvalKinds;
 }
 
-function kindOf(name: string): ApprovalKind {
-  const definition = kinds.get(name);
-  if (!definition) throw new Error(`No approval kind ${name} is registered`);
+function kindOf(ctx: RequestContext, name: string): ApprovalKind {
+  const definition = kindsOf(ctx).get(name);
+  if (!definition) throw new Error(`No module provides the approval kind ${name}`);
   return definition;
 }
 
@@ -64,11 +63,11 @@ type Row = AccessTables['access_approvals'];
  * an approver role). False means a lone operator: the caller decides whether to proceed alone.
  */
 export async function hasSecondApprover(ctx: RequestContext, kind: string, subjectUserId: string | null): Promise<boolean> {
-  const directory = userDirectory();
+  const directory = userDirectory(ctx);
   if (!directory) return false;
-  const roles = kindOf(kind).approverRoles;
+  const roles = kindOf(ctx, kind).approverRoles;
   const requester = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
-  return (await directory.listUsers(ctx)).some((u) => u.status === 'active' && roles.includes(u.role) && u.id !== requester && u.id !== subjectUserId);
+  return (await directory.unsafeListAllUsers(ctx)).some((u) => u.status === 'active' && roles.includes(u.role) && u.id !== requester && u.id !== subjectUserId);
 }
 
 /**
@@ -83,7 +82,7 @@ export async function requestApproval(
   const actor = staffActor(ctx);
   const subjectUserId = input.subjectUserId ?? null;
   if (!(await hasSecondApprover(ctx, input.kind, subjectUserId))) {
-    throw new AppError('SECOND_APPROVER_REQUIRED', `A second person (${kindOf(input.kind).approverRoles.join(' or ').replace(/_/g, ' ')}) must approve this, and none is available`);
+    throw new AppError('SECOND_APPROVER_REQUIRED', `A second person (${kindOf(ctx, input.kind).approverRoles.join(' or ').replace(/_/g, ' ')}) must approve this, and none is available`);
   }
   return inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();
@@ -119,15 +118,11 @@ export async function decideApproval(ctx: RequestContext, approvalId: string, de
   const actor = staffActor(ctx);
   return inTransaction(ctx, async (tx) => {
     const approval = await db(tx).selectFrom('access_approvals').selectAll().where('id', '=', approvalId).executeTakeFirst();
-    const definition = approval ? kinds.get(approval.kind) : undefined;
-    const refuse = (code: 'APPROVAL_NOT_FOUND' | 'SEPARATION_OF_DUTIES', reason: string) => {
-      const error = new AppError(code);
-      const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
-      error.afterRollback = () => audit(outside, { action: `approval.${decision}`, outcome: 'denied', reason, resources: { other: { type: 'approval', id: approvalId } } });
-      return error;
-    };
-    if (!approval || !definition || !definition.approverRoles.includes(actor.role)) throw refuse('APPROVAL_NOT_FOUND', approval ? 'FIRM_ROLE' : 'NOT_FOUND');
-    if (approval.requested_by === actor.userId || approval.subject_user_id === actor.userId) throw refuse('SEPARATION_OF_DUTIES', 'SEPARATION_OF_DUTIES');
+    const definition = approval ? kindsOf(tx).get(approval.kind) : undefined;
+    const refuse = (code: 'APPROVAL_NOT_FOUND' | 'SEPARATION_OF_DUTIES', reason: string) =>
+      auditedRefusal(tx, new AppError(code), { action: `approval.${decision}`, reason, resources: { other: { type: 'approval', id: approvalId } } });
+    if (!approval || !definition || !definition.approverRoles.includes(actor.role)) throw await refuse('APPROVAL_NOT_FOUND', approval ? 'FIRM_ROLE' : 'NOT_FOUND');
+    if (approval.requested_by === actor.userId || approval.subject_user_id === actor.userId) throw await refuse('SEPARATION_OF_DUTIES', 'SEPARATION_OF_DUTIES');
     const now = tx.app.clock.now();
     if (approval.status !== 'pending') throw new AppError('CONFLICT', 'This request is already decided');
     if (Number(approval.expires_at) <= now) throw new AppError('CONFLICT', 'This request has lapsed; file it again');
@@ -170,7 +165,7 @@ export async function listApprovals(ctx: RequestContext, filter: { toDecide: boo
   const actor = staffActor(ctx);
   let query = db(ctx).selectFrom('access_approvals').selectAll().orderBy('requested_at', 'desc').limit(500);
   if (filter.toDecide) {
-    const decidable = [...kinds.values()].filter((k) => k.approverRoles.includes(actor.role)).map((k) => k.kind);
+    const decidable = [...kindsOf(ctx).values()].filter((k) => k.approverRoles.includes(actor.role)).map((k) => k.kind);
     if (decidable.length === 0) return [];
     query = query
       .where('status', '=', 'pending')

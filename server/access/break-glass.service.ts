@@ -10,15 +10,14 @@ import { newId } from '../platform/ids.js';
 import type { AccessTables, BreakGlassReviewOutcome } from './access.tables.js';
 import { bumpPolicyVersion, clientOfMatter, db, firmFacts } from './facts.js';
 import { wallsCovering } from './decide.js';
-import { requireAccess } from './index.js';
+import { requireAccess } from './choke-point.js';
 import { namesOf } from './team.service.js';
 import { userDirectory } from './directory.js';
+import { requireRecentFactor } from './step-up.js';
 import { openNullableText, openText, sealText } from './sealing.js';
 import { actorId, audit, auditedRefusal, notifyCompliance, staffActor, type UserActor } from './support.js';
 
 export const BREAK_GLASS_DURATION_MS = 60 * 60 * 1000;
-/** The second factor must have been completed this recently (step-up). */
-export const STEP_UP_WINDOW_MS = 10 * 60 * 1000;
 
 export interface BreakGlassView {
   id: string;
@@ -42,7 +41,7 @@ export async function startBreakGlass(ctx: RequestContext, input: { matterId: st
   const actor = staffActor(ctx);
   const now = ctx.app.clock.now();
   // A fresh second factor in an interactive session: an API token never counts as one.
-  if (actor.tokenId !== null || actor.mfaAt === null || now - actor.mfaAt > STEP_UP_WINDOW_MS) throw new AppError('STEP_UP_REQUIRED', 'Confirm your second factor again to use emergency access');
+  requireRecentFactor(ctx);
   const entitled = await isEntitledToBreakGlass(ctx, actor);
   return inTransaction(ctx, async (tx) => {
     const clientId = await clientOfMatter(tx, input.matterId);
@@ -50,14 +49,9 @@ export async function startBreakGlass(ctx: RequestContext, input: { matterId: st
     // Only the roles the firm entitles (never firm administrators), and not brand-new accounts.
     if (!clientId || screenedBy || entitled !== true) {
       const reason = !clientId ? 'NOT_FOUND' : screenedBy ? 'WALL' : entitled === 'ACCOUNT_TOO_NEW' ? entitled : 'FIRM_ROLE';
-      const event = { action: 'access.break_glass', outcome: 'denied' as const, reason, resources: { matterId: input.matterId, ...(clientId ? { clientId } : {}), ...(screenedBy ? { other: { type: 'wall', id: screenedBy.id } } : {}) } };
-      const error = new AppError('ACCESS_DENIED', 'Not found');
-      const outside = { ...ctx, db: ctx.app.database.db };
-      error.afterRollback = async () => {
-        await audit(outside, event);
-        if (screenedBy) notifyCompliance(outside, 'Ethical wall: emergency access attempted by a screened person', [`User ${actor.userId} tried emergency access to matter ${input.matterId}, behind wall ${screenedBy.id}. Refused.`]);
-      };
-      throw error;
+      const event = { action: 'access.break_glass', reason, resources: { matterId: input.matterId, ...(clientId ? { clientId } : {}), ...(screenedBy ? { other: { type: 'wall', id: screenedBy.id } } : {}) } };
+      const tell = screenedBy ? (outside: RequestContext) => notifyCompliance(outside, 'Ethical wall: emergency access attempted by a screened person', [`User ${actor.userId} tried emergency access to matter ${input.matterId}, behind wall ${screenedBy.id}. Refused.`]) : undefined;
+      throw await auditedRefusal(tx, new AppError('ACCESS_DENIED', 'Not found'), event, tell);
     }
     await bumpPolicyVersion(tx);
     const id = newId();
@@ -80,7 +74,7 @@ async function isEntitledToBreakGlass(ctx: RequestContext, actor: UserActor): Pr
   const { breakGlassRoles, breakGlassMinAccountAgeDays } = ctx.app.config.access;
   if (actor.role === 'firm_admin' || !breakGlassRoles.includes(actor.role)) return false;
   if (breakGlassMinAccountAgeDays === 0) return true;
-  const [user] = (await userDirectory()?.getUsers(ctx, [actor.userId])) ?? [];
+  const [user] = (await userDirectory(ctx)?.getUsers(ctx, [actor.userId])) ?? [];
   if (!user) return false;
   return ctx.app.clock.now() - user.createdAt >= breakGlassMinAccountAgeDays * 24 * 60 * 60 * 1000 ? true : 'ACCOUNT_TOO_NEW';
 }

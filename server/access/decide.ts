@@ -11,7 +11,7 @@ import type { Actor, RequestContext } from '../platform/context.js';
 import { actorFacts, clientExists, clientOfMatter, firmFacts, type ActorFacts, type FirmFacts, type WallFact } from './facts.js';
 import { listGates } from './gates.js';
 import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, SEAT_CLIENT_PERMISSIONS, TARGETED_FIRM_PERMISSIONS, isFirmPermission, type AccessBasis, type DenialReason } from './policy.js';
-import type { AccessTarget } from './index.js';
+import { parentOf, type AccessTarget } from './targets.js';
 
 export type Decision =
   | { allowed: true; clientId: ClientId | null; matterId: MatterId | null; basis: AccessBasis }
@@ -32,15 +32,19 @@ export async function decide(ctx: RequestContext, permission: Permission, target
   let clientId: ClientId | null = null;
   let matterId: MatterId | null = null;
   let missing = false;
-  if (target.kind === 'matter') {
-    matterId = target.matterId;
-    clientId = await clientOfMatter(ctx, target.matterId);
+  // An object (document, note, record, …) is decided as its parent; a missing one as a missing parent.
+  const parent = target.kind === 'object' ? await parentOf(ctx, target) : target;
+  if (parent === null) {
+    missing = true;
+  } else if ('matterId' in parent) {
+    matterId = parent.matterId;
+    clientId = await clientOfMatter(ctx, parent.matterId);
     missing = !clientId;
-  } else if (target.kind === 'client') {
-    clientId = target.clientId;
-    missing = !(await clientExists(ctx, target.clientId));
+  } else if ('clientId' in parent) {
+    clientId = parent.clientId;
+    missing = !(await clientExists(ctx, parent.clientId));
   }
-  const notFound = () => deny('ACCESS_DENIED', 'NOT_FOUND', missing ? (target.kind === 'client' ? clientId : null) : clientId, matterId);
+  const notFound = () => deny('ACCESS_DENIED', 'NOT_FOUND', missing ? (parent !== null && 'clientId' in parent ? clientId : null) : clientId, matterId);
   if (missing && (actor.kind === 'system' || isFirmPermission(permission))) return notFound();
 
   // System actors (CLI, scheduled jobs) act for the firm; they are audited like anyone.
@@ -68,7 +72,7 @@ export async function decide(ctx: RequestContext, permission: Permission, target
 
   // Gates are about the person, so they are answered before the target is: a missing matter and
   // a real one then refuse the same way.
-  for (const gate of listGates()) {
+  for (const gate of listGates(ctx)) {
     const enabled = firm.gates.get(gate.key) ?? gate.defaultEnabled;
     if (enabled && !(await gate.isSatisfied({ ctx, actor, facts, now }))) return deny(gate.failure, gate.reason, missing ? null : clientId, matterId);
   }

@@ -5,7 +5,7 @@ import { newId } from '../platform/ids.js';
 import type { AgreementKind } from './access.tables.js';
 import { bumpPolicyVersion, db, firmFacts } from './facts.js';
 import { getGate, listGates } from './gates.js';
-import { requireAccess } from './index.js';
+import { requireAccess } from './choke-point.js';
 import { actorId, audit, checkStaff } from './support.js';
 
 export interface GateSettingView {
@@ -28,14 +28,14 @@ export interface AgreementView {
 export async function listGateSettings(ctx: RequestContext): Promise<GateSettingView[]> {
   await requireAccess(ctx, 'settings.manage', { kind: 'firm' });
   const firm = await firmFacts(ctx);
-  return listGates().map((g) => ({ key: g.key, title: g.title, description: g.description, enabled: firm.gates.get(g.key) ?? g.defaultEnabled, defaultEnabled: g.defaultEnabled }));
+  return listGates(ctx).map((g) => ({ key: g.key, title: g.title, description: g.description, enabled: firm.gates.get(g.key) ?? g.defaultEnabled, defaultEnabled: g.defaultEnabled }));
 }
 
 /** Turns a gate on or off; effective on the next request. Throws NOT_FOUND for an unknown gate. */
 export async function setGateEnabled(ctx: RequestContext, key: string, enabled: boolean): Promise<GateSettingView> {
   return inTransaction(ctx, async (tx) => {
     await requireAccess(tx, 'settings.manage', { kind: 'firm' });
-    const gate = getGate(key);
+    const gate = getGate(tx, key);
     if (!gate) throw new AppError('NOT_FOUND', 'No such gate');
     await bumpPolicyVersion(tx);
     const now = tx.app.clock.now();

@@ -6,9 +6,9 @@ import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { AccessTables } from './access.tables.js';
 import { bumpPolicyVersion, db, firmFacts } from './facts.js';
-import { requireAccess } from './index.js';
+import { requireAccess } from './choke-point.js';
 import { namesOf } from './team.service.js';
-import { registerApprovalKind, requestApproval, type ApprovalView } from './approvals.service.js';
+import { requestApproval, type ApprovalKind, type ApprovalView } from './approvals.service.js';
 import { actorId, audit, auditedRefusal, checkStaff, staffActor } from './support.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -80,7 +80,8 @@ async function insertGrant(tx: RequestContext, clientId: ClientId, input: { user
   return (await grantViews(tx, [await grantRow(tx, id)]))[0]!;
 }
 
-registerApprovalKind({
+/** The two-person rule for client-wide grants (access's own `provides.access.approvalKinds`). */
+export const GRANT_APPROVAL: ApprovalKind = {
   kind: GRANT_APPROVAL_KIND,
   approverRoles: ['compliance_officer'],
   // Everything is checked again when the grant is made: walls and accounts may have changed.
@@ -90,7 +91,7 @@ registerApprovalKind({
     await checkGrant(tx, clientId, input);
     await insertGrant(tx, clientId, input, approval.requestedBy, approval.id);
   },
-});
+};
 
 /** Ends a grant now (the row stays, as history). Throws ACCESS_DENIED (also for an unknown grant). */
 export async function revokeClientGrant(ctx: RequestContext, grantId: string): Promise<GrantView> {

@@ -84,7 +84,8 @@ export type DenialReason =
   | 'GATE_AGREEMENT'
   | 'GATE_TRAINING'
   | 'GATE'
-  | 'ACKNOWLEDGEMENT_REQUIRED';
+  | 'ACKNOWLEDGEMENT_REQUIRED'
+  | 'STEP_UP';
 
 /** Where an allowed client-data decision came from (recorded as the audit purpose basis). */
 export type AccessBasis = 'firm_role' | 'team' | 'grant' | 'break_glass' | 'system';

@@ -10,7 +10,7 @@ import type { MatterRole } from '../../common/roles.js';
 import type { RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { db } from './facts.js';
-import { requireAccess } from './index.js';
+import { requireAccess } from './choke-point.js';
 import { namesOf } from './team.service.js';
 
 const OPEN = Number.MAX_SAFE_INTEGER;

@@ -7,7 +7,7 @@ import { newId } from '../platform/ids.js';
 import type { AccessRequestStatus, AccessTables } from './access.tables.js';
 import { clientOfMatter, db, firmFacts } from './facts.js';
 import { wallsCovering } from './decide.js';
-import { requireAccess, scopeFor } from './index.js';
+import { requireAccess, scopeFor } from './choke-point.js';
 import { namesOf, upsertTeamMember } from './team.service.js';
 import { openText, sealText } from './sealing.js';
 import { actorId, audit, auditedRefusal, notifyCompliance, staffActor } from './support.js';
@@ -19,7 +19,8 @@ export interface AccessRequestView {
   name: string | null;
   role: MatterRole;
   reason: string;
-  status: AccessRequestStatus;
+  /** As the requester and deciders see it: a withheld request shows as pending. */
+  status: Exclude<AccessRequestStatus, 'withheld'>;
   requestedAt: number;
   decidedAt: number | null;
   decidedBy: string | null;

@@ -73,7 +73,7 @@ export async function scopeFilter(ctx: RequestContext, permission: Permission): 
 
   const [firm, facts] = await Promise.all([firmFacts(ctx), actorFacts(ctx, actor.userId)]);
   const now = ctx.app.clock.now();
-  for (const gate of listGates()) {
+  for (const gate of listGates(ctx)) {
     const enabled = firm.gates.get(gate.key) ?? gate.defaultEnabled;
     if (enabled && !(await gate.isSatisfied({ ctx, actor, facts, now }))) return NOTHING;
   }

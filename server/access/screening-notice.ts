@@ -7,7 +7,7 @@
 import PDFDocument from 'pdfkit';
 import type { MatterId } from '../../common/ids.js';
 import type { RequestContext } from '../platform/context.js';
-import { requireAccess } from './index.js';
+import { requireAccess } from './choke-point.js';
 import { getWallView, wallRow } from './walls.service.js';
 import type { ClientId } from '../../common/ids.js';
 

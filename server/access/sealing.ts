@@ -2,20 +2,15 @@
  * Free text that access keeps about people and matters — wall memos, access-request reasons,
  * break-glass justifications and reviews — sealed at rest (AES-256-GCM under a firm key that the
  * keys module provides, bound to table, row and field), so a database copy alone does not read
- * them. Access sits below keys and cannot import it: keys registers the key when it loads.
+ * them. Access sits below keys and cannot import it: keys provides the key (`provides.access.sealingKey`).
  */
 import { encodeContext } from '../platform/crypto/chunked-aead.js';
 import { openField, sealField } from '../platform/crypto/key-wrap.js';
 import type { RequestContext } from '../platform/context.js';
+import { extensionsOf } from './extensions.js';
 
 export type SealingKeyProvider = (ctx: RequestContext) => Promise<Buffer>;
 
-let keyProvider: SealingKeyProvider | null = null;
-
-/** Called by the keys module (once) with the firm key access seals its text under. */
-export function registerAccessSealingKey(provider: SealingKeyProvider): void {
-  keyProvider = provider;
-}
 
 const PREFIX = 'sealed:v1:';
 
@@ -24,8 +19,9 @@ function aad(table: string, rowId: string, field: string): Buffer {
 }
 
 async function key(ctx: RequestContext): Promise<Buffer> {
-  if (!keyProvider) throw new Error('No sealing key is registered for access (the keys module is not loaded)');
-  return keyProvider(ctx);
+  const provider = extensionsOf(ctx.app).sealingKey;
+  if (!provider) throw new Error('No module provides the key access seals its text under (the keys module is not installed)');
+  return provider(ctx);
 }
 
 /** The stored form of `value` for one field of one row. Throws SEALED. */

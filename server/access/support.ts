@@ -23,7 +23,7 @@ export function actorId(ctx: RequestContext): string | null {
  * ids are accepted as given). Bad ids are a 400 naming `field`.
  */
 export async function checkStaff(ctx: RequestContext, ids: string[], field: string, options: { toHoldClientData?: boolean } = {}): Promise<Map<string, DirectoryUser>> {
-  const directory = userDirectory();
+  const directory = userDirectory(ctx);
   if (!directory) return new Map();
   const users = await directory.getUsers(ctx, ids);
   const byId = new Map(users.map((u) => [u.id, u]));
@@ -44,17 +44,19 @@ export async function checkStaff(ctx: RequestContext, ids: string[], field: stri
  * event is written now; inside one, after the rollback (on the root handle). `after` runs once the
  * event is written (e.g. telling compliance). Returns the error for the caller to throw.
  */
-export async function auditedRefusal(ctx: RequestContext, error: AppError, event: Omit<AuditEventInput, 'outcome'>, after?: () => void): Promise<AppError> {
+export async function auditedRefusal(ctx: RequestContext, error: AppError, event: Omit<AuditEventInput, 'outcome'>, after?: (outside: RequestContext) => void): Promise<AppError> {
   const denied: AuditEventInput = { ...event, outcome: 'denied' };
   if (!ctx.db.isTransaction) {
     await recordEvent(ctx, denied);
-    after?.();
+    after?.(ctx);
     return error;
   }
+  // Recording now would be rolled back with the caller's transaction (and on SQLite, writing on
+  // the root handle while the transaction holds the only connection would deadlock).
   const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
   error.afterRollback = async () => {
     await recordEvent(outside, denied);
-    after?.();
+    after?.(outside);
   };
   return error;
 }
@@ -68,10 +70,10 @@ export async function audit(ctx: RequestContext, event: Omit<AuditEventInput, 'o
  * audit monitor also alerts on.
  */
 export function notifyCompliance(ctx: RequestContext, subject: string, lines: string[]): void {
-  const directory = userDirectory();
+  const directory = userDirectory(ctx);
   if (!directory) return;
   const send = async () => {
-    const officers = (await directory.listUsers(ctx)).filter((u) => u.role === 'compliance_officer' && u.status === 'active');
+    const officers = (await directory.unsafeListAllUsers(ctx)).filter((u) => u.role === 'compliance_officer' && u.status === 'active');
     for (const officer of officers) await ctx.app.mailer.send({ to: officer.email, subject: `[Confidant] ${subject}`, text: lines.join('\n') });
   };
   void send().catch(() => ctx.app.logger.warn({ subject }, 'compliance notification failed'));

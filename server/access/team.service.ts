@@ -6,7 +6,7 @@ import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { bumpPolicyVersion, db, firmFacts } from './facts.js';
 import { wallsCovering } from './decide.js';
-import { requireAccess } from './index.js';
+import { requireAccess } from './choke-point.js';
 import { actorId, audit, checkStaff } from './support.js';
 import { userDirectory } from './directory.js';
 
@@ -27,7 +27,7 @@ export async function listTeam(ctx: RequestContext, matterId: MatterId): Promise
 }
 
 export async function namesOf(ctx: RequestContext, ids: string[]): Promise<Map<string, string>> {
-  const directory = userDirectory();
+  const directory = userDirectory(ctx);
   if (!directory || ids.length === 0) return new Map();
   return new Map((await directory.getUsers(ctx, [...new Set(ids)])).map((u) => [u.id, u.name]));
 }

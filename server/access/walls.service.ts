@@ -10,7 +10,7 @@ import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { AccessTables, WallKind } from './access.tables.js';
-import { canAccess, requireAccess } from './index.js';
+import { canAccess, requireAccess } from './choke-point.js';
 import { actorFacts, bumpPolicyVersion, db, firmFacts, type ActorFacts, type WallFact } from './facts.js';
 import { namesOf } from './team.service.js';
 import { openText, sealText } from './sealing.js';

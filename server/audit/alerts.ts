@@ -81,7 +81,7 @@ export async function raiseAlert(services: AppServices, input: RaiseInput): Prom
     await tablesOf<AuditTables>(trx.db).insertInto('audit_alert').values(row).execute();
     await recordEventImpl(trx, { action: 'alert.raise', outcome: 'allowed', reason: input.rule, resources: { other: { type: 'alert', id }, ...(input.actorId ? { userId: input.actorId } : {}) } });
   });
-  const hooks = identityHooks();
+  const hooks = identityHooks(ctx.app);
   if (input.contain && input.actorId && hooks) {
     try {
       await hooks.contain(input.actorId, input.rule);

@@ -4,11 +4,13 @@
  * administrators also see checkpoints and verification status; any signed-in user may read the
  * checkpoint, the public key and proofs (clients verify their own data). Denials are audited.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { FirmRole } from '../../common/roles.js';
 import type { AppServices, RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
+import { errorResponses, SIGNED_IN_ERRORS } from '../platform/http/errors-schema.js';
 import { acknowledgeAlert, listAlerts } from './alerts.js';
 import { createCheckpoint, latestCheckpoint } from './checkpoints.js';
 import { readTreeHead } from './log.js';
@@ -109,8 +111,13 @@ function requireSignedIn(ctx: RequestContext): void {
   if (ctx.actor.kind === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Sign in first');
 }
 
-export async function auditRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+export async function auditRoutes(fastify: FastifyInstance, services: AppServices): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['audit'];
+  /** Signed in, and a role check (403) or the log's availability (503). */
+  const errors = errorResponses(...SIGNED_IN_ERRORS);
+  /** Also with input: a bad query or range (400). */
+  const inputErrors = errorResponses(400, ...SIGNED_IN_ERRORS);
 
   app.get(
     '/audit/public-key',
@@ -118,7 +125,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
       schema: {
         tags,
         summary: 'The checkpoint signing public key (Ed25519) and note verifier key',
-        response: { 200: Type.Object({ origin: Type.String(), keyName: Type.String(), algorithm: Type.Literal('Ed25519'), publicKey: B64, verifierKey: Type.String() }) },
+        response: { 200: Type.Object({ origin: Type.String(), keyName: Type.String(), algorithm: Type.Literal('Ed25519'), publicKey: B64, verifierKey: Type.String() }), ...errors },
       },
     },
     async (request) => {
@@ -135,7 +142,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
 
   app.get(
     '/audit/checkpoint',
-    { schema: { tags, summary: 'The latest signed checkpoint (tree size, root hash, signed note)', response: { 200: CheckpointBody } } },
+    { schema: { tags, summary: 'The latest signed checkpoint (tree size, root hash, signed note)', response: { 200: CheckpointBody, ...errors } } },
     async (request) => {
       requireSignedIn(request.ctx);
       const checkpoint = (await latestCheckpoint(services)) ?? (await createCheckpoint(services));
@@ -145,7 +152,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
 
   app.post(
     '/audit/checkpoints',
-    { schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: CheckpointBody } } },
+    { schema: { tags, summary: 'Sign a checkpoint of the current tree now', response: { 200: CheckpointBody, ...errors } } },
     async (request) => {
       await requireRole(request.ctx, STATUS_READERS, 'audit.checkpoint.create');
       const checkpoint = await createCheckpoint(services);
@@ -154,14 +161,14 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
   );
 
   const InclusionQuery = Type.Object({ index: Index, treeSize: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
-  app.get<{ Querystring: Static<typeof InclusionQuery> }>(
+  app.get(
     '/audit/proofs/inclusion',
     {
       schema: {
         tags,
         summary: 'RFC 9162 inclusion proof of one event in a tree size',
         querystring: InclusionQuery,
-        response: { 200: Type.Object({ index: Type.Integer(), treeSize: Type.Integer(), leafHash: B64, rootHash: B64, proof: Type.Array(B64) }) },
+        response: { 200: Type.Object({ index: Type.Integer(), treeSize: Type.Integer(), leafHash: B64, rootHash: B64, proof: Type.Array(B64) }), ...inputErrors },
       },
     },
     async (request) => {
@@ -171,14 +178,14 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
   );
 
   const ConsistencyQuery = Type.Object({ from: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), to: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
-  app.get<{ Querystring: Static<typeof ConsistencyQuery> }>(
+  app.get(
     '/audit/proofs/consistency',
     {
       schema: {
         tags,
         summary: 'RFC 9162 consistency proof between two tree sizes',
         querystring: ConsistencyQuery,
-        response: { 200: Type.Object({ from: Type.Integer(), to: Type.Integer(), fromRoot: B64, toRoot: B64, proof: Type.Array(B64) }) },
+        response: { 200: Type.Object({ from: Type.Integer(), to: Type.Integer(), fromRoot: B64, toRoot: B64, proof: Type.Array(B64) }), ...inputErrors },
       },
     },
     async (request) => {
@@ -187,14 +194,14 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
     },
   );
 
-  app.get<{ Querystring: Static<typeof EventsQuery> }>(
+  app.get(
     '/audit/events',
     {
       schema: {
         tags,
         summary: 'Events in index order with their exact leaf bytes (compliance officer)',
         querystring: EventsQuery,
-        response: { 200: Type.Object({ events: Type.Array(Event), next: Type.Union([Type.Integer(), Type.Null()]), treeSize: Type.Integer() }) },
+        response: { 200: Type.Object({ events: Type.Array(Event), next: Type.Union([Type.Integer(), Type.Null()]), treeSize: Type.Integer() }), ...inputErrors },
       },
     },
     async (request) => {
@@ -214,7 +221,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
     { clientId: Type.Optional(Id), matterId: Type.Optional(Id), documentId: Type.Optional(Id), since: Type.Optional(Time), until: Type.Optional(Time) },
     { additionalProperties: false },
   );
-  app.get<{ Querystring: Static<typeof AccessQuery> }>(
+  app.get(
     '/audit/reports/access',
     {
       schema: {
@@ -227,6 +234,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
               Type.Object({ actorId: Type.Union([Type.String(), Type.Null()]), actorType: Type.String(), allowed: Type.Integer(), denied: Type.Integer(), firstAt: Type.Integer(), lastAt: Type.Integer() }),
             ),
           }),
+          ...inputErrors,
         },
       },
     },
@@ -242,7 +250,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
   );
 
   const PersonMatterQuery = Type.Object({ userId: Id, matterId: Id, since: Time, until: Time }, { additionalProperties: false });
-  app.get<{ Querystring: Static<typeof PersonMatterQuery> }>(
+  app.get(
     '/audit/reports/person-matter',
     {
       schema: {
@@ -260,6 +268,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
             checkpoint: Type.Object({ size: Type.Integer(), root: B64, note: Type.String() }),
             truncated: Type.Boolean(),
           }),
+          ...inputErrors,
         },
       },
     },
@@ -273,7 +282,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
   );
 
   const BreachQuery = Type.Object({ actorId: Id, since: Time, until: Time }, { additionalProperties: false });
-  app.get<{ Querystring: Static<typeof BreachQuery> }>(
+  app.get(
     '/audit/reports/breach-scope',
     {
       schema: {
@@ -292,6 +301,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
             firstIndex: Type.Union([Type.Integer(), Type.Null()]),
             lastIndex: Type.Union([Type.Integer(), Type.Null()]),
           }),
+          ...inputErrors,
         },
       },
     },
@@ -308,9 +318,9 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
     { status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('acknowledged')])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) },
     { additionalProperties: false },
   );
-  app.get<{ Querystring: Static<typeof AlertsQuery> }>(
+  app.get(
     '/audit/alerts',
-    { schema: { tags, summary: 'Alerts raised by monitoring rules and verification', querystring: AlertsQuery, response: { 200: Type.Object({ alerts: Type.Array(Alert) }) } } },
+    { schema: { tags, summary: 'Alerts raised by monitoring rules and verification', querystring: AlertsQuery, response: { 200: Type.Object({ alerts: Type.Array(Alert) }), ...inputErrors } } },
     async (request) => {
       await requireRole(request.ctx, LOG_READERS, 'alert.read');
       return { alerts: await listAlerts(request.ctx, { status: request.query.status, limit: request.query.limit ?? 100 }) };
@@ -318,9 +328,9 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
   );
 
   const AlertParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 36, pattern: '^[0-9a-f-]+$' }) });
-  app.post<{ Params: Static<typeof AlertParams> }>(
+  app.post(
     '/audit/alerts/:id/acknowledge',
-    { schema: { tags, summary: 'Acknowledge an alert (audited)', params: AlertParams, response: { 200: Alert } } },
+    { schema: { tags, summary: 'Acknowledge an alert (audited)', params: AlertParams, response: { 200: Alert, ...errorResponses(400, 404, ...SIGNED_IN_ERRORS) } } },
     async (request) => {
       const actorId = await requireRole(request.ctx, LOG_READERS, 'alert.acknowledge');
       return acknowledgeAlert(request.ctx, request.params.id, actorId);
@@ -342,6 +352,7 @@ export async function auditRoutes(app: FastifyInstance, services: AppServices): 
             firstBadIndex: Type.Union([Type.Integer(), Type.Null()]),
             problems: Type.Array(Type.String()),
           }),
+          ...errors,
         },
       },
     },

@@ -1,7 +1,10 @@
 /**
  * What audit needs from identity without importing it (audit sits below the domain modules):
- * identity registers these from its module `start`.
+ * identity provides these (`provides.audit.identityHooks`) and the composition root installs them
+ * per instance with `installAuditProvisions`.
  */
+import type { AppServices } from '../platform/context.js';
+
 export interface IdentityHooks {
   /** True when the account is marked as leaving (leaver process started or completed). */
   isLeaving(userId: string): Promise<boolean>;
@@ -9,12 +12,26 @@ export interface IdentityHooks {
   contain(userId: string, reason: string): Promise<void>;
 }
 
-let hooks: IdentityHooks | null = null;
-
-export function setIdentityHooks(value: IdentityHooks | null): void {
-  hooks = value;
+export interface AuditProvisions {
+  identityHooks?: (services: AppServices) => IdentityHooks;
 }
 
-export function identityHooks(): IdentityHooks | null {
-  return hooks;
+const installed = new WeakMap<AppServices, IdentityHooks>();
+
+/** Installs what the modules provide to audit (called once per instance by the composition root). */
+export function installAuditProvisions(services: AppServices, provisions: AuditProvisions[]): void {
+  const provider = provisions.find((p) => p.identityHooks)?.identityHooks;
+  if (provider) installed.set(services, provider(services));
+  else installed.delete(services);
+}
+
+/** The instance's identity hooks, or null where none are installed. */
+export function identityHooks(services: AppServices): IdentityHooks | null {
+  return installed.get(services) ?? null;
+}
+
+declare module '../platform/module.js' {
+  interface ModuleProvisions {
+    audit?: AuditProvisions;
+  }
 }

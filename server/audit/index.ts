@@ -8,7 +8,6 @@ import type { AppServices, RequestContext } from '../platform/context.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { auditRoutes } from './audit.routes.js';
 import { createCheckpoint } from './checkpoints.js';
-import { setIdentityHooks, type IdentityHooks } from './hooks.js';
 import { runMonitor } from './monitor.js';
 import { recordEventImpl, type AuditEventInput } from './record.js';
 import { auditSettings } from './settings.js';
@@ -17,7 +16,7 @@ import { runSinks, startSinks } from './sinks.js';
 import { runScheduledVerification } from './verification-job.js';
 
 export type { AuditEventInput, AuditResources } from './record.js';
-export type { IdentityHooks } from './hooks.js';
+export { installAuditProvisions, type AuditProvisions, type IdentityHooks } from './hooks.js';
 export type { VerificationReport } from './verify.js';
 export { verifyLog } from './verify.js';
 export { exportEvents } from './export.js';
@@ -38,9 +37,6 @@ export async function recordEvent(ctx: RequestContext, event: AuditEventInput): 
  * Identity calls this from its module `start` so audit can ask whether a user is leaving and
  * contain a user when a monitoring rule says so (audit cannot import identity). Pass null to remove.
  */
-export function registerIdentityHooks(hooks: IdentityHooks | null): void {
-  setIdentityHooks(hooks);
-}
 
 export const JOB_CHECKPOINT = 'audit.checkpoint';
 export const JOB_VERIFY = 'audit.verify';

@@ -90,13 +90,13 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
 
   it('appends each new checkpoint to the witness file', async () => {
     const witnessFile = join(instance.config.dataDir, 'witness.txt');
-    instance.services.config.file = { audit: { witnessFile } };
+    instance.services.config.audit.witnessFile = witnessFile;
     try {
       await recordEvent(userContext(instance), { action: 'document.read', outcome: 'allowed' });
       const checkpoint = await createCheckpoint(instance.services);
       expect(readFileSync(witnessFile, 'utf8')).toContain(checkpoint.note);
     } finally {
-      instance.services.config.file = {};
+      instance.services.config.audit.witnessFile = null;
     }
   });
 

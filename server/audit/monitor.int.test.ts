@@ -9,7 +9,7 @@ import { DIALECTS } from '../test-support/dialects.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { listAlerts } from './alerts.js';
 import { readCursor } from './cursors.js';
-import { auditModule, recordEvent, registerIdentityHooks } from './index.js';
+import { auditModule, installAuditProvisions, recordEvent } from './index.js';
 import { documentsHandedOver, MONITOR_CURSOR, runMonitor } from './monitor.js';
 import { auditSettings } from './settings.js';
 
@@ -27,25 +27,29 @@ describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
 
   beforeAll(async () => {
     instance = await createTestInstance(dialect, { http: false, clock });
-    instance.services.config.alertRules = {
-      bulk_download: { threshold: 5, windowMinutes: 10, contain: true },
-      repeated_denials: { threshold: 3, windowMinutes: 10, contain: true },
-      many_clients: { threshold: 4, windowMinutes: 60 },
-      out_of_hours: { enabled: true, startHour: 7, endHour: 20 },
-    };
-    instance.services.config.file = { audit: { complianceEmail: 'compliance@firm.example' } };
+    // Typed settings as loadConfig makes them: the defaults, with the fields this test changes.
+    const rules = instance.services.config.alertRules;
+    rules.bulk_download = { ...rules.bulk_download, threshold: 5, windowMinutes: 10, contain: true };
+    rules.repeated_denials = { ...rules.repeated_denials, threshold: 3, windowMinutes: 10, contain: true };
+    rules.many_clients = { ...rules.many_clients, threshold: 4, windowMinutes: 60 };
+    rules.out_of_hours = { ...rules.out_of_hours, enabled: true, startHour: 7, endHour: 20 };
+    instance.services.config.audit.complianceEmail = 'compliance@firm.example';
   });
   beforeAll(() => {
-    registerIdentityHooks({
-      isLeaving: async (userId) => leaving.has(userId),
-      contain: async (userId, reason) => void contained.push({ userId, reason }),
-    });
+    // This instance's identity stand-in, installed the way the composition root installs identity's.
+    installAuditProvisions(instance.services, [
+      {
+        identityHooks: () => ({
+          isLeaving: async (userId) => leaving.has(userId),
+          contain: async (userId, reason) => void contained.push({ userId, reason }),
+        }),
+      },
+    ]);
   });
   afterEach(async () => {
     clock.set(Date.UTC(2026, 0, 6, 10, 0, 0));
   });
   afterAll(async () => {
-    registerIdentityHooks(null);
     await instance?.close();
   });
 

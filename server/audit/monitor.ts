@@ -265,7 +265,7 @@ async function evaluate(services: AppServices, rules: ReturnType<typeof ruleSett
   if (rules.integrity_failure.enabled && row.action === 'document.integrity_failure') await raiseNow('integrity_failure', rules.integrity_failure.contain, 'critical');
 
   if (rules.after_leaving.enabled && row.outcome === 'allowed') {
-    const hooks = identityHooks();
+    const hooks = identityHooks(services);
     if (hooks) {
       let isLeaving = leaving.get(actorId);
       if (isLeaving === undefined) {

@@ -2,11 +2,11 @@
  * Every module the composition root mounts, in order. Access and audit come first: the others
  * depend on them through their index.ts.
  */
-import { accessModule } from '../access/index.js';
-import { auditModule } from '../audit/index.js';
+import { accessModule, installAccessProvisions } from '../access/index.js';
+import { auditModule, installAuditProvisions } from '../audit/index.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { identityModule } from './identity/index.js';
-import { keysModule } from './keys/index.js';
+import { installKeysProvisions, keysModule } from './keys/index.js';
 import { vaultModule } from './vault/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -24,3 +24,14 @@ export async function authenticateRequest(services: AppServices, request: Fastif
 }
 
 export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule];
+
+/**
+ * Installs what every module provides into this instance's services — the one place modules are
+ * plugged into each other. Called by the server, the CLI and the test harness alike, right after
+ * the services are made, so a CLI command checks people against the directory like the server.
+ */
+export function composeModules(services: AppServices, modules: ConfidantModule[] = MODULES): void {
+  installAccessProvisions(services, modules.flatMap((m) => (m.provides?.access ? [m.provides.access] : [])));
+  installAuditProvisions(services, modules.flatMap((m) => (m.provides?.audit ? [m.provides.audit] : [])));
+  installKeysProvisions(services, modules.flatMap((m) => (m.provides?.keys ? [m.provides.keys] : [])));
+}

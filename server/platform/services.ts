@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { openBlobStore } from './blobs/blob-store.js';
+import { openBlobStore } from './blobs/open-blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { AppServices } from './context.js';
 import { openDatabase } from './db/database.js';

@@ -1,11 +1,26 @@
 /**
- * Factories for tests: people with roles, API tokens and browser-like sessions, built through
- * identity's public API (so they obey the same rules as real accounts).
+ * Factories for tests, built the way real data is (Outline's model: a factory builds its parents
+ * when they are absent, so `buildMatter(instance)` alone gives a usable matter):
+ *
+ * - people with roles, API tokens and browser-like sessions, through identity's API;
+ * - a firm (administrator, compliance officer, attorney);
+ * - clients, matters, walls and documents through the real HTTP API (`instance.app.inject`), so
+ *   they are sealed under the client's key, indexed, registered with access and audited exactly
+ *   like ones a person creates.
+ *
+ * Every factory throws (with the response body) when the server refuses, so a test never goes on
+ * with half-built data.
  */
+import type { ClientId, DocumentId, MatterId, UserId } from '../../common/ids.js';
 import type { FirmRole } from '../../common/roles.js';
-import type { UserId } from '../../common/ids.js';
+import { inTransaction, type RequestContext } from '../platform/context.js';
+import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, createToken, createUser, unsafeOpenSession } from '../modules/identity/index.js';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, createToken, createUser } from '../modules/identity/index.js';
+// Test-only reach into identity's internals (not its public contract): a session opened without a
+// credential must never be something production code can import.
+import { findUserById } from '../modules/identity/identity.repository.js';
+import { createSession, markSessionMfa } from '../modules/identity/sessions.service.js';
 import type { TestInstance } from './test-instance.js';
 
 /** A strong password every factory user has (tests may sign in with it). */
@@ -25,12 +40,16 @@ export interface BuiltUser {
 
 let counter = 0;
 
+function uniqueSuffix(): string {
+  counter += 1;
+  return `${counter}-${newId().slice(-8)}`;
+}
+
 export async function buildUser(
   instance: TestInstance,
   options: { role: FirmRole; name?: string; email?: string; mfa?: boolean; clientId?: string },
 ): Promise<BuiltUser> {
-  counter += 1;
-  const suffix = `${counter}-${newId().slice(-8)}`;
+  const suffix = uniqueSuffix();
   const name = options.name ?? `Test ${options.role.replace('_', ' ')} ${suffix}`;
   const email = options.email ?? `${options.role}.${suffix}@firm.example`;
   const clientId = options.role === 'client' ? (options.clientId ?? newId()) : null;
@@ -53,4 +72,166 @@ export async function buildSession(instance: TestInstance, user: { id: string },
   const session = await unsafeOpenSession(instance.system('factory'), user.id, { mfa: options.mfa ?? true });
   const cookie = `${SESSION_COOKIE}=${session.secret}; ${CSRF_COOKIE}=${session.csrfToken}`;
   return { sessionId: session.sessionId, cookie, csrfToken: session.csrfToken, headers: { cookie, [CSRF_HEADER]: session.csrfToken } as BuiltSession['headers'] };
+}
+
+/**
+ * Opens a session for `userId` without checking any credential (the name says it bypasses
+ * sign-in): test-support only, never on identity's contract. Throws USER_NOT_FOUND.
+ */
+async function unsafeOpenSession(ctx: RequestContext, userId: string, options: { mfa: boolean }): Promise<{ sessionId: string; secret: string; csrfToken: string }> {
+  return inTransaction(ctx, async (tx) => {
+    const user = await findUserById(tx.db, userId);
+    if (!user) throw new AppError('USER_NOT_FOUND');
+    const session = await createSession(tx, user, 'password');
+    if (options.mfa) await markSessionMfa(tx, session.sessionId);
+    return { sessionId: session.sessionId, secret: session.secret, csrfToken: session.csrfToken };
+  });
+}
+
+// ---- a firm
+
+export interface BuiltFirm {
+  /** Runs the system; holds no client data. */
+  admin: BuiltUser;
+  /** Manages walls, reads the audit log and access reports. */
+  compliance: BuiltUser;
+  /** Opens clients and matters. */
+  attorney: BuiltUser;
+}
+
+/** The people a firm starts with: an administrator, a compliance officer and an attorney (each with an MFA-complete token; add `buildSession` for step-up calls). */
+export async function buildFirm(instance: TestInstance): Promise<BuiltFirm> {
+  const admin = await buildUser(instance, { role: 'firm_admin' });
+  const compliance = await buildUser(instance, { role: 'compliance_officer' });
+  const attorney = await buildUser(instance, { role: 'attorney' });
+  return { admin, compliance, attorney };
+}
+
+// ---- vault and access, through the HTTP API
+
+type Headers = Record<string, string>;
+
+async function request(instance: TestInstance, what: string, options: { method: 'POST'; url: string; headers: Headers; payload: unknown }): Promise<Record<string, unknown>> {
+  if (!instance.app) throw new Error(`${what}: this factory calls the HTTP API; create the test instance with HTTP (the default)`);
+  const response = await instance.app.inject({ method: options.method, url: `/api/v1${options.url}`, headers: options.headers, payload: options.payload as string });
+  if (response.statusCode !== 201) throw new Error(`${what}: the server answered ${response.statusCode} ${response.body}`);
+  return response.json() as Record<string, unknown>;
+}
+
+export interface BuiltClient {
+  id: ClientId;
+  /** Same as `id`, so a built client fits where `{ clientId }` is expected. */
+  clientId: ClientId;
+  name: string;
+  /** The attorney who created it (they hold a client-level grant). */
+  by: BuiltUser;
+}
+
+/** A client (an organisation unless `kind` says otherwise) created through `POST /clients` by `by` (a new attorney when absent). */
+export async function buildClient(instance: TestInstance, options: { by?: BuiltUser; name?: string; kind?: 'organisation' | 'person'; email?: string } = {}): Promise<BuiltClient> {
+  const by = options.by ?? (await buildUser(instance, { role: 'attorney' }));
+  const name = options.name ?? `Client ${uniqueSuffix()} Ltd`;
+  const body = await request(instance, 'buildClient', {
+    method: 'POST',
+    url: '/clients',
+    headers: by.headers,
+    payload: { kind: options.kind ?? 'organisation', name, ...(options.email !== undefined ? { email: options.email } : {}) },
+  });
+  const id = body.id as ClientId;
+  return { id, clientId: id, name, by };
+}
+
+export interface BuiltMatter {
+  id: MatterId;
+  /** Same as `id`, so a built matter fits where `{ clientId, matterId }` is expected. */
+  matterId: MatterId;
+  clientId: ClientId;
+  number: string;
+  title: string;
+  client: BuiltClient;
+  /** The lead attorney (the person who opened it). */
+  lead: BuiltUser;
+}
+
+/**
+ * A matter opened through `POST /matters` by `lead`, who becomes its lead attorney. Without
+ * `client`, a client is built by `lead` (or by a new attorney); with `client` and no `lead`, the
+ * client's creator opens it. A given `lead` must be allowed to open matters for a given `client`.
+ */
+export async function buildMatter(instance: TestInstance, options: { client?: BuiltClient; lead?: BuiltUser; title?: string } = {}): Promise<BuiltMatter> {
+  const client = options.client ?? (await buildClient(instance, options.lead ? { by: options.lead } : {}));
+  const lead = options.lead ?? client.by;
+  const title = options.title ?? `Matter ${uniqueSuffix()}`;
+  const body = await request(instance, 'buildMatter', { method: 'POST', url: '/matters', headers: lead.headers, payload: { clientId: client.id, title } });
+  const id = body.id as MatterId;
+  return { id, matterId: id, clientId: client.id, number: body.number as string, title, client, lead };
+}
+
+export interface BuiltWall {
+  id: string;
+  kind: 'exclusionary' | 'inclusionary';
+  clientId: ClientId;
+  matterId: MatterId | null;
+  memberIds: UserId[];
+  memo: string;
+  /** The compliance officer who put it up. */
+  by: BuiltUser;
+}
+
+/**
+ * An ethical wall put up through `POST /walls` by `by` (a new compliance officer when absent), on
+ * `matter` or (the whole) `client`. Exclusionary unless `kind` says otherwise.
+ */
+export async function buildWall(
+  instance: TestInstance,
+  options: ({ matter: { matterId: MatterId; clientId: ClientId }; client?: never } | { client: { clientId: ClientId }; matter?: never }) & {
+    members: { id: string }[];
+    kind?: 'exclusionary' | 'inclusionary';
+    memo?: string;
+    by?: BuiltUser;
+  },
+): Promise<BuiltWall> {
+  const by = options.by ?? (await buildUser(instance, { role: 'compliance_officer' }));
+  const kind = options.kind ?? 'exclusionary';
+  const memo = options.memo ?? `Wall ${uniqueSuffix()}: screened by the factory.`;
+  const memberIds = options.members.map((member) => member.id as UserId);
+  const target = options.matter ? { matterId: options.matter.matterId } : { clientId: options.client!.clientId };
+  const body = await request(instance, 'buildWall', { method: 'POST', url: '/walls', headers: by.headers, payload: { kind, ...target, userIds: memberIds, memo } });
+  const clientId = options.matter ? options.matter.clientId : options.client!.clientId;
+  return { id: body.id as string, kind, clientId, matterId: options.matter?.matterId ?? null, memberIds, memo, by };
+}
+
+export interface BuiltDocument {
+  id: DocumentId;
+  name: string;
+  /** The bytes uploaded (version 1). */
+  content: Buffer;
+  matter: BuiltMatter;
+  /** Who uploaded it (the matter's lead unless `by` was given). */
+  by: BuiltUser;
+}
+
+/**
+ * A document uploaded through `POST /matters/:id/documents` (streamed and encrypted like any
+ * upload) by `by` (the matter's lead when absent), on `matter` (built when absent).
+ */
+export async function buildDocument(
+  instance: TestInstance,
+  options: { matter?: BuiltMatter; by?: BuiltUser; name?: string; content?: Buffer | string; classification?: string; privileged?: boolean } = {},
+): Promise<BuiltDocument> {
+  const matter = options.matter ?? (await buildMatter(instance, options.by ? { lead: options.by } : {}));
+  const by = options.by ?? matter.lead;
+  const name = options.name ?? `Document ${uniqueSuffix()}.txt`;
+  const content = Buffer.isBuffer(options.content) ? options.content : Buffer.from(options.content ?? `Factory document content ${uniqueSuffix()}`, 'utf8');
+  const query = new URLSearchParams();
+  if (options.classification !== undefined) query.set('classification', options.classification);
+  if (options.privileged !== undefined) query.set('privileged', String(options.privileged));
+  const search = query.size > 0 ? `?${query.toString()}` : '';
+  const body = await request(instance, 'buildDocument', {
+    method: 'POST',
+    url: `/matters/${matter.id}/documents${search}`,
+    headers: { ...by.headers, 'content-type': 'application/octet-stream', 'x-document-name': Buffer.from(name, 'utf8').toString('base64url') },
+    payload: content,
+  });
+  return { id: body.id as DocumentId, name, content, matter, by };
 }

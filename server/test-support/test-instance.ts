@@ -12,7 +12,7 @@ import { migrateToLatest } from '../platform/db/migrate.js';
 import { isInitialized, markInitialized } from '../platform/instance.js';
 import { createLogger } from '../platform/logging/logger.js';
 import { closeServices, createServices } from '../platform/services.js';
-import { MODULES } from '../modules/registry.js';
+import { composeModules, MODULES } from '../modules/registry.js';
 import { createTestDatabase, type Dialect, type TestDatabase } from './dialects.js';
 
 export interface TestInstance {
@@ -36,9 +36,10 @@ export interface TestInstanceOptions {
 
 export async function createTestInstance(dialect: Dialect, options: TestInstanceOptions = {}): Promise<TestInstance> {
   const database = await createTestDatabase(dialect);
-  const config = testConfig(database.dataDir, { DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
+  const config = testConfig(database.dataDir, { DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: '100000', ...options.env });
   const clock = options.clock ?? new ManualClock(Date.now());
   const services = createServices(config, { clock, logger: createLogger({ logLevel: testLogLevel() }) });
+  composeModules(services);
   await migrateToLatest(services.database);
   if (!(await isInitialized(services.database.db))) {
     for (const module of MODULES) await module.init?.(services);

@@ -3,13 +3,20 @@
  * Identity in a real browser against the real built server: the first administrator is created
  * from the printed setup link, enrolls an authenticator app with a real TOTP code, signs in again
  * with a fresh code, adds a passkey through Chrome's virtual WebAuthn authenticator (DevTools
- * protocol), and signs in with the passkey.
+ * protocol), and signs in with the passkey. A failed single sign-on is explained in plain words;
+ * creating an API token with a factor older than 10 minutes asks for the factor inline first.
  */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAccessibility, launchBrowser, startServer, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
 
 const PASSWORD = 'a long and unusual passphrase 93';
+// Below the web app's 90-day ceiling, so the server's own limit shows next to the field.
+const TOKEN_MAX_LIFETIME_DAYS = 60;
 
 // Passkeys need a domain, not an IP address: the server accepts localhost for its loopback URL.
 const viaLocalhost = (url: string) => url.replace('//127.0.0.1:', '//localhost:');
@@ -22,13 +29,35 @@ async function waitForNextTotpStep(): Promise<void> {
   await new Promise((done) => setTimeout(done, 30_000 - (Date.now() % 30_000) + 300));
 }
 
+/** Moves the last second-factor check of every live session `ms` into the past (the server has a real clock). */
+function ageSecondFactor(server: RunningServer, ms: number): void {
+  const db = new Database(join(server.dataDir, 'confidant.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    const aged = db.prepare('UPDATE identity_sessions SET mfa_at = mfa_at - ? WHERE revoked_at IS NULL AND mfa_at IS NOT NULL').run(ms);
+    expect(aged.changes).toBeGreaterThan(0);
+  } finally {
+    db.close();
+  }
+}
+
+/** With E2E_SCREENSHOT_DIR set: a full-page screenshot at a phone's width, for a person to look at. */
+async function screenshotAt390(page: TrackedPage['page'], file: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOT_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(dir, file), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 describe('identity in the browser', () => {
   let server: RunningServer;
   let browser: LaunchedBrowser;
   let tab: TrackedPage;
   let secret = '';
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ env: { TOKEN_MAX_LIFETIME_DAYS: String(TOKEN_MAX_LIFETIME_DAYS) } });
     browser = await launchBrowser({ baseURL: viaLocalhost(server.url) });
     tab = await browser.newPage();
   });
@@ -43,6 +72,22 @@ describe('identity in the browser', () => {
     await page.waitForURL(/\/sign-in$/);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByText('No administrator exists yet').waitFor();
+    await checkAccessibility(page);
+  });
+
+  it('explains a failed single sign-on in plain words, as an alert', async () => {
+    const { page } = tab;
+    await page.goto('/sign-in?sso=failed&reason=email_unverified');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'did not confirm your email address' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(
+      "Your organisation's sign-in did not confirm your email address, so Confidant could not match it to your account. Ask your administrator.",
+    );
+    // Without a reason (or with one the page does not know): the general message, never the raw value.
+    await page.goto('/sign-in?sso=failed&reason=%3Cb%3Eforged%3C%2Fb%3E');
+    await page.getByRole('alert').filter({ hasText: 'Single sign-on did not complete' }).waitFor();
+    expect(await page.getByText('forged').count()).toBe(0);
     await checkAccessibility(page);
   });
 
@@ -130,6 +175,72 @@ describe('identity in the browser', () => {
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByText('Invitation for pat@firm.example written to the mail outbox').waitFor();
     await page.getByRole('cell', { name: 'pat@firm.example' }).waitFor();
+    await checkAccessibility(page);
+  });
+
+  it('asks for the second factor before creating an API token when the last one is over 10 minutes old, then creates it', async () => {
+    const { page } = tab;
+    // The passkey sign-in above was seconds ago: make it 11 minutes old, as if the person had been working a while.
+    ageSecondFactor(server, 11 * 60_000);
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    const form = page.getByRole('form', { name: 'Create an API token' });
+    expect(await form.getByLabel('Expires after (days)').getAttribute('max')).toBe('90');
+    await form.getByLabel('Token name').fill('Build server');
+    await form.getByLabel('Expires after (days)').fill('30');
+    await form.getByRole('button', { name: 'Create token' }).click();
+
+    const prompt = page.getByRole('dialog', { name: 'Confirm with your second factor' });
+    await prompt.waitFor();
+    expect(await page.getByTestId('new-token').count()).toBe(0);
+    await checkAccessibility(page);
+    await screenshotAt390(page, 'account-step-up-390.png');
+    await prompt.getByRole('button', { name: 'Use a passkey' }).click();
+    // Confirmed: the token is created without clicking again.
+    await page.getByTestId('new-token').waitFor();
+    expect(await page.getByTestId('new-token').textContent()).toMatch(/^cft_/);
+    expect(await prompt.count()).toBe(0);
+    await page.getByText(/^Build server \(read\) — expires/).waitFor();
+
+    // Longer than the web app offers: refused before asking the server.
+    await form.getByLabel('Token name').fill('Too long');
+    await form.getByLabel('Expires after (days)').fill('120');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    await form.getByText('Enter a whole number of days from 1 to 90.').waitFor();
+    // Within 90 days but over this firm's limit: the server's 400 shows next to the field.
+    await form.getByLabel('Expires after (days)').fill('90');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    await form.getByText(`must be between one minute and ${TOKEN_MAX_LIFETIME_DAYS} days`).waitFor();
+    expect(await form.getByLabel('Expires after (days)').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByText('Too long (').count()).toBe(0);
+
+    await screenshotAt390(page, 'account-390.png');
+  });
+
+  it('says that signing out everywhere else ended the API tokens too', async () => {
+    const { page } = tab;
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await page.getByRole('status').filter({ hasText: 'all your API tokens were ended too' }).waitFor();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.waitForFunction(() => !document.body.textContent?.includes('Build server ('));
+  });
+
+  it('asks again for the factor on the break-glass page, then says plainly that emergency access is not available', async () => {
+    const { page } = tab;
+    ageSecondFactor(server, 11 * 60_000);
+    await page.goto('/access/break-glass');
+    await page.getByRole('heading', { name: 'Emergency access (break-glass)' }).waitFor();
+    await page.getByLabel('Matter id').fill(randomUUID());
+    await page.getByLabel('Justification (at least 20 characters)').fill('The client is in court within the hour.');
+    await page.getByRole('button', { name: 'Open emergency access for one hour' }).click();
+    const prompt = page.getByRole('dialog', { name: 'Confirm with your second factor' });
+    await prompt.getByRole('button', { name: 'Use a passkey' }).click();
+    // A firm administrator is never entitled; the answer is the same 404 as for a missing matter.
+    const alert = page.getByRole('alert').filter({ hasText: 'Emergency access is not available' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('not for your account');
+    expect(await alert.textContent()).not.toMatch(/matter exists|screened/i);
+    expect(await prompt.count()).toBe(0);
     await checkAccessibility(page);
   });
 });

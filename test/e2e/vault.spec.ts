@@ -4,11 +4,9 @@
  * enrolled with a real TOTP code) creates a client and a matter, uploads documents by file picker
  * and by drag-and-drop, downloads one back intact, writes a note and checks a physical record out.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, isExpectedAuthError, launchBrowser, REPO_ROOT, signInAsFirstAdministrator, startServer, totpCode, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
+import { checkAccessibility, isExpectedAuthError, launchBrowser, signInWithClientAndMatter, startServer, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
 
 const PASSWORD = 'attorney passphrase that is long 71';
 
@@ -26,45 +24,19 @@ describe('vault in the browser', () => {
     await server?.stop();
   });
 
-  it('signs an attorney in (created with the CLI, enrolled with TOTP)', async () => {
+  it('signs an attorney in (created with the CLI, enrolled with TOTP), creates a client and opens a matter', async () => {
     const { page } = tab;
-    await signInAsFirstAdministrator(page, server);
-    const created = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'confidant.js'), 'user', 'create', '--email', 'alice@firm.example', '--name', 'Alice Attorney', '--role', 'attorney', '--password-stdin'], {
-      input: `${PASSWORD}\n`,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CONFIDANT_DATA_DIR: server.dataDir, LOG_LEVEL: 'warn' },
-      encoding: 'utf8',
+    const { attorney, clientId, matterId } = await signInWithClientAndMatter(page, server, {
+      attorney: { email: 'alice@firm.example', name: 'Alice Attorney', password: PASSWORD },
+      clientName: 'Northwind Traders',
+      clientEmail: 'counsel@northwind.example',
+      matterTitle: 'Northwind v. Contoso',
+      // The Clients page and the new matter's page.
+      inspect: (on) => checkAccessibility(on),
     });
-    expect(created.status, created.stderr).toBe(0);
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/sign-in$/);
-    await page.getByLabel('Email').fill('alice@firm.example');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/enroll/);
-    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
-    await page.getByLabel('6-digit code').fill(totpCode(secret));
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('button', { name: 'I have saved them' }).click();
-    await page.getByRole('heading', { name: 'Welcome to Confidant' }).waitFor();
-  });
-
-  it('creates a client and opens a matter', async () => {
-    const { page } = tab;
-    await page.getByRole('link', { name: 'Clients' }).click();
-    await page.getByRole('heading', { name: 'Clients' }).waitFor();
-    await checkAccessibility(page);
-    await page.getByText('New client').click();
-    await page.getByLabel('Name').fill('Northwind Traders');
-    await page.getByLabel('Email').fill('counsel@northwind.example');
-    await page.getByRole('button', { name: 'Create client' }).click();
-    await page.getByRole('heading', { name: 'Northwind Traders' }).waitFor();
-    await page.getByText('counsel@northwind.example').waitFor();
-    await page.getByText('Open a matter').click();
-    await page.getByLabel('Title').fill('Northwind v. Contoso');
-    await page.getByRole('button', { name: 'Open matter' }).click();
-    await page.getByRole('heading', { name: /Northwind v\. Contoso/ }).waitFor();
-    await checkAccessibility(page);
+    expect(attorney.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(page.url()).toContain(`/matters/${matterId}`);
+    expect(clientId).not.toBe(matterId);
   });
 
   it('uploads by file picker and by drag-and-drop, shows badges and versions, downloads intact', async () => {

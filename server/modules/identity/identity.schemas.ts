@@ -1,4 +1,5 @@
 /** TypeBox request and response schemas for the identity routes (they also feed OpenAPI). */
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { Type, type Static } from 'typebox';
 import { FIRM_ROLES, type FirmRole } from '../../../common/roles.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
@@ -94,22 +95,10 @@ export const TotpSetup = Type.Object({ secret: Type.String(), otpauthUrl: Type.S
 export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
 // WebAuthn JSON structures are defined (and checked) by SimpleWebAuthn; here they pass through.
 export const WebAuthnJson = Type.Object({}, { additionalProperties: true });
-export const PasskeyRegistrationBody = Type.Object({ response: WebAuthnJson, name: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
-export const PasskeyAuthenticationBody = Type.Object({ response: WebAuthnJson }, { additionalProperties: false });
+export const PasskeyRegistrationBody = Type.Object({ response: Type.Unsafe<RegistrationResponseJSON>(WebAuthnJson), name: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+export const PasskeyAuthenticationBody = Type.Object({ response: Type.Unsafe<AuthenticationResponseJSON>(WebAuthnJson) }, { additionalProperties: false });
 export const PasskeyRegistered = Type.Object({ id: Type.String(), recoveryCodes: Type.Array(Type.String()) });
 export const PasskeyList = Type.Object({
   passkeys: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.Integer(), lastUsedAt: Type.Union([Type.Integer(), Type.Null()]) })),
 });
 
-/** The one error model (`{ error: { code, message, requestId, fields? } }`). */
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      requestId: Type.String(),
-      fields: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
-    }),
-  },
-  { description: 'The one error model' },
-);

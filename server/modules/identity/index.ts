@@ -6,35 +6,31 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, AppServices, RequestContext } from '../../platform/context.js';
 import { systemContext } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
 import type { ConfidantModule } from '../../platform/module.js';
-import { registerUserDirectory, type DirectoryUser } from '../../access/index.js';
-import { registerIdentityHooks } from '../../audit/index.js';
+import type { DirectoryUser } from '../../access/index.js';
 import { identityRoutes } from './identity.routes.js';
-import { authenticate, createSession, markSessionMfa } from './sessions.service.js';
-import { findUserById } from './identity.repository.js';
-import { inTransaction } from '../../platform/context.js';
-import { containUser, createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
+import { authenticate } from './sessions.service.js';
+import { ACCOUNT_APPROVAL_KINDS, containUser, createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
 import { IDENTITY_SWEEP_INTERVAL_MS, JOB_IDENTITY_SWEEP, sweepIdentityRows } from './sweep.js';
 
 export const identityModule: ConfidantModule = {
   name: 'identity',
   routes: identityRoutes,
+  provides: {
+    access: { userDirectory: () => userDirectory, approvalKinds: ACCOUNT_APPROVAL_KINDS },
+    audit: {
+      identityHooks: (services) => ({
+        isLeaving: async (userId) => {
+          const [user] = await getUsersByIds(systemContext(services, 'identity.hooks'), [userId]);
+          return user !== undefined && user.status !== 'active';
+        },
+        contain: (userId, reason) => containUser(systemContext(services, 'audit.monitor'), userId, reason),
+      }),
+    },
+  },
   start: async (services) => {
     services.jobs.register(JOB_IDENTITY_SWEEP, async () => void (await sweepIdentityRows(services)), { retryLimit: 2 });
     services.jobs.schedule(JOB_IDENTITY_SWEEP, IDENTITY_SWEEP_INTERVAL_MS);
-    registerUserDirectory(userDirectory);
-    registerIdentityHooks({
-      isLeaving: async (userId) => {
-        const [user] = await getUsersByIds(systemContext(services, 'identity.hooks'), [userId]);
-        return user !== undefined && user.status !== 'active';
-      },
-      contain: (userId, reason) => containUser(systemContext(services, 'audit.monitor'), userId, reason),
-    });
-  },
-  stop: async () => {
-    registerUserDirectory(null);
-    registerIdentityHooks(null);
   },
   init: async (services) => {
     // The token is replaced and printed at each start (the URL is known only once listening).
@@ -75,7 +71,8 @@ export const userDirectory = {
   async getUsers(ctx: RequestContext, ids: string[]): Promise<DirectoryUser[]> {
     return (await getUsersByIds(ctx, ids)).map(({ id, name, email, role, status, createdAt }) => ({ id, name, email, role, status, createdAt }));
   },
-  async listUsers(ctx: RequestContext): Promise<DirectoryUser[]> {
+  // Runs as the directory's own system actor: access's internal needs, never shown to a caller.
+  async unsafeListAllUsers(ctx: RequestContext): Promise<DirectoryUser[]> {
     return (await listUsers({ ...ctx, actor: { kind: 'system', name: 'identity.directory' } })).map(({ id, name, email, role, status, createdAt }) => ({ id, name, email, role, status, createdAt }));
   },
 };
@@ -85,19 +82,5 @@ export { createUser, disableUser, enableUser, findUserByEmailAddress, getUserByI
 export { createToken, maxTokenLifetimeMs, parseDuration } from './tokens.service.js';
 export { sweepIdentityRows } from './sweep.js';
 export type { UserView } from './identity.presenter.js';
-
-/**
- * Opens a session for `userId` without checking any credential: for test factories only (the
- * name says it bypasses sign-in). Returns the cookie secret and CSRF token. Throws USER_NOT_FOUND.
- */
-export async function unsafeOpenSession(ctx: RequestContext, userId: string, options: { mfa: boolean }): Promise<{ sessionId: string; secret: string; csrfToken: string }> {
-  return inTransaction(ctx, async (tx) => {
-    const user = await findUserById(tx.db, userId);
-    if (!user) throw new AppError('USER_NOT_FOUND');
-    const session = await createSession(tx, user, 'password');
-    if (options.mfa) await markSessionMfa(tx, session.sessionId);
-    return { sessionId: session.sessionId, secret: session.secret, csrfToken: session.csrfToken };
-  });
-}
 
 export { SESSION_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './sessions.service.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildUser, FACTORY_PASSWORD } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
-import { SoftAuthenticator } from './soft-authenticator.testing.js';
+import { SoftAuthenticator } from '../../test-support/soft-authenticator.js';
 
 type Headers = Record<string, string>;
 

@@ -8,7 +8,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../platform/clock.js';
 import { DIALECTS } from '../../test-support/dialects.js';
-import { buildSession, buildUser, FACTORY_PASSWORD, type BuiltUser } from '../../test-support/factories.js';
+import { buildClient, buildMatter, buildSession, buildUser, FACTORY_PASSWORD, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { createToken } from './index.js';
 
@@ -78,9 +78,9 @@ describe.each(DIALECTS)('API tokens and step-up on %s', (dialect) => {
 
   it('a token cannot export a client: step-up is refused even for the client’s own lead', async () => {
     const alice = await buildUser(instance, { role: 'attorney' });
-    const clientId = (await inject({ method: 'POST', url: '/api/v1/clients', headers: alice.headers, payload: { kind: 'person', name: 'Token Export Client', email: 'tec@example.org' } })).json().id as string;
+    const client = await buildClient(instance, { by: alice, kind: 'person', name: 'Token Export Client', email: 'tec@example.org' });
+    const { clientId } = await buildMatter(instance, { client, title: 'A matter' });
     expect(clientId).toBeTruthy();
-    await inject({ method: 'POST', url: '/api/v1/matters', headers: alice.headers, payload: { clientId, title: 'A matter' } });
     const session = await buildSession(instance, alice);
     const minted = await mint(session.headers);
     expect(minted.statusCode).toBe(201);

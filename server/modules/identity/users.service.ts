@@ -10,7 +10,7 @@ import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { recordEvent } from '../../audit/index.js';
-import { hasSecondApprover, registerApprovalKind, requestApproval, type ApprovalView } from '../../access/index.js';
+import { FIRM_ROLE_PERMISSIONS, hasSecondApprover, requestApproval, type ApprovalKind, type ApprovalView } from '../../access/index.js';
 import {
   countActiveAdmins,
   expireLinksOfUser,
@@ -53,13 +53,14 @@ function assertRole(role: string, field = 'body.role'): asserts role is FirmRole
 }
 
 /**
- * Administrators only (user.manage). A system actor (CLI, jobs) may too. A refusal is audited
- * (written by the error handler, which runs the error's after-rollback work).
+ * People with `user.manage` (the access policy gives it to administrators); a system actor (CLI,
+ * jobs) may too. A refusal is audited (written by the error handler, which runs the error's
+ * after-rollback work).
  */
 export function requireAdmin(ctx: RequestContext): void {
   if (ctx.actor.kind === 'system') return;
   if (ctx.actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  if (ctx.actor.role !== 'firm_admin') {
+  if (!FIRM_ROLE_PERMISSIONS[ctx.actor.role].has('user.manage')) {
     const error = new AppError('FORBIDDEN', 'Only administrators manage accounts');
     const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
     error.afterRollback = async () => {
@@ -87,20 +88,23 @@ async function approvalFor(ctx: RequestContext, kind: string, payload: Record<st
   return null;
 }
 
-registerApprovalKind({
-  kind: INVITE_APPROVAL_KIND,
-  approverRoles: ACCOUNT_APPROVERS,
-  execute: async (tx, payload) => {
-    await sendInvitation(tx, { email: String(payload.email), name: String(payload.name), role: String(payload.role), clientId: payload.clientId === null || payload.clientId === undefined ? null : String(payload.clientId) });
+/** The two-person rule for accounts (identity's `provides.access.approvalKinds`). */
+export const ACCOUNT_APPROVAL_KINDS: ApprovalKind[] = [
+  {
+    kind: INVITE_APPROVAL_KIND,
+    approverRoles: ACCOUNT_APPROVERS,
+    execute: async (tx, payload) => {
+      await sendInvitation(tx, { email: String(payload.email), name: String(payload.name), role: String(payload.role), clientId: payload.clientId === null || payload.clientId === undefined ? null : String(payload.clientId) });
+    },
   },
-});
-registerApprovalKind({
-  kind: ROLE_APPROVAL_KIND,
-  approverRoles: ACCOUNT_APPROVERS,
-  execute: async (tx, payload) => {
-    await applyRoleChange(tx, String(payload.userId), String(payload.role));
+  {
+    kind: ROLE_APPROVAL_KIND,
+    approverRoles: ACCOUNT_APPROVERS,
+    execute: async (tx, payload) => {
+      await applyRoleChange(tx, String(payload.userId), String(payload.role));
+    },
   },
-});
+];
 
 export interface CreateUserInput {
   email: string;

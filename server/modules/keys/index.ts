@@ -4,31 +4,36 @@
  * Other modules use only the functions below. See docs/cryptography.md.
  */
 import type { ConfidantModule } from '../../platform/module.js';
-import { registerAccessSealingKey } from '../../access/index.js';
 import { keysRoutes } from './keys.routes.js';
-import { createUnsealSetupToken, firmSecretKey, initKeys, startKeys } from './keys.service.js';
+import { createUnsealSetupToken, firmSecretKey, initKeys, SHRED_APPROVAL, startKeys } from './keys.service.js';
 
-// Access seals its free text (wall memos, request reasons, break-glass justifications) under a firm key.
-registerAccessSealingKey((ctx) => firmSecretKey(ctx, 'access-text'));
 
 export {
   /** Firm-wide HMAC key of the old (pre-per-client) blind indexes: only to match rows not yet re-indexed. Throws SEALED. */
   blindIndexKey,
-  /** A client's blind-index key for one version of its data key (HKDF). Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+  /** The authorized client's blind-index key for one version of its data key (HKDF). Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
   clientBlindIndexKey,
-  /** Blind-index keys of every live key version of many clients, in a few queries; shredded clients absent. Throws SEALED. */
-  clientBlindIndexKeys,
+  /** `clientBlindIndexKey` by raw id: only for the client being created in this transaction. */
+  unsafeClientBlindIndexKey,
+  /** Blind-index keys of every live key version of many clients; only for rows that came through scopeFor, or the re-index job. Throws SEALED. */
+  unsafeClientBlindIndexKeys,
   /** Registers a hook run inside every crypto-shredding transaction (returns its removal). */
-  onClientShredded,
-  /** Registers a check that may refuse shredding (e.g. a legal hold); returns its removal. */
-  registerShredGuard,
+  /** The composition root installs what modules plug into shredding (guards, hooks). */
+  installKeysProvisions,
+  type KeysProvisions,
   type ShredHook,
-  /** A given version of a client's data key. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+  /** What opens a client key: an `Authorized` client, matter or object (never a firm-level one). */
+  type ClientAuthorization,
+  /** A given version of the authorized client's data key. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
   clientKey,
-  /** Version 1 of a new client's key, inside the transaction creating the client. Throws SEALED. */
-  createClientKey,
-  /** The client's newest key version, for writes. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+  /** `clientKey` by raw id: only for rows that came through scopeFor (lists, searches) and system jobs without one authorization. */
+  unsafeClientKey,
+  /** Version 1 of a brand-new client's key, inside the transaction creating the client (no authorization names it yet). Throws SEALED. */
+  unsafeCreateClientKey,
+  /** The authorized client's newest key version, for writes. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
   currentClientKey,
+  /** `currentClientKey` by raw id: only for the client being created in this transaction. */
+  unsafeCurrentClientKey,
   /** Firm-wide key for sealing small non-client secrets, separated by purpose. Throws SEALED. */
   firmSecretKey,
   /** Whether the client's keys were crypto-shredded. */
@@ -60,6 +65,9 @@ export { replyIfSealed } from './sealed-guard.js';
 
 export const keysModule: ConfidantModule = {
   name: 'keys',
+  // Access seals its free text (wall memos, request reasons, break-glass justifications) under a
+  // firm key; shredding a client's keys waits for a second person.
+  provides: { access: { sealingKey: (ctx) => firmSecretKey(ctx, 'access-text'), approvalKinds: [SHRED_APPROVAL] } },
   init: initKeys,
   start: startKeys,
   startupNotes: async (services) => {

@@ -1,23 +1,25 @@
 import { PendingApprovalSchema } from '../../access/index.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { ClientId } from '../../../common/ids.js';
 import { AppError } from '../../platform/errors.js';
+import { errorResponses, PLATFORM_ERRORS, PUBLIC, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
 import { UUID_PATTERN } from '../../platform/ids.js';
-import { ERROR_RESPONSE } from './keys.schemas.js';
+import { ClientParams } from './keys.schemas.js';
 import { keyStatus, rotateClientKey, rotateMasterKey, sealStatus, shredClientKeys, unseal } from './keys.service.js';
 
-const ClientParams = Type.Object({ clientId: Type.String({ pattern: UUID_PATTERN }) });
 
-export async function keysRoutes(app: FastifyInstance): Promise<void> {
+export async function keysRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/seal-status',
     {
       config: { public: true },
       schema: {
         tags: ['keys'],
+        ...PUBLIC,
         summary: 'Whether the vault is sealed (passphrase provider) — shown by the web app as an unseal prompt',
-        response: { 200: Type.Object({ sealed: Type.Boolean(), provider: Type.String(), initialized: Type.Boolean() }) },
+        response: { 200: Type.Object({ sealed: Type.Boolean(), provider: Type.String(), initialized: Type.Boolean() }), ...errorResponses(...PLATFORM_ERRORS) },
       },
     },
     async (request) => sealStatus(request.ctx),
@@ -29,6 +31,7 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
       config: { public: true, rateLimit: { max: 10, timeWindow: 60_000 } },
       schema: {
         tags: ['keys'],
+        ...PUBLIC,
         summary:
           'Unseal a passphrase-protected instance. On a new instance the first passphrase becomes the master passphrase, and only with the one-time `setupToken` the server printed at start (403 SETUP_TOKEN_INVALID otherwise)',
         body: Type.Object(
@@ -38,11 +41,11 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ sealed: Type.Boolean() }), 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 409: ERROR_RESPONSE },
+        response: { 200: Type.Object({ sealed: Type.Boolean() }), ...errorResponses(400, 401, 403, 409, ...PLATFORM_ERRORS) },
       },
     },
     async (request) => {
-      const body = request.body as { passphrase: string; setupToken?: string };
+      const body = request.body;
       await unseal(request.ctx, body.passphrase, body.setupToken === undefined ? {} : { setupToken: body.setupToken });
       return { sealed: false };
     },
@@ -56,7 +59,7 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Key hierarchy status (administrators with key.manage)',
         response: {
           200: Type.Object({ provider: Type.String(), sealed: Type.Boolean(), masterVersion: Type.Integer(), clientKeys: Type.Integer(), destroyedClientKeys: Type.Integer() }),
-          404: ERROR_RESPONSE,
+          ...errorResponses(404, ...SIGNED_IN_ERRORS),
         },
       },
     },
@@ -70,11 +73,11 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
         tags: ['keys'],
         summary: 'Rotate the master key: re-wraps every client key, rewrites no content (step-up MFA required)',
         body: Type.Object({ newPassphrase: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ masterVersion: Type.Integer(), rewrapped: Type.Integer() }), 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 409: ERROR_RESPONSE },
+        response: { 200: Type.Object({ masterVersion: Type.Integer(), rewrapped: Type.Integer() }), ...errorResponses(400, 404, 409, ...SIGNED_IN_ERRORS) },
       },
     },
     async (request) => {
-      const body = (request.body ?? {}) as { newPassphrase?: string };
+      const body = request.body ?? {};
       const result = await rotateMasterKey(request.ctx, body.newPassphrase ? { newPassphrase: body.newPassphrase } : {});
       return { masterVersion: result.version, rewrapped: result.rewrapped };
     },
@@ -87,10 +90,10 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
         tags: ['keys'],
         summary: "Rotate a client's data key: new writes use the new version, old data stays readable (step-up MFA required)",
         params: ClientParams,
-        response: { 200: Type.Object({ version: Type.Integer() }), 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 410: ERROR_RESPONSE },
+        response: { 200: Type.Object({ version: Type.Integer() }), ...errorResponses(400, 404, 410, ...SIGNED_IN_ERRORS) },
       },
     },
-    async (request) => rotateClientKey(request.ctx, (request.params as { clientId: ClientId }).clientId),
+    async (request) => rotateClientKey(request.ctx, request.params.clientId),
   );
 
   app.post(
@@ -102,12 +105,12 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
         params: ClientParams,
         body: Type.Object({ confirmClientId: Type.String({ pattern: UUID_PATTERN }) }, { additionalProperties: false }),
         description: 'Signed-in requests answer 202 with the pending approval: a second person (another administrator or a compliance officer) approves it under /approvals, which shreds the keys. 409 CONFLICT while any of the client\'s data is under legal hold; 409 SECOND_APPROVER_REQUIRED when nobody else could approve.',
-        response: { 200: Type.Object({ destroyedVersions: Type.Integer() }), 202: PendingApprovalSchema, 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 409: ERROR_RESPONSE },
+        response: { 200: Type.Object({ destroyedVersions: Type.Integer() }), 202: PendingApprovalSchema, ...errorResponses(400, 404, 409, ...SIGNED_IN_ERRORS) },
       },
     },
     async (request, reply) => {
-      const { clientId } = request.params as { clientId: ClientId };
-      if ((request.body as { confirmClientId: string }).confirmClientId !== clientId) {
+      const { clientId } = request.params;
+      if (request.body.confirmClientId !== clientId) {
         throw new AppError('VALIDATION_FAILED', 'Confirmation does not match', [{ path: 'body.confirmClientId', message: 'must repeat the client id' }]);
       }
       const outcome = await shredClientKeys(request.ctx, clientId);

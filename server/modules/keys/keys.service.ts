@@ -4,18 +4,15 @@
  * platform's CNFD format). Also the firm-wide blind-index key, wrapped by the master key too.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { ClientId } from '../../../common/ids.js';
-import { registerApprovalKind, requestApproval, requireAccess, type ApprovalView } from '../../access/index.js';
+import { requestApproval, type ApprovalKind, requireAccess, type ApprovalView, type Authorized, type ClientTarget, type MatterTarget, type ObjectTarget } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { AppServices, RequestContext } from '../../platform/context.js';
 import { inTransaction, systemContext } from '../../platform/context.js';
 import { encodeContext } from '../../platform/crypto/chunked-aead.js';
 import { hkdf, unwrapKey, wrapKey } from '../../platform/crypto/key-wrap.js';
-import { tablesOf } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { requireRecentMfa } from '../identity/index.js';
 import {
   createKeyFileIfMissing,
   DEFAULT_KDF,
@@ -28,9 +25,28 @@ import {
   stageKeyFile,
   type KdfParams,
 } from './keys.providers.js';
-import type { KeysMasterTable, KeysTables } from './keys.tables.js';
+import {
+  allLiveClientKeyRows,
+  clientKeyRow,
+  clientKeyStates,
+  countClientKeysByState,
+  destroyClientKeyRows,
+  enableSecureDelete,
+  hasUnusedSetupTokenHash,
+  insertClientKeyRow,
+  insertMasterRow,
+  insertSetupToken,
+  latestClientKeyRow,
+  liveClientKeyRows,
+  markSetupTokenUsed,
+  MASTER_ROW,
+  readMasterRow,
+  retireSetupTokens,
+  rewrapClientKeyRow,
+  updateMasterRow,
+} from './keys.repository.js';
+import type { KeysClientKeysTable, KeysMasterTable } from './keys.tables.js';
 
-const MASTER_ROW = 'master';
 const INDEX_KEY_AAD = encodeContext(['confidant/index-key/v1']);
 const clientKeyAad = (clientId: string, version: number) => encodeContext(['confidant/client-key/v1', clientId, version]);
 
@@ -42,12 +58,6 @@ interface Keyring {
 
 // One keyring per running instance (tests run several in one process).
 const keyrings = new WeakMap<AppServices, Keyring>();
-
-const db = (ctx: RequestContext) => tablesOf<KeysTables>(ctx.db);
-
-async function readMasterRow(ctx: RequestContext): Promise<KeysMasterTable | undefined> {
-  return db(ctx).selectFrom('keys_master').selectAll().where('id', '=', MASTER_ROW).executeTakeFirst();
-}
 
 /** First use on a new instance: a fresh blind-index key, wrapped by `master`. */
 async function createMasterRow(ctx: RequestContext, master: Buffer, kdf: { salt: Buffer; params: KdfParams } | null): Promise<KeysMasterTable> {
@@ -62,7 +72,7 @@ async function createMasterRow(ctx: RequestContext, master: Buffer, kdf: { salt:
     rotated_at: null,
   };
   try {
-    await db(ctx).insertInto('keys_master').values(row).execute();
+    await insertMasterRow(ctx, row);
     return row;
   } catch (error) {
     // Another node created it first: use theirs.
@@ -166,9 +176,9 @@ export async function createUnsealSetupToken(services: AppServices): Promise<str
   return inTransaction(ctx, async (tx) => {
     if (await readMasterRow(tx)) return null;
     const now = tx.app.clock.now();
-    await db(tx).updateTable('keys_setup_tokens').set({ used_at: now }).where('used_at', 'is', null).execute();
+    await retireSetupTokens(tx, now);
     const token = randomBytes(32).toString('base64url');
-    await db(tx).insertInto('keys_setup_tokens').values({ id: newId(now), token_hash: setupTokenHash(token), created_at: now, used_at: null }).execute();
+    await insertSetupToken(tx, { id: newId(now), token_hash: setupTokenHash(token), created_at: now, used_at: null });
     return token;
   });
 }
@@ -181,19 +191,12 @@ function setupTokenHash(token: string): string {
 /** Marks the token used, once: false when it is unknown, replaced or already used. */
 async function useSetupToken(ctx: RequestContext, token: string | undefined): Promise<boolean> {
   if (!token) return false;
-  const result = await db(ctx)
-    .updateTable('keys_setup_tokens')
-    .set({ used_at: ctx.app.clock.now() })
-    .where('token_hash', '=', setupTokenHash(token))
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return markSetupTokenUsed(ctx, setupTokenHash(token), ctx.app.clock.now());
 }
 
 async function hasUnusedSetupToken(ctx: RequestContext, token: string | undefined): Promise<boolean> {
   if (!token) return false;
-  const row = await db(ctx).selectFrom('keys_setup_tokens').select('id').where('token_hash', '=', setupTokenHash(token)).where('used_at', 'is', null).executeTakeFirst();
-  return row !== undefined;
+  return hasUnusedSetupTokenHash(ctx, setupTokenHash(token));
 }
 
 /**
@@ -258,32 +261,65 @@ export async function firmSecretKey(ctx: RequestContext, purpose: string): Promi
   return hkdf((await unsealedKeyring(ctx)).indexKey, Buffer.from('confidant-firm-secret-v1', 'utf8'), purpose);
 }
 
-/** Creates version 1 of a new client's data key, inside the transaction creating the client. */
-export async function createClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number; key: Buffer }> {
+/**
+ * What may open a client's data key: the choke point's answer for that client, one of its matters,
+ * or one of their objects. A firm-level authorization opens no client key (a compile error here).
+ */
+export type ClientAuthorization = Authorized<ClientTarget | MatterTarget | ObjectTarget>;
+
+/** The client an authorization was decided for (access resolved it from its own records). */
+function clientOf(auth: ClientAuthorization): ClientId {
+  // Allowed client, matter and object decisions always carry their client; this never happens.
+  if (!auth.clientId) throw new Error('an authorization without a client opens no client key');
+  return auth.clientId;
+}
+
+/**
+ * Creates version 1 of a brand-new client's data key, inside the transaction creating the client
+ * (no authorization names the client yet: it is being created). Throws SEALED.
+ */
+export async function unsafeCreateClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number; key: Buffer }> {
   const keyring = await unsealedKeyring(ctx);
   const key = randomBytes(32);
-  await db(ctx)
-    .insertInto('keys_client_keys')
-    .values({ client_id: clientId, version: 1, wrapped_key: wrapKey(keyring.master, key, clientKeyAad(clientId, 1)), master_version: keyring.version, state: 'active', created_at: ctx.app.clock.now(), destroyed_at: null })
-    .execute();
+  await insertClientKeyRow(ctx, { client_id: clientId, version: 1, wrapped_key: wrapKey(keyring.master, key, clientKeyAad(clientId, 1)), master_version: keyring.version, state: 'active', created_at: ctx.app.clock.now(), destroyed_at: null });
   return { version: 1, key };
 }
 
-/** The key new writes use: the client's newest version. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
-export async function currentClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number; key: Buffer }> {
-  const keyring = await unsealedKeyring(ctx);
-  const row = await db(ctx).selectFrom('keys_client_keys').selectAll().where('client_id', '=', clientId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+function liveKeyOf(row: KeysClientKeysTable | undefined): KeysClientKeysTable & { wrapped_key: string } {
   if (!row) throw new AppError('KEY_NOT_FOUND');
   if (row.state === 'destroyed' || row.wrapped_key === null) throw new AppError('KEY_DESTROYED', 'This client’s data was destroyed');
+  return row as KeysClientKeysTable & { wrapped_key: string };
+}
+
+/** The key new writes use: the authorized client's newest version. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+export async function currentClientKey(ctx: RequestContext, auth: ClientAuthorization): Promise<{ version: number; key: Buffer }> {
+  return unsafeCurrentClientKey(ctx, clientOf(auth));
+}
+
+/**
+ * `currentClientKey` by a raw client id, for work no single authorization covers: the keys module's
+ * own rotation (after its key.manage check) and the client being created in this transaction.
+ * Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED.
+ */
+export async function unsafeCurrentClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number; key: Buffer }> {
+  const keyring = await unsealedKeyring(ctx);
+  const row = liveKeyOf(await latestClientKeyRow(ctx, clientId));
   return { version: row.version, key: unwrapKey(keyring.master, row.wrapped_key, clientKeyAad(clientId, row.version)) };
 }
 
-/** A given version of a client's key, to read older data. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
-export async function clientKey(ctx: RequestContext, clientId: ClientId, version: number): Promise<Buffer> {
+/** A given version of the authorized client's key, to read older data. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+export async function clientKey(ctx: RequestContext, auth: ClientAuthorization, version: number): Promise<Buffer> {
+  return unsafeClientKey(ctx, clientOf(auth), version);
+}
+
+/**
+ * `clientKey` by a raw client id, only for rows that came through `scopeFor` (lists and searches:
+ * every row was filtered by the actor's scope, there is no single authorization) and for system
+ * jobs with none (the blind-index re-index). Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED.
+ */
+export async function unsafeClientKey(ctx: RequestContext, clientId: ClientId, version: number): Promise<Buffer> {
   const keyring = await unsealedKeyring(ctx);
-  const row = await db(ctx).selectFrom('keys_client_keys').selectAll().where('client_id', '=', clientId).where('version', '=', version).executeTakeFirst();
-  if (!row) throw new AppError('KEY_NOT_FOUND');
-  if (row.state === 'destroyed' || row.wrapped_key === null) throw new AppError('KEY_DESTROYED', 'This client’s data was destroyed');
+  const row = liveKeyOf(await clientKeyRow(ctx, clientId, version));
   return unwrapKey(keyring.master, row.wrapped_key, clientKeyAad(clientId, version));
 }
 
@@ -295,9 +331,17 @@ const clientIndexKeyOf = (clientId: string, dataKey: Buffer) => hkdf(dataKey, Bu
 /** Rows per `client_id in (…)` query: well below SQLite's and PostgreSQL's bound-parameter limits. */
 const INDEX_KEY_CHUNK = 500;
 
-/** The client's blind-index key for `version` of its data key. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
-export async function clientBlindIndexKey(ctx: RequestContext, clientId: ClientId, version: number): Promise<Buffer> {
-  return clientIndexKeyOf(clientId, await clientKey(ctx, clientId, version));
+/** The authorized client's blind-index key for `version` of its data key. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+export async function clientBlindIndexKey(ctx: RequestContext, auth: ClientAuthorization, version: number): Promise<Buffer> {
+  return unsafeClientBlindIndexKey(ctx, clientOf(auth), version);
+}
+
+/**
+ * `clientBlindIndexKey` by a raw client id, for the client being created in this transaction (its
+ * name's first index token: no authorization names it yet). Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED.
+ */
+export async function unsafeClientBlindIndexKey(ctx: RequestContext, clientId: ClientId, version: number): Promise<Buffer> {
+  return clientIndexKeyOf(clientId, await unsafeClientKey(ctx, clientId, version));
 }
 
 /**
@@ -317,21 +361,18 @@ function indexKeyCacheOf(services: AppServices): Map<string, Map<string, Buffer>
 }
 
 /**
- * The blind-index keys of every live key version of many clients (for a search across clients),
- * in a few queries: `clientId → version → key`. Shredded clients are absent. Throws SEALED.
+ * The blind-index keys of every live key version of many clients, in a few queries:
+ * `clientId → version → key`. Shredded clients are absent. Only for ids of rows that came through
+ * `scopeFor` (a search across the clients in the actor's scope) and for the re-index job (system
+ * actor, no single authorization). Throws SEALED.
  */
-export async function clientBlindIndexKeys(ctx: RequestContext, clientIds: readonly string[]): Promise<Map<string, Map<number, Buffer>>> {
+export async function unsafeClientBlindIndexKeys(ctx: RequestContext, clientIds: readonly string[]): Promise<Map<string, Map<number, Buffer>>> {
   const keyring = await unsealedKeyring(ctx);
   const cache = indexKeyCacheOf(ctx.app);
   const out = new Map<string, Map<number, Buffer>>();
   const unique = [...new Set(clientIds)];
   for (let i = 0; i < unique.length; i += INDEX_KEY_CHUNK) {
-    const rows = await db(ctx)
-      .selectFrom('keys_client_keys')
-      .select(['client_id', 'version', 'wrapped_key'])
-      .where('client_id', 'in', unique.slice(i, i + INDEX_KEY_CHUNK))
-      .where('state', '=', 'active')
-      .execute();
+    const rows = await liveClientKeyRows(ctx, unique.slice(i, i + INDEX_KEY_CHUNK));
     for (const row of rows) {
       if (row.wrapped_key === null) continue;
       let cached = cache.get(row.client_id);
@@ -354,41 +395,46 @@ export async function clientBlindIndexKeys(ctx: RequestContext, clientIds: reado
 
 /** Runs inside the transaction that shreds a client's keys (e.g. the vault wipes the client's blind indexes). */
 export type ShredHook = (tx: RequestContext, clientId: ClientId) => Promise<void>;
-// Process-wide (not per instance): registered when the owning module is loaded, so every caller of
-// shredding — server, CLI, jobs — runs them without having started the module.
-const shredHooks = new Set<ShredHook>();
-
-const shredGuards = new Set<ShredHook>();
 
 /**
- * Registers a check that may refuse shredding (e.g. the vault refuses while a legal hold covers
- * the client's data): run when a shred is requested and again in the shredding transaction.
+ * What other modules plug into shredding (`provides.keys`), installed per instance by the
+ * composition root — server, CLI and jobs alike: guards that may refuse it (e.g. the vault while a
+ * legal hold covers the client's data; run when a shred is requested and again in its
+ * transaction), and hooks run inside the shredding transaction (e.g. the vault wiping the
+ * client's blind indexes).
  */
-export function registerShredGuard(guard: ShredHook): () => void {
-  shredGuards.add(guard);
-  return () => shredGuards.delete(guard);
+export interface KeysProvisions {
+  shredGuards?: ShredHook[];
+  onShredded?: ShredHook[];
+}
+
+const installedShred = new WeakMap<AppServices, { guards: ShredHook[]; hooks: ShredHook[] }>();
+
+export function installKeysProvisions(services: AppServices, provisions: KeysProvisions[]): void {
+  installedShred.set(services, { guards: provisions.flatMap((p) => p.shredGuards ?? []), hooks: provisions.flatMap((p) => p.onShredded ?? []) });
+}
+
+function shredExtensions(ctx: RequestContext): { guards: ShredHook[]; hooks: ShredHook[] } {
+  return installedShred.get(ctx.app) ?? { guards: [], hooks: [] };
 }
 
 async function checkShredGuards(tx: RequestContext, clientId: ClientId): Promise<void> {
-  for (const guard of shredGuards) await guard(tx, clientId);
+  for (const guard of shredExtensions(tx).guards) await guard(tx, clientId);
 }
 
-/** Registers `hook` to run in every shredding transaction; returns its removal. */
-export function onClientShredded(hook: ShredHook): () => void {
-  shredHooks.add(hook);
-  return () => shredHooks.delete(hook);
+declare module '../../platform/module.js' {
+  interface ModuleProvisions {
+    keys?: KeysProvisions;
+  }
 }
 
 /** Adds a new key version for the client; older versions stay readable. Audited. */
 export async function unsafeRotateClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number }> {
   return inTransaction(ctx, async (tx) => {
     const keyring = await unsealedKeyring(tx);
-    const current = await currentClientKey(tx, clientId);
+    const current = await unsafeCurrentClientKey(tx, clientId);
     const version = current.version + 1;
-    await db(tx)
-      .insertInto('keys_client_keys')
-      .values({ client_id: clientId, version, wrapped_key: wrapKey(keyring.master, randomBytes(32), clientKeyAad(clientId, version)), master_version: keyring.version, state: 'active', created_at: tx.app.clock.now(), destroyed_at: null })
-      .execute();
+    await insertClientKeyRow(tx, { client_id: clientId, version, wrapped_key: wrapKey(keyring.master, randomBytes(32), clientKeyAad(clientId, version)), master_version: keyring.version, state: 'active', created_at: tx.app.clock.now(), destroyed_at: null });
     await recordEvent(tx, { action: 'key.rotate', outcome: 'allowed', resources: { clientId, other: { type: 'client_key', id: String(version) } } });
     return { version };
   });
@@ -401,16 +447,16 @@ export async function unsafeRotateClientKey(ctx: RequestContext, clientId: Clien
 export async function unsafeShredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number }> {
   if (ctx.app.database.kind === 'sqlite' && !ctx.db.isTransaction) {
     // Overwrite freed pages so the wrapped keys do not linger in the database file.
-    await sql`pragma secure_delete = on`.execute(ctx.db);
+    await enableSecureDelete(ctx);
   }
   return inTransaction(ctx, async (tx) => {
     await checkShredGuards(tx, clientId);
-    const rows = await db(tx).selectFrom('keys_client_keys').select(['version', 'state']).where('client_id', '=', clientId).execute();
+    const rows = await clientKeyStates(tx, clientId);
     if (rows.length === 0) throw new AppError('KEY_NOT_FOUND');
     const destroyed = rows.filter((row) => row.state !== 'destroyed').length;
-    await db(tx).updateTable('keys_client_keys').set({ wrapped_key: null, state: 'destroyed', destroyed_at: tx.app.clock.now() }).where('client_id', '=', clientId).where('state', '!=', 'destroyed').execute();
+    await destroyClientKeyRows(tx, clientId, tx.app.clock.now());
     // In the same transaction: what the key made searchable goes with it, or neither happens.
-    for (const hook of shredHooks) await hook(tx, clientId);
+    for (const hook of shredExtensions(tx).hooks) await hook(tx, clientId);
     indexKeyCacheOf(tx.app).delete(clientId);
     await recordEvent(tx, { action: 'key.shred', outcome: 'allowed', resources: { clientId } });
     return { destroyedVersions: destroyed };
@@ -419,8 +465,7 @@ export async function unsafeShredClientKeys(ctx: RequestContext, clientId: Clien
 
 /** True when the client's keys were crypto-shredded. */
 export async function isClientShredded(ctx: RequestContext, clientId: ClientId): Promise<boolean> {
-  const row = await db(ctx).selectFrom('keys_client_keys').select('state').where('client_id', '=', clientId).orderBy('version', 'desc').limit(1).executeTakeFirst();
-  return row?.state === 'destroyed';
+  return (await latestClientKeyRow(ctx, clientId))?.state === 'destroyed';
 }
 
 /**
@@ -453,26 +498,17 @@ export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newP
       const row = await readMasterRow(tx);
       if (!row || row.version !== old.version) throw new AppError('CONFLICT', 'The master key changed meanwhile');
       const version = row.version + 1;
-      const live = await db(tx).selectFrom('keys_client_keys').selectAll().where('state', '=', 'active').execute();
+      const live = await allLiveClientKeyRows(tx);
       for (const key of live) {
         const plain = unwrapKey(old.master, key.wrapped_key!, clientKeyAad(key.client_id, key.version));
-        await db(tx)
-          .updateTable('keys_client_keys')
-          .set({ wrapped_key: wrapKey(next, plain, clientKeyAad(key.client_id, key.version)), master_version: version })
-          .where('client_id', '=', key.client_id)
-          .where('version', '=', key.version)
-          .execute();
+        await rewrapClientKeyRow(tx, key.client_id, key.version, wrapKey(next, plain, clientKeyAad(key.client_id, key.version)), version);
       }
-      await db(tx)
-        .updateTable('keys_master')
-        .set({
-          version,
-          wrapped_index_key: wrapKey(next, old.indexKey, INDEX_KEY_AAD),
-          rotated_at: tx.app.clock.now(),
-          ...(kdf ? { kdf_salt: kdf.salt.toString('base64'), kdf_params: JSON.stringify(kdf.params) } : {}),
-        })
-        .where('id', '=', MASTER_ROW)
-        .execute();
+      await updateMasterRow(tx, {
+        version,
+        wrapped_index_key: wrapKey(next, old.indexKey, INDEX_KEY_AAD),
+        rotated_at: tx.app.clock.now(),
+        ...(kdf ? { kdf_salt: kdf.salt.toString('base64'), kdf_params: JSON.stringify(kdf.params) } : {}),
+      });
       await recordEvent(tx, { action: 'key.rotate_master', outcome: 'allowed', resources: { other: { type: 'master_key', id: String(version) } } });
       return { version, rewrapped: live.length };
     });
@@ -489,8 +525,7 @@ export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newP
 
 export async function rotateClientKey(ctx: RequestContext, clientId: ClientId): Promise<{ version: number }> {
   return inTransaction(ctx, async (tx) => {
-    await requireAccess(tx, 'key.manage', { kind: 'client', clientId });
-    requireRecentMfa(tx);
+    await requireAccess(tx, 'key.manage', { kind: 'client', clientId }, { stepUp: true });
     return unsafeRotateClientKey(tx, clientId);
   });
 }
@@ -506,26 +541,25 @@ export const SHRED_APPROVAL_KIND = 'keys.shred';
  */
 export async function shredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number } | { approval: ApprovalView }> {
   await inTransaction(ctx, async (tx) => {
-    await requireAccess(tx, 'key.manage', { kind: 'client', clientId });
-    requireRecentMfa(tx);
+    await requireAccess(tx, 'key.manage', { kind: 'client', clientId }, { stepUp: true });
     await checkShredGuards(tx, clientId);
   });
   if (ctx.actor.kind === 'user') return { approval: await requestApproval(ctx, { kind: SHRED_APPROVAL_KIND, payload: { clientId }, clientId }) };
   return unsafeShredClientKeys(ctx, clientId);
 }
 
-registerApprovalKind({
+/** The two-person rule for destroying a client's keys (keys' `provides.access.approvalKinds`). */
+export const SHRED_APPROVAL: ApprovalKind = {
   kind: SHRED_APPROVAL_KIND,
   approverRoles: ['firm_admin', 'compliance_officer'],
   execute: async (tx, payload) => {
     await unsafeShredClientKeys(tx, String(payload.clientId) as ClientId);
   },
-});
+};
 
 export async function rotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string }): Promise<{ version: number; rewrapped: number }> {
   await inTransaction(ctx, async (tx) => {
-    await requireAccess(tx, 'key.manage', { kind: 'firm' });
-    requireRecentMfa(tx);
+    await requireAccess(tx, 'key.manage', { kind: 'firm' }, { stepUp: true });
   });
   return unsafeRotateMasterKey(ctx, options);
 }
@@ -533,7 +567,7 @@ export async function rotateMasterKey(ctx: RequestContext, options: { newPassphr
 export async function keyStatus(ctx: RequestContext): Promise<{ provider: string; sealed: boolean; masterVersion: number; clientKeys: number; destroyedClientKeys: number }> {
   await requireAccess(ctx, 'key.manage', { kind: 'firm' });
   const keyring = await keyringOf(ctx);
-  const counts = await db(ctx).selectFrom('keys_client_keys').select(['state', db(ctx).fn.countAll<number>().as('count')]).groupBy('state').execute();
-  const count = (state: string) => Number(counts.find((c) => c.state === state)?.count ?? 0);
+  const counts = await countClientKeysByState(ctx);
+  const count = (state: string) => counts.find((c) => c.state === state)?.count ?? 0;
   return { provider: ctx.app.config.masterKey.provider, sealed: keyring.master === null, masterVersion: keyring.version, clientKeys: count('active'), destroyedClientKeys: count('destroyed') };
 }

@@ -8,8 +8,7 @@
 import { recordEvent } from '../../audit/index.js';
 import type { AppServices } from '../../platform/context.js';
 import { systemContext } from '../../platform/context.js';
-import { tablesOf } from '../../platform/db/database.js';
-import type { VaultTables } from './vault.tables.js';
+import { findReferencedBlobIds } from './documents.repository.js';
 
 /** Every document blob id ends with this, so the sweeper never touches another module's blobs. */
 export const DOCUMENT_BLOB_SUFFIX = '-doc';
@@ -18,13 +17,14 @@ const BATCH = 500;
 
 export async function sweepOrphanBlobs(services: AppServices, options: { graceMs?: number; now?: number } = {}): Promise<{ examined: number; removed: number; incomplete: number }> {
   const cutoff = (options.now ?? services.clock.now()) - (options.graceMs ?? 3_600_000);
-  const db = tablesOf<VaultTables>(services.database.db);
+  // Blob ids only: no client row is read, so no authorization is needed.
+  const ctx = systemContext(services, JOB_SWEEP_BLOBS);
   let examined = 0;
   let removed = 0;
   let batch: string[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const referenced = new Set((await db.selectFrom('vault_document_versions').select('blob_id').where('blob_id', 'in', batch).execute()).map((r) => r.blob_id));
+    const referenced = await findReferencedBlobIds(ctx, batch);
     for (const id of batch) {
       if (referenced.has(id)) continue;
       await services.blobs.delete(id);
@@ -44,7 +44,7 @@ export async function sweepOrphanBlobs(services: AppServices, options: { graceMs
   if (incomplete > 0) services.logger.info({ incomplete }, 'removed unfinished blob writes');
   if (removed > 0) {
     services.logger.info({ removed, examined }, 'removed unreferenced document blobs');
-    await recordEvent(systemContext(services, JOB_SWEEP_BLOBS), { action: 'document.orphan_blobs_removed', outcome: 'allowed', purpose: `${removed} unreferenced encrypted blob(s) removed` });
+    await recordEvent(ctx, { action: 'document.orphan_blobs_removed', outcome: 'allowed', purpose: `${removed} unreferenced encrypted blob(s) removed` });
   }
   return { examined, removed, incomplete };
 }

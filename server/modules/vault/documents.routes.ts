@@ -1,16 +1,19 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DOCUMENT_SIZE_CEILING } from '../../config.js';
 import type { AppServices } from '../../platform/context.js';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import type { DocumentId, MatterId } from '../../../common/ids.js';
 import { AppError } from '../../platform/errors.js';
+import { Binary } from '../../platform/http/response-schemas.js';
+import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
 import { PageQuery, pageOf as pageFromQuery } from './vault.pagination.js';
-import { ContentQuery, DocumentIdParams, DocumentResponse, ERROR_RESPONSE, MatterIdParams, pageOf, UpdateDocumentBody, UploadHeaders, UploadQuery } from './vault.schemas.js';
+import { ContentQuery, DocumentIdParams, DocumentResponse, MatterIdParams, pageOf, UpdateDocumentBody, UploadHeaders, UploadQuery } from './vault.schemas.js';
 import { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, tooLarge, updateDocument, uploadDocument } from './documents.service.js';
-import type { Classification } from './vault.tables.js';
 
-const errors = { 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 409: ERROR_RESPONSE, 410: ERROR_RESPONSE, 413: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE };
+const errors = errorResponses(400, 404, 409, 410, 413, 502, ...SIGNED_IN_ERRORS);
+/** Uploads also answer 415 (not application/octet-stream); 413 is over MAX_DOCUMENT_SIZE. */
+const uploadErrors = errorResponses(400, 404, 409, 410, 413, 415, 502, ...SIGNED_IN_ERRORS);
 
 function documentName(request: FastifyRequest): string {
   const header = request.headers['x-document-name'];
@@ -21,13 +24,20 @@ function documentName(request: FastifyRequest): string {
   return name;
 }
 
+/** The raw upload: the octet-stream parser above hands the request stream through unread. */
+function uploadStream(request: FastifyRequest): Readable {
+  if (!(request.body instanceof Readable)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
+  return request.body;
+}
+
 /** RFC 6266 filename for the download header (the name is client content; headers are not logged). */
 function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-export async function documentsRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+export async function documentsRoutes(fastify: FastifyInstance, services: AppServices): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const maxBytes = services.config.maxDocumentBytes;
   // The body stays a stream: the service encrypts it chunk by chunk into the blob store, counting
   // bytes against MAX_DOCUMENT_SIZE (a chunked body has no declared length). A body declared larger
@@ -53,44 +63,43 @@ export async function documentsRoutes(app: FastifyInstance, services: AppService
         headers: UploadHeaders,
         // OpenAPI only: the raw body is not validated by a JSON schema.
         ...({ consumes: ['application/octet-stream'] } as object),
-        response: { 201: DocumentResponse, ...errors },
+        response: { 201: DocumentResponse, ...uploadErrors },
       },
     },
     async (request, reply) => {
       const name = documentName(request);
-      const query = request.query as { classification?: Classification; privileged?: boolean };
       if (!request.headers['content-type']?.startsWith('application/octet-stream')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
-      const document = await uploadDocument(request.ctx, (request.params as { matterId: MatterId }).matterId, { name, ...query }, request.body as Readable);
+      const document = await uploadDocument(request.ctx, request.params.matterId, { name, ...request.query }, uploadStream(request));
       reply.code(201);
       return document;
     },
   );
 
   app.get('/matters/:matterId/documents', { schema: { tags: ['documents'], summary: "A matter's documents, paginated", params: MatterIdParams, querystring: PageQuery, response: { 200: pageOf(DocumentResponse), ...errors } } }, async (request) =>
-    findDocuments(request.ctx, (request.params as { matterId: MatterId }).matterId, pageFromQuery(request.query as { limit?: number; after?: string })),
+    findDocuments(request.ctx, request.params.matterId, pageFromQuery(request.query)),
   );
 
   app.get('/documents/:documentId', { schema: { tags: ['documents'], summary: 'A document with its versions', params: DocumentIdParams, response: { 200: DocumentResponse, ...errors } } }, async (request) =>
-    getDocumentById(request.ctx, (request.params as { documentId: DocumentId }).documentId),
+    getDocumentById(request.ctx, request.params.documentId),
   );
 
   app.patch('/documents/:documentId', { schema: { tags: ['documents'], summary: 'Rename, reclassify or mark privileged', params: DocumentIdParams, body: UpdateDocumentBody, response: { 200: DocumentResponse, ...errors } } }, async (request) =>
-    updateDocument(request.ctx, (request.params as { documentId: DocumentId }).documentId, request.body as { name?: string; classification?: Classification; privileged?: boolean }),
+    updateDocument(request.ctx, request.params.documentId, request.body),
   );
 
   app.post(
     '/documents/:documentId/versions',
-    { bodyLimit: DOCUMENT_SIZE_CEILING, schema: { tags: ['documents'], summary: 'Add a version (raw body, streamed and encrypted)', params: DocumentIdParams, ...({ consumes: ['application/octet-stream'] } as object), response: { 201: DocumentResponse, ...errors } } },
+    { bodyLimit: DOCUMENT_SIZE_CEILING, schema: { tags: ['documents'], summary: 'Add a version (raw body, streamed and encrypted)', params: DocumentIdParams, ...({ consumes: ['application/octet-stream'] } as object), response: { 201: DocumentResponse, ...uploadErrors } } },
     async (request, reply) => {
       if (!request.headers['content-type']?.startsWith('application/octet-stream')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
-      const document = await addDocumentVersion(request.ctx, (request.params as { documentId: DocumentId }).documentId, request.body as Readable);
+      const document = await addDocumentVersion(request.ctx, request.params.documentId, uploadStream(request));
       reply.code(201);
       return document;
     },
   );
 
   app.get('/documents/:documentId/versions', { schema: { tags: ['documents'], summary: "A document's versions", params: DocumentIdParams, response: { 200: Type.Object({ items: Type.Array(Type.Object({ version: Type.Integer(), size: Type.Integer(), contentType: Type.String(), createdBy: Type.String(), createdAt: Type.Integer() })) }), ...errors } } }, async (request) => {
-    const document = await getDocumentById(request.ctx, (request.params as { documentId: DocumentId }).documentId);
+    const document = await getDocumentById(request.ctx, request.params.documentId);
     return { items: document.versions ?? [] };
   });
 
@@ -102,12 +111,12 @@ export async function documentsRoutes(app: FastifyInstance, services: AppService
         summary: 'Download (decrypted, streamed; supports a single Range)',
         params: DocumentIdParams,
         querystring: ContentQuery,
-        response: { 200: { description: 'The content', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 206: { description: 'A byte range', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 416: ERROR_RESPONSE, ...errors },
+        response: { 200: { description: 'The content', content: { 'application/octet-stream': { schema: Binary } } }, 206: { description: 'A byte range', content: { 'application/octet-stream': { schema: Binary } } }, ...errorResponses(400, 404, 409, 410, 413, 416, 502, ...SIGNED_IN_ERRORS) },
       },
     },
     async (request, reply) => {
-      const { version } = request.query as { version?: number };
-      const content = await openDocumentContent(request.ctx, (request.params as { documentId: DocumentId }).documentId, { ...(version ? { version } : {}), ...(request.headers.range ? { rangeHeader: request.headers.range } : {}) });
+      const { version } = request.query;
+      const content = await openDocumentContent(request.ctx, request.params.documentId, { ...(version ? { version } : {}), ...(request.headers.range ? { rangeHeader: request.headers.range } : {}) });
       reply
         .header('content-type', content.contentType)
         .header('content-disposition', contentDisposition(content.name))

@@ -9,18 +9,20 @@ import { DIALECTS } from '../../test-support/dialects.js';
 import type { ManualClock } from '../../platform/clock.js';
 import { buildSession, buildUser, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
+import { ageChecker } from '../../test-support/age-check.js';
 
 const work = mkdtempSync(join(tmpdir(), 'confidant-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const identity = join(work, 'recipient.key');
-execFileSync('age-keygen', ['-o', identity], { stdio: 'pipe' });
-const recipient = /public key: (age1[0-9a-z]+)/.exec(readFileSync(identity, 'utf8'))![1]!;
+// The `age` CLI when it is on PATH, else the age-encryption implementation (server/test-support/age-check.ts).
+const age = ageChecker();
+const identity = await age.generateIdentity();
+const recipient = identity.recipient;
 
-/** Decrypts with Debian's `age` and unpacks with `tar`, as the recipient would. */
-function openArchive(file: string): string {
+/** Decrypts with age and unpacks with `tar`, as the recipient would. */
+async function openArchive(file: string): Promise<string> {
   const out = join(work, `open-${randomBytes(4).toString('hex')}`);
   mkdirSync(out);
-  const tar = execFileSync('age', ['-d', '-i', identity, file], { maxBuffer: 256 * 1024 * 1024 });
+  const tar = await age.decrypt(readFileSync(file), identity);
   writeFileSync(join(out, 'archive.tar'), tar);
   execFileSync('tar', ['-xf', 'archive.tar'], { cwd: out });
   return out;
@@ -54,7 +56,7 @@ describe.each(DIALECTS)('client export on %s', (dialect) => {
     expect(response.rawPayload.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
     const file = join(work, `${dialect}.tar.age`);
     writeFileSync(file, response.rawPayload);
-    const out = openArchive(file);
+    const out = await openArchive(file);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.client).toMatchObject({ id: clientId, name: 'Export Client', email: 'e@example.org' });
     expect(manifest.matters).toHaveLength(1);
@@ -91,7 +93,7 @@ describe.each(DIALECTS)('client export on %s', (dialect) => {
     try {
       const output = join(work, 'cli.tar.age');
       expect(await main(['node', 'confidant', 'export', 'client', clientId, '--recipient', recipient, '--output', output], io), lines.join('\n')).toBe(0);
-      const out = openArchive(output);
+      const out = await openArchive(output);
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
       expect(readFileSync(join(out, manifest.documents[0].path)).equals(content)).toBe(true);
       expect(await main(['node', 'confidant', 'export', 'client', clientId, '--recipient', 'nope', '--output', join(work, 'bad.age')], io)).toBe(2);

@@ -1,12 +1,15 @@
 import { PassThrough } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { ClientId } from '../../../common/ids.js';
-import { ClientIdParams, ERROR_RESPONSE } from './vault.schemas.js';
+import { Binary } from '../../platform/http/response-schemas.js';
+import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
+import { ClientIdParams } from './vault.schemas.js';
 import { reencryptClientDocuments } from './documents.service.js';
 import { prepareClientExport } from './export.service.js';
 
-export async function exportRoutes(app: FastifyInstance): Promise<void> {
+export async function exportRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/clients/:clientId/export',
     {
@@ -16,18 +19,14 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
         params: ClientIdParams,
         body: Type.Object({ recipients: Type.Array(Type.String({ minLength: 10, maxLength: 200, pattern: '^age1[02-9ac-hj-np-z]+$' }), { minItems: 1, maxItems: 10 }) }, { additionalProperties: false }),
         response: {
-          200: { description: 'The age file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-          400: ERROR_RESPONSE,
-          401: ERROR_RESPONSE,
-          404: ERROR_RESPONSE,
-          410: ERROR_RESPONSE,
-          503: ERROR_RESPONSE,
+          200: { description: 'The age file', content: { 'application/octet-stream': { schema: Binary } } },
+          ...errorResponses(400, 404, 410, ...SIGNED_IN_ERRORS),
         },
       },
     },
     async (request, reply) => {
-      const { clientId } = request.params as { clientId: ClientId };
-      const job = await prepareClientExport(request.ctx, clientId, (request.body as { recipients: string[] }).recipients);
+      const { clientId } = request.params;
+      const job = await prepareClientExport(request.ctx, clientId, request.body.recipients);
       const output = new PassThrough();
       // Headers are sent by now; a failure mid-way (e.g. INTEGRITY_ERROR) aborts the response, so
       // the recipient gets a truncated file that age refuses rather than a silently short archive.
@@ -47,9 +46,9 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
         tags: ['keys'],
         summary: "Re-encrypt a client's documents still under older key versions with the current one (key.manage, step-up MFA)",
         params: ClientIdParams,
-        response: { 200: Type.Object({ reencrypted: Type.Integer(), keyVersion: Type.Integer() }), 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 410: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE },
+        response: { 200: Type.Object({ reencrypted: Type.Integer(), keyVersion: Type.Integer() }), ...errorResponses(400, 404, 410, 502, ...SIGNED_IN_ERRORS) },
       },
     },
-    async (request) => reencryptClientDocuments(request.ctx, (request.params as { clientId: ClientId }).clientId),
+    async (request) => reencryptClientDocuments(request.ctx, request.params.clientId),
   );
 }

@@ -15,9 +15,8 @@ import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
 import { createAgeEncryptStream, parseAgeRecipient } from '../../platform/crypto/age.js';
 import { AppError } from '../../platform/errors.js';
-import { requireRecentMfa } from '../identity/index.js';
 import { getClientById } from './clients.service.js';
-import { unsafeDocumentsOfClient } from './documents.service.js';
+import { documentsOfClientForExport } from './documents.service.js';
 import { findMatters } from './matters.service.js';
 import { findNotes } from './notes.service.js';
 import { findRecords } from './records.service.js';
@@ -69,8 +68,7 @@ export async function exportClient(ctx: RequestContext, clientId: ClientId, reci
  * an HTTP caller can still answer with an error status. `writeTo` then streams the archive.
  */
 export async function prepareClientExport(ctx: RequestContext, clientId: ClientId, recipients: string[]): Promise<{ documents: number; writeTo(output: Writable): Promise<ExportResult> }> {
-  await requireAccess(ctx, 'client.export', { kind: 'client', clientId }, { purpose: 'export' });
-  requireRecentMfa(ctx);
+  const auth = await requireAccess(ctx, 'client.export', { kind: 'client', clientId }, { purpose: 'export', stepUp: true });
   for (const [index, recipient] of recipients.entries()) {
     try {
       parseAgeRecipient(recipient);
@@ -102,7 +100,7 @@ export async function prepareClientExport(ctx: RequestContext, clientId: ClientI
   }
   // Only documents of matters the exporter may read (a client-level grant covers them all).
   const visible = new Set(matters.map((m) => m.id));
-  const documents = (await unsafeDocumentsOfClient(ctx, clientId)).filter((d) => visible.has(d.matterId));
+  const documents = (await documentsOfClientForExport(ctx, auth)).filter((d) => visible.has(d.matterId));
   const now = ctx.app.clock.now();
   const manifest = Buffer.from(
     JSON.stringify(

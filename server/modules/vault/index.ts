@@ -11,29 +11,33 @@ import { exportRoutes } from './export.routes.js';
 import { mattersRoutes } from './matters.routes.js';
 import { notesRoutes } from './notes.routes.js';
 import { recordsRoutes } from './records.routes.js';
-import { onClientShredded, registerShredGuard } from '../keys/index.js';
-import { refuseShredUnderHold } from './vault.repository.js';
+import { refuseShredUnderHold } from './documents.repository.js';
+import { PARENT_RESOLVERS } from './vault.repository.js';
 import { JOB_REINDEX, REINDEX_INTERVAL_MS, reindexBlindIndexes, wipeClientIndexes } from './vault.reindex.js';
 
 /** Clients. Throw ACCESS_DENIED (404), KEY_DESTROYED (410), SEALED (503); lists and searches AUDIT_UNAVAILABLE (503) when their event cannot be recorded. */
-export { createClient, findClients, getClientById, updateClient, type ClientView, type ClientSummary } from './clients.service.js';
+export { createClient, findClients, getClientById, updateClient } from './clients.service.js';
+/** The API shapes (allowlists of row fields) the use cases return. */
+export type { ClientSummary, ClientView, DocumentView, MatterView, NoteView, RecordView } from './vault.presenter.js';
 /** Matters. Throw ACCESS_DENIED, CONFLICT (number taken), KEY_DESTROYED, SEALED, AUDIT_UNAVAILABLE. */
-export { createMatter, findMatters, getMatterById, updateMatter, type MatterView } from './matters.service.js';
+export { createMatter, findMatters, getMatterById, updateMatter } from './matters.service.js';
 /** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED. */
-export { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, updateDocument, uploadDocument, type DocumentView } from './documents.service.js';
-export { createNote, deleteNote, findNotes, getNoteById, updateNote, type NoteView } from './notes.service.js';
-export { createRecord, findRecords, getRecordById, moveRecord, type RecordView } from './records.service.js';
+export { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, updateDocument, uploadDocument } from './documents.service.js';
+export { createNote, deleteNote, findNotes, getNoteById, updateNote } from './notes.service.js';
+export { createRecord, findRecords, getRecordById, moveRecord } from './records.service.js';
 /** Client export as an age archive (client.export + step-up). */
 export { exportClient, prepareClientExport } from './export.service.js';
 
-// Shredding a client's keys wipes its blind indexes in the same transaction — registered on load,
-// so the CLI's and retention's shredding (which start no module) do it too.
-onClientShredded(wipeClientIndexes);
-// A legal hold on any of the client's documents refuses shredding (request and execution alike).
-registerShredGuard(refuseShredUnderHold);
 
 export const vaultModule: ConfidantModule = {
   name: 'vault',
+  // The choke point finds the matter of a document, note or record itself.
+  provides: {
+    access: { parentResolvers: PARENT_RESOLVERS },
+    // Shredding a client's keys wipes its blind indexes in the same transaction; a legal hold on
+    // any of its documents refuses shredding (request and execution alike).
+    keys: { onShredded: [wipeClientIndexes], shredGuards: [refuseShredUnderHold] },
+  },
   routes: async (app, services) => {
     await clientsRoutes(app);
     await mattersRoutes(app);

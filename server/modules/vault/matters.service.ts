@@ -1,7 +1,6 @@
 /** Matters: the unit of need-to-know. The creator becomes lead attorney (registered with access). */
 import { randomBytes } from 'node:crypto';
 import type { ClientId, MatterId, UserId } from '../../../common/ids.js';
-import { sql, type SqlBool } from 'kysely';
 import { registerMatter, requireAccess, scopeFor, type Scope } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
@@ -10,26 +9,10 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { recordListRead } from './vault.audit.js';
 import { collectMatches, pageResult, type Page } from './vault.pagination.js';
-import { getClientRow, getMatterRow, vaultDb } from './vault.repository.js';
-import { indexMatcher, indexToken, sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault.sealing.js';
+import { presentMatter, type MatterStatus, type MatterView } from './vault.presenter.js';
+import { findMatterIndexRows, findMatterRows, getClientRow, getMatterRow, insertMatterRow, isMatterNumberTaken, updateMatterRow } from './vault.repository.js';
+import { indexToken, sealerForRead, sealerForWrite, unsafeIndexMatcher, unsafeSealerCache, type Sealer } from './vault.sealing.js';
 import type { VaultMattersTable } from './vault.tables.js';
-
-export type MatterStatus = 'open' | 'pending' | 'closed';
-
-export interface MatterView {
-  id: string;
-  clientId: string;
-  number: string;
-  title: string;
-  practiceArea: string | null;
-  jurisdiction: string | null;
-  status: MatterStatus;
-  openedAt: number;
-  closedAt: number | null;
-  leadUserId: string;
-  createdAt: number;
-  updatedAt: number;
-}
 
 export interface CreateMatterInput {
   clientId: ClientId;
@@ -45,28 +28,10 @@ export type UpdateMatterInput = Partial<Omit<CreateMatterInput, 'clientId' | 'nu
 
 const TABLE = 'vault_matters';
 
-function present(row: VaultMattersTable, sealer: Sealer | null): MatterView {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    number: row.number,
-    // Null sealer: the client's keys were crypto-shredded; the title is gone with them.
-    title: sealer ? sealer.open(TABLE, row.id, 'title', row.title_sealed) : '',
-    practiceArea: row.practice_area,
-    jurisdiction: row.jurisdiction,
-    status: row.status,
-    openedAt: row.opened_at,
-    closedAt: row.closed_at,
-    leadUserId: row.lead_user_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 async function freeMatterNumber(tx: RequestContext, now: number): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const number = `${new Date(now).getUTCFullYear()}-${randomBytes(4).toString('hex').toUpperCase()}`;
-    if (!(await vaultDb(tx).selectFrom('vault_matters').select('id').where('number', '=', number).executeTakeFirst())) return number;
+    if (!(await isMatterNumberTaken(tx, number))) return number;
   }
   throw new AppError('CONFLICT', 'Could not assign a matter number; try again');
 }
@@ -86,9 +51,9 @@ export async function createMatter(ctx: RequestContext, input: CreateMatterInput
     if (input.number !== undefined) throw new AppError('VALIDATION_FAILED', 'Matter numbers are assigned by the firm', [{ path: 'body.number', message: 'is assigned by the firm; leave it out' }]);
     const number = await freeMatterNumber(tx, now);
     await registerMatter(tx, { matterId: id, clientId: input.clientId, leadUserId: lead });
-    const sealer = await sealerForWrite(tx, input.clientId);
+    const sealer = await sealerForWrite(tx, auth);
     const status = input.status ?? 'open';
-    const index = await indexToken(tx, input.clientId, sealer.version, 'matter-title', input.title);
+    const index = await indexToken(tx, auth, sealer.version, 'matter-title', input.title);
     const row: VaultMattersTable = {
       id,
       client_id: input.clientId,
@@ -106,16 +71,16 @@ export async function createMatter(ctx: RequestContext, input: CreateMatterInput
       created_at: now,
       updated_at: now,
     };
-    await vaultDb(tx).insertInto('vault_matters').values(row).execute();
+    await insertMatterRow(tx, auth, row);
     await recordEvent(tx, { action: 'matter.created', outcome: 'allowed', resources: { clientId: input.clientId, matterId: id } });
-    return present(row, sealer);
+    return presentMatter(row, sealer);
   });
 }
 
 export async function getMatterById(ctx: RequestContext, matterId: MatterId): Promise<MatterView> {
   const auth = await requireAccess(ctx, 'matter.read', { kind: 'matter', matterId });
   const row = await getMatterRow(ctx, auth);
-  return present(row, await sealerForRead(ctx, row.client_id as ClientId, row.key_version));
+  return presentMatter(row, await sealerForRead(ctx, auth, row.key_version));
 }
 
 export async function updateMatter(ctx: RequestContext, matterId: MatterId, input: UpdateMatterInput): Promise<MatterView> {
@@ -123,11 +88,11 @@ export async function updateMatter(ctx: RequestContext, matterId: MatterId, inpu
     const auth = await requireAccess(tx, 'matter.update', { kind: 'matter', matterId });
     const row = await getMatterRow(tx, auth);
     const clientId = row.client_id as ClientId;
-    const title = input.title ?? (await sealerForRead(tx, clientId, row.key_version)).open(TABLE, row.id, 'title', row.title_sealed);
-    const sealer = await sealerForWrite(tx, clientId);
+    const title = input.title ?? (await sealerForRead(tx, auth, row.key_version)).open(TABLE, row.id, 'title', row.title_sealed);
+    const sealer = await sealerForWrite(tx, auth);
     const status = input.status ?? row.status;
     const now = tx.app.clock.now();
-    const index = await indexToken(tx, clientId, sealer.version, 'matter-title', title);
+    const index = await indexToken(tx, auth, sealer.version, 'matter-title', title);
     const next: VaultMattersTable = {
       ...row,
       key_version: sealer.version,
@@ -141,9 +106,9 @@ export async function updateMatter(ctx: RequestContext, matterId: MatterId, inpu
       closed_at: input.closedAt !== undefined ? input.closedAt : status === 'closed' ? (row.closed_at ?? now) : null,
       updated_at: now,
     };
-    await vaultDb(tx).updateTable('vault_matters').set(next).where('id', '=', row.id).execute();
+    await updateMatterRow(tx, auth, next);
     await recordEvent(tx, { action: 'matter.updated', outcome: 'allowed', resources: { clientId, matterId } });
-    return present(next, sealer);
+    return presentMatter(next, sealer);
   });
 }
 
@@ -155,19 +120,11 @@ export async function updateMatter(ctx: RequestContext, matterId: MatterId, inpu
  */
 export async function findMatters(ctx: RequestContext, page: Page, filter: { clientId?: string; title?: string } = {}): Promise<{ items: MatterView[]; nextCursor: string | null }> {
   const scope = await scopeFor(ctx, 'matter.read');
-  let query = vaultDb(ctx).selectFrom('vault_matters').selectAll().orderBy('id', 'asc').limit(page.limit + 1);
-  if (filter.title !== undefined) {
-    const ids = await matchingMatterIds(ctx, scope, page, filter.title, filter.clientId);
-    if (ids.length === 0) query = query.where(sql<SqlBool>`1 = 0`);
-    // Scoped again: the rows read are exactly those the actor may open, even if access changed meanwhile.
-    else query = scope.apply(query.where('id', 'in', ids), 'vault_matters.id', 'matter');
-  } else {
-    if (page.after) query = query.where('id', '>', page.after);
-    if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
-    query = scope.apply(query, 'vault_matters.id', 'matter');
-  }
-  const { rows, nextCursor } = pageResult(await query.execute(), page);
-  const sealers = sealerCache(ctx);
+  // A search reads exactly the matched ids, scoped again (access may have changed meanwhile).
+  const rowFilter = filter.title !== undefined ? { ids: await matchingMatterIds(ctx, scope, page, filter.title, filter.clientId) } : filter.clientId ? { clientId: filter.clientId } : {};
+  const { rows, nextCursor } = pageResult(await findMatterRows(ctx, scope, page, rowFilter), page);
+  // The rows came through scopeFor: no single authorization to open them with.
+  const sealers = unsafeSealerCache(ctx);
   const items: MatterView[] = [];
   for (const row of rows) {
     let sealer: Sealer | null = null;
@@ -176,7 +133,7 @@ export async function findMatters(ctx: RequestContext, page: Page, filter: { cli
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'KEY_DESTROYED')) throw error;
     }
-    items.push(present(row, sealer));
+    items.push(presentMatter(row, sealer));
   }
   await recordListRead(ctx, filter.title !== undefined ? 'matter.search' : 'matter.list', items.map((m) => ({ clientId: m.clientId, matterId: m.id })));
   return { items, nextCursor };
@@ -184,15 +141,11 @@ export async function findMatters(ctx: RequestContext, page: Page, filter: { cli
 
 /** Ids (in id order, at most a page and one) of the matters in scope whose title index matches `title`. */
 async function matchingMatterIds(ctx: RequestContext, scope: Scope, page: Page, title: string, clientId: string | undefined): Promise<string[]> {
-  const matches = indexMatcher(ctx, 'matter-title', title);
+  // Candidates come through scopeFor only.
+  const matches = unsafeIndexMatcher(ctx, 'matter-title', title);
   return collectMatches(
     page,
-    async (after, limit) => {
-      let query = vaultDb(ctx).selectFrom('vault_matters').select(['id', 'client_id', 'title_index', 'title_index_key_version']).orderBy('id', 'asc').limit(limit);
-      if (after) query = query.where('id', '>', after);
-      if (clientId) query = query.where('client_id', '=', clientId);
-      return scope.apply(query, 'vault_matters.id', 'matter').execute();
-    },
+    (after, limit) => findMatterIndexRows(ctx, scope, after, limit, clientId),
     (rows) => matches(rows.map((r) => ({ clientId: r.client_id, token: r.title_index, keyVersion: r.title_index_key_version }))),
   );
 }

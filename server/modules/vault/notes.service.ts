@@ -1,5 +1,5 @@
 /** Notes: sealed rich text (the editor's HTML or Markdown, stored as given, sealed at rest) on a matter. */
-import type { ClientId, MatterId, NoteId } from '../../../common/ids.js';
+import type { MatterId, NoteId } from '../../../common/ids.js';
 import { requireAccess } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
@@ -7,38 +7,12 @@ import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { pageResult, type Page } from './vault.pagination.js';
-import { getMatterRow, notFound, unsafeMatterOf, vaultDb, type MatterAuth } from './vault.repository.js';
-import { throwAuditedNotFound } from './vault.audit.js';
-import { sealerCache, sealerForRead, sealerForWrite, type Sealer } from './vault.sealing.js';
+import { presentNote, type NoteView } from './vault.presenter.js';
+import { findNoteRowsOfMatter, getMatterRow, getNoteRow, insertNoteRow, tombstoneNoteRow, updateNoteRow, type ObjectAuth } from './vault.repository.js';
+import { sealerCacheFor, sealerForRead, sealerForWrite } from './vault.sealing.js';
 import type { VaultNotesTable } from './vault.tables.js';
 
-export interface NoteView {
-  id: string;
-  matterId: string;
-  title: string;
-  body: string;
-  revision: number;
-  createdBy: string;
-  createdAt: number;
-  updatedBy: string;
-  updatedAt: number;
-}
-
 const TABLE = 'vault_notes';
-
-function present(row: VaultNotesTable, sealer: Sealer): NoteView {
-  return {
-    id: row.id,
-    matterId: row.matter_id,
-    title: sealer.open(TABLE, row.id, 'title', row.title_sealed),
-    body: sealer.open(TABLE, row.id, 'body', row.body_sealed),
-    revision: row.revision,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    updatedBy: row.updated_by,
-    updatedAt: row.updated_at,
-  };
-}
 
 const actorId = (ctx: RequestContext) => (ctx.actor.kind === 'user' ? ctx.actor.userId : 'system');
 
@@ -46,7 +20,7 @@ export async function createNote(ctx: RequestContext, matterId: MatterId, input:
   return inTransaction(ctx, async (tx) => {
     const auth = await requireAccess(tx, 'note.write', { kind: 'matter', matterId });
     const matter = await getMatterRow(tx, auth);
-    const sealer = await sealerForWrite(tx, matter.client_id as ClientId);
+    const sealer = await sealerForWrite(tx, auth);
     const now = tx.app.clock.now();
     const id = newId<NoteId>(now);
     const row: VaultNotesTable = {
@@ -63,35 +37,30 @@ export async function createNote(ctx: RequestContext, matterId: MatterId, input:
       updated_by: actorId(tx),
       updated_at: now,
     };
-    await vaultDb(tx).insertInto('vault_notes').values(row).execute();
+    await insertNoteRow(tx, auth, row);
     await recordEvent(tx, { action: 'note.created', outcome: 'allowed', resources: { clientId: matter.client_id, matterId, other: { type: 'note', id } } });
-    return present(row, sealer);
+    return presentNote(row, sealer);
   });
 }
 
-async function authorizeNote(ctx: RequestContext, permission: 'note.read' | 'note.write', noteId: string): Promise<{ auth: MatterAuth; row: VaultNotesTable }> {
+async function authorizeNote(ctx: RequestContext, permission: 'note.read' | 'note.write', noteId: string): Promise<{ auth: ObjectAuth; row: VaultNotesTable }> {
   // A deleted note is as missing as one that never existed: the same audited NOT_FOUND denial.
-  const matterId = await unsafeMatterOf(ctx, 'vault_notes', noteId);
-  if (!matterId) return throwAuditedNotFound(ctx, permission, { other: { type: 'note', id: noteId } });
-  const auth = await requireAccess(ctx, permission, { kind: 'matter', matterId: matterId as MatterId }, { other: { type: 'note', id: noteId } });
-  const row = await vaultDb(ctx).selectFrom('vault_notes').selectAll().where('id', '=', noteId).where('matter_id', '=', auth.matterId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row) throw notFound();
-  return { auth, row };
+  const auth = await requireAccess(ctx, permission, { kind: 'object', type: 'note', id: noteId });
+  return { auth, row: await getNoteRow(ctx, auth) };
 }
 
 export async function getNoteById(ctx: RequestContext, noteId: NoteId): Promise<NoteView> {
-  const { row } = await authorizeNote(ctx, 'note.read', noteId);
-  return present(row, await sealerForRead(ctx, row.client_id as ClientId, row.key_version));
+  const { auth, row } = await authorizeNote(ctx, 'note.read', noteId);
+  return presentNote(row, await sealerForRead(ctx, auth, row.key_version));
 }
 
 /** Updates a note; `revision` must be the one the editor loaded (else CONFLICT: someone saved meanwhile). */
 export async function updateNote(ctx: RequestContext, noteId: NoteId, input: { title?: string; body?: string; revision: number }): Promise<NoteView> {
   return inTransaction(ctx, async (tx) => {
-    const { row } = await authorizeNote(tx, 'note.write', noteId);
+    const { auth, row } = await authorizeNote(tx, 'note.write', noteId);
     if (row.revision !== input.revision) throw new AppError('CONFLICT', 'The note was changed meanwhile', [{ path: 'body.revision', message: 'is not the latest' }]);
-    const clientId = row.client_id as ClientId;
-    const current = present(row, await sealerForRead(tx, clientId, row.key_version));
-    const sealer = await sealerForWrite(tx, clientId);
+    const current = presentNote(row, await sealerForRead(tx, auth, row.key_version));
+    const sealer = await sealerForWrite(tx, auth);
     const next: VaultNotesTable = {
       ...row,
       key_version: sealer.version,
@@ -101,29 +70,26 @@ export async function updateNote(ctx: RequestContext, noteId: NoteId, input: { t
       updated_by: actorId(tx),
       updated_at: tx.app.clock.now(),
     };
-    const result = await vaultDb(tx).updateTable('vault_notes').set(next).where('id', '=', row.id).where('revision', '=', row.revision).executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'The note was changed meanwhile');
-    await recordEvent(tx, { action: 'note.updated', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, other: { type: 'note', id: row.id } } });
-    return present(next, sealer);
+    if (!(await updateNoteRow(tx, auth, next, row.revision))) throw new AppError('CONFLICT', 'The note was changed meanwhile');
+    await recordEvent(tx, { action: 'note.updated', outcome: 'allowed', resources: { clientId: row.client_id, matterId: row.matter_id, other: { type: 'note', id: row.id } } });
+    return presentNote(next, sealer);
   });
 }
 
 /** Deletes a note: its sealed text is overwritten, the row kept as a tombstone for the audit trail. */
 export async function deleteNote(ctx: RequestContext, noteId: NoteId): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    const { row } = await authorizeNote(tx, 'note.write', noteId);
-    await vaultDb(tx).updateTable('vault_notes').set({ title_sealed: '', body_sealed: '', deleted_at: tx.app.clock.now(), updated_by: actorId(tx), updated_at: tx.app.clock.now() }).where('id', '=', row.id).execute();
+    const { auth, row } = await authorizeNote(tx, 'note.write', noteId);
+    await tombstoneNoteRow(tx, auth, actorId(tx), tx.app.clock.now());
     await recordEvent(tx, { action: 'note.deleted', outcome: 'allowed', resources: { clientId: row.client_id, matterId: row.matter_id, other: { type: 'note', id: row.id } } });
   });
 }
 
 export async function findNotes(ctx: RequestContext, matterId: MatterId, page: Page): Promise<{ items: NoteView[]; nextCursor: string | null }> {
   const auth = await requireAccess(ctx, 'note.read', { kind: 'matter', matterId });
-  let query = vaultDb(ctx).selectFrom('vault_notes').selectAll().where('matter_id', '=', auth.matterId).where('deleted_at', 'is', null).orderBy('id', 'asc').limit(page.limit + 1);
-  if (page.after) query = query.where('id', '>', page.after);
-  const { rows, nextCursor } = pageResult(await query.execute(), page);
-  const sealers = sealerCache(ctx);
+  const { rows, nextCursor } = pageResult(await findNoteRowsOfMatter(ctx, auth, page), page);
+  const sealers = sealerCacheFor(ctx, auth);
   const items: NoteView[] = [];
-  for (const row of rows) items.push(present(row, await sealers(row.client_id, row.key_version)));
+  for (const row of rows) items.push(presentNote(row, await sealers(row.key_version)));
   return { items, nextCursor };
 }

@@ -15,9 +15,9 @@ import type { ClientId } from '../../../common/ids.js';
 import { recordEvent } from '../../audit/index.js';
 import type { AppServices, RequestContext } from '../../platform/context.js';
 import { inTransaction, systemContext } from '../../platform/context.js';
-import { clientBlindIndexKeys, isSealed } from '../keys/index.js';
-import { vaultDb } from './vault.repository.js';
-import { indexTokenWith, sealerCache, type IndexPurpose } from './vault.sealing.js';
+import { isSealed, unsafeClientBlindIndexKeys } from '../keys/index.js';
+import { setIndexIfUnindexed, unsafeFindUnindexedRows, wipeIndexesOfClient, type UnindexedRow } from './vault.repository.js';
+import { indexTokenWith, unsafeSealerCache, type IndexPurpose } from './vault.sealing.js';
 
 export const JOB_REINDEX = 'vault.reindex-blind-indexes';
 export const REINDEX_INTERVAL_MS = 15 * 60_000;
@@ -25,8 +25,7 @@ const BATCH = 500;
 
 /** Inside the shredding transaction: the client's name index and its matters' title indexes are wiped. */
 export async function wipeClientIndexes(tx: RequestContext, clientId: ClientId): Promise<void> {
-  await vaultDb(tx).updateTable('vault_clients').set({ name_index: '', name_index_key_version: 0 }).where('id', '=', clientId).execute();
-  await vaultDb(tx).updateTable('vault_matters').set({ title_index: '', title_index_key_version: 0 }).where('client_id', '=', clientId).execute();
+  await wipeIndexesOfClient(tx, clientId);
 }
 
 export interface ReindexResult {
@@ -56,7 +55,8 @@ export async function reindexBlindIndexes(services: AppServices): Promise<Reinde
   for (const spec of TABLES) {
     let after = '';
     for (;;) {
-      const batch = await pendingRows(ctx, spec, after);
+      // The job is a system actor with no single authorization: it reads every unindexed row.
+      const batch = await unsafeFindUnindexedRows(ctx, spec.table, after, BATCH);
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.id;
       const result = await reindexBatch(ctx, spec, batch);
@@ -68,25 +68,9 @@ export async function reindexBlindIndexes(services: AppServices): Promise<Reinde
   return total;
 }
 
-interface PendingRow {
-  id: string;
-  clientId: string;
-  keyVersion: number;
-  sealed: string;
-}
-
-async function pendingRows(ctx: RequestContext, spec: Table, after: string): Promise<PendingRow[]> {
-  if (spec.table === 'vault_clients') {
-    const rows = await vaultDb(ctx).selectFrom('vault_clients').select(['id', 'key_version', 'name_sealed']).where('name_index_key_version', 'is', null).where('id', '>', after).orderBy('id').limit(BATCH).execute();
-    return rows.map((r) => ({ id: r.id, clientId: r.id, keyVersion: r.key_version, sealed: r.name_sealed }));
-  }
-  const rows = await vaultDb(ctx).selectFrom('vault_matters').select(['id', 'client_id', 'key_version', 'title_sealed']).where('title_index_key_version', 'is', null).where('id', '>', after).orderBy('id').limit(BATCH).execute();
-  return rows.map((r) => ({ id: r.id, clientId: r.client_id, keyVersion: r.key_version, sealed: r.title_sealed }));
-}
-
-async function reindexBatch(ctx: RequestContext, spec: Table, batch: PendingRow[]): Promise<ReindexResult> {
-  const keys = await clientBlindIndexKeys(ctx, batch.map((r) => r.clientId));
-  const sealers = sealerCache(ctx);
+async function reindexBatch(ctx: RequestContext, spec: Table, batch: UnindexedRow[]): Promise<ReindexResult> {
+  const keys = await unsafeClientBlindIndexKeys(ctx, batch.map((r) => r.clientId));
+  const sealers = unsafeSealerCache(ctx);
   const updates: { id: string; token: string; keyVersion: number }[] = [];
   let failed = 0;
   for (const row of batch) {
@@ -109,11 +93,7 @@ async function reindexBatch(ctx: RequestContext, spec: Table, batch: PendingRow[
     let reindexed = 0;
     let wiped = 0;
     for (const update of updates) {
-      const result =
-        spec.table === 'vault_clients'
-          ? await vaultDb(tx).updateTable('vault_clients').set({ name_index: update.token, name_index_key_version: update.keyVersion }).where('id', '=', update.id).where('name_index_key_version', 'is', null).executeTakeFirst()
-          : await vaultDb(tx).updateTable('vault_matters').set({ title_index: update.token, title_index_key_version: update.keyVersion }).where('id', '=', update.id).where('title_index_key_version', 'is', null).executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) continue;
+      if (!(await setIndexIfUnindexed(tx, spec.table, update.id, update.token, update.keyVersion))) continue;
       if (update.keyVersion === 0) wiped += 1;
       else reindexed += 1;
     }

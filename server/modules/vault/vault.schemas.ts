@@ -1,28 +1,18 @@
 /** TypeBox schemas shared by the vault's routes (they also feed the OpenAPI document). */
 import { Type } from 'typebox';
+import type { ClientId, DocumentId, MatterId, NoteId } from '../../../common/ids.js';
+import { branded } from '../../platform/http/branded.js';
 import { MAX_INT32, MAX_TIME_MS } from '../../platform/http/schema-limits.js';
-
-export const ERROR_RESPONSE = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      requestId: Type.String(),
-      fields: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
-    }),
-  },
-  { description: 'The one error model' },
-);
 
 const Id = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
 export const IdSchema = Id;
-export const ClientIdParams = Type.Object({ clientId: Id });
-export const MatterIdParams = Type.Object({ matterId: Id });
-export const DocumentIdParams = Type.Object({ documentId: Id });
-export const NoteIdParams = Type.Object({ noteId: Id });
+export const ClientIdParams = Type.Object({ clientId: branded<ClientId>(Id) });
+export const MatterIdParams = Type.Object({ matterId: branded<MatterId>(Id) });
+export const DocumentIdParams = Type.Object({ documentId: branded<DocumentId>(Id) });
+export const NoteIdParams = Type.Object({ noteId: branded<NoteId>(Id) });
 export const RecordIdParams = Type.Object({ recordId: Id });
 
 const Identifier = Type.Object({ type: Text(60), value: Text(200) }, { additionalProperties: false });
@@ -75,7 +65,7 @@ const MatterStatus = Type.Union([Type.Literal('open'), Type.Literal('pending'), 
 
 export const CreateMatterBody = Type.Object(
   {
-    clientId: Id,
+    clientId: branded<ClientId>(Id),
     title: Text(500),
     number: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$', description: 'Assigned by the firm: a request that sets it is refused (400), so that a taken number cannot reveal a matter the caller may not see' })),
     practiceArea: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),

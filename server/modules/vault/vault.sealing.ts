@@ -2,12 +2,27 @@
  * Field-level sealing of identifying text (names, titles, contact details, note bodies) under the
  * owning client's key: AES-256-GCM bound to table, row, field and key version, so a sealed value
  * copied to another row or field does not open.
+ *
+ * A sealer for one client needs the `Authorized` value the choke point returned for that client
+ * (or one of its matters or objects): the key is the authorized client's, not the row's. The
+ * `unsafe…` helpers take raw client ids and are only for rows that came through `scopeFor`, the
+ * re-index job, and the client being created in the current transaction.
  */
 import type { ClientId } from '../../../common/ids.js';
 import type { RequestContext } from '../../platform/context.js';
 import { encodeContext } from '../../platform/crypto/chunked-aead.js';
 import { blindIndex, hkdf, openField, sealField } from '../../platform/crypto/key-wrap.js';
-import { blindIndexKey, clientBlindIndexKey, clientBlindIndexKeys, clientKey, currentClientKey } from '../keys/index.js';
+import {
+  blindIndexKey,
+  clientBlindIndexKey,
+  clientKey,
+  currentClientKey,
+  unsafeClientBlindIndexKey,
+  unsafeClientBlindIndexKeys,
+  unsafeClientKey,
+  unsafeCurrentClientKey,
+  type ClientAuthorization,
+} from '../keys/index.js';
 
 export interface Sealer {
   version: number;
@@ -26,25 +41,54 @@ function sealerOf(clientId: string, version: number, dataKey: Buffer): Sealer {
   };
 }
 
-/** Seals with the client's current key version (for writes). Throws KEY_DESTROYED, SEALED. */
-export async function sealerForWrite(ctx: RequestContext, clientId: ClientId): Promise<Sealer> {
-  const { version, key } = await currentClientKey(ctx, clientId);
+/** The client an allowed authorization is about (access resolved it; set for client, matter and object targets). */
+function clientOf(auth: ClientAuthorization): ClientId {
+  if (!auth.clientId) throw new Error('an authorization without a client seals nothing');
+  return auth.clientId;
+}
+
+/** Seals with the authorized client's current key version (for writes). Throws KEY_DESTROYED, SEALED. */
+export async function sealerForWrite(ctx: RequestContext, auth: ClientAuthorization): Promise<Sealer> {
+  const { version, key } = await currentClientKey(ctx, auth);
+  return sealerOf(clientOf(auth), version, key);
+}
+
+/**
+ * `sealerForWrite` for a brand-new client inside the transaction creating it: no authorization
+ * names the client yet (the creator's is firm-level). Throws KEY_DESTROYED, SEALED.
+ */
+export async function unsafeSealerForNewClient(ctx: RequestContext, clientId: ClientId): Promise<Sealer> {
+  const { version, key } = await unsafeCurrentClientKey(ctx, clientId);
   return sealerOf(clientId, version, key);
 }
 
-/** Opens values sealed under `version` of the client's key. Throws KEY_DESTROYED, SEALED. */
-export async function sealerForRead(ctx: RequestContext, clientId: ClientId, version: number): Promise<Sealer> {
-  return sealerOf(clientId, version, await clientKey(ctx, clientId, version));
+/** Opens values sealed under `version` of the authorized client's key. Throws KEY_DESTROYED, SEALED. */
+export async function sealerForRead(ctx: RequestContext, auth: ClientAuthorization, version: number): Promise<Sealer> {
+  return sealerOf(clientOf(auth), version, await clientKey(ctx, auth, version));
 }
 
-/** Opens rows of many clients (lists), fetching each client's key once. */
-export function sealerCache(ctx: RequestContext): (clientId: string, version: number) => Promise<Sealer> {
+/** Opens many rows of the authorized client (a matter's documents, notes, records), fetching each key version once. */
+export function sealerCacheFor(ctx: RequestContext, auth: ClientAuthorization): (version: number) => Promise<Sealer> {
+  const cache = new Map<number, Promise<Sealer>>();
+  return (version) => {
+    let sealer = cache.get(version);
+    if (!sealer) cache.set(version, (sealer = sealerForRead(ctx, auth, version)));
+    return sealer;
+  };
+}
+
+/**
+ * Opens rows of many clients, fetching each client's key once. Unsafe (raw client ids): only for
+ * rows that came through `scopeFor` (lists and searches, where there is no single authorization)
+ * and for the re-index job (system actor).
+ */
+export function unsafeSealerCache(ctx: RequestContext): (clientId: string, version: number) => Promise<Sealer> {
   const cache = new Map<string, Promise<Sealer>>();
   return (clientId, version) => {
     const key = `${clientId}:${version}`;
     let sealer = cache.get(key);
     if (!sealer) {
-      sealer = sealerForRead(ctx, clientId as ClientId, version);
+      sealer = unsafeClientKey(ctx, clientId as ClientId, version).then((dataKey) => sealerOf(clientId, version, dataKey));
       cache.set(key, sealer);
     }
     return sealer;
@@ -75,15 +119,18 @@ function tokenUnder(indexKey: Buffer, purpose: IndexPurpose, value: string): str
   if (!key) keys.set(purpose, (key = hkdf(indexKey, Buffer.alloc(0), `confidant/blind-index/${purpose}/v2`)));
   return blindIndex(key, value);
 }
-
-
 /**
- * The blind index of a searchable value under the client's own key, at `keyVersion` (the version
- * the row is sealed with): equal names of two clients give unrelated tokens, and shredding the
- * client's key leaves nothing to recompute them with. Throws KEY_DESTROYED, SEALED.
+ * The blind index of a searchable value under the authorized client's own key, at `keyVersion`
+ * (the version the row is sealed with): equal names of two clients give unrelated tokens, and
+ * shredding the client's key leaves nothing to recompute them with. Throws KEY_DESTROYED, SEALED.
  */
-export async function indexToken(ctx: RequestContext, clientId: ClientId, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
-  return { token: tokenUnder(await clientBlindIndexKey(ctx, clientId, keyVersion), purpose, value), keyVersion };
+export async function indexToken(ctx: RequestContext, auth: ClientAuthorization, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
+  return { token: tokenUnder(await clientBlindIndexKey(ctx, auth, keyVersion), purpose, value), keyVersion };
+}
+
+/** `indexToken` for a brand-new client inside the transaction creating it (no authorization names it yet). Throws KEY_DESTROYED, SEALED. */
+export async function unsafeIndexTokenForNewClient(ctx: RequestContext, clientId: ClientId, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
+  return { token: tokenUnder(await unsafeClientBlindIndexKey(ctx, clientId, keyVersion), purpose, value), keyVersion };
 }
 
 /** A row as the matcher sees it: its client, its stored token, and the key version that made it. */
@@ -95,19 +142,20 @@ export interface IndexedRow {
 
 /**
  * Exact-match search across clients: the searched value's token is computed per client (and key
- * version) in the rows offered — the actor's scope — with that client's own key, fetched in bulk
- * and once per search. Shredded clients have no key and match nothing; wiped rows (version 0) never
- * match. Rows still holding the old firm-wide token (version null, before the start-up re-index)
- * are compared with it, for live clients only. Throws SEALED.
+ * version) in the rows offered with that client's own key, fetched in bulk and once per search.
+ * Unsafe (raw client ids from the rows): only for rows that came through `scopeFor`, the actor's
+ * scope. Shredded clients have no key and match nothing; wiped rows (version 0) never match. Rows
+ * still holding the old firm-wide token (version null, before the start-up re-index) are compared
+ * with it, for live clients only. Throws SEALED.
  */
-export function indexMatcher(ctx: RequestContext, purpose: IndexPurpose, value: string): (rows: IndexedRow[]) => Promise<boolean[]> {
+export function unsafeIndexMatcher(ctx: RequestContext, purpose: IndexPurpose, value: string): (rows: IndexedRow[]) => Promise<boolean[]> {
   const keys = new Map<string, Map<number, Buffer>>();
   const tokens = new Map<string, string>();
   let legacy: string | null = null;
   return async (rows) => {
     const missing = [...new Set(rows.map((r) => r.clientId))].filter((id) => !keys.has(id));
     if (missing.length > 0) {
-      const fetched = await clientBlindIndexKeys(ctx, missing);
+      const fetched = await unsafeClientBlindIndexKeys(ctx, missing);
       for (const id of missing) keys.set(id, fetched.get(id) ?? new Map());
     }
     const out: boolean[] = [];

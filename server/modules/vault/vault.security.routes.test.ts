@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientId } from '../../../common/ids.js';
 import { DIALECTS } from '../../test-support/dialects.js';
-import { buildUser, type BuiltUser } from '../../test-support/factories.js';
+import { buildClient, buildMatter, buildUser, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { blindIndex, hkdf } from '../../platform/crypto/key-wrap.js';
 import { blindIndexKey, unsafeRotateClientKey, unsafeRotateMasterKey, unsafeShredClientKeys } from '../keys/index.js';
@@ -45,13 +45,8 @@ describe.each(DIALECTS)('vault security review on %s', (dialect) => {
       .execute() as Promise<EventRow[]>;
   }
 
-  async function newClient(user: BuiltUser, name: string, title = 'Acme v. Globex') {
-    const client = await call('POST', '/api/v1/clients', user, { kind: 'organisation', name });
-    expect(client.statusCode, client.body).toBe(201);
-    const matter = await call('POST', '/api/v1/matters', user, { clientId: client.json().id, title });
-    expect(matter.statusCode, matter.body).toBe(201);
-    return { clientId: client.json().id as string, matterId: matter.json().id as string };
-  }
+  /** A client named `name` created by `user`, with one matter (the factories throw unless both answer 201). */
+  const newClient = async (user: BuiltUser, name: string, title = 'Acme v. Globex') => buildMatter(instance, { client: await buildClient(instance, { by: user, name }), title });
 
   /** Makes every audit append fail (the tree state is gone), runs `work`, then puts it back. */
   async function withAuditUnwritable(work: () => Promise<void>): Promise<void> {

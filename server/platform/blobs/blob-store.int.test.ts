@@ -12,7 +12,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { BlobNotFoundError, openBlobStore, type BlobStore } from './blob-store.js';
+import { BlobNotFoundError, type BlobStore } from './blob-store.js';
+import { openBlobStore } from './open-blob-store.js';
 import { FileBlobStore } from './file-blob-store.js';
 import { S3BlobStore } from './s3-blob-store.js';
 

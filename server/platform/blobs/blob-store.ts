@@ -4,10 +4,7 @@
  * Callers encrypt before `put`: a blob store only ever sees ciphertext.
  */
 import type { Readable } from 'node:stream';
-import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
-import { FileBlobStore } from './file-blob-store.js';
-import { S3BlobStore } from './s3-blob-store.js';
 
 export interface ByteRange {
   /** First byte, inclusive. */
@@ -51,10 +48,4 @@ const BLOB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 /** Blob ids are opaque tokens; anything that could be read as a path is refused. */
 export function assertBlobId(id: string): void {
   if (!BLOB_ID.test(id)) throw new AppError('BAD_REQUEST', 'Invalid blob id');
-}
-
-export function openBlobStore(config: Pick<Config, 'blobStoreUrl'>): BlobStore {
-  const url = config.blobStoreUrl;
-  if (url.startsWith('s3://')) return S3BlobStore.fromUrl(url);
-  return new FileBlobStore(url.slice('file:'.length).replace(/^\/\/(?=\/)/, ''));
 }

@@ -3,3 +3,4 @@ export { startServer, REPO_ROOT, type RunningServer, type StartServerOptions } f
 export { launchBrowser, CHROMIUM_FLAGS, CHROMIUM_PATH, type LaunchedBrowser, type TrackedPage } from './browser.js';
 export { checkAccessibility, runAxe, type AxeViolation } from './accessibility.js';
 export { isExpectedAuthError, signInAsFirstAdministrator, totpCode, type SignedInAdministrator } from './session.js';
+export { createClientAndMatter, createStaffWithCli, runCli, signInWithClientAndMatter, signInWithMfa, type ClientAndMatterOptions, type SignedInWithMatter, type StaffAccount } from './workspace.js';

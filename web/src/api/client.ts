@@ -1,9 +1,16 @@
 /**
- * The web app's one way to talk to the server: JSON over fetch, same origin, session cookie,
- * CSRF token from the `confidant_csrf` cookie echoed in `x-csrf-token` on state-changing calls.
- * Failures become ApiError with the server's stable error code.
+ * The web app's one way to talk to the server: `api`, an openapi-fetch client typed by the
+ * generated `schema.d.ts` (paths, parameters, bodies and answers as the routes declare them).
+ * Same origin, session cookie, CSRF token from the `confidant_csrf` cookie echoed in
+ * `x-csrf-token` on state-changing calls. Failures become ApiError with the server's stable
+ * error code, request id and field errors; an unreachable server is NETWORK_ERROR.
  */
+import createClient, { type Middleware } from 'openapi-fetch';
 import type { ErrorCode } from '../../../common/error-codes';
+import type { components, paths } from './schema';
+
+export type ErrorBody = components['schemas']['ErrorResponse'];
+export type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
 export class ApiError extends Error {
   constructor(
@@ -11,49 +18,70 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'NETWORK_ERROR',
     message: string,
     readonly requestId: string | null = null,
-    readonly fields: { path: string; message: string }[] = [],
+    readonly fields: FieldError[] = [],
   ) {
     super(message);
   }
 }
 
-function csrfToken(): string | null {
+export const NETWORK_ERROR_MESSAGE = 'Cannot reach the server. Check your connection and try again.';
+
+export function csrfToken(): string | null {
   const match = document.cookie.split('; ').find((c) => c.startsWith('confidant_csrf='));
   return match ? decodeURIComponent(match.slice('confidant_csrf='.length)) : null;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  const headers = new Headers(init.headers);
-  headers.set('accept', 'application/json');
-  if (body !== undefined && !(body instanceof Blob) && !(body instanceof FormData)) headers.set('content-type', 'application/json');
-  if (method !== 'GET' && method !== 'HEAD') {
-    const token = csrfToken();
-    if (token) headers.set('x-csrf-token', token);
-  }
-  let response: Response;
-  try {
-    response = await fetch(`/api/v1${path}`, {
-      ...init,
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : body instanceof Blob || body instanceof FormData ? body : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK_ERROR', 'Cannot reach the server. Check your connection and try again.');
-  }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  const data: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    const error = (data as { error?: { code: ErrorCode; message: string; requestId: string; fields?: { path: string; message: string }[] } })?.error;
-    throw new ApiError(response.status, error?.code ?? 'INTERNAL_ERROR', error?.message ?? `Request failed (${response.status})`, error?.requestId ?? null, error?.fields ?? []);
-  }
-  return data as T;
+/** The ApiError for a failed answer: the server's error model, or a generic one when the body is not it. */
+export function apiErrorFrom(status: number, body: unknown, fallback = `Request failed (${status})`): ApiError {
+  const error = (body as Partial<ErrorBody> | null | undefined)?.error;
+  return new ApiError(status, (error?.code as ErrorCode | undefined) ?? 'INTERNAL_ERROR', error?.message ?? fallback, error?.requestId ?? null, error?.fields ?? []);
 }
 
-export const get = <T>(path: string) => api<T>('GET', path);
-export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
-export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body ?? {});
-export const patch = <T>(path: string, body?: unknown) => api<T>('PATCH', path, body ?? {});
-export const del = <T>(path: string) => api<T>('DELETE', path);
+export const networkError = () => new ApiError(0, 'NETWORK_ERROR', NETWORK_ERROR_MESSAGE);
+
+// The methods whose calls always carry a JSON body (as with the hand-written client before).
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+const confidantMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (!request.headers.has('accept')) request.headers.set('accept', 'application/json');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const token = csrfToken();
+      if (token) request.headers.set('x-csrf-token', token);
+    }
+    // A POST, PUT or PATCH without a body sends `{}`, which the routes' body schemas expect.
+    if (WITH_BODY.has(request.method) && request.body === null) {
+      const headers = new Headers(request.headers);
+      headers.set('content-type', 'application/json');
+      return new Request(request, { body: '{}', headers });
+    }
+    return undefined;
+  },
+  async onResponse({ response }) {
+    if (response.ok) return undefined;
+    const text = await response.clone().text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    throw apiErrorFrom(response.status, body);
+  },
+  onError({ error }) {
+    return error instanceof ApiError ? error : networkError();
+  },
+};
+
+/** The typed client: `api.GET('/api/v1/matters/{id}', { params: { path: { id } } })`. Errors throw ApiError. */
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+api.use(confidantMiddleware);
+
+/**
+ * The answer's body. The middleware throws every failure as ApiError, so what reaches here is a
+ * success (`undefined` for 204).
+ */
+export async function data<T>(request: Promise<{ data?: T; response: Response }>): Promise<T> {
+  const result = await request;
+  return result.data as T;
+}

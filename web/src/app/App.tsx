@@ -1,4 +1,6 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { createQueryClient } from '../api/query';
 import { NotFound, RouteError } from '../components/RouteError';
 import { SessionProvider } from '../features/identity';
 import { FEATURES } from './features';
@@ -20,10 +22,14 @@ const router = createBrowserRouter([
   },
 ]);
 
+const queryClient = createQueryClient();
+
 export function App() {
   return (
-    <SessionProvider>
-      <RouterProvider router={router} />
-    </SessionProvider>
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider>
+        <RouterProvider router={router} />
+      </SessionProvider>
+    </QueryClientProvider>
   );
 }

@@ -4,3 +4,4 @@ export { ErrorMessage } from './ErrorMessage';
 export { PageTitle } from './PageTitle';
 export { NotFound, RouteError } from './RouteError';
 export { Button, Select, TextField, type ButtonProps, type SelectOption, type SelectProps, type TextFieldProps } from './form';
+export { fieldError } from './form-errors';

@@ -1,9 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
+import { formatTime } from '../../lib/format';
 import { ROLE_LABELS, type Role } from '../identity/api';
-import { accessApi, formatTime, MATTER_ROLE_LABELS, type Approval, type MatterRole } from './api';
-import { useLoad } from './useLoad';
+import { accessApi, MATTER_ROLE_LABELS, type Approval, type MatterRole } from './api';
 import './access.css';
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
@@ -73,23 +74,24 @@ export function approvalErrorTitle(error: unknown): string {
  * reject), and your own requests (withdraw while pending).
  */
 export function ApprovalsPage() {
-  const toDecide = useLoad(() => accessApi.approvals(true), []);
-  const mine = useLoad(() => accessApi.approvals(false), []);
+  const toDecide = useQuery({ queryKey: ['access', 'approvals', 'to-decide'], queryFn: () => accessApi.approvals(true) });
+  const mine = useQuery({ queryKey: ['access', 'approvals', 'mine'], queryFn: () => accessApi.approvals(false) });
   const [busy, setBusy] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, unknown>>({});
   const [notice, setNotice] = useState<string | null>(null);
 
+  // Kept by hand (not one mutation): each approval has its own busy state and its own error.
   const run = async (a: Approval, work: () => Promise<Approval>, done: (result: Approval) => string) => {
     setBusy(a.id);
     setNotice(null);
     setErrors((all) => ({ ...all, [a.id]: null }));
     try {
       setNotice(done(await work()));
-      await Promise.all([toDecide.reload(), mine.reload()]);
+      await Promise.all([toDecide.refetch(), mine.refetch()]);
     } catch (e) {
       setErrors((all) => ({ ...all, [a.id]: e }));
       // A request someone else decided meanwhile: show the list as it is now, keeping the message.
-      if (e instanceof ApiError && (e.code === 'CONFLICT' || e.code === 'APPROVAL_NOT_FOUND')) void mine.reload();
+      if (e instanceof ApiError && (e.code === 'CONFLICT' || e.code === 'APPROVAL_NOT_FOUND')) void mine.refetch();
     } finally {
       setBusy(null);
     }
@@ -178,7 +180,7 @@ export function ApprovalsPage() {
       )}
       <h2>Waiting for you</h2>
       {toDecide.error !== null && <ErrorMessage error={toDecide.error} />}
-      {toDecide.data === null ? (
+      {toDecide.data === undefined ? (
         toDecide.error === null && <Loading />
       ) : toDecide.data.approvals.length === 0 ? (
         <p>Nothing waits for your approval.</p>
@@ -189,7 +191,7 @@ export function ApprovalsPage() {
       )}
       <h2>Your requests</h2>
       {mine.error !== null && <ErrorMessage error={mine.error} />}
-      {mine.data === null ? (
+      {mine.data === undefined ? (
         mine.error === null && <Loading />
       ) : mine.data.approvals.length === 0 ? (
         <p>You have not asked for any approval.</p>

@@ -1,29 +1,34 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, ErrorMessage, Loading, PageTitle, TextField } from '../../components';
-import { accessApi, formatTime } from './api';
-import { useLoad } from './useLoad';
+import { ApiError } from '../../api/client';
+import { Button, ErrorMessage, fieldError, Loading, PageTitle, TextField } from '../../components';
+import { formatTime } from '../../lib/format';
+import { useStepUp } from '../identity/StepUp';
+import { accessApi } from './api';
 
 /** Emergency access: one matter, one hour, a written justification and a fresh second factor; compliance is told at once. */
 export function BreakGlassPage() {
-  const mine = useLoad(() => accessApi.myBreakGlass(), []);
+  const mine = useQuery({ queryKey: ['access', 'break-glass', 'mine'], queryFn: accessApi.myBreakGlass });
   const [matterId, setMatterId] = useState('');
   const [justification, setJustification] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // A factor older than 10 minutes answers STEP_UP_REQUIRED: asked for inline, then the request is sent again.
+  const stepUp = useStepUp();
+  const error = stepUp.error;
+  // The server answers 404 alike for a missing matter, a role the firm does not entitle and a too-new account.
+  const unavailable = error instanceof ApiError && error.status === 404;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    setError(null);
-    try {
-      await accessApi.startBreakGlass({ matterId: matterId.trim(), justification });
-      setJustification('');
-      await mine.reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const input = { matterId: matterId.trim(), justification };
+    void stepUp
+      .run(async () => {
+        await accessApi.startBreakGlass(input);
+        setJustification('');
+        await mine.refetch();
+      })
+      .finally(() => setBusy(false));
   };
 
   return (
@@ -31,11 +36,26 @@ export function BreakGlassPage() {
       <PageTitle>Emergency access (break-glass)</PageTitle>
       <p>
         Use only when a client would be harmed by waiting for the lead attorney. Access lasts one hour, the compliance officer is alerted immediately, and every use is reviewed afterwards. It
-        never opens a matter you are screened from. If you signed in with your second factor more than 10 minutes ago, sign in again first.
+        never opens a matter you are screened from. If you last confirmed your second factor more than 10 minutes ago, you are asked for it again.
       </p>
-      {error !== null && <ErrorMessage error={error} />}
-      <form onSubmit={(e) => void submit(e)} aria-label="Start emergency access">
-        <TextField label="Matter id" value={matterId} onChange={(e) => setMatterId(e.target.value)} required />
+      {unavailable ? (
+        <div className="error-message" role="alert">
+          <p className="error-title">Emergency access is not available</p>
+          <p>
+            Emergency access is not available for this matter id, or not for your account: your firm allows it only to certain roles, and not to accounts created in the last few days. Check
+            the matter id, or ask your compliance officer.
+          </p>
+          {error.requestId && (
+            <p className="error-meta">
+              Request <code>{error.requestId}</code>
+            </p>
+          )}
+        </div>
+      ) : (
+        error !== null && !fieldError(error, 'body.matterId') && <ErrorMessage error={error} />
+      )}
+      <form onSubmit={submit} aria-label="Start emergency access">
+        <TextField label="Matter id" value={matterId} onChange={(e) => setMatterId(e.target.value)} required error={fieldError(error, 'body.matterId')} />
         <div className="field">
           <label htmlFor="bg-justification">Justification (at least 20 characters)</label>
           <textarea id="bg-justification" value={justification} onChange={(e) => setJustification(e.target.value)} required minLength={20} rows={4} />
@@ -44,9 +64,10 @@ export function BreakGlassPage() {
           Open emergency access for one hour
         </Button>
       </form>
+      {stepUp.prompt}
       <h2>Your emergency access</h2>
       {mine.error !== null && <ErrorMessage error={mine.error} />}
-      {mine.data === null ? (
+      {mine.data === undefined ? (
         <Loading />
       ) : mine.data.sessions.length === 0 ? (
         <p>None.</p>

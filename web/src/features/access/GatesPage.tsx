@@ -1,31 +1,22 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle, Select, TextField } from '../../components';
-import { accessApi, formatTime, parseLocal, type Agreement } from './api';
-import { useLoad } from './useLoad';
+import { formatTime, parseLocal } from '../../lib/format';
+import { accessApi, type Agreement } from './api';
 
 /** Gates every person must pass before any client data, and the agreement and training records behind two of them. */
 export function GatesPage() {
-  const gates = useLoad(() => accessApi.gates(), []);
-  const agreements = useLoad(() => accessApi.agreements(), []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const gates = useQuery({ queryKey: ['access', 'gates'], queryFn: accessApi.gates });
+  const agreements = useQuery({ queryKey: ['access', 'agreements'], queryFn: accessApi.agreements });
+  const action = usePageAction(['access']);
+  const { error } = action;
+  const busy = action.isPending;
   const [record, setRecord] = useState({ userId: '', kind: 'agreement' as Agreement['kind'], completedAt: '', expiresAt: '' });
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-      await Promise.all([gates.reload(), agreements.reload()]);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => accessApi.recordAgreement({ userId: record.userId.trim(), kind: record.kind, completedAt: parseLocal(record.completedAt) ?? Date.now(), expiresAt: parseLocal(record.expiresAt) }));
+    action.mutate(() => accessApi.recordAgreement({ userId: record.userId.trim(), kind: record.kind, completedAt: parseLocal(record.completedAt) ?? Date.now(), expiresAt: parseLocal(record.expiresAt) }));
   };
 
   return (
@@ -34,7 +25,7 @@ export function GatesPage() {
       <p>A gate that is on must be satisfied before anyone opens any client data. Changes apply on everyone's next request.</p>
       {error !== null && <ErrorMessage error={error} />}
       {gates.error !== null && <ErrorMessage error={gates.error} />}
-      {gates.data === null ? (
+      {gates.data === undefined ? (
         !gates.error && <Loading />
       ) : (
         <ul className="gate-list">
@@ -45,7 +36,7 @@ export function GatesPage() {
               </h2>
               <p>{gate.description}</p>
               <p className="field-hint">A new firm starts with this gate {gate.defaultEnabled ? 'on' : 'off'}.</p>
-              <Button variant={gate.enabled ? 'danger' : 'primary'} busy={busy} onClick={() => void run(() => accessApi.setGate(gate.key, !gate.enabled))}>
+              <Button variant={gate.enabled ? 'danger' : 'primary'} busy={busy} onClick={() => action.mutate(() => accessApi.setGate(gate.key, !gate.enabled))}>
                 Turn {gate.enabled ? 'off' : 'on'}
               </Button>
             </li>
@@ -63,7 +54,7 @@ export function GatesPage() {
         </Button>
       </form>
       <h2>On file</h2>
-      {agreements.data === null ? (
+      {agreements.data === undefined ? (
         <Loading />
       ) : (
         <table>

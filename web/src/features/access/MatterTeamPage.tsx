@@ -1,34 +1,27 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle, Select, TextField } from '../../components';
-import { accessApi, formatTime, MATTER_ROLE_LABELS, parseLocal, type MatterRole } from './api';
-import { useLoad } from './useLoad';
+import { formatTime, parseLocal } from '../../lib/format';
+import { accessApi, MATTER_ROLE_LABELS, type MatterRole } from './api';
 
 const ROLE_OPTIONS = (Object.keys(MATTER_ROLE_LABELS) as MatterRole[]).map((value) => ({ value, label: MATTER_ROLE_LABELS[value] }));
 
 /** A matter's team: who works on it and in which role. The lead attorney adds, changes and removes people. */
 export function MatterTeamPage() {
   const { matterId = '' } = useParams();
-  const { data, error, reload, setError } = useLoad(() => accessApi.team(matterId), [matterId]);
+  const { data, error: loadError } = useQuery({ queryKey: ['access', 'team', matterId], queryFn: () => accessApi.team(matterId) });
+  const action = usePageAction(['access', 'team', matterId]);
+  const error = action.error ?? loadError;
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<MatterRole>('attorney');
   const [until, setUntil] = useState('');
-  const [busy, setBusy] = useState(false);
+  const busy = action.isPending;
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await work();
-      await reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const add = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => accessApi.setMember(matterId, userId.trim(), role, parseLocal(until)));
+    action.mutate(() => accessApi.setMember(matterId, userId.trim(), role, parseLocal(until)));
   };
 
   return (
@@ -36,7 +29,7 @@ export function MatterTeamPage() {
       <PageTitle>Matter team</PageTitle>
       <p>Only people on the team (or holding a grant on the client) can open the matter. Walls override the team.</p>
       {error !== null && <ErrorMessage error={error} />}
-      {data === null ? (
+      {data === undefined ? (
         !error && <Loading />
       ) : (
         <table>
@@ -59,7 +52,7 @@ export function MatterTeamPage() {
                 <td>{formatTime(member.addedAt)}</td>
                 <td>{formatTime(member.expiresAt)}</td>
                 <td>
-                  <Button variant="danger" busy={busy} onClick={() => void run(() => accessApi.removeMember(matterId, member.userId))} aria-label={`Remove ${member.name ?? member.userId}`}>
+                  <Button variant="danger" busy={busy} onClick={() => action.mutate(() => accessApi.removeMember(matterId, member.userId))} aria-label={`Remove ${member.name ?? member.userId}`}>
                     Remove
                   </Button>
                 </td>

@@ -1,7 +1,9 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Button, ErrorMessage, PageTitle, Select, TextField } from '../../components';
-import { accessApi, formatTime, MATTER_ROLE_LABELS, parseLocal, type CouldAccessReport } from './api';
+import { formatTime, parseLocal } from '../../lib/format';
+import { accessApi, MATTER_ROLE_LABELS } from './api';
 
 /**
  * Who could open a client or matter on a date or over a range, from history that is never
@@ -12,24 +14,16 @@ export function ReportsPage() {
   const [targetId, setTargetId] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [report, setReport] = useState<CouldAccessReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  // A report is run on demand (not kept in the cache): a mutation holds its answer and error.
+  const run = useMutation({ mutationFn: accessApi.couldAccess });
+  const { data: report, error } = run;
+  const busy = run.isPending;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const start = parseLocal(from) ?? Date.now();
-      const end = parseLocal(to) ?? start;
-      const params = new URLSearchParams({ [targetKind === 'matter' ? 'matterId' : 'clientId']: targetId.trim(), from: String(start), to: String(end) });
-      setReport(await accessApi.couldAccess(params.toString()));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const start = parseLocal(from) ?? Date.now();
+    const end = parseLocal(to) ?? start;
+    run.mutate({ [targetKind === 'matter' ? 'matterId' : 'clientId']: targetId.trim(), from: start, to: end });
   };
 
   return (
@@ -40,7 +34,7 @@ export function ReportsPage() {
         them. For <strong>who did</strong>, and for proof that a screened person never opened the matter, use <Link to="/audit/reports">the audit reports</Link> (they cite a signed checkpoint and
         inclusion proofs).
       </p>
-      <form onSubmit={(e) => void submit(e)} aria-label="Who could access">
+      <form onSubmit={submit} aria-label="Who could access">
         <Select label="About" value={targetKind} onChange={(e) => setTargetKind(e.target.value as 'matter' | 'client')} options={[{ value: 'matter', label: 'A matter' }, { value: 'client', label: 'A client' }]} />
         <TextField label={targetKind === 'matter' ? 'Matter id' : 'Client id'} value={targetId} onChange={(e) => setTargetId(e.target.value)} required />
         <TextField label="On (or from)" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} hint="Empty: now." />

@@ -1,36 +1,27 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle, Select, TextField } from '../../components';
-import { accessApi, formatTime, MATTER_ROLE_LABELS, parseLocal, type AccessRequest, type MatterRole } from './api';
-import { useLoad } from './useLoad';
+import { formatTime, parseLocal } from '../../lib/format';
+import { accessApi, MATTER_ROLE_LABELS, type AccessRequest, type MatterRole } from './api';
 
 const ROLE_OPTIONS = (['attorney', 'paralegal', 'assistant'] as MatterRole[]).map((value) => ({ value, label: MATTER_ROLE_LABELS[value] }));
 
 /** Ask to join a matter with a reason; as a lead attorney, approve (optionally until a date) or refuse. */
 export function RequestsPage() {
-  const mine = useLoad(() => accessApi.requests(false), []);
-  const toDecide = useLoad(() => accessApi.requests(true), []);
+  const mine = useQuery({ queryKey: ['access', 'requests', 'mine'], queryFn: () => accessApi.requests(false) });
+  const toDecide = useQuery({ queryKey: ['access', 'requests', 'to-decide'], queryFn: () => accessApi.requests(true) });
   const [matterId, setMatterId] = useState('');
   const [role, setRole] = useState<MatterRole>('paralegal');
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = usePageAction(['access', 'requests']);
+  const { error } = action;
+  const busy = action.isPending;
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-      await Promise.all([mine.reload(), toDecide.reload()]);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const ask = (event: FormEvent) => {
     event.preventDefault();
-    void run(async () => {
+    action.mutate(async () => {
       await accessApi.createRequest({ matterId: matterId.trim(), role, reason });
       setReason('');
     });
@@ -64,10 +55,10 @@ export function RequestsPage() {
             {decide && (
               <td>
                 <TextField label="Access until (optional)" type="datetime-local" value={until[r.id] ?? ''} onChange={(e) => setUntil({ ...until, [r.id]: e.target.value })} />
-                <Button busy={busy} onClick={() => void run(() => accessApi.decide(r.id, 'approve', parseLocal(until[r.id] ?? '')))}>
+                <Button busy={busy} onClick={() => action.mutate(() => accessApi.decide(r.id, 'approve', parseLocal(until[r.id] ?? '')))}>
                   Approve
                 </Button>{' '}
-                <Button variant="danger" busy={busy} onClick={() => void run(() => accessApi.decide(r.id, 'refuse', null))}>
+                <Button variant="danger" busy={busy} onClick={() => action.mutate(() => accessApi.decide(r.id, 'refuse', null))}>
                   Refuse
                 </Button>
               </td>
@@ -93,10 +84,10 @@ export function RequestsPage() {
       </form>
       <h2>Waiting for your decision</h2>
       {toDecide.error !== null && <ErrorMessage error={toDecide.error} />}
-      {toDecide.data === null ? <Loading /> : toDecide.data.requests.length === 0 ? <p>Nothing to decide.</p> : table(toDecide.data.requests, true)}
+      {toDecide.data === undefined ? <Loading /> : toDecide.data.requests.length === 0 ? <p>Nothing to decide.</p> : table(toDecide.data.requests, true)}
       <h2>Your requests</h2>
       {mine.error !== null && <ErrorMessage error={mine.error} />}
-      {mine.data === null ? <Loading /> : mine.data.requests.length === 0 ? <p>You have not asked for access.</p> : table(mine.data.requests, false)}
+      {mine.data === undefined ? <Loading /> : mine.data.requests.length === 0 ? <p>You have not asked for access.</p> : table(mine.data.requests, false)}
     </section>
   );
 }

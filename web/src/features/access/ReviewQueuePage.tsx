@@ -1,26 +1,19 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle, TextField } from '../../components';
-import { accessApi, formatTime } from './api';
-import { useLoad } from './useLoad';
+import { formatTime } from '../../lib/format';
+import { accessApi } from './api';
 
 /** Compliance: every break-glass use waits here until reviewed as justified or not. */
 export function ReviewQueuePage() {
   const [pendingOnly, setPendingOnly] = useState(true);
-  const { data, error, reload, setError } = useLoad(() => accessApi.breakGlass(pendingOnly), [pendingOnly]);
+  const { data, error: loadError } = useQuery({ queryKey: ['access', 'break-glass', { pendingOnly }], queryFn: () => accessApi.breakGlass(pendingOnly) });
   const [notes, setNotes] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-
-  const review = async (id: string, outcome: 'justified' | 'unjustified') => {
-    setBusy(true);
-    try {
-      await accessApi.review(id, outcome, notes[id] ?? '');
-      await reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const action = usePageAction(['access', 'break-glass']);
+  const error = action.error ?? loadError;
+  const busy = action.isPending;
+  const review = (id: string, outcome: 'justified' | 'unjustified') => action.mutate(() => accessApi.review(id, outcome, notes[id] ?? ''));
 
   return (
     <section>
@@ -34,7 +27,7 @@ export function ReviewQueuePage() {
         </Button>
       </div>
       {error !== null && <ErrorMessage error={error} />}
-      {data === null ? (
+      {data === undefined ? (
         !error && <Loading />
       ) : data.sessions.length === 0 ? (
         <p>Nothing to review.</p>
@@ -55,10 +48,10 @@ export function ReviewQueuePage() {
             ) : (
               <>
                 <TextField label="Review note" value={notes[s.id] ?? ''} onChange={(e) => setNotes({ ...notes, [s.id]: e.target.value })} required />
-                <Button busy={busy} onClick={() => void review(s.id, 'justified')}>
+                <Button busy={busy} onClick={() => review(s.id, 'justified')}>
                   Justified
                 </Button>{' '}
-                <Button variant="danger" busy={busy} onClick={() => void review(s.id, 'unjustified')}>
+                <Button variant="danger" busy={busy} onClick={() => review(s.id, 'unjustified')}>
                   Not justified
                 </Button>
               </>

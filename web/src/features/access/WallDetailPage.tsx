@@ -1,32 +1,25 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle, TextField } from '../../components';
-import { accessApi, fetchNotice, formatTime } from './api';
-import { useLoad } from './useLoad';
+import { formatTime } from '../../lib/format';
+import { accessApi } from './api';
 
 /** One wall: memo, people, acknowledgement history, lifting, and the ABA Rule 1.10 screening notice. */
 export function WallDetailPage() {
   const { id = '' } = useParams();
-  const { data: wall, error, reload, setError } = useLoad(() => accessApi.wall(id), [id]);
+  const { data: wall, error: loadError } = useQuery({ queryKey: ['access', 'walls', id], queryFn: () => accessApi.wall(id) });
   const [notice, setNotice] = useState({ firmName: '', addressee: '', clientReference: '', signatory: '' });
-  const [busy, setBusy] = useState(false);
-
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await work();
-      await reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const action = usePageAction(['access', 'walls', id]);
+  const error = action.error ?? loadError;
+  const busy = action.isPending;
+  const run = action.mutate;
 
   const printNotice = (event: FormEvent) => {
     event.preventDefault();
-    void run(async () => {
-      const blob = await fetchNotice(id, notice);
+    run(async () => {
+      const blob = await accessApi.notice(id, notice);
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
@@ -51,7 +44,7 @@ export function WallDetailPage() {
       </dl>
       <h2>Memo</h2>
       <blockquote className="wall-memo">{wall.memo}</blockquote>
-      <Button variant="secondary" busy={busy} onClick={() => void run(() => accessApi.acknowledge(id))} disabled={wall.liftedAt !== null}>
+      <Button variant="secondary" busy={busy} onClick={() => run(() => accessApi.acknowledge(id))} disabled={wall.liftedAt !== null}>
         I have read and acknowledge this memo
       </Button>
       <h2>{wall.kind === 'exclusionary' ? 'Screened people' : 'People the matter is locked to'}</h2>
@@ -89,7 +82,7 @@ export function WallDetailPage() {
         <>
           <h2>Lift the wall</h2>
           <p>Lifting ends the screen on the next request; the wall stays in the history.</p>
-          <Button variant="danger" busy={busy} onClick={() => void run(() => accessApi.liftWall(id))}>
+          <Button variant="danger" busy={busy} onClick={() => run(() => accessApi.liftWall(id))}>
             Lift wall
           </Button>
         </>

@@ -1,36 +1,34 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle, Select, TextField } from '../../components';
-import { accessApi, formatTime, type Wall } from './api';
-import { useLoad } from './useLoad';
+import { formatTime } from '../../lib/format';
+import { accessApi, type Wall } from './api';
 
 /** Compliance: create walls (with the memo people must acknowledge) and see them all, active and lifted. */
 export function WallsPage() {
   const [active, setActive] = useState<boolean | undefined>(true);
-  const { data, error, reload, setError } = useLoad(() => accessApi.walls(active), [active]);
+  const { data, error: loadError } = useQuery({ queryKey: ['access', 'walls', { active }], queryFn: () => accessApi.walls(active) });
+  const action = usePageAction(['access', 'walls']);
+  const error = action.error ?? loadError;
   const [kind, setKind] = useState<Wall['kind']>('exclusionary');
   const [targetKind, setTargetKind] = useState<'matter' | 'client'>('matter');
   const [targetId, setTargetId] = useState('');
   const [userIds, setUserIds] = useState('');
   const [memo, setMemo] = useState('');
-  const [busy, setBusy] = useState(false);
+  const busy = action.isPending;
   const [created, setCreated] = useState<Wall | null>(null);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    try {
-      const ids = userIds.split(/[\s,]+/).filter(Boolean);
+    const ids = userIds.split(/[\s,]+/).filter(Boolean);
+    action.mutate(async () => {
       const wall = await accessApi.createWall({ kind, ...(targetKind === 'matter' ? { matterId: targetId.trim() } : { clientId: targetId.trim() }), userIds: ids, memo });
       setCreated(wall);
       setMemo('');
       setUserIds('');
-      await reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -40,7 +38,7 @@ export function WallsPage() {
         An <strong>exclusionary</strong> wall screens the listed people from a client or matter: it overrides every other permission and takes effect on their next request. An{' '}
         <strong>inclusionary</strong> wall locks a client or matter to the listed people. Everyone affected must acknowledge the memo before opening anything behind the wall.
       </p>
-      <form onSubmit={(e) => void submit(e)} aria-label="Create a wall">
+      <form onSubmit={submit} aria-label="Create a wall">
         <Select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as Wall['kind'])} options={[{ value: 'exclusionary', label: 'Exclusionary (screen people out)' }, { value: 'inclusionary', label: 'Inclusionary (lock to listed people)' }]} />
         <Select label="Covers" value={targetKind} onChange={(e) => setTargetKind(e.target.value as 'matter' | 'client')} options={[{ value: 'matter', label: 'One matter' }, { value: 'client', label: 'A whole client' }]} />
         <TextField label={targetKind === 'matter' ? 'Matter id' : 'Client id'} value={targetId} onChange={(e) => setTargetId(e.target.value)} required />
@@ -70,7 +68,7 @@ export function WallsPage() {
           All
         </Button>
       </div>
-      {data === null ? (
+      {data === undefined ? (
         !error && <Loading />
       ) : data.walls.length === 0 ? (
         <p>No walls.</p>

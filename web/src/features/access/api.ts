@@ -1,172 +1,54 @@
-// The access API as the web app sees it (shapes mirror server/access/access.schemas.ts).
-import { ApiError, del, get, post, put } from '../../api/client';
+// The access API as the web app sees it: calls through the generated client, shapes from the
+// generated schema (server/access/access.schemas.ts is the source of both).
+import { api, apiErrorFrom, data } from '../../api/client';
+import type { QueryParams, RequestBody, ResponseBody } from '../../api/types';
 
-export type MatterRole = 'lead_attorney' | 'attorney' | 'paralegal' | 'assistant';
+export type TeamMember = ResponseBody<'/api/v1/matters/{matterId}/team/{userId}', 'put'>;
+export type MatterRole = TeamMember['role'];
 export const MATTER_ROLE_LABELS: Record<MatterRole, string> = { lead_attorney: 'Lead attorney', attorney: 'Attorney', paralegal: 'Paralegal', assistant: 'Assistant' };
-
-export interface TeamMember {
-  userId: string;
-  name: string | null;
-  role: MatterRole;
-  addedAt: number;
-  expiresAt: number | null;
-}
-
-export interface Wall {
-  id: string;
-  kind: 'exclusionary' | 'inclusionary';
-  clientId: string;
-  matterId: string | null;
-  memo: string;
-  createdAt: number;
-  createdBy: string | null;
-  liftedAt: number | null;
-  liftedBy: string | null;
-  members: { userId: string; name: string | null; acknowledgedAt: number | null }[];
-  acknowledgements: { userId: string; name: string | null; acknowledgedAt: number }[];
-}
-
-export interface AccessRequest {
-  id: string;
-  matterId: string;
-  userId: string;
-  name: string | null;
-  role: MatterRole;
-  reason: string;
-  status: 'pending' | 'approved' | 'refused';
-  requestedAt: number;
-  decidedAt: number | null;
-  decidedBy: string | null;
-  expiresAt: number | null;
-}
-
-export interface BreakGlass {
-  id: string;
-  matterId: string;
-  clientId: string;
-  userId: string;
-  name: string | null;
-  justification: string;
-  startedAt: number;
-  expiresAt: number;
-  reviewedAt: number | null;
-  reviewedBy: string | null;
-  reviewOutcome: 'justified' | 'unjustified' | null;
-  reviewNote: string | null;
-}
-
-export interface GateSetting {
-  key: string;
-  title: string;
-  description: string;
-  enabled: boolean;
-  defaultEnabled: boolean;
-}
-
-export interface Agreement {
-  id: string;
-  userId: string;
-  kind: 'agreement' | 'training';
-  completedAt: number;
-  expiresAt: number | null;
-}
-
-export interface CouldAccessReport {
-  clientId: string;
-  matterId: string | null;
-  from: number;
-  to: number;
-  people: { userId: string; name: string | null; periods: { from: number; until: number | null; basis: 'team' | 'grant' | 'break_glass'; role: MatterRole | null; matterId: string | null }[] }[];
-}
-
-export type ApprovalKind = 'identity.invite' | 'identity.role' | 'access.grant' | 'keys.shred';
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';
-
+export type Wall = ResponseBody<'/api/v1/walls/{id}', 'get'>;
+export type AccessRequest = ResponseBody<'/api/v1/access/requests', 'post'>;
+export type BreakGlass = ResponseBody<'/api/v1/access/break-glass', 'post'>;
+export type GateSetting = ResponseBody<'/api/v1/access/gates/{gate}', 'put'>;
+export type Agreement = ResponseBody<'/api/v1/access/agreements', 'post'>;
+export type CouldAccessReport = ResponseBody<'/api/v1/access/reports/could-access', 'get'>;
 /** A change filed for a second person's approval (the two-person rule). */
-export interface Approval {
-  id: string;
-  /** A kind this web app does not know yet is shown by its name. */
-  kind: ApprovalKind | (string & {});
-  /** identity.invite: {email, name, role, clientId}; identity.role: {userId, role}; access.grant: {clientId, userId, role, expiresAt}; keys.shred: {clientId}. */
-  payload: Record<string, unknown>;
-  subjectUserId: string | null;
-  subjectName: string | null;
-  clientId: string | null;
-  status: ApprovalStatus;
-  requestedBy: string;
-  requestedByName: string | null;
-  requestedAt: number;
-  expiresAt: number;
-  decidedBy: string | null;
-  decidedByName: string | null;
-  decidedAt: number | null;
-}
-
+export type Approval = ResponseBody<'/api/v1/approvals/{id}/decide', 'post'>;
+export type ApprovalKind = Approval['kind'];
 /** What a call answers (202) instead of making the change when a second person must approve it. */
-export interface PendingApproval {
-  approval: Approval;
-}
-
-export interface NoticeInput {
-  firmName: string;
-  addressee: string;
-  clientReference: string;
-  signatory: string;
-}
+export type PendingApproval = Extract<ResponseBody<'/api/v1/users', 'post'>, { approval: unknown }>;
+export type NoticeInput = RequestBody<'/api/v1/walls/{id}/notice', 'post'>;
 
 export const accessApi = {
-  team: (matterId: string) => get<{ members: TeamMember[] }>(`/matters/${matterId}/team`),
-  setMember: (matterId: string, userId: string, role: MatterRole, expiresAt: number | null) => put<TeamMember>(`/matters/${matterId}/team/${userId}`, { role, expiresAt }),
-  removeMember: (matterId: string, userId: string) => del<void>(`/matters/${matterId}/team/${userId}`),
-  walls: (active?: boolean) => get<{ walls: Wall[] }>(`/walls${active === undefined ? '' : `?active=${active}`}`),
-  wall: (id: string) => get<Wall>(`/walls/${id}`),
-  createWall: (input: { kind: Wall['kind']; clientId?: string; matterId?: string; userIds: string[]; memo: string }) => post<Wall>('/walls', input),
-  liftWall: (id: string) => post<Wall>(`/walls/${id}/lift`),
-  acknowledge: (id: string) => post<Wall>(`/walls/${id}/acknowledge`),
-  pendingAcknowledgements: () => get<{ walls: Wall[] }>('/walls/pending-acknowledgements'),
-  requests: (toDecide: boolean) => get<{ requests: AccessRequest[] }>(`/access/requests${toDecide ? '?toDecide=true' : ''}`),
-  createRequest: (input: { matterId: string; role: MatterRole; reason: string }) => post<AccessRequest>('/access/requests', input),
-  decide: (id: string, decision: 'approve' | 'refuse', expiresAt: number | null) => post<AccessRequest>(`/access/requests/${id}/decide`, { decision, expiresAt }),
-  startBreakGlass: (input: { matterId: string; justification: string }) => post<BreakGlass>('/access/break-glass', input),
-  myBreakGlass: () => get<{ sessions: BreakGlass[] }>('/access/break-glass/mine'),
-  breakGlass: (pendingReview: boolean) => get<{ sessions: BreakGlass[] }>(`/access/break-glass${pendingReview ? '?pendingReview=true' : ''}`),
-  review: (id: string, outcome: 'justified' | 'unjustified', note: string) => post<BreakGlass>(`/access/break-glass/${id}/review`, { outcome, note }),
-  gates: () => get<{ gates: GateSetting[] }>('/access/gates'),
-  setGate: (key: string, enabled: boolean) => put<GateSetting>(`/access/gates/${key}`, { enabled }),
-  agreements: () => get<{ agreements: Agreement[] }>('/access/agreements'),
-  recordAgreement: (input: { userId: string; kind: Agreement['kind']; completedAt: number; expiresAt: number | null }) => post<Agreement>('/access/agreements', input),
-  approvals: (toDecide: boolean) => get<{ approvals: Approval[] }>(`/approvals${toDecide ? '?toDecide=true' : ''}`),
-  decideApproval: (id: string, decision: 'approve' | 'reject') => post<Approval>(`/approvals/${id}/decide`, { decision }),
-  cancelApproval: (id: string) => post<Approval>(`/approvals/${id}/cancel`),
-  couldAccess: (query: string) => get<CouldAccessReport>(`/access/reports/could-access?${query}`),
+  team: (matterId: string) => data(api.GET('/api/v1/matters/{matterId}/team', { params: { path: { matterId } } })),
+  setMember: (matterId: string, userId: string, role: MatterRole, expiresAt: number | null) =>
+    data(api.PUT('/api/v1/matters/{matterId}/team/{userId}', { params: { path: { matterId, userId } }, body: { role, expiresAt } })),
+  removeMember: (matterId: string, userId: string) => data(api.DELETE('/api/v1/matters/{matterId}/team/{userId}', { params: { path: { matterId, userId } } })),
+  walls: (active?: boolean) => data(api.GET('/api/v1/walls', { params: { query: { active } } })),
+  wall: (id: string) => data(api.GET('/api/v1/walls/{id}', { params: { path: { id } } })),
+  createWall: (body: RequestBody<'/api/v1/walls', 'post'>) => data(api.POST('/api/v1/walls', { body })),
+  liftWall: (id: string) => data(api.POST('/api/v1/walls/{id}/lift', { params: { path: { id } } })),
+  acknowledge: (id: string) => data(api.POST('/api/v1/walls/{id}/acknowledge', { params: { path: { id } } })),
+  pendingAcknowledgements: () => data(api.GET('/api/v1/walls/pending-acknowledgements')),
+  requests: (toDecide: boolean) => data(api.GET('/api/v1/access/requests', { params: { query: toDecide ? { toDecide } : {} } })),
+  createRequest: (body: RequestBody<'/api/v1/access/requests', 'post'>) => data(api.POST('/api/v1/access/requests', { body })),
+  decide: (id: string, decision: 'approve' | 'refuse', expiresAt: number | null) => data(api.POST('/api/v1/access/requests/{id}/decide', { params: { path: { id } }, body: { decision, expiresAt } })),
+  startBreakGlass: (body: RequestBody<'/api/v1/access/break-glass', 'post'>) => data(api.POST('/api/v1/access/break-glass', { body })),
+  myBreakGlass: () => data(api.GET('/api/v1/access/break-glass/mine')),
+  breakGlass: (pendingReview: boolean) => data(api.GET('/api/v1/access/break-glass', { params: { query: pendingReview ? { pendingReview } : {} } })),
+  review: (id: string, outcome: 'justified' | 'unjustified', note: string) => data(api.POST('/api/v1/access/break-glass/{id}/review', { params: { path: { id } }, body: { outcome, note } })),
+  gates: () => data(api.GET('/api/v1/access/gates')),
+  setGate: (gate: string, enabled: boolean) => data(api.PUT('/api/v1/access/gates/{gate}', { params: { path: { gate } }, body: { enabled } })),
+  agreements: () => data(api.GET('/api/v1/access/agreements')),
+  recordAgreement: (body: RequestBody<'/api/v1/access/agreements', 'post'>) => data(api.POST('/api/v1/access/agreements', { body })),
+  approvals: (toDecide: boolean) => data(api.GET('/api/v1/approvals', { params: { query: toDecide ? { toDecide } : {} } })),
+  decideApproval: (id: string, decision: 'approve' | 'reject') => data(api.POST('/api/v1/approvals/{id}/decide', { params: { path: { id } }, body: { decision } })),
+  cancelApproval: (id: string) => data(api.POST('/api/v1/approvals/{id}/cancel', { params: { path: { id } } })),
+  couldAccess: (query: QueryParams<'/api/v1/access/reports/could-access', 'get'>) => data(api.GET('/api/v1/access/reports/could-access', { params: { query } })),
+  /** The screening notice PDF: the same client, read as a Blob. */
+  notice: async (id: string, body: NoticeInput): Promise<Blob> => {
+    const result = await api.POST('/api/v1/walls/{id}/notice', { params: { path: { id } }, body, parseAs: 'blob', headers: { accept: 'application/pdf' } });
+    if (!(result.data instanceof Blob)) throw apiErrorFrom(result.response.status, null, 'Could not build the notice');
+    return result.data;
+  },
 };
-
-/** Fetches the screening notice PDF (a binary answer, so not through the JSON client). */
-export async function fetchNotice(wallId: string, input: NoticeInput): Promise<Blob> {
-  const csrf = document.cookie
-    .split('; ')
-    .find((c) => c.startsWith('confidant_csrf='))
-    ?.slice('confidant_csrf='.length);
-  const response = await fetch(`/api/v1/walls/${wallId}/notice`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/pdf', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) },
-    body: JSON.stringify(input),
-  });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { code: never; message: string; requestId: string } } | null;
-    throw new ApiError(response.status, body?.error?.code ?? 'INTERNAL_ERROR', body?.error?.message ?? 'Could not build the notice', body?.error?.requestId ?? null);
-  }
-  return response.blob();
-}
-
-export function formatTime(ms: number | null): string {
-  return ms === null ? '—' : new Date(ms).toLocaleString();
-}
-
-/** Parses a local date-time input into epoch ms (null when empty). */
-export function parseLocal(value: string): number | null {
-  if (!value) return null;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? null : ms;
-}

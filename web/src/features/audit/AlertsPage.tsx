@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
-import { auditApi, type Alert } from './api';
-import { formatTime } from './AuditExplorerPage';
+import { formatTime } from '../../lib/format';
+import { auditApi } from './api';
 
 const RULE_LABELS: Record<string, string> = {
   bulk_download: 'Bulk download',
@@ -15,29 +17,11 @@ const RULE_LABELS: Record<string, string> = {
 /** Alerts raised by the monitoring rules and by scheduled verification; acknowledging is audited. */
 export function AlertsPage() {
   const [status, setStatus] = useState<'open' | 'acknowledged'>('open');
-  const [alerts, setAlerts] = useState<Alert[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setAlerts((await auditApi.alerts(status)).alerts);
-    } catch (e) {
-      setError(e);
-    }
-  }, [status]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const acknowledge = async (id: string) => {
-    try {
-      await auditApi.acknowledge(id);
-      await load();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const query = useQuery({ queryKey: ['audit', 'alerts', status], queryFn: () => auditApi.alerts(status) });
+  const alerts = query.data?.alerts;
+  const action = usePageAction(['audit', 'alerts']);
+  const error = action.error ?? query.error;
+  const acknowledge = (id: string) => action.mutate(() => auditApi.acknowledge(id));
 
   return (
     <section aria-labelledby="alerts-title">
@@ -51,7 +35,7 @@ export function AlertsPage() {
         </Button>
       </div>
       {error !== null && <ErrorMessage error={error} />}
-      {alerts === null ? (
+      {alerts === undefined ? (
         !error && <Loading />
       ) : alerts.length === 0 ? (
         <p>No {status} alerts.</p>
@@ -84,7 +68,7 @@ export function AlertsPage() {
                 <td>{a.contained ? 'Yes: sessions revoked, step-up required' : 'No'}</td>
                 <td>
                   {a.status === 'open' ? (
-                    <Button variant="secondary" onClick={() => void acknowledge(a.id)} aria-label={`Acknowledge alert ${RULE_LABELS[a.rule] ?? a.rule} for ${a.actorId ?? 'the system'}`}>
+                    <Button variant="secondary" onClick={() => acknowledge(a.id)} aria-label={`Acknowledge alert ${RULE_LABELS[a.rule] ?? a.rule} for ${a.actorId ?? 'the system'}`}>
                       Acknowledge
                     </Button>
                   ) : (

@@ -1,13 +1,15 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, ErrorMessage, Loading, PageTitle, Select, TextField } from '../../components';
+import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
 import { ApiError } from '../../api/client';
+import { formatTime, parseLocal } from '../../lib/format';
 import { auditApi, type AuditEvent, type EventFilter } from './api';
 import { verifyInclusionInBrowser } from './verify';
 
-export const formatTime = (ms: number) => new Date(ms).toLocaleString();
-export const toMs = (local: string): number | undefined => (local ? new Date(local).getTime() : undefined);
-export const fieldErrorFor = (error: unknown, name: string): string | null =>
-  error instanceof ApiError ? (error.fields.find((f) => f.path.endsWith(`.${name}`))?.message ?? null) : null;
+/** A `datetime-local` value as a query parameter (left out when empty). */
+export const toMs = (local: string): number | undefined => parseLocal(local) ?? undefined;
+/** The error for a query parameter of the audit routes. */
+export const queryFieldError = (error: unknown, name: string): string | null => fieldError(error, `querystring.${name}`);
 
 const OUTCOMES = [
   { value: '', label: 'Any' },
@@ -19,29 +21,17 @@ const OUTCOMES = [
 export function AuditExplorerPage() {
   const [form, setForm] = useState({ actorId: '', clientId: '', matterId: '', documentId: '', action: '', outcome: '', since: '', until: '' });
   const [filter, setFilter] = useState<EventFilter | null>(null);
-  const [page, setPage] = useState<{ events: AuditEvent[]; next: number | null; treeSize: number } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const search = useMutation({ mutationFn: auditApi.events, onSuccess: (_page, next) => setFilter(next) });
+  const { data: page, error } = search;
+  const busy = search.isPending;
   const [selected, setSelected] = useState<AuditEvent | null>(null);
-
-  const load = async (next: EventFilter) => {
-    setBusy(true);
-    setError(null);
-    try {
-      setPage(await auditApi.events(next));
-      setFilter(next);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const load = (next: EventFilter) => search.mutate(next);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setSelected(null);
-    const { since, until, ...rest } = form;
-    void load({ ...rest, since: toMs(since), until: toMs(until), limit: 50 });
+    const { since, until, outcome, ...rest } = form;
+    load({ ...rest, outcome: (outcome || undefined) as EventFilter['outcome'], since: toMs(since), until: toMs(until), limit: 50 });
   };
 
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
@@ -50,14 +40,14 @@ export function AuditExplorerPage() {
     <section aria-labelledby="audit-title">
       <PageTitle>Audit log</PageTitle>
       <form onSubmit={onSubmit} className="audit-filters" aria-label="Filter audit events">
-        <TextField label="Actor id" value={form.actorId} onChange={set('actorId')} error={fieldErrorFor(error, 'actorId')} />
-        <TextField label="Client id" value={form.clientId} onChange={set('clientId')} error={fieldErrorFor(error, 'clientId')} />
-        <TextField label="Matter id" value={form.matterId} onChange={set('matterId')} error={fieldErrorFor(error, 'matterId')} />
-        <TextField label="Document id" value={form.documentId} onChange={set('documentId')} error={fieldErrorFor(error, 'documentId')} />
-        <TextField label="Action" hint="e.g. document.read" value={form.action} onChange={set('action')} error={fieldErrorFor(error, 'action')} />
+        <TextField label="Actor id" value={form.actorId} onChange={set('actorId')} error={queryFieldError(error, 'actorId')} />
+        <TextField label="Client id" value={form.clientId} onChange={set('clientId')} error={queryFieldError(error, 'clientId')} />
+        <TextField label="Matter id" value={form.matterId} onChange={set('matterId')} error={queryFieldError(error, 'matterId')} />
+        <TextField label="Document id" value={form.documentId} onChange={set('documentId')} error={queryFieldError(error, 'documentId')} />
+        <TextField label="Action" hint="e.g. document.read" value={form.action} onChange={set('action')} error={queryFieldError(error, 'action')} />
         <Select label="Outcome" options={OUTCOMES} value={form.outcome} onChange={set('outcome')} />
-        <TextField label="From" type="datetime-local" value={form.since} onChange={set('since')} error={fieldErrorFor(error, 'since')} />
-        <TextField label="Until" type="datetime-local" value={form.until} onChange={set('until')} error={fieldErrorFor(error, 'until')} />
+        <TextField label="From" type="datetime-local" value={form.since} onChange={set('since')} error={queryFieldError(error, 'since')} />
+        <TextField label="Until" type="datetime-local" value={form.until} onChange={set('until')} error={queryFieldError(error, 'until')} />
         <Button type="submit" disabled={busy}>
           Search
         </Button>
@@ -107,7 +97,7 @@ export function AuditExplorerPage() {
             </table>
           )}
           {page.next !== null && filter && (
-            <Button variant="secondary" onClick={() => void load({ ...filter, from: page.next! })}>
+            <Button variant="secondary" onClick={() => load({ ...filter, from: page.next! })}>
               Next page
             </Button>
           )}

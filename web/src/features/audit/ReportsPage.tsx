@@ -1,7 +1,9 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, ErrorMessage, PageTitle, TextField } from '../../components';
-import { auditApi, type AccessSummary, type BreachScope, type PersonMatterReport } from './api';
-import { fieldErrorFor, formatTime, toMs } from './AuditExplorerPage';
+import { formatTime } from '../../lib/format';
+import { auditApi, type PersonMatterReport } from './api';
+import { queryFieldError, toMs } from './AuditExplorerPage';
 import { verifyInclusionInBrowser } from './verify';
 
 /** Reports: who accessed X; did P access M between dates (with proofs); breach scope. */
@@ -18,24 +20,20 @@ export function ReportsPage() {
 
 function WhoAccessed() {
   const [form, setForm] = useState({ clientId: '', matterId: '', documentId: '' });
-  const [result, setResult] = useState<AccessSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const run = useMutation({ mutationFn: auditApi.access });
+  const { error } = run;
+  const result = run.data?.actors;
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      setResult((await auditApi.access({ clientId: form.clientId || undefined, matterId: form.matterId || undefined, documentId: form.documentId || undefined })).actors);
-    } catch (err) {
-      setError(err);
-    }
+    run.mutate({ clientId: form.clientId || undefined, matterId: form.matterId || undefined, documentId: form.documentId || undefined });
   };
   return (
     <section aria-labelledby="who-title" className="audit-report">
       <h2 id="who-title">Who accessed a client, matter or document</h2>
       <form onSubmit={(e) => void submit(e)}>
-        <TextField label="Client id" value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} error={fieldErrorFor(error, 'clientId')} />
-        <TextField label="Matter id" value={form.matterId} onChange={(e) => setForm({ ...form, matterId: e.target.value })} error={fieldErrorFor(error, 'matterId')} />
-        <TextField label="Document id" value={form.documentId} onChange={(e) => setForm({ ...form, documentId: e.target.value })} error={fieldErrorFor(error, 'documentId')} />
+        <TextField label="Client id" value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} error={queryFieldError(error, 'clientId')} />
+        <TextField label="Matter id" value={form.matterId} onChange={(e) => setForm({ ...form, matterId: e.target.value })} error={queryFieldError(error, 'matterId')} />
+        <TextField label="Document id" value={form.documentId} onChange={(e) => setForm({ ...form, documentId: e.target.value })} error={queryFieldError(error, 'documentId')} />
         <Button type="submit">Show who accessed</Button>
       </form>
       {error !== null && <ErrorMessage error={error} />}
@@ -92,10 +90,10 @@ function PersonMatter() {
     <section aria-labelledby="pm-title" className="audit-report">
       <h2 id="pm-title">Did a person access a matter between two dates?</h2>
       <form onSubmit={(e) => void submit(e)}>
-        <TextField label="Person (user id)" required value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} error={fieldErrorFor(error, 'userId')} />
-        <TextField label="Matter id" required value={form.matterId} onChange={(e) => setForm({ ...form, matterId: e.target.value })} error={fieldErrorFor(error, 'matterId')} />
-        <TextField label="From" type="datetime-local" required value={form.since} onChange={(e) => setForm({ ...form, since: e.target.value })} error={fieldErrorFor(error, 'since')} />
-        <TextField label="Until" type="datetime-local" required value={form.until} onChange={(e) => setForm({ ...form, until: e.target.value })} error={fieldErrorFor(error, 'until')} />
+        <TextField label="Person (user id)" required value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} error={queryFieldError(error, 'userId')} />
+        <TextField label="Matter id" required value={form.matterId} onChange={(e) => setForm({ ...form, matterId: e.target.value })} error={queryFieldError(error, 'matterId')} />
+        <TextField label="From" type="datetime-local" required value={form.since} onChange={(e) => setForm({ ...form, since: e.target.value })} error={queryFieldError(error, 'since')} />
+        <TextField label="Until" type="datetime-local" required value={form.until} onChange={(e) => setForm({ ...form, until: e.target.value })} error={queryFieldError(error, 'until')} />
         <Button type="submit">Answer with proofs</Button>
       </form>
       {error !== null && <ErrorMessage error={error} />}
@@ -124,24 +122,19 @@ function PersonMatter() {
 
 function BreachScopeReport() {
   const [form, setForm] = useState({ actorId: '', since: '', until: '' });
-  const [scope, setScope] = useState<BreachScope | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const run = useMutation({ mutationFn: auditApi.breachScope });
+  const { data: scope, error } = run;
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      setScope(await auditApi.breachScope({ actorId: form.actorId, since: toMs(form.since) ?? 0, until: toMs(form.until) ?? Date.now() }));
-    } catch (err) {
-      setError(err);
-    }
+    run.mutate({ actorId: form.actorId, since: toMs(form.since) ?? 0, until: toMs(form.until) ?? Date.now() });
   };
   return (
     <section aria-labelledby="bs-title" className="audit-report">
       <h2 id="bs-title">Breach scope: everything an actor touched</h2>
       <form onSubmit={(e) => void submit(e)}>
-        <TextField label="Actor id" required value={form.actorId} onChange={(e) => setForm({ ...form, actorId: e.target.value })} error={fieldErrorFor(error, 'actorId')} />
-        <TextField label="From" type="datetime-local" required value={form.since} onChange={(e) => setForm({ ...form, since: e.target.value })} error={fieldErrorFor(error, 'since')} />
-        <TextField label="Until" type="datetime-local" required value={form.until} onChange={(e) => setForm({ ...form, until: e.target.value })} error={fieldErrorFor(error, 'until')} />
+        <TextField label="Actor id" required value={form.actorId} onChange={(e) => setForm({ ...form, actorId: e.target.value })} error={queryFieldError(error, 'actorId')} />
+        <TextField label="From" type="datetime-local" required value={form.since} onChange={(e) => setForm({ ...form, since: e.target.value })} error={queryFieldError(error, 'since')} />
+        <TextField label="Until" type="datetime-local" required value={form.until} onChange={(e) => setForm({ ...form, until: e.target.value })} error={queryFieldError(error, 'until')} />
         <Button type="submit">Show scope</Button>
       </form>
       {error !== null && <ErrorMessage error={error} />}

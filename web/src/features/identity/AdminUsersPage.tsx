@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
-import { Button, ErrorMessage, Loading, PageTitle, Select, TextField } from '../../components';
-import { identityApi, isPendingApproval, ROLE_LABELS, type Role, type User } from './api';
-import { fieldError } from './AuthFrame';
+import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
+import { identityApi, isPendingApproval, ROLE_LABELS, type Role } from './api';
 
 const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as Role[]).map((value) => ({ value, label: ROLE_LABELS[value] }));
 const STAFF_ROLE_OPTIONS = ROLE_OPTIONS.filter((o) => o.value !== 'client');
@@ -25,20 +25,12 @@ function errorTitle(error: unknown): string | undefined {
 
 /** Administrators: invite people, change roles, set leaving dates, disable and re-enable accounts. */
 export function AdminUsersPage() {
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const list = useQuery({ queryKey: ['identity', 'users'], queryFn: identityApi.users });
+  const users = list.data?.users;
+  const [actionError, setError] = useState<unknown>(null);
+  const error = actionError ?? list.error;
   const [notice, setNotice] = useState<ReactNode>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setUsers((await identityApi.users()).users);
-    } catch (e) {
-      setError(e);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const load = () => list.refetch();
 
   /** `waiting` is what to say when the server filed the change for approval (202) instead. */
   const act = (work: () => Promise<object | undefined>, done: string, waiting?: string) => {
@@ -145,29 +137,25 @@ export function AdminUsersPage() {
 
 function InviteForm({ onInvited }: { onInvited: (message: ReactNode) => void }) {
   const [form, setForm] = useState<{ email: string; name: string; role: Role; clientId: string }>({ email: '', name: '', role: 'attorney', clientId: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(event: FormEvent) {
+  const invite = useMutation({ mutationFn: identityApi.invite });
+  const { error, isPending: busy } = invite;
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await identityApi.invite({ email: form.email, name: form.name, role: form.role, ...(form.role === 'client' ? { clientId: form.clientId } : {}) });
-      onInvited(
-        isPendingApproval(result) ? (
-          <WaitingForApproval what={`The invitation for ${form.email.trim()}`} />
-        ) : result.delivered === 'smtp' ? (
-          `Invitation sent to ${result.user.email}.`
-        ) : (
-          `Invitation for ${result.user.email} written to the mail outbox folder on the server (no SMTP configured).`
-        ),
-      );
-      setForm({ email: '', name: '', role: form.role, clientId: '' });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const body = { email: form.email, name: form.name, role: form.role, ...(form.role === 'client' ? { clientId: form.clientId } : {}) };
+    invite.mutate(body, {
+      onSuccess: (result) => {
+        onInvited(
+          isPendingApproval(result) ? (
+            <WaitingForApproval what={`The invitation for ${form.email.trim()}`} />
+          ) : result.delivered === 'smtp' ? (
+            `Invitation sent to ${result.user.email}.`
+          ) : (
+            `Invitation for ${result.user.email} written to the mail outbox folder on the server (no SMTP configured).`
+          ),
+        );
+        setForm({ email: '', name: '', role: form.role, clientId: '' });
+      },
+    });
   }
   return (
     <form onSubmit={submit} noValidate aria-labelledby="invite-title" className="invite-form">

@@ -39,8 +39,3 @@ export function RecoveryCodesShown({ codes, onDone }: { codes: string[]; onDone:
     </section>
   );
 }
-
-export function fieldError(error: unknown, path: string): string | null {
-  const fields = (error as { fields?: { path: string; message: string }[] } | null)?.fields ?? [];
-  return fields.find((f) => f.path === path)?.message ?? null;
-}

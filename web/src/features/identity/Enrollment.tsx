@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, TextField } from '../../components';
 import { identityApi } from './api';
 import { RecoveryCodesShown } from './AuthFrame';
@@ -10,20 +11,9 @@ export function Enrollment({ hasTotp, onDone }: { hasTotp: boolean; onDone: () =
   const [code, setCode] = useState('');
   const [passkeyName, setPasskeyName] = useState('This device');
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function run(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const action = usePageAction();
+  const { error, isPending: busy } = action;
+  const run = action.mutate;
 
   const finish = (recoveryCodes: string[]) => (recoveryCodes.length > 0 ? setCodes(recoveryCodes) : onDone());
 
@@ -31,7 +21,7 @@ export function Enrollment({ hasTotp, onDone }: { hasTotp: boolean; onDone: () =
 
   function confirm(event: FormEvent) {
     event.preventDefault();
-    void run(async () => finish((await identityApi.totpConfirm(code.replace(/\s/g, ''))).recoveryCodes));
+    run(async () => finish((await identityApi.totpConfirm(code.replace(/\s/g, ''))).recoveryCodes));
   }
 
   return (
@@ -41,7 +31,7 @@ export function Enrollment({ hasTotp, onDone }: { hasTotp: boolean; onDone: () =
         <h2 id="enroll-passkey">Passkey (recommended)</h2>
         <p>Use your device's fingerprint, face or PIN, or a security key. Passkeys cannot be phished.</p>
         <TextField label="Name for this passkey" value={passkeyName} onChange={(e) => setPasskeyName(e.target.value)} maxLength={100} />
-        <Button busy={busy} onClick={() => void run(async () => finish((await registerPasskey(passkeyName)).recoveryCodes))}>
+        <Button busy={busy} onClick={() => run(async () => finish((await registerPasskey(passkeyName)).recoveryCodes))}>
           Add a passkey
         </Button>
       </section>
@@ -49,7 +39,7 @@ export function Enrollment({ hasTotp, onDone }: { hasTotp: boolean; onDone: () =
         <section aria-labelledby="enroll-totp">
           <h2 id="enroll-totp">Authenticator app</h2>
           {!setup ? (
-            <Button variant="secondary" busy={busy} onClick={() => void run(async () => setSetup(await identityApi.totpSetup()))}>
+            <Button variant="secondary" busy={busy} onClick={() => run(async () => setSetup(await identityApi.totpSetup()))}>
               Set up an authenticator app
             </Button>
           ) : (

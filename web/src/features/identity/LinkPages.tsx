@@ -1,8 +1,9 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { Button, ErrorMessage, TextField } from '../../components';
+import { Button, ErrorMessage, fieldError, TextField } from '../../components';
 import { identityApi, type SessionState } from './api';
-import { AuthFrame, fieldError } from './AuthFrame';
+import { AuthFrame } from './AuthFrame';
 import { pendingStep, useSession } from './session';
 
 // The token travels in the URL fragment, which browsers never send to servers or proxies.
@@ -23,19 +24,11 @@ const PASSWORD_HINT = 'At least 12 characters. A few unrelated words make a stro
 export function SetupPage() {
   const finish = useFinish();
   const [form, setForm] = useState({ email: '', name: '', password: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function submit(event: FormEvent) {
+  const setup = useMutation({ mutationFn: () => identityApi.setup({ token: tokenFromHash(), ...form }), onSuccess: finish });
+  const { error, isPending: busy } = setup;
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await finish(await identityApi.setup({ token: tokenFromHash(), ...form }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    setup.mutate();
   }
   return (
     <AuthFrame title="Create the first administrator">
@@ -56,19 +49,11 @@ export function SetupPage() {
 export function InvitePage() {
   const finish = useFinish();
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function submit(event: FormEvent) {
+  const accept = useMutation({ mutationFn: () => identityApi.acceptInvite(tokenFromHash(), password), onSuccess: finish });
+  const { error, isPending: busy } = accept;
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await finish(await identityApi.acceptInvite(tokenFromHash(), password));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    accept.mutate();
   }
   return (
     <AuthFrame title="Choose your password">

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Button, ErrorMessage, Loading, TextField } from '../../components';
@@ -15,30 +16,24 @@ export function MfaPage() {
   const next = safeNext(params.get('next'));
   const [mode, setMode] = useState<'totp' | 'recovery'>('totp');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const confirm = useMutation({
+    mutationFn: (work: () => Promise<SessionState>) => work(),
+    onSuccess: async (state) => {
+      session.set(state);
+      await navigate(next, { replace: true });
+    },
+    onError: () => setCode(''),
+  });
+  const { error, isPending: busy } = confirm;
+  const run = confirm.mutate;
 
   if (session.loading) return <Loading />;
   if (!session.state) return <Navigate to="/sign-in" replace />;
   const { factors } = session.state;
 
-  async function run(work: () => Promise<SessionState>) {
-    setBusy(true);
-    setError(null);
-    try {
-      session.set(await work());
-      await navigate(next, { replace: true });
-    } catch (e) {
-      setError(e);
-      setCode('');
-    } finally {
-      setBusy(false);
-    }
-  }
-
   function submit(event: FormEvent) {
     event.preventDefault();
-    void run(() => (mode === 'totp' ? identityApi.verifyTotp(code.replace(/\s/g, '')) : identityApi.verifyRecovery(code)));
+    run(() => (mode === 'totp' ? identityApi.verifyTotp(code.replace(/\s/g, '')) : identityApi.verifyRecovery(code)));
   }
 
   return (
@@ -46,7 +41,7 @@ export function MfaPage() {
       {error !== null && <ErrorMessage error={error} title="Not confirmed" />}
       {factors.passkeys > 0 && (
         <p>
-          <Button onClick={() => void run(confirmWithPasskey)} busy={busy}>
+          <Button onClick={() => run(confirmWithPasskey)} busy={busy}>
             Use a passkey
           </Button>
         </p>

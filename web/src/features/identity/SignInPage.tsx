@@ -10,11 +10,28 @@ export function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
+/**
+ * Why single sign-on failed, by the `reason` the server's OIDC callback puts in the redirect
+ * (server/modules/identity/identity.routes.ts); any other failure carries no reason.
+ */
+const SSO_FAILURES: Record<string, string> = {
+  email_unverified: "Your organisation's sign-in did not confirm your email address, so Confidant could not match it to your account. Ask your administrator.",
+};
+const SSO_FAILED_GENERIC = 'Single sign-on did not complete. Try again, or sign in with your password. Your account must already exist in Confidant.';
+
+/** The plain-words message for a failed single sign-on (`?sso=failed&reason=…`), or null. */
+export function ssoFailureMessage(params: URLSearchParams): string | null {
+  if (params.get('sso') !== 'failed') return null;
+  const reason = params.get('reason');
+  return (reason !== null && Object.hasOwn(SSO_FAILURES, reason) ? SSO_FAILURES[reason] : undefined) ?? SSO_FAILED_GENERIC;
+}
+
 export function SignInPage() {
   const session = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
+  const ssoFailure = ssoFailureMessage(params);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -47,12 +64,12 @@ export function SignInPage() {
   return (
     <AuthFrame title="Sign in">
       {setupPending && <p className="notice">No administrator exists yet. Open the one-time setup link the server printed when it started.</p>}
-      {params.get('sso') === 'failed' && (
-        <p role="alert" className="notice">
-          Single sign-on did not complete. Try again, or sign in with your password. Your account must already exist in Confidant.
+      {error !== null && <ErrorMessage error={error} title="Could not sign in" />}
+      {ssoFailure !== null && (
+        <p role="alert" className="notice" data-testid="sso-failure">
+          {ssoFailure}
         </p>
       )}
-      {error !== null && <ErrorMessage error={error} title="Could not sign in" />}
       {sso.enabled && (
         <p>
           {/* A full page load: the provider's pages are not part of this app. */}

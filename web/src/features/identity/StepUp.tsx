@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import { Button, ErrorMessage, TextField } from '../../components';
 import { identityApi } from './api';
@@ -40,6 +40,10 @@ function StepUpPrompt({ onConfirmed, onCancel }: { onConfirmed: () => Promise<vo
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const factors = session.state?.factors;
+  // The prompt appears where the action was started, maybe below the fold on a phone: take the focus there.
+  const title = useRef<HTMLHeadingElement>(null);
+  const titleId = useId();
+  useEffect(() => title.current?.focus(), []);
   async function confirm(work: () => Promise<unknown>) {
     setBusy(true);
     setError(null);
@@ -58,8 +62,8 @@ function StepUpPrompt({ onConfirmed, onCancel }: { onConfirmed: () => Promise<vo
     void confirm(() => identityApi.verifyTotp(code));
   }
   return (
-    <div role="dialog" aria-labelledby="step-up-title" className="step-up">
-      <h2 id="step-up-title">Confirm with your second factor</h2>
+    <div role="dialog" aria-labelledby={titleId} className="step-up">
+      <h2 id={titleId} ref={title} tabIndex={-1}>Confirm with your second factor</h2>
       <p>This action needs a fresh confirmation (within the last 10 minutes).</p>
       {error !== null && <ErrorMessage error={error} title="Not confirmed" />}
       {factors && factors.passkeys > 0 && (

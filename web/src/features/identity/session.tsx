@@ -3,6 +3,7 @@
  * its second factor, and a guard that sends everyone else to the sign-in page.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { Button, ErrorMessage, Loading } from '../../components';
@@ -25,6 +26,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
+  const queryClient = useQueryClient();
 
   const refresh = useCallback(async () => {
     try {
@@ -34,6 +36,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       return next;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
+        queryClient.clear();
         setState(null);
         setError(null);
       } else setError(e);
@@ -41,7 +44,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [queryClient]);
 
   useEffect(() => {
     void refresh();
@@ -51,11 +54,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await identityApi.signOut();
     } finally {
+      // Nothing the previous person loaded may be shown to whoever signs in next.
+      queryClient.clear();
       setState(null);
     }
-  }, []);
+  }, [queryClient]);
 
-  const value = useMemo(() => ({ state, loading, error, refresh, set: setState, signOut }), [state, loading, error, refresh, signOut]);
+  const set = useCallback(
+    (next: SessionState | null) => {
+      if (next?.user.id !== state?.user.id) queryClient.clear();
+      setState(next);
+    },
+    [queryClient, state],
+  );
+
+  const value = useMemo(() => ({ state, loading, error, refresh, set, signOut }), [state, loading, error, refresh, set, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -1,37 +1,27 @@
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import { Button, ErrorMessage, Loading, PageTitle, Select, TextField } from '../../components';
+import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
 import { useStepUp } from '../identity/StepUp';
-import { vaultApi, type ClientSummary } from './api';
+import { vaultApi } from './api';
 import { MatterList } from './MattersPages';
-import { useLoad } from './useLoad';
-
-const fieldError = (error: unknown, field: string) => (error instanceof ApiError ? (error.fields.find((f) => f.path.endsWith(field))?.message ?? null) : null);
 
 export function ClientsPage() {
-  const [pages, setPages] = useState<ClientSummary[][]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const first = useLoad(async () => {
-    const page = await vaultApi.clients();
-    setPages([page.items]);
-    setCursor(page.nextCursor);
-    return page;
-  }, []);
-  const more = async () => {
-    if (!cursor) return;
-    const page = await vaultApi.clients(cursor);
-    setPages((p) => [...p, page.items]);
-    setCursor(page.nextCursor);
-  };
-  const clients = pages.flat();
+  const list = useInfiniteQuery({
+    queryKey: ['vault', 'clients'],
+    queryFn: ({ pageParam }) => vaultApi.clients(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const clients = list.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <section aria-labelledby="page-title">
       <PageTitle>Clients</PageTitle>
       <NewClientForm />
-      {first.error ? <ErrorMessage error={first.error} /> : null}
-      {!first.data && !first.error ? <Loading /> : null}
-      {first.data && clients.length === 0 ? <p>No clients you can open yet.</p> : null}
+      {list.error ? <ErrorMessage error={list.error} /> : null}
+      {list.isPending ? <Loading /> : null}
+      {list.data && clients.length === 0 ? <p>No clients you can open yet.</p> : null}
       {clients.length > 0 && (
         <table className="vault-table">
           <caption className="visually-hidden">Clients you can open</caption>
@@ -55,7 +45,11 @@ export function ClientsPage() {
           </tbody>
         </table>
       )}
-      {cursor && <Button variant="secondary" onClick={() => void more()}>Show more</Button>}
+      {list.hasNextPage && (
+        <Button variant="secondary" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          Show more
+        </Button>
+      )}
     </section>
   );
 }
@@ -65,28 +59,19 @@ function NewClientForm() {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'person' | 'organisation'>('organisation');
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
+  const create = useMutation({ mutationFn: vaultApi.createClient, onSuccess: (client) => navigate(`/clients/${client.id}`) });
+  const { error, isPending: busy } = create;
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const client = await vaultApi.createClient({ kind, name, email: email || null });
-      await navigate(`/clients/${client.id}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    create.mutate({ kind, name, email: email || null });
   };
   return (
     <details className="vault-new">
       <summary>New client</summary>
-      <form onSubmit={(e) => void submit(e)} aria-label="New client">
+      <form onSubmit={submit} aria-label="New client">
         <Select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as 'person' | 'organisation')} options={[{ value: 'organisation', label: 'Organisation' }, { value: 'person', label: 'Person' }]} />
-        <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(error, 'name')} />
-        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(error, 'email')} />
+        <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(error, 'body.name')} />
+        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(error, 'body.email')} />
         {error && !(error instanceof ApiError && error.fields.length > 0) ? <ErrorMessage error={error} /> : null}
         <Button type="submit" busy={busy}>Create client</Button>
       </form>
@@ -96,7 +81,7 @@ function NewClientForm() {
 
 export function ClientDetailPage() {
   const { clientId = '' } = useParams();
-  const { data: client, error } = useLoad(() => vaultApi.client(clientId), [clientId]);
+  const { data: client, error } = useQuery({ queryKey: ['vault', 'client', clientId], queryFn: () => vaultApi.client(clientId) });
   if (error) return <ErrorMessage error={error} title="This client cannot be shown" />;
   if (!client) return <Loading />;
   return (
@@ -138,26 +123,17 @@ function NewMatterForm({ clientId }: { clientId: string }) {
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
   const [practiceArea, setPracticeArea] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
+  const create = useMutation({ mutationFn: vaultApi.createMatter, onSuccess: (matter) => navigate(`/matters/${matter.id}`) });
+  const { error, isPending: busy } = create;
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const matter = await vaultApi.createMatter({ clientId, title, practiceArea: practiceArea || null });
-      await navigate(`/matters/${matter.id}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    create.mutate({ clientId, title, practiceArea: practiceArea || null });
   };
   return (
     <details className="vault-new">
       <summary>Open a matter</summary>
-      <form onSubmit={(e) => void submit(e)} aria-label="Open a matter">
-        <TextField label="Title" required value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(error, 'title')} />
+      <form onSubmit={submit} aria-label="Open a matter">
+        <TextField label="Title" required value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(error, 'body.title')} />
         <TextField label="Practice area" value={practiceArea} onChange={(e) => setPracticeArea(e.target.value)} />
         {error && !(error instanceof ApiError && error.fields.length > 0) ? <ErrorMessage error={error} /> : null}
         <Button type="submit" busy={busy}>Open matter</Button>
@@ -173,18 +149,7 @@ function ExportPanel({ clientId }: { clientId: string }) {
   const [busy, setBusy] = useState(false);
   const stepUp = useStepUp();
   const exportNow = async () => {
-    const token = document.cookie.split('; ').find((c) => c.startsWith('confidant_csrf='))?.slice('confidant_csrf='.length);
-    const response = await fetch(`/api/v1/clients/${clientId}/export`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', ...(token ? { 'x-csrf-token': decodeURIComponent(token) } : {}) },
-      body: JSON.stringify({ recipients: [recipient.trim()] }),
-    });
-    if (!response.ok) {
-      const body = (await response.json()) as { error: { code: never; message: string; requestId: string; fields?: { path: string; message: string }[] } };
-      throw new ApiError(response.status, body.error.code, body.error.message, body.error.requestId, body.error.fields ?? []);
-    }
-    const url = URL.createObjectURL(await response.blob());
+    const url = URL.createObjectURL(await vaultApi.exportClient(clientId, [recipient.trim()]));
     const link = document.createElement('a');
     link.href = url;
     link.download = `client-${clientId}.tar.age`;

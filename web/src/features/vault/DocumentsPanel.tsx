@@ -1,7 +1,8 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
 import { ErrorMessage, Loading, Select } from '../../components';
+import { formatBytes, formatTime } from '../../lib/format';
 import { CLASSIFICATIONS, contentUrl, uploadFile, vaultApi, type Classification, type VaultDocument } from './api';
-import { formatBytes, formatDate, useLoad } from './useLoad';
 
 function ClassificationBadge({ value, privileged }: { value: Classification; privileged: boolean }) {
   return (
@@ -19,7 +20,8 @@ interface Transfer {
 
 /** Documents of a matter: drag-and-drop (or pick) to upload with progress, download, versions, reclassify. */
 export function DocumentsPanel({ matterId }: { matterId: string }) {
-  const { data, error, reload } = useLoad(() => vaultApi.documents(matterId), [matterId]);
+  const { data, error, refetch } = useQuery({ queryKey: ['vault', 'documents', matterId], queryFn: () => vaultApi.documents(matterId) });
+  const reload = () => void refetch();
   const [transfers, setTransfers] = useState<Transfer[]>([]);
   const [uploadError, setUploadError] = useState<unknown>(null);
   const [dragging, setDragging] = useState(false);
@@ -103,15 +105,8 @@ export function DocumentsPanel({ matterId }: { matterId: string }) {
 
 function DocumentRow({ document, onChanged }: { document: VaultDocument; onChanged: () => void }) {
   const [versions, setVersions] = useState<VaultDocument['versions'] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reclassify = async (classification: Classification) => {
-    try {
-      await vaultApi.updateDocument(document.id, { classification });
-      onChanged();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const reclassify = useMutation({ mutationFn: (classification: Classification) => vaultApi.updateDocument(document.id, { classification }), onSuccess: onChanged });
+  const { error } = reclassify;
   const showVersions = async () => setVersions(versions ? null : ((await vaultApi.document(document.id)).versions ?? []));
   return (
     <>
@@ -134,7 +129,7 @@ function DocumentRow({ document, onChanged }: { document: VaultDocument; onChang
         <td>
           <label>
             <span className="visually-hidden">Reclassify {document.name}</span>
-            <select value={document.classification} onChange={(e) => void reclassify(e.target.value as Classification)}>
+            <select value={document.classification} onChange={(e) => reclassify.mutate(e.target.value as Classification)}>
               {CLASSIFICATIONS.map((c) => (
                 <option key={c} value={c}>
                   {c}
@@ -154,7 +149,7 @@ function DocumentRow({ document, onChanged }: { document: VaultDocument; onChang
                   <a href={contentUrl(document.id, v.version)} download>
                     Version {v.version}
                   </a>{' '}
-                  — {formatBytes(v.size)}, {v.contentType}, {formatDate(v.createdAt)}
+                  — {formatBytes(v.size)}, {v.contentType}, {formatTime(v.createdAt)}
                 </li>
               ))}
             </ul>

@@ -1,13 +1,14 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { ErrorMessage, Loading, PageTitle } from '../../components';
+import { formatTime } from '../../lib/format';
 import { vaultApi } from './api';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { RecordsPanel } from './RecordsPanel';
-import { formatDate, useLoad } from './useLoad';
 
 export function MatterList({ clientId }: { clientId?: string }) {
-  const { data, error } = useLoad(() => vaultApi.matters(clientId), [clientId]);
+  const { data, error } = useQuery({ queryKey: ['vault', 'matters', { clientId }], queryFn: () => vaultApi.matters(clientId) });
   if (error) return <ErrorMessage error={error} />;
   if (!data) return <Loading />;
   if (data.items.length === 0) return <p>No matters you can open.</p>;
@@ -32,7 +33,7 @@ export function MatterList({ clientId }: { clientId?: string }) {
             </td>
             <td>{matter.practiceArea ?? ''}</td>
             <td>{matter.status}</td>
-            <td>{formatDate(matter.openedAt)}</td>
+            <td>{formatTime(matter.openedAt)}</td>
           </tr>
         ))}
       </tbody>
@@ -51,14 +52,14 @@ export function MattersPage() {
 
 export function MatterDetailPage() {
   const { matterId = '' } = useParams();
-  const { data: matter, error } = useLoad(() => vaultApi.matter(matterId), [matterId]);
+  const { data: matter, error } = useQuery({ queryKey: ['vault', 'matter', matterId], queryFn: () => vaultApi.matter(matterId) });
   if (error) return <ErrorMessage error={error} title="This matter cannot be shown" />;
   if (!matter) return <Loading />;
   return (
     <section aria-labelledby="page-title">
       <PageTitle>{`${matter.number} — ${matter.title}`}</PageTitle>
       <p>
-        <Link to={`/clients/${matter.clientId}`}>Client</Link> · {matter.status} · opened {formatDate(matter.openedAt)}
+        <Link to={`/clients/${matter.clientId}`}>Client</Link> · {matter.status} · opened {formatTime(matter.openedAt)}
         {matter.practiceArea ? ` · ${matter.practiceArea}` : ''}
         {matter.jurisdiction ? ` · ${matter.jurisdiction}` : ''}
       </p>

@@ -1,11 +1,15 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, TextField } from '../../components';
+import { formatTime } from '../../lib/format';
 import { vaultApi, type Note } from './api';
-import { formatDate, useLoad } from './useLoad';
 
 /** Notes of a matter: stored sealed; the editor keeps the revision it loaded so a concurrent save is refused, not lost. */
 export function NotesPanel({ matterId }: { matterId: string }) {
-  const { data, error, reload } = useLoad(() => vaultApi.notes(matterId), [matterId]);
+  const { data, error: loadError, refetch } = useQuery({ queryKey: ['vault', 'notes', matterId], queryFn: () => vaultApi.notes(matterId) });
+  const action = usePageAction(['vault', 'notes', matterId]);
+  const error = action.error ?? loadError;
   const [editing, setEditing] = useState<Note | 'new' | null>(null);
   return (
     <section aria-labelledby="notes-title" className="vault-panel">
@@ -17,7 +21,7 @@ export function NotesPanel({ matterId }: { matterId: string }) {
           note={editing === 'new' ? null : editing}
           onDone={() => {
             setEditing(null);
-            reload();
+            void refetch();
           }}
         />
       )}
@@ -26,14 +30,13 @@ export function NotesPanel({ matterId }: { matterId: string }) {
       {data?.items.map((note) => (
         <article key={note.id} className="vault-note">
           <h3>{note.title}</h3>
-          <p className="vault-note-meta">Updated {formatDate(note.updatedAt)}</p>
+          <p className="vault-note-meta">Updated {formatTime(note.updatedAt)}</p>
           <div className="vault-note-body">{note.body}</div>
           <Button variant="secondary" onClick={() => setEditing(note)}>Edit</Button>{' '}
           <Button
             variant="secondary"
-            onClick={() => {
-              void vaultApi.deleteNote(note.id).then(reload);
-            }}
+            busy={action.isPending}
+            onClick={() => action.mutate(() => vaultApi.deleteNote(note.id))}
           >
             Delete
           </Button>
@@ -46,30 +49,24 @@ export function NotesPanel({ matterId }: { matterId: string }) {
 function NoteEditor({ matterId, note, onDone }: { matterId: string; note: Note | null; onDone: () => void }) {
   const [title, setTitle] = useState(note?.title ?? '');
   const [body, setBody] = useState(note?.body ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const save = async (event: FormEvent) => {
+  const saving = useMutation({
+    mutationFn: () => (note ? vaultApi.updateNote(note.id, { title, body, revision: note.revision }) : vaultApi.createNote(matterId, { title, body })),
+    onSuccess: onDone,
+  });
+  const { error } = saving;
+  const save = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    try {
-      if (note) await vaultApi.updateNote(note.id, { title, body, revision: note.revision });
-      else await vaultApi.createNote(matterId, { title, body });
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    saving.mutate();
   };
   return (
-    <form onSubmit={(e) => void save(e)} aria-label={note ? 'Edit note' : 'New note'} className="vault-note-editor">
+    <form onSubmit={save} aria-label={note ? 'Edit note' : 'New note'} className="vault-note-editor">
       <TextField label="Title" required value={title} onChange={(e) => setTitle(e.target.value)} />
       <div className="field">
         <label htmlFor="note-body">Text</label>
         <textarea id="note-body" rows={8} value={body} onChange={(e) => setBody(e.target.value)} />
       </div>
       {error ? <ErrorMessage error={error} title="Not saved" /> : null}
-      <Button type="submit" busy={busy}>Save note</Button>
+      <Button type="submit" busy={saving.isPending}>Save note</Button>
     </form>
   );
 }

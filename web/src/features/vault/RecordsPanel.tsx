@@ -1,33 +1,25 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, TextField } from '../../components';
 import { vaultApi } from './api';
-import { useLoad } from './useLoad';
 
 /** Physical records (boxes, files) with check-out and check-in. */
 export function RecordsPanel({ matterId }: { matterId: string }) {
-  const { data, error, reload } = useLoad(() => vaultApi.records(matterId), [matterId]);
+  const { data, error } = useQuery({ queryKey: ['vault', 'records', matterId], queryFn: () => vaultApi.records(matterId) });
   const [label, setLabel] = useState('');
   const [location, setLocation] = useState('');
-  const [actionError, setActionError] = useState<unknown>(null);
-  const add = async (event: FormEvent) => {
+  const action = usePageAction(['vault', 'records', matterId]);
+  const actionError = action.error;
+  const add = (event: FormEvent) => {
     event.preventDefault();
-    try {
+    action.mutate(async () => {
       await vaultApi.createRecord(matterId, { label, location });
       setLabel('');
       setLocation('');
-      reload();
-    } catch (e) {
-      setActionError(e);
-    }
+    });
   };
-  const move = async (id: string, action: 'check-out' | 'check-in') => {
-    try {
-      await vaultApi.moveRecord(id, action);
-      reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const move = (id: string, direction: 'check-out' | 'check-in') => action.mutate(() => vaultApi.moveRecord(id, direction));
   return (
     <section aria-labelledby="records-title" className="vault-panel">
       <h2 id="records-title">Physical records</h2>
@@ -51,7 +43,7 @@ export function RecordsPanel({ matterId }: { matterId: string }) {
                 <td>{record.location}</td>
                 <td>{record.status === 'out' ? 'checked out' : 'in place'}</td>
                 <td>
-                  <Button variant="secondary" onClick={() => void move(record.id, record.status === 'out' ? 'check-in' : 'check-out')}>
+                  <Button variant="secondary" onClick={() => move(record.id, record.status === 'out' ? 'check-in' : 'check-out')}>
                     {record.status === 'out' ? `Check in ${record.label}` : `Check out ${record.label}`}
                   </Button>
                 </td>
@@ -61,7 +53,7 @@ export function RecordsPanel({ matterId }: { matterId: string }) {
         </table>
       )}
       {actionError ? <ErrorMessage error={actionError} /> : null}
-      <form onSubmit={(e) => void add(e)} aria-label="Add a physical record" className="vault-inline-form">
+      <form onSubmit={add} aria-label="Add a physical record" className="vault-inline-form">
         <TextField label="Box or file id" required value={label} onChange={(e) => setLabel(e.target.value)} />
         <TextField label="Location" required value={location} onChange={(e) => setLocation(e.target.value)} />
         <Button type="submit">Add record</Button>

@@ -1,105 +1,48 @@
-// The vault API as the web app sees it (shapes mirror server/modules/vault/vault.schemas.ts).
-import { ApiError, get, patch, post, del } from '../../api/client';
+// The vault API as the web app sees it: calls through the generated client, shapes from the
+// generated schema (server/modules/vault/vault.schemas.ts is the source of both).
+import { api, apiErrorFrom, csrfToken, data, networkError } from '../../api/client';
+import type { RequestBody, ResponseBody } from '../../api/types';
 
-export type Classification = 'internal' | 'confidential' | 'privileged' | 'client-secret';
+export type ClientSummary = ResponseBody<'/api/v1/clients', 'get'>['items'][number];
+export type Client = ResponseBody<'/api/v1/clients/{clientId}', 'get'>;
+export type Matter = ResponseBody<'/api/v1/matters/{matterId}', 'get'>;
+export type VaultDocument = ResponseBody<'/api/v1/documents/{documentId}', 'get'>;
+export type DocumentVersion = NonNullable<VaultDocument['versions']>[number];
+export type Classification = VaultDocument['classification'];
 export const CLASSIFICATIONS: Classification[] = ['internal', 'confidential', 'privileged', 'client-secret'];
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-export interface ClientSummary {
-  id: string;
-  kind: 'person' | 'organisation';
-  name: string;
-  status: string;
-  createdAt: number;
-}
-export interface Client extends ClientSummary {
-  email: string | null;
-  phone: string | null;
-  address: string | null;
-  identifiers: { type: string; value: string }[];
-  updatedAt: number;
-}
-export interface Matter {
-  id: string;
-  clientId: string;
-  number: string;
-  title: string;
-  practiceArea: string | null;
-  jurisdiction: string | null;
-  status: 'open' | 'pending' | 'closed';
-  openedAt: number;
-  closedAt: number | null;
-  leadUserId: string;
-}
-export interface DocumentVersion {
-  version: number;
-  size: number;
-  contentType: string;
-  createdBy: string;
-  createdAt: number;
-}
-export interface VaultDocument {
-  id: string;
-  matterId: string;
-  name: string;
-  classification: Classification;
-  privileged: boolean;
-  legalHold: boolean;
-  currentVersion: number;
-  size: number;
-  contentType: string;
-  createdAt: number;
-  updatedAt: number;
-  versions?: DocumentVersion[];
-}
-export interface Note {
-  id: string;
-  matterId: string;
-  title: string;
-  body: string;
-  revision: number;
-  updatedAt: number;
-}
-export interface PhysicalRecord {
-  id: string;
-  matterId: string;
-  label: string;
-  location: string;
-  custodianUserId: string | null;
-  status: 'in' | 'out';
-  movements?: { action: string; userId: string; at: number }[];
-}
+export type Note = ResponseBody<'/api/v1/notes/{noteId}', 'get'>;
+export type PhysicalRecord = ResponseBody<'/api/v1/records/{recordId}', 'get'>;
 
 export const vaultApi = {
-  clients: (after?: string) => get<Page<ClientSummary>>(`/clients?limit=50${after ? `&after=${after}` : ''}`),
-  client: (id: string) => get<Client>(`/clients/${id}`),
-  createClient: (body: { kind: 'person' | 'organisation'; name: string; email?: string | null }) => post<Client>('/clients', body),
-  matters: (clientId?: string, after?: string) => get<Page<Matter>>(`/matters?limit=50${clientId ? `&clientId=${clientId}` : ''}${after ? `&after=${after}` : ''}`),
-  matter: (id: string) => get<Matter>(`/matters/${id}`),
-  createMatter: (body: { clientId: string; title: string; practiceArea?: string | null; jurisdiction?: string | null }) => post<Matter>('/matters', body),
-  documents: (matterId: string) => get<Page<VaultDocument>>(`/matters/${matterId}/documents?limit=200`),
-  document: (id: string) => get<VaultDocument>(`/documents/${id}`),
-  updateDocument: (id: string, body: { classification?: Classification; privileged?: boolean; name?: string }) => patch<VaultDocument>(`/documents/${id}`, body),
-  notes: (matterId: string) => get<Page<Note>>(`/matters/${matterId}/notes?limit=200`),
-  createNote: (matterId: string, body: { title: string; body: string }) => post<Note>(`/matters/${matterId}/notes`, body),
-  updateNote: (id: string, body: { title?: string; body?: string; revision: number }) => patch<Note>(`/notes/${id}`, body),
-  deleteNote: (id: string) => del<{ deleted: boolean }>(`/notes/${id}`),
-  records: (matterId: string) => get<{ items: PhysicalRecord[] }>(`/matters/${matterId}/records`),
-  createRecord: (matterId: string, body: { label: string; location: string }) => post<PhysicalRecord>(`/matters/${matterId}/records`, body),
-  moveRecord: (id: string, action: 'check-out' | 'check-in') => post<PhysicalRecord>(`/records/${id}/${action}`, {}),
-  sealStatus: () => get<{ sealed: boolean; provider: string; initialized: boolean }>('/seal-status'),
-  unseal: (passphrase: string, setupToken?: string) => post<{ sealed: boolean }>('/unseal', setupToken ? { passphrase, setupToken } : { passphrase }),
+  clients: (after?: string) => data(api.GET('/api/v1/clients', { params: { query: { limit: 50, after } } })),
+  client: (clientId: string) => data(api.GET('/api/v1/clients/{clientId}', { params: { path: { clientId } } })),
+  createClient: (body: RequestBody<'/api/v1/clients', 'post'>) => data(api.POST('/api/v1/clients', { body })),
+  matters: (clientId?: string, after?: string) => data(api.GET('/api/v1/matters', { params: { query: { limit: 50, clientId, after } } })),
+  matter: (matterId: string) => data(api.GET('/api/v1/matters/{matterId}', { params: { path: { matterId } } })),
+  createMatter: (body: RequestBody<'/api/v1/matters', 'post'>) => data(api.POST('/api/v1/matters', { body })),
+  documents: (matterId: string) => data(api.GET('/api/v1/matters/{matterId}/documents', { params: { path: { matterId }, query: { limit: 200 } } })),
+  document: (documentId: string) => data(api.GET('/api/v1/documents/{documentId}', { params: { path: { documentId } } })),
+  updateDocument: (documentId: string, body: RequestBody<'/api/v1/documents/{documentId}', 'patch'>) => data(api.PATCH('/api/v1/documents/{documentId}', { params: { path: { documentId } }, body })),
+  notes: (matterId: string) => data(api.GET('/api/v1/matters/{matterId}/notes', { params: { path: { matterId }, query: { limit: 200 } } })),
+  createNote: (matterId: string, body: RequestBody<'/api/v1/matters/{matterId}/notes', 'post'>) => data(api.POST('/api/v1/matters/{matterId}/notes', { params: { path: { matterId } }, body })),
+  updateNote: (noteId: string, body: RequestBody<'/api/v1/notes/{noteId}', 'patch'>) => data(api.PATCH('/api/v1/notes/{noteId}', { params: { path: { noteId } }, body })),
+  deleteNote: (noteId: string) => data(api.DELETE('/api/v1/notes/{noteId}', { params: { path: { noteId } } })),
+  records: (matterId: string) => data(api.GET('/api/v1/matters/{matterId}/records', { params: { path: { matterId } } })),
+  createRecord: (matterId: string, body: RequestBody<'/api/v1/matters/{matterId}/records', 'post'>) => data(api.POST('/api/v1/matters/{matterId}/records', { params: { path: { matterId } }, body })),
+  moveRecord: (recordId: string, action: 'check-out' | 'check-in') =>
+    data(action === 'check-out' ? api.POST('/api/v1/records/{recordId}/check-out', { params: { path: { recordId } } }) : api.POST('/api/v1/records/{recordId}/check-in', { params: { path: { recordId } }, body: {} })),
+  sealStatus: () => data(api.GET('/api/v1/seal-status')),
+  unseal: (passphrase: string, setupToken?: string) => data(api.POST('/api/v1/unseal', { body: setupToken ? { passphrase, setupToken } : { passphrase } })),
+  /** The client's age archive, read as a Blob. */
+  exportClient: async (clientId: string, recipients: string[]): Promise<Blob> => {
+    const result = await api.POST('/api/v1/clients/{clientId}/export', { params: { path: { clientId } }, body: { recipients }, parseAs: 'blob', headers: { accept: '*/*' } });
+    if (!(result.data instanceof Blob)) throw apiErrorFrom(result.response.status, null, 'The export failed');
+    return result.data;
+  },
 };
 
+/** A document's content, for a plain link (the browser downloads it with the session cookie). */
 export const contentUrl = (documentId: string, version?: number) => `/api/v1/documents/${documentId}/content${version ? `?version=${version}` : ''}`;
-
-function csrfToken(): string | null {
-  const match = document.cookie.split('; ').find((c) => c.startsWith('confidant_csrf='));
-  return match ? decodeURIComponent(match.slice('confidant_csrf='.length)) : null;
-}
 
 /** base64url of the UTF-8 name: the name travels in a header, never in the URL. */
 function encodeName(name: string): string {
@@ -110,8 +53,9 @@ function encodeName(name: string): string {
 }
 
 /**
- * Uploads with XMLHttpRequest (fetch cannot report upload progress). `onProgress` gets 0..1.
- * `target` is a matter (new document) or a document (new version).
+ * Uploads with XMLHttpRequest, not the typed client: fetch cannot report upload progress.
+ * `onProgress` gets 0..1. `target` is a matter (new document) or a document (new version).
+ * Same CSRF header and the same ApiError as every other call.
  */
 export function uploadFile(target: { matterId: string } | { documentId: string }, file: File, onProgress: (fraction: number) => void, classification?: Classification): Promise<VaultDocument> {
   return new Promise((resolve, reject) => {
@@ -127,12 +71,16 @@ export function uploadFile(target: { matterId: string } | { documentId: string }
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
     xhr.onload = () => {
-      const data = xhr.responseText ? (JSON.parse(xhr.responseText) as unknown) : undefined;
-      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as VaultDocument);
-      const error = (data as { error?: { code: never; message: string; requestId: string; fields?: { path: string; message: string }[] } })?.error;
-      reject(new ApiError(xhr.status, error?.code ?? 'INTERNAL_ERROR', error?.message ?? `Upload failed (${xhr.status})`, error?.requestId ?? null, error?.fields ?? []));
+      let body: unknown;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as VaultDocument);
+      reject(apiErrorFrom(xhr.status, body, `Upload failed (${xhr.status})`));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'NETWORK_ERROR', 'Cannot reach the server. Check your connection and try again.'));
+    xhr.onerror = () => reject(networkError());
     xhr.send(file);
   });
 }

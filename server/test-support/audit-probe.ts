@@ -26,3 +26,6 @@ export async function recordEvent(ctx: RequestContext, event: AuditEventInput): 
 }
 
 export const auditModule: ConfidantModule = { name: 'audit' };
+
+/** The probe keeps no identity hooks: nothing to install. */
+export function installAuditProvisions(): void {}

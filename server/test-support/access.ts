@@ -6,8 +6,8 @@ import type { ClientId, MatterId, UserId } from '../../common/ids.js';
 import type { FirmRole } from '../../common/roles.js';
 import { inTransaction, type RequestContext } from '../platform/context.js';
 import { newId } from '../platform/ids.js';
-import type { TestInstance } from '../test-support/test-instance.js';
-import { registerClient, registerMatter } from './index.js';
+import type { TestInstance } from './test-instance.js';
+import { registerClient, registerMatter } from '../access/index.js';
 
 export function userContext(instance: TestInstance, role: FirmRole, options: { userId?: string; mfa?: boolean } = {}): RequestContext & { actor: { kind: 'user'; userId: UserId } } {
   const base = instance.system();
@@ -19,7 +19,8 @@ export function userContext(instance: TestInstance, role: FirmRole, options: { u
       userId: (options.userId ?? newId()) as UserId,
       role,
       clientId: null,
-      sessionId: null,
+      // An interactive session (not a real row: the service tier only needs the actor).
+      sessionId: newId(),
       tokenId: null,
       mfaAt: options.mfa === false ? null : instance.clock.now(),
     },

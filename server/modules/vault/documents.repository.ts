@@ -1,0 +1,142 @@
+/**
+ * Kysely on the vault's document tables (`vault_documents`, `vault_document_versions`). Reads and
+ * writes of a document take the object authorization access returned and filter by its id and
+ * matter; lists take the matter's authorization; export and re-encryption the client's.
+ */
+import type { ClientId } from '../../../common/ids.js';
+import type { RequestContext } from '../../platform/context.js';
+import { tablesOf } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import type { Page } from './vault.pagination.js';
+import { notFound, objectOf, type ClientAuth, type MatterAuth, type ObjectAuth } from './vault.repository.js';
+import type { VaultDocumentsTable, VaultDocumentVersionsTable, VaultTables } from './vault.tables.js';
+
+// The context's handle (a transaction or not); never exported: SQL stays in the repositories.
+const db = (ctx: RequestContext) => tablesOf<VaultTables>(ctx.db);
+
+/** A document row with its current version. */
+export type DocumentWithCurrent = VaultDocumentsTable & { current: VaultDocumentVersionsTable };
+
+/** Inserts a new document of the matter `auth` authorized (document.write), with its first version. */
+export async function insertDocumentRows(ctx: RequestContext, auth: MatterAuth, row: VaultDocumentsTable, version: VaultDocumentVersionsTable): Promise<void> {
+  await db(ctx).insertInto('vault_documents').values({ ...row, matter_id: auth.matterId }).execute();
+  await db(ctx).insertInto('vault_document_versions').values(version).execute();
+}
+
+/** The authorized document, read by its id and the matter access found it under. */
+export async function getDocumentRow(ctx: RequestContext, auth: ObjectAuth): Promise<VaultDocumentsTable> {
+  const document = objectOf(auth, 'document');
+  const row = await db(ctx).selectFrom('vault_documents').selectAll().where('id', '=', document.id).where('matter_id', '=', document.matterId).executeTakeFirst();
+  if (!row) throw notFound();
+  return row;
+}
+
+/** Every version of the authorized document, oldest first. */
+export async function findDocumentVersions(ctx: RequestContext, auth: ObjectAuth): Promise<VaultDocumentVersionsTable[]> {
+  const document = objectOf(auth, 'document');
+  return db(ctx).selectFrom('vault_document_versions').selectAll().where('document_id', '=', document.id).orderBy('version', 'asc').execute();
+}
+
+/** One version of the authorized document. Throws ACCESS_DENIED (404) when there is no such version. */
+export async function getDocumentVersion(ctx: RequestContext, auth: ObjectAuth, version: number): Promise<VaultDocumentVersionsTable> {
+  const document = objectOf(auth, 'document');
+  const row = await db(ctx).selectFrom('vault_document_versions').selectAll().where('document_id', '=', document.id).where('version', '=', version).executeTakeFirst();
+  if (!row) throw notFound();
+  return row;
+}
+
+/**
+ * Adds `version` to the authorized document and makes it current, if the document is still at
+ * `previous` (the number was chosen before the upload). Throws CONFLICT when another version won.
+ */
+export async function appendDocumentVersion(ctx: RequestContext, auth: ObjectAuth, version: VaultDocumentVersionsTable, previous: number): Promise<void> {
+  const document = objectOf(auth, 'document');
+  await db(ctx).insertInto('vault_document_versions').values({ ...version, document_id: document.id }).execute();
+  const updated = await db(ctx)
+    .updateTable('vault_documents')
+    .set({ current_version: version.version, updated_at: version.created_at })
+    .where('id', '=', document.id)
+    .where('matter_id', '=', document.matterId)
+    .where('current_version', '=', previous)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'Another version was added meanwhile');
+}
+
+export async function updateDocumentRow(ctx: RequestContext, auth: ObjectAuth, next: VaultDocumentsTable): Promise<void> {
+  const document = objectOf(auth, 'document');
+  await db(ctx).updateTable('vault_documents').set(next).where('id', '=', document.id).where('matter_id', '=', document.matterId).execute();
+}
+
+/** Documents joined with their current version (one row each). */
+function documentsWithCurrentVersion(ctx: RequestContext) {
+  return db(ctx)
+    .selectFrom('vault_documents as d')
+    .innerJoin('vault_document_versions as v', (join) => join.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'))
+    .selectAll('d')
+    .select(['v.size', 'v.content_type', 'v.id as version_id', 'v.blob_id', 'v.key_version as blob_key_version', 'v.sealed_size', 'v.created_by as version_created_by', 'v.created_at as version_created_at', 'v.version']);
+}
+
+type JoinedRow = Awaited<ReturnType<ReturnType<typeof documentsWithCurrentVersion>['execute']>>[number];
+
+function splitCurrent({ size, content_type, version_id, blob_id, blob_key_version, sealed_size, version_created_by, version_created_at, version, ...document }: JoinedRow): DocumentWithCurrent {
+  // PostgreSQL returns bigint columns as strings.
+  const current = { id: version_id, document_id: document.id, version, blob_id, key_version: blob_key_version, size: Number(size), sealed_size: Number(sealed_size), content_type, created_by: version_created_by, created_at: version_created_at };
+  return { ...document, current };
+}
+
+/** A page of the authorized matter's documents with their current versions, by id (at most `page.limit + 1`). */
+export async function findDocumentRowsOfMatter(ctx: RequestContext, auth: MatterAuth, page: Page): Promise<DocumentWithCurrent[]> {
+  let query = documentsWithCurrentVersion(ctx).where('d.matter_id', '=', auth.matterId).orderBy('d.id', 'asc').limit(page.limit + 1);
+  if (page.after) query = query.where('d.id', '>', page.after);
+  return (await query.execute()).map(splitCurrent);
+}
+
+/** Every document of the authorized client with its current version, by id (for the client's export). */
+export async function findCurrentDocumentsOfClient(ctx: RequestContext, auth: ClientAuth): Promise<DocumentWithCurrent[]> {
+  return (await documentsWithCurrentVersion(ctx).where('d.client_id', '=', auth.clientId).orderBy('d.id').execute()).map(splitCurrent);
+}
+
+/** The authorized client's document versions still under a key version older than `keyVersion` (re-encryption). */
+export async function findStaleDocumentVersions(ctx: RequestContext, auth: ClientAuth, keyVersion: number): Promise<VaultDocumentVersionsTable[]> {
+  const rows = await db(ctx)
+    .selectFrom('vault_document_versions as v')
+    .innerJoin('vault_documents as d', 'd.id', 'v.document_id')
+    .selectAll('v')
+    .where('d.client_id', '=', auth.clientId)
+    .where('v.key_version', '<', keyVersion)
+    .orderBy('v.id')
+    .execute();
+  return rows.map((row) => ({ ...row, size: Number(row.size), sealed_size: Number(row.sealed_size) }));
+}
+
+/**
+ * Points a re-encrypted version of the authorized client at its new blob, if it still points at
+ * `version.blob_id`. Throws CONFLICT when the version changed meanwhile.
+ */
+export async function moveDocumentVersionBlob(ctx: RequestContext, auth: ClientAuth, version: VaultDocumentVersionsTable, to: { blobId: string; keyVersion: number; sealedSize: number }): Promise<void> {
+  const result = await db(ctx)
+    .updateTable('vault_document_versions')
+    .set({ blob_id: to.blobId, key_version: to.keyVersion, sealed_size: to.sealedSize })
+    .where('id', '=', version.id)
+    .where('blob_id', '=', version.blob_id)
+    // Only a version of the authorized client's documents.
+    .where('document_id', 'in', db(ctx).selectFrom('vault_documents').select('id').where('client_id', '=', auth.clientId))
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'The version changed meanwhile');
+}
+
+/** Which of these blob ids some document version references (the orphan-blob sweeper; ids only, no client data). */
+export async function findReferencedBlobIds(ctx: RequestContext, blobIds: string[]): Promise<Set<string>> {
+  if (blobIds.length === 0) return new Set();
+  const rows = await db(ctx).selectFrom('vault_document_versions').select('blob_id').where('blob_id', 'in', blobIds).execute();
+  return new Set(rows.map((r) => r.blob_id));
+}
+
+/**
+ * Refuses crypto-shredding while any of the client's documents is under legal hold (registered
+ * with the keys module as a shred guard; shredding has no vault authorization to pass). Throws LEGAL_HOLD.
+ */
+export async function refuseShredUnderHold(ctx: RequestContext, clientId: ClientId): Promise<void> {
+  const held = await db(ctx).selectFrom('vault_documents').select('id').where('client_id', '=', clientId).where('legal_hold', '=', 1).limit(1).executeTakeFirst();
+  if (held) throw new AppError('LEGAL_HOLD', 'Some of this client’s documents are under legal hold; release the hold before destroying its data');
+}
