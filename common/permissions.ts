@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   'access.request.decide',
   'access.report.read',
   'audit.read',
+  'audit.status.read',
   'alert.manage',
   'user.manage',
   'key.manage',

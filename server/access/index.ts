@@ -9,6 +9,7 @@
  */
 import type { ConfidantModule } from '../platform/module.js';
 import { accessRoutes } from './access.routes.js';
+import { canAccess } from './choke-point.js';
 import { GRANT_APPROVAL } from './grants.service.js';
 import { BUILT_IN_GATES } from './gates.js';
 
@@ -39,5 +40,9 @@ export { type DirectoryUser, type UserDirectory } from './directory.js';
 export const accessModule: ConfidantModule = {
   name: 'access',
   routes: accessRoutes,
-  provides: { access: { gates: BUILT_IN_GATES, approvalKinds: [GRANT_APPROVAL] } },
+  provides: {
+    access: { gates: BUILT_IN_GATES, approvalKinds: [GRANT_APPROVAL] },
+    // The audit routes ask the policy, not role lists of their own (a silent check: they audit the refusal).
+    audit: { authorize: (ctx, permission) => canAccess(ctx, permission, { kind: 'firm' }) },
+  },
 };

@@ -12,6 +12,7 @@ export const FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'wall.manage',
   'access.report.read',
   'audit.read',
+  'audit.status.read',
   'alert.manage',
   'user.manage',
   'key.manage',
@@ -20,8 +21,8 @@ export const FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
 
 /** Firm-wide permissions per firm role. Firm admins run the system but hold no client data. */
 export const FIRM_ROLE_PERMISSIONS: Record<FirmRole, ReadonlySet<Permission>> = {
-  firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage']),
-  compliance_officer: new Set<Permission>(['wall.manage', 'access.report.read', 'audit.read', 'alert.manage', 'settings.manage']),
+  firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage', 'audit.status.read']),
+  compliance_officer: new Set<Permission>(['wall.manage', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage']),
   attorney: new Set<Permission>(['client.create', 'matter.create']),
   paralegal: new Set<Permission>(),
   staff: new Set<Permission>(),

@@ -1,13 +1,16 @@
 /**
- * /api/v1/audit/*. Audit cannot use the access module (access imports audit), so it checks the
- * actor's firm role itself: compliance officers read the log and manage alerts; firm
- * administrators also see checkpoints and verification status; any signed-in user may read the
- * checkpoint, the public key and proofs (clients verify their own data). Denials are audited.
+ * /api/v1/audit/*. Audit cannot import the access module (access imports audit), so access
+ * provides an authorizer (`provides.audit.authorize`) and these routes ask it for the policy's
+ * permissions: `audit.read` (compliance officers: the log, its reports and alerts) and
+ * `audit.status.read` (also firm administrators: checkpoints and verification status). Any
+ * signed-in user may read the checkpoint, the public key and proofs (clients verify their own
+ * data). Denials are audited.
  */
+import { firmAuthorizer } from './hooks.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { FirmRole } from '../../common/roles.js';
+import type { Permission } from '../../common/permissions.js';
 import type { AppServices, RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { errorResponses, SIGNED_IN_ERRORS } from '../platform/http/errors-schema.js';
@@ -82,15 +85,22 @@ const EventsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const LOG_READERS: FirmRole[] = ['compliance_officer'];
-const STATUS_READERS: FirmRole[] = ['compliance_officer', 'firm_admin'];
+/** Reading the log, its reports and alerts (compliance). */
+const LOG_READERS: Permission = 'audit.read';
+/** Checkpoints and verification status (compliance and administrators). */
+const STATUS_READERS: Permission = 'audit.status.read';
 
-/** Returns the actor's id when their firm role is allowed; otherwise audits the denial and throws FORBIDDEN. */
-async function requireRole(ctx: RequestContext, roles: FirmRole[], action: string): Promise<string> {
+/**
+ * Returns the actor's id when the access policy gives them `permission` (asked through the
+ * authorizer access provides); otherwise audits the denial and throws FORBIDDEN. With no
+ * authorizer installed, only system actors pass (fail closed).
+ */
+async function requireRole(ctx: RequestContext, permission: Permission, action: string): Promise<string> {
   const actor = ctx.actor;
   if (actor.kind === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Sign in first');
-  if (actor.kind === 'user' && roles.includes(actor.role)) return actor.userId;
   if (actor.kind === 'system') return actor.name;
+  const authorize = firmAuthorizer(ctx.app);
+  if (actor.kind === 'user' && authorize && (await authorize(ctx, permission))) return actor.userId;
   await recordEventImpl(ctx, { action, outcome: 'denied', reason: 'ROLE' });
   throw new AppError('FORBIDDEN', 'Your role may not do this');
 }

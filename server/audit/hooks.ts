@@ -3,7 +3,8 @@
  * identity provides these (`provides.audit.identityHooks`) and the composition root installs them
  * per instance with `installAuditProvisions`.
  */
-import type { AppServices } from '../platform/context.js';
+import type { Permission } from '../../common/permissions.js';
+import type { AppServices, RequestContext } from '../platform/context.js';
 
 export interface IdentityHooks {
   /** True when the account is marked as leaving (leaver process started or completed). */
@@ -12,22 +13,32 @@ export interface IdentityHooks {
   contain(userId: string, reason: string): Promise<void>;
 }
 
+/** Whether the actor holds a firm permission (the access policy decides; audit cannot import it). */
+export type FirmAuthorizer = (ctx: RequestContext, permission: Permission) => Promise<boolean>;
+
 export interface AuditProvisions {
   identityHooks?: (services: AppServices) => IdentityHooks;
+  /** Provided by access: the audit routes ask it instead of keeping role lists of their own. */
+  authorize?: FirmAuthorizer;
 }
 
-const installed = new WeakMap<AppServices, IdentityHooks>();
+const installed = new WeakMap<AppServices, { hooks: IdentityHooks | null; authorize: FirmAuthorizer | null }>();
 
 /** Installs what the modules provide to audit (called once per instance by the composition root). */
 export function installAuditProvisions(services: AppServices, provisions: AuditProvisions[]): void {
   const provider = provisions.find((p) => p.identityHooks)?.identityHooks;
-  if (provider) installed.set(services, provider(services));
-  else installed.delete(services);
+  const authorize = provisions.find((p) => p.authorize)?.authorize ?? null;
+  installed.set(services, { hooks: provider ? provider(services) : null, authorize });
 }
 
 /** The instance's identity hooks, or null where none are installed. */
 export function identityHooks(services: AppServices): IdentityHooks | null {
-  return installed.get(services) ?? null;
+  return installed.get(services)?.hooks ?? null;
+}
+
+/** The instance's authorizer, or null (then the audit routes refuse everyone but system actors). */
+export function firmAuthorizer(services: AppServices): FirmAuthorizer | null {
+  return installed.get(services)?.authorize ?? null;
 }
 
 declare module '../platform/module.js' {

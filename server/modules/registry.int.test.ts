@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatterId } from '../../common/ids.js';
 import { extensionsOf } from '../access/extensions.js';
+import { firmAuthorizer } from '../audit/hooks.js';
 import { createWall } from '../access/walls.service.js';
 import { systemContext } from '../platform/context.js';
 import { newId } from '../platform/ids.js';
@@ -44,6 +45,15 @@ describe.each(DIALECTS)('composition root on %s', (dialect) => {
     } finally {
       await closeServices(other);
     }
+  });
+
+  it('gives audit the access policy to ask, instead of role lists of its own', async () => {
+    const authorize = firmAuthorizer(instance.services)!;
+    expect(authorize).not.toBeNull();
+    expect(await authorize(userContext(instance, 'compliance_officer'), 'audit.read')).toBe(true);
+    expect(await authorize(userContext(instance, 'firm_admin'), 'audit.read')).toBe(false);
+    expect(await authorize(userContext(instance, 'firm_admin'), 'audit.status.read')).toBe(true);
+    expect(await authorize(userContext(instance, 'attorney'), 'audit.status.read')).toBe(false);
   });
 
   it('checks people against the directory wherever the modules are composed (not ids as given)', async () => {

@@ -19,6 +19,7 @@ const FIRM_LEVEL: Record<string, FirmRole[]> = {
   'wall.manage': ['compliance_officer'],
   'access.report.read': ['compliance_officer'],
   'audit.read': ['compliance_officer'],
+  'audit.status.read': ['compliance_officer', 'firm_admin'],
   'alert.manage': ['compliance_officer', 'firm_admin'],
   'user.manage': ['firm_admin'],
   'key.manage': ['firm_admin'],

@@ -4503,7 +4503,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "access.request.decide" | "access.report.read" | "audit.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage";
+                    permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "access.request.decide" | "access.report.read" | "audit.read" | "audit.status.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage";
                     clientId?: string;
                     matterId?: string;
                 };
