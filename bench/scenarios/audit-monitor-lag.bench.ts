@@ -21,7 +21,7 @@ import { systemContext, type AppServices, type RequestContext } from '../../serv
 import { migrateToLatest } from '../../server/platform/db/migrate.js';
 import { createLogger } from '../../server/platform/logging/logger.js';
 import { closeServices, createServices } from '../../server/platform/services.js';
-import { MODULES } from '../../server/modules/registry.js';
+import { composeModules } from '../../server/modules/registry.js';
 import type { BenchRow, BenchScenario } from '../harness.js';
 
 const RATE = 500;
@@ -48,9 +48,8 @@ async function measure(env: Record<string, string>, label: string, seconds: numb
     await migrateToLatest(services.database);
     await auditModule.init?.(services);
     await auditModule.start?.(services);
-    // Identity registers the hooks the rules call (is this user leaving?), as in the server.
-    const identity = MODULES.find((m) => m.name === 'identity');
-    await identity?.start?.(services);
+    // The composition root installs identity's hooks the rules call (is this user leaving?), as in the server.
+    composeModules(services);
     await services.jobs.start();
     const users = Array.from({ length: USERS }, (_, i) => userContext(services, i));
     // Durable time of each event, by its index; `head` is the newest durable index.
@@ -121,7 +120,6 @@ async function measure(env: Record<string, string>, label: string, seconds: numb
       { metric: `monitor events behind at ${RATE} events/s (${label}) max`, value: behind.at(-1) ?? 0, unit: 'events' },
     ];
   } finally {
-    await MODULES.find((m) => m.name === 'identity')?.stop?.(services);
     await auditModule.stop?.(services);
     await closeServices(services);
     rmSync(dir, { recursive: true, force: true });
