@@ -74,12 +74,11 @@ export default tseslint.config(
     },
   },
   // SQL only in repositories (`*.repository.ts`; table types in `*.tables.ts`): no Kysely query
-  // builder, raw `sql` or `tablesOf` handle anywhere else in a module. Every module under
-  // server/modules/ passes it (a new one starts inside it). Not yet server/access/ (facts, scope,
-  // choke-point and the *.service.ts files query directly) nor server/audit/ (log, checkpoints,
-  // export, monitor…): they join when they have repositories.
+  // builder, raw `sql`, `tablesOf` handle or raw better-sqlite3 `prepare` anywhere else in a
+  // module. Every module under server/modules/, server/access/ and server/audit/ passes it (a new
+  // one starts inside it).
   {
-    files: ['server/modules/**/*.ts'],
+    files: ['server/modules/**/*.ts', 'server/access/**/*.ts', 'server/audit/**/*.ts'],
     ignores: ['**/*.repository.ts', '**/*.tables.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-syntax': [
@@ -87,6 +86,7 @@ export default tseslint.config(
         { selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]", message: 'SQL belongs in this module’s *.repository.ts.' },
         { selector: "CallExpression[callee.name='tablesOf']", message: 'Table handles belong in this module’s *.repository.ts.' },
         { selector: "TaggedTemplateExpression[tag.name='sql']", message: 'SQL belongs in this module’s *.repository.ts.' },
+        { selector: "CallExpression[callee.property.name='prepare']", message: 'SQL (raw prepared statements too) belongs in this module’s *.repository.ts.' },
       ],
     },
   },

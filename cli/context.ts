@@ -21,13 +21,22 @@ export const processIo: Io = {
   },
 };
 
-/** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */
+/**
+ * A failure the CLI reports as one line, `error CODE: message`, and a non-zero exit, without a
+ * stack trace. The code is `code` when given, else a leading `CODE: ` of the message (the form
+ * commands already use), else USAGE (exit 2) or FAILED.
+ */
 export class CliError extends Error {
+  readonly code: string;
   constructor(
     message: string,
     readonly exitCode = 1,
+    code?: string,
   ) {
-    super(message);
+    const prefixed = /^([A-Z][A-Z0-9_]{2,}): ([\s\S]*)$/.exec(message);
+    super(code === undefined && prefixed ? prefixed[2]! : message);
+    this.name = 'CliError';
+    this.code = code ?? prefixed?.[1] ?? (exitCode === 2 ? 'USAGE' : 'FAILED');
   }
 }
 
@@ -35,7 +44,7 @@ export function cliConfig(): Config {
   try {
     return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, 2);
+    if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.problems.join('; ')}`, 2, 'CONFIG_INVALID');
     throw error;
   }
 }

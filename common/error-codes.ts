@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   USER_EXISTS: 409,
   MFA_INVALID: 401,
   TOKEN_INVALID: 401,
+  /** A bearer API token that is unknown, expired, revoked, or whose account can no longer sign in. */
+  API_TOKEN_INVALID: 401,
+  /** WebAuthn refuses IP addresses: PUBLIC_URL must name the server by a domain (localhost is one). */
+  PASSKEYS_NEED_DOMAIN: 409,
   OIDC_FAILED: 401,
   // audit
   AUDIT_UNAVAILABLE: 503,
@@ -61,6 +65,36 @@ export const ERROR_CODES = {
   INTEGRITY_ERROR: 502,
   KEY_DESTROYED: 410,
   KEY_NOT_FOUND: 404,
+  /** An upload of zero bytes: a document needs content. */
+  DOCUMENT_EMPTY: 400,
+  /** The document is in the trash: restore it before changing it. */
+  DOCUMENT_TRASHED: 409,
+  /** The CLI's --output file already exists (nothing was written; --force replaces it). */
+  OUTPUT_EXISTS: 409,
+  // consent
+  NOTICE_NOT_FOUND: 404,
+  /** A published notice is immutable: publish a new version instead. */
+  NOTICE_PUBLISHED: 409,
+  CONSENT_NOT_FOUND: 404,
+  /** The consent was withdrawn: nothing may be disclosed under it. */
+  CONSENT_WITHDRAWN: 409,
+  /** The consent is not valid now (before its start or after its end). */
+  CONSENT_EXPIRED: 409,
+  /** Items, recipient, purpose or channel outside the consent; the fields name each one. */
+  DISCLOSURE_OUTSIDE_CONSENT: 403,
+  /** Privileged items need `waivePrivilege: { confirmed: true, risk }`; the fields name them. */
+  PRIVILEGE_WAIVER_REQUIRED: 400,
+  DISCLOSURE_NOT_FOUND: 404,
+  /** An unknown, tampered or guessed share token (the same answer for each). */
+  SHARE_NOT_FOUND: 404,
+  /** The share ended: revoked, its consent withdrawn, expired, or locked after failed codes. */
+  SHARE_ENDED: 403,
+  /** The share's download limit is reached. */
+  SHARE_DOWNLOAD_LIMIT: 403,
+  /** Wrong, expired or already used one-time code. */
+  SHARE_CODE_INVALID: 401,
+  /** The recipient must prove their e-mail address with a one-time code first. */
+  SHARE_VERIFICATION_REQUIRED: 401,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

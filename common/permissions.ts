@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   'record.read',
   'record.write',
   'wall.manage',
+  'conflict.review',
   'access.request.decide',
   'access.report.read',
   'audit.read',
@@ -27,6 +28,15 @@ export const PERMISSIONS = [
   'user.manage',
   'key.manage',
   'settings.manage',
+  'notice.read',
+  'notice.manage',
+  'consent.read',
+  'consent.write',
+  'disclosure.request',
+  'disclosure.read',
+  'disclosure.approve',
+  'disclosure.oversee',
+  'privilege_log.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

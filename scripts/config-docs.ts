@@ -85,7 +85,8 @@ ${Object.entries(DEFAULT_ALERT_RULES).map(([name, rule]) => `  ${JSON.stringify(
 ### \`audit\` — audit log intervals and recipients
 
 \`checkpointIntervalSeconds\`, \`verifyIntervalMinutes\`, \`monitorIntervalSeconds\`,
-\`sinkIntervalSeconds\` (positive numbers), \`complianceEmail\`, \`witnessFile\` (text),
+\`sinkIntervalSeconds\`, \`alertDigestSeconds\` (how long the first alert of a burst waits for
+the rest before one digest mail goes out) (positive numbers), \`complianceEmail\`, \`witnessFile\` (text),
 \`mailCheckpoints\` (true or false), \`origin\` (a C2SP checkpoint origin: no whitespace, no
 \`+\`; default \`<PUBLIC_URL host>/confidant-audit\`); see [audit](audit.md). Defaults:
 

@@ -14,8 +14,11 @@ import type { Actor, AppServices } from './platform/context.js';
 import { ANONYMOUS } from './platform/context.js';
 import { registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { healthRoutes } from './platform/http/health.routes.js';
+import { trackKnownPaths } from './platform/http/method-not-allowed.js';
+import { describeOperation } from './platform/http/openapi.js';
 import { registerRateLimits } from './platform/http/rate-limit.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
+import { partAwareValidation } from './platform/http/validation.js';
 import { newId } from './platform/ids.js';
 import { MODULES, authenticateRequest, composeModules } from './modules/registry.js';
 
@@ -50,11 +53,13 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     },
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    // JSON bodies strictly typed (no coercion: null stays null, 123 is not a name); query, params and headers coerced.
+    schemaController: partAwareValidation(),
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   });
 
   registerErrorHandling(app);
+  const knownPaths = trackKnownPaths(app, API_PREFIX);
   await registerSecurityHeaders(app, { tls: config.tls !== null });
   await app.register(cookie);
 
@@ -89,6 +94,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       },
       security: [{ session: [] }, { bearer: [] }],
     },
+    // Operation ids and raw upload bodies, derived for every route (a route may set its own operationId).
+    transform: describeOperation,
   });
 
   // Everything under /api except the routes marked public requires a signed-in actor.
@@ -102,7 +109,14 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         });
         if (actor) request.ctx.actor = actor;
         await rateLimits.afterAuthentication(request, reply, actor);
-        if (!actor && routeConfig.public !== true && !reply.sent) return sendError(reply, request, 'UNAUTHENTICATED', 'Sign in first');
+        if (!actor && routeConfig.public !== true && !reply.sent) {
+          // A bearer token that did not verify: say so (RFC 6750), rather than "sign in".
+          if (typeof request.headers.authorization === 'string' && /^bearer\s/i.test(request.headers.authorization)) {
+            void reply.header('www-authenticate', 'Bearer error="invalid_token"');
+            return sendError(reply, request, 'API_TOKEN_INVALID', 'Invalid or expired token');
+          }
+          return sendError(reply, request, 'UNAUTHENTICATED', 'Sign in first');
+        }
         return undefined;
       });
       await healthRoutes(api, services);
@@ -131,6 +145,9 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     // The web app routes on the client: any unknown GET outside /api gets index.html.
     if (serveIndex && request.method === 'GET' && !request.url.startsWith('/api')) return serveIndex(reply);
+    // A known API path asked with the wrong method: 405 naming the methods it answers.
+    const allowed = knownPaths.allowedMethods(request.url.split('?')[0] ?? '');
+    if (allowed.length > 0 && !allowed.includes(request.method)) return sendError(reply.header('allow', allowed.join(', ')), request, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`);
     return sendError(reply, request, 'NOT_FOUND', 'No such route');
   });
 

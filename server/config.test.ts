@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       verifyIntervalMinutes: 1440,
       monitorIntervalSeconds: 0.5,
       sinkIntervalSeconds: 10,
+      alertDigestSeconds: 60,
       complianceEmail: 'compliance@firm.example',
       mailCheckpoints: false,
       witnessFile: null,

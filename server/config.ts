@@ -47,6 +47,11 @@ export interface Config {
     /** Accounts younger than this many days may not use break-glass. */
     breakGlassMinAccountAgeDays: number;
   };
+  /** The vault's firm settings. */
+  vault: {
+    /** How matter numbers are made (MATTER_NUMBER_FORMAT), validated: `{year}`, `{seq}` / `{seq:N}`, `{client}` / `{client:N}` and literal `A-Z a-z 0-9 . _ / -`. */
+    matterNumberFormat: string;
+  };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   auditSinks: AuditSinkConfig[];
@@ -64,6 +69,8 @@ export interface AuditConfig {
   /** Seconds between monitoring runs (fractions allowed; the queue may round up to 1 s). */
   monitorIntervalSeconds: number;
   sinkIntervalSeconds: number;
+  /** Alerts raised within this many seconds of the first one of a burst go out in one digest mail. */
+  alertDigestSeconds: number;
   /** Where alert mail and (optionally) witnessed checkpoints are sent. */
   complianceEmail: string | null;
   mailCheckpoints: boolean;
@@ -107,6 +114,8 @@ export const DEFAULT_AUDIT_CONFIG: Readonly<Omit<AuditConfig, 'origin'>> = {
   // Seconds, fractions allowed: how far behind the log the monitoring rules may fall (TARGETS: < 5 s at 500 events/s).
   monitorIntervalSeconds: 1,
   sinkIntervalSeconds: 10,
+  // One mail per burst of alerts, not one per alert: the first alert waits this long for the rest.
+  alertDigestSeconds: 60,
   complianceEmail: null,
   mailCheckpoints: false,
   witnessFile: null,
@@ -156,6 +165,7 @@ export const SETTINGS: Setting[] = [
   { name: 'ACCESS_GRANT_APPROVAL', description: '`true`: a client-wide grant waits for a compliance officer\'s approval before it takes effect (two-person rule). Otherwise the client\'s lead attorney grants alone (never to themselves).', default: 'false' },
   { name: 'BREAK_GLASS_ROLES', description: 'Comma-separated firm roles that may use break-glass (emergency access): `attorney`, `paralegal`, `staff`, `compliance_officer`. Firm administrators and client accounts never can.', default: 'attorney,paralegal' },
   { name: 'BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS', description: 'Accounts created less than this many days ago may not use break-glass (a freshly invited account cannot reach a locked matter at once). 0 turns the rule off.', default: '7' },
+  { name: 'MATTER_NUMBER_FORMAT', description: 'How the firm numbers matters: literal characters (`A-Z a-z 0-9 . _ / -`) and the tokens `{year}` (the year it is opened, UTC), `{seq}` or `{seq:N}` (a counter starting at 1 each year, zero-padded to N digits; required, once) and `{client}` or `{client:N}` (the client\'s firm number; the counter then runs per client and year). Two matters opened at the same moment never get the same number. Changing it affects new matters only.', default: '{year}-{seq:4}' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
   { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
@@ -307,6 +317,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       breakGlassRoles: parseBreakGlassRoles(get('BREAK_GLASS_ROLES'), problems),
       breakGlassMinAccountAgeDays: integer('BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS', 7, 0, 3650),
     },
+    vault: { matterNumberFormat: parseMatterNumberFormat(get('MATTER_NUMBER_FORMAT'), problems) },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
     auditSinks,
@@ -315,6 +326,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `MATTER_NUMBER_FORMAT`: literal characters allowed in a matter number and the known tokens, `{seq…}` exactly once, short enough for a number (40 characters). */
+export function parseMatterNumberFormat(raw: string | undefined, problems: string[]): string {
+  const format = raw ?? '{year}-{seq:4}';
+  const rest = format.replace(/\{(?:year|seq|client)(?::[1-9])?\}/g, '');
+  const seqs = format.match(/\{seq(?::[1-9])?\}/g) ?? [];
+  if (/\{year:/.test(format) || !/^[A-Za-z0-9._/-]*$/.test(rest)) problems.push('MATTER_NUMBER_FORMAT may hold only A-Z a-z 0-9 . _ / - and the tokens {year}, {seq}, {seq:N}, {client}, {client:N} (N from 1 to 9)');
+  else if (seqs.length !== 1) problems.push('MATTER_NUMBER_FORMAT must contain {seq} (or {seq:N}) exactly once');
+  else if (!/^[A-Za-z0-9{]/.test(format) || format.replace(/\{[a-z]+(?::\d)?\}/g, 'XXXXXXXXX').length > 40) problems.push('MATTER_NUMBER_FORMAT must start with a letter, a digit or a token, and make numbers of at most 40 characters');
+  return format;
 }
 
 /** The ceiling for MAX_DOCUMENT_SIZE (and its default): far above any file a firm keeps. */
@@ -397,7 +419,7 @@ export function defaultCheckpointOrigin(publicUrl: string): string {
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-const AUDIT_NUMBERS = ['checkpointIntervalSeconds', 'verifyIntervalMinutes', 'monitorIntervalSeconds', 'sinkIntervalSeconds'] as const;
+const AUDIT_NUMBERS = ['checkpointIntervalSeconds', 'verifyIntervalMinutes', 'monitorIntervalSeconds', 'sinkIntervalSeconds', 'alertDigestSeconds'] as const;
 const AUDIT_TEXTS = ['complianceEmail', 'witnessFile'] as const;
 
 /**

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { assertMigrated } from './platform/db/migrate.js';
 import { closeServices, createServices } from './platform/services.js';
+import { personUrl, serverLogger, startupLines } from './platform/startup.js';
 import { MODULES } from './modules/registry.js';
 
 export interface RunningServer {
@@ -10,9 +11,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<RunningServer> {
+export interface StartServerOptions {
+  /** A person is watching (stdout is a terminal): logs go to a file, not between the start-up lines. */
+  interactive?: boolean;
+}
+
+export async function startServer(print: (line: string) => void = (line) => process.stdout.write(`${line}\n`), options: StartServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig();
-  const services = createServices(config);
+  const { logger, logFile } = serverLogger(config, options.interactive ?? process.stdout.isTTY === true);
+  const services = createServices(config, { logger });
   try {
     await assertMigrated(services.database);
   } catch (error) {
@@ -22,12 +29,13 @@ export async function startServer(print: (line: string) => void = (line) => proc
   const app = await buildApp(services);
   await services.jobs.start();
   const address = await app.listen({ host: config.host, port: config.port });
-  const url = config.port === 0 ? address : config.publicUrl;
-  // PORT=0 (tests, scripted starts) without PUBLIC_URL: links printed and mailed from now on
-  // must point at the port actually chosen, not at ":0".
-  if (config.port === 0 && new URL(config.publicUrl).port === '0') config.publicUrl = address;
-  print(`Confidant is running at ${url}`);
-  for (const module of MODULES) for (const line of (await module.startupNotes?.(services)) ?? []) print(line);
+  // Links printed and mailed from now on use the address a person can open (localhost, real port).
+  const url = personUrl(config, address);
+  config.publicUrl = url.url;
+  const moduleNotes: string[] = [];
+  for (const module of MODULES) moduleNotes.push(...((await module.startupNotes?.(services)) ?? []));
+  // One block, printed at once: nothing else is written to stdout between these lines.
+  print(startupLines({ config, url, moduleNotes, logFile }).join('\n'));
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
@@ -35,7 +43,7 @@ export async function startServer(print: (line: string) => void = (line) => proc
       await closeServices(services);
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close().then(() => process.exit(0)));
-  return { url, close };
+  return { url: url.url, close };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -69,4 +69,20 @@ describe.each(DIALECTS)('confidant user / token on %s', (dialect) => {
     expect(await main(['node', 'confidant', 'user', 'enable', '--email', 'leaver@firm.example', '--json'], enable)).toBe(0);
     expect(JSON.parse(enable.lines[0]!).status).toBe('active');
   });
+
+  it('resets a lost second factor as the operator, audited', async () => {
+    const create = capture('a third long unusual passphrase 5');
+    await main(['node', 'confidant', 'user', 'create', '--email', 'lost@firm.example', '--name', 'Lou Lost', '--role', 'attorney', '--password-stdin', '--json'], create);
+    const id = JSON.parse(create.lines[0]!).id as string;
+    await instance.services.database.db.insertInto('identity_totp' as never).values({ user_id: id, secret: 'sealed', confirmed_at: 1, last_step: null, created_at: 1 } as never).execute();
+    const reset = capture();
+    expect(await main(['node', 'confidant', 'user', 'reset-mfa', '--email', 'lost@firm.example', '--json'], reset)).toBe(0);
+    expect(JSON.parse(reset.lines[0]!).id).toBe(id);
+    const left = await instance.services.database.db.selectFrom('identity_totp' as never).selectAll().where('user_id' as never, '=', id as never).execute();
+    expect(left).toEqual([]);
+    const events = await instance.services.database.db.selectFrom('audit_event').select(['action', 'outcome']).where('target_user_id', '=', id).where('action', '=', 'user.mfa_reset').execute();
+    expect(events).toEqual([{ action: 'user.mfa_reset', outcome: 'allowed' }]);
+    const unknown = capture();
+    expect(await main(['node', 'confidant', 'user', 'reset-mfa', '--email', 'nobody@firm.example'], unknown)).toBe(1);
+  });
 });

@@ -1,7 +1,7 @@
 /** `confidant user …`: scripted provisioning and emergency lifecycle steps, through identity's services. */
 import type { Command } from 'commander';
 import { FIRM_ROLES } from '../../common/roles.js';
-import { createUser, disableUser, enableUser, findUserByEmailAddress, listUsers, type UserView } from '../../server/modules/identity/index.js';
+import { createUser, disableUser, enableUser, findUserByEmailAddress, listUsers, resetSecondFactor, type UserView } from '../../server/modules/identity/index.js';
 import { systemContext } from '../../server/platform/context.js';
 import { assertMigrated } from '../../server/platform/db/migrate.js';
 import { isAppError } from '../../server/platform/errors.js';
@@ -19,11 +19,11 @@ export async function asCliError<T>(work: () => Promise<T>): Promise<T> {
 
 function printUser(io: Io, user: UserView, json: boolean): void {
   if (json) io.out(JSON.stringify(user));
-  else io.out(`${user.id}  ${user.email}  ${user.role}  ${user.status}  ${user.name}`);
+  else io.out(`${user.id}  ${user.email}  ${user.role}  ${user.invitationPending && user.status !== 'disabled' ? 'pending' : user.status}  ${user.name}`);
 }
 
 export function registerUserCommands(program: Command, io: Io): void {
-  const user = program.command('user').description('Manage accounts (create, list, disable, enable)');
+  const user = program.command('user').description('Manage accounts (create, list, disable, enable, reset-mfa)');
 
   user
     .command('create')
@@ -60,6 +60,7 @@ export function registerUserCommands(program: Command, io: Io): void {
   for (const [name, description] of [
     ['disable', 'Disable an account: ends all its sessions and API tokens at once'],
     ['enable', 'Re-enable a disabled account'],
+    ['reset-mfa', "Reset a lost second factor (operator on the server, audited): removes the person's authenticator app, passkeys and recovery codes and ends their sessions; they enrol anew at the next sign-in"],
   ] as const) {
     user
       .command(name)
@@ -72,7 +73,7 @@ export function registerUserCommands(program: Command, io: Io): void {
           const ctx = systemContext(services, `cli.user.${name}`);
           const found = await findUserByEmailAddress(ctx, options.email);
           if (!found) throw new CliError('No account with that email.', 1);
-          const updated = await asCliError(() => (name === 'disable' ? disableUser(ctx, found.id) : enableUser(ctx, found.id)));
+          const updated = await asCliError(() => (name === 'disable' ? disableUser(ctx, found.id) : name === 'enable' ? enableUser(ctx, found.id) : resetSecondFactor(ctx, found.id)));
           printUser(io, updated, options.json === true);
         });
       });

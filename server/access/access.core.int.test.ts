@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientId, MatterId } from '../../common/ids.js';
-import { inTransaction } from '../platform/context.js';
+import { inTransaction, type RequestContext } from '../platform/context.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { createProbeTable } from '../test-support/audit-probe.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
@@ -10,10 +10,14 @@ import { buildUser } from '../test-support/factories.js';
 import { startBreakGlass } from './break-glass.service.js';
 import { createWall } from './walls.service.js';
 import type { ManualClock } from '../platform/clock.js';
-import { db } from './facts.js';
+import { tablesOf } from '../platform/db/database.js';
+import type { AccessTables } from './access.tables.js';
 import { requireAccess, scopeFor } from './index.js';
 
 vi.mock('../audit/index.js', () => import('../test-support/audit-probe.js'));
+
+// The tests seed and read access's tables directly (production code goes through the repositories).
+const db = (ctx: RequestContext) => tablesOf<AccessTables>(ctx.db);
 
 describe.each(DIALECTS)('access core on %s', (dialect) => {
   let instance: TestInstance;

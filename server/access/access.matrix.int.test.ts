@@ -8,18 +8,23 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientId, MatterId, UserId } from '../../common/ids.js';
 import { PERMISSIONS, type Permission } from '../../common/permissions.js';
 import { FIRM_ROLES, MATTER_ROLES, type FirmRole, type MatterRole } from '../../common/roles.js';
-import { inTransaction } from '../platform/context.js';
+import { inTransaction, type RequestContext } from '../platform/context.js';
 import { newId } from '../platform/ids.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { recorded } from '../test-support/audit-probe.js';
 import { expected, GATES, GRANT_ROLE, GRANTS, WALLS, type Gate, type Grant, type Wall } from '../test-support/access-expected.js';
 import { seedMatter, userContext } from '../test-support/access.js';
-import { bumpPolicyVersion, db } from './facts.js';
+import { tablesOf } from '../platform/db/database.js';
+import type { AccessTables } from './access.tables.js';
+import { bumpPolicyVersion } from './facts.js';
 import { requireAccess, scopeFor, type AccessTarget } from './index.js';
 import { setGateEnabled } from './gates.service.js';
 
 vi.mock('../audit/index.js', () => import('../test-support/audit-probe.js'));
+
+// The tests seed and read access's tables directly (production code goes through the repositories).
+const db = (ctx: RequestContext) => tablesOf<AccessTables>(ctx.db);
 
 interface Person {
   userId: UserId;

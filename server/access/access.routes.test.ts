@@ -9,14 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientId, MatterId, UserId } from '../../common/ids.js';
 import { PERMISSIONS } from '../../common/permissions.js';
 import { FIRM_ROLES, MATTER_ROLES, type FirmRole, type MatterRole } from '../../common/roles.js';
-import { inTransaction } from '../platform/context.js';
+import { inTransaction, type RequestContext } from '../platform/context.js';
 import { newId } from '../platform/ids.js';
 import { DIALECTS } from '../test-support/dialects.js';
 import { buildSession, buildUser, type BuiltUser } from '../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { expected, type Wall } from '../test-support/access-expected.js';
 import { seedMatter } from '../test-support/access.js';
-import { bumpPolicyVersion, db } from './facts.js';
+import { tablesOf } from '../platform/db/database.js';
+import type { AccessTables } from './access.tables.js';
+import { bumpPolicyVersion } from './facts.js';
+
+// The tests seed and read access's tables directly (production code goes through the repositories).
+const db = (ctx: RequestContext) => tablesOf<AccessTables>(ctx.db);
 
 interface AuditRow {
   action: string;

@@ -16,7 +16,7 @@ import { couldAccess } from './reports.service.js';
 import { createAccessRequest, decideAccessRequest, listAccessRequests } from './requests.service.js';
 import { screeningNoticePdf } from './screening-notice.js';
 import { listTeam, removeTeamMember, setTeamMember } from './team.service.js';
-import { acknowledgeWall, createWall, getWall, liftWall, listWalls, pendingAcknowledgements } from './walls.service.js';
+import { acknowledgeWall, createWall, describeWallTarget, getWall, searchWallTargets, liftWall, listWalls, pendingAcknowledgements } from './walls.service.js';
 
 const tags = ['access'];
 /** Every access route reaches a matter, client, wall, grant, request or approval the caller may not see (404), with input (400) that can conflict with the current state (409). */
@@ -51,14 +51,34 @@ export async function accessRoutes(fastify: FastifyInstance, services: AppServic
   app.get('/walls', { schema: { tags, summary: 'Walls, newest first (compliance)', querystring: S.WallsQuery, response: { 200: S.Walls, ...errors } } }, async (request) => ({
     walls: await listWalls(request.ctx, request.query),
   }));
+  app.get('/walls/target', { schema: { tags, summary: 'What a new wall would cover, by number (compliance; for a form opened from a link)', querystring: S.WallTargetQuery, response: { 200: S.WallTarget, ...errors } } }, async (request) =>
+    describeWallTarget(request.ctx, request.query),
+  );
+  // A POST so what was typed stays out of URLs and access logs, like the vault's searches.
+  app.post('/walls/targets/search', { schema: { tags, summary: 'Find matters to wall by the start of their number (compliance)', body: S.WallTargetSearchBody, response: { 200: S.WallTargetMatches, ...errors } } }, async (request) => ({
+    matters: await searchWallTargets(request.ctx, request.body),
+  }));
   app.get('/walls/pending-acknowledgements', { schema: { tags, summary: 'Walls whose memo you still have to acknowledge', response: { 200: S.Walls, ...noInputErrors } } }, async (request) => ({
     walls: await pendingAcknowledgements(request.ctx),
   }));
   app.get('/walls/:id', { schema: { tags, summary: 'One wall with its members and acknowledgements', params: S.IdParams, response: { 200: S.Wall, ...errors } } }, async (request) =>
     getWall(request.ctx, request.params.id),
   );
-  app.post('/walls/:id/lift', { schema: { tags, summary: 'Lift a wall (kept as history)', params: S.IdParams, response: { 200: S.Wall, ...errors } } }, async (request) =>
-    liftWall(request.ctx, request.params.id),
+  app.post(
+    '/walls/:id/lift',
+    {
+      schema: {
+        tags,
+        summary: 'Lift a wall (kept as history; a second compliance officer approves)',
+        description: 'Answers 202 with the pending approval (`access.wall.lift`) when another compliance officer could approve it; 200 with the lifted wall while nobody else could (the waiver is audited).',
+        params: S.IdParams,
+        response: { 200: S.Wall, 202: S.PendingApproval, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await liftWall(request.ctx, request.params.id);
+      return outcome.wall ? reply.code(200).send(outcome.wall) : reply.code(202).send({ approval: outcome.approval });
+    },
   );
   app.post('/walls/:id/acknowledge', { schema: { tags, summary: "Acknowledge a wall's memo", params: S.IdParams, response: { 200: S.Wall, ...errors } } }, async (request) =>
     acknowledgeWall(request.ctx, request.params.id),

@@ -16,6 +16,13 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const MatterRoleSchema = Type.Unsafe<MatterRole>({ type: 'string', enum: [...MATTER_ROLES] });
 export const PermissionSchema = Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] });
 const WallKind = Type.Union([Type.Literal('exclusionary'), Type.Literal('inclusionary')]);
+/** A matter by its number; title and client name only for a viewer who may open the matter (null otherwise). */
+const MatterLabel = Type.Union([
+  Type.Object({ id: Type.String(), number: Type.String(), title: NullableString, clientId: Type.String(), clientName: NullableString }, { description: 'title and clientName are null unless you may open the matter' }),
+  Type.Null(),
+]);
+/** A client; its name only for a viewer who may open the client (null otherwise). */
+const ClientLabel = Type.Union([Type.Object({ id: Type.String(), name: NullableString }, { description: 'name is null unless you may open the client' }), Type.Null()]);
 export { NoContent } from '../platform/http/response-schemas.js';
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
@@ -24,7 +31,7 @@ export const MatterUserParams = Type.Object({ matterId: MatterIdSchema, userId: 
 export const ClientParams = Type.Object({ clientId: ClientIdSchema }, { additionalProperties: false });
 export const GateParams = Type.Object({ gate: Type.String({ pattern: '^[a-z_]{1,40}$' }) }, { additionalProperties: false });
 
-export const TeamMember = Type.Object({ userId: Type.String(), name: NullableString, role: MatterRoleSchema, addedAt: Time, expiresAt: NullableTime });
+export const TeamMember = Type.Object({ userId: Type.String(), name: NullableString, email: NullableString, role: MatterRoleSchema, addedAt: Time, expiresAt: NullableTime });
 export const Team = Type.Object({ members: Type.Array(TeamMember) });
 export const SetTeamMemberBody = Type.Object({ role: MatterRoleSchema, expiresAt: Type.Optional(NullableTime) }, { additionalProperties: false });
 
@@ -33,13 +40,23 @@ export const Wall = Type.Object({
   kind: WallKind,
   clientId: Type.String(),
   matterId: NullableString,
+  matter: MatterLabel,
+  client: ClientLabel,
   memo: Type.String(),
   createdAt: Time,
   createdBy: NullableString,
+  createdByName: NullableString,
   liftedAt: NullableTime,
   liftedBy: NullableString,
-  members: Type.Array(Type.Object({ userId: Type.String(), name: NullableString, acknowledgedAt: NullableTime })),
+  liftedByName: NullableString,
+  members: Type.Array(Type.Object({ userId: Type.String(), name: NullableString, email: NullableString, acknowledgedAt: NullableTime })),
   acknowledgements: Type.Array(Type.Object({ userId: Type.String(), name: NullableString, acknowledgedAt: Time })),
+  awaiting: Type.Optional(
+    Type.Array(Type.Object({ userId: Type.String(), name: NullableString, email: NullableString }), {
+      description: 'compliance only: the people the wall concerns (its members, the current team and client-wide grant holders) who have not acknowledged the memo',
+    }),
+  ),
+  liftApproval: Type.Optional(Type.Union([Type.Object({ id: Type.String(), requestedBy: Type.String(), requestedByName: NullableString, requestedAt: Time }), Type.Null()], { description: 'compliance only: a pending request to lift the wall, waiting for a second person' })),
 });
 export const Walls = Type.Object({ walls: Type.Array(Wall) });
 export const CreateWallBody = Type.Object(
@@ -52,6 +69,13 @@ export const CreateWallBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export const WallTargetQuery = Type.Object({ clientId: Type.Optional(Id), matterId: Type.Optional(Id) }, { additionalProperties: false });
+export const WallTarget = Type.Object({ matter: MatterLabel, client: ClientLabel });
+export const WallTargetSearchBody = Type.Object(
+  { query: Type.String({ minLength: 1, maxLength: 100, description: 'The start of a matter number (case ignored)' }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) },
+  { additionalProperties: false },
+);
+export const WallTargetMatches = Type.Object({ matters: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: NullableString, clientId: Type.String(), clientName: NullableString }, { description: 'title and clientName are null unless you may open the matter' })) });
 export const WallsQuery = Type.Object({ clientId: Type.Optional(Id), matterId: Type.Optional(Id), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 export const NoticeBody = Type.Object(
   {
@@ -66,11 +90,14 @@ export const NoticeBody = Type.Object(
 export const Grant = Type.Object({
   id: Type.String(),
   clientId: Type.String(),
+  client: ClientLabel,
   userId: Type.String(),
   name: NullableString,
+  email: NullableString,
   role: MatterRoleSchema,
   grantedAt: Time,
   grantedBy: NullableString,
+  grantedByName: NullableString,
   expiresAt: NullableTime,
   revokedAt: NullableTime,
   reason: Type.String(),
@@ -81,6 +108,8 @@ export const GrantBody = Type.Object({ userId: Id, role: MatterRoleSchema, expir
 export const AccessRequest = Type.Object({
   id: Type.String(),
   matterId: Type.String(),
+  /** Null on your own requests until they are decided: a pending request never tells whether the matter exists. */
+  matter: MatterLabel,
   userId: Type.String(),
   name: NullableString,
   role: MatterRoleSchema,
@@ -89,6 +118,7 @@ export const AccessRequest = Type.Object({
   requestedAt: Time,
   decidedAt: NullableTime,
   decidedBy: NullableString,
+  decidedByName: NullableString,
   expiresAt: NullableTime,
 });
 export const AccessRequests = Type.Object({ requests: Type.Array(AccessRequest) });
@@ -99,6 +129,7 @@ export const DecideBody = Type.Object({ decision: Type.Union([Type.Literal('appr
 export const BreakGlass = Type.Object({
   id: Type.String(),
   matterId: Type.String(),
+  matter: MatterLabel,
   clientId: Type.String(),
   userId: Type.String(),
   name: NullableString,
@@ -107,6 +138,7 @@ export const BreakGlass = Type.Object({
   expiresAt: Time,
   reviewedAt: NullableTime,
   reviewedBy: NullableString,
+  reviewedByName: NullableString,
   reviewOutcome: Type.Union([Type.Literal('justified'), Type.Literal('unjustified'), Type.Null()]),
   reviewNote: NullableString,
 });
@@ -119,7 +151,7 @@ export const GateSetting = Type.Object({ key: Type.String(), title: Type.String(
 export const GateSettings = Type.Object({ gates: Type.Array(GateSetting) });
 export const GateBody = Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false });
 const AgreementKind = Type.Union([Type.Literal('agreement'), Type.Literal('training')]);
-export const Agreement = Type.Object({ id: Type.String(), userId: Type.String(), kind: AgreementKind, completedAt: Time, expiresAt: NullableTime });
+export const Agreement = Type.Object({ id: Type.String(), userId: Type.String(), name: NullableString, email: NullableString, kind: AgreementKind, completedAt: Time, expiresAt: NullableTime });
 export const Agreements = Type.Object({ agreements: Type.Array(Agreement) });
 export const AgreementBody = Type.Object({ userId: Id, kind: AgreementKind, completedAt: Time, expiresAt: Type.Optional(NullableTime) }, { additionalProperties: false });
 export const AgreementsQuery = Type.Object({ userId: Type.Optional(Id) }, { additionalProperties: false });
@@ -130,7 +162,9 @@ export const CouldAccessQuery = Type.Object(
 );
 export const CouldAccessReport = Type.Object({
   clientId: Type.String(),
+  client: ClientLabel,
   matterId: NullableString,
+  matter: MatterLabel,
   from: Time,
   to: Time,
   people: Type.Array(
@@ -144,6 +178,8 @@ export const CouldAccessReport = Type.Object({
           basis: Type.Union([Type.Literal('team'), Type.Literal('grant'), Type.Literal('break_glass')]),
           role: Type.Union([MatterRoleSchema, Type.Null()]),
           matterId: NullableString,
+          /** The matter's number, when it is known. */
+          matterNumber: Type.Optional(Type.String()),
         }),
       ),
     }),
@@ -155,6 +191,8 @@ export const DecisionView = Type.Object({
   allowed: Type.Boolean(),
   /** The error code a request would get (never the reason: a screen is not disclosed to the screened). */
   code: NullableString,
+  /** With ACKNOWLEDGEMENT_REQUIRED only: the wall whose memo you must acknowledge first (`POST /walls/{id}/acknowledge`). */
+  wallId: NullableString,
 });
 
 const ApprovalStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('cancelled'), Type.Literal('expired')]);
@@ -165,6 +203,9 @@ export const Approval = Type.Object({
   subjectUserId: NullableString,
   subjectName: NullableString,
   clientId: NullableString,
+  client: ClientLabel,
+  /** The matter the change is about (the wall to lift), by number. */
+  matter: MatterLabel,
   status: ApprovalStatusSchema,
   requestedBy: Type.String(),
   requestedByName: NullableString,

@@ -9,11 +9,12 @@ import type { FirmRole } from '../../common/roles.js';
 import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import type { AccessTables, ApprovalStatus } from './access.tables.js';
+import type { ApprovalStatus } from './access.tables.js';
+import { decidePendingApproval, findApprovalRow, findApprovalRowsDecidableBy, findApprovalRowsFiledBy, findOwnApprovalRow, insertApprovalRow, type ApprovalRow } from './approvals.repository.js';
 import { extensionsOf } from './extensions.js';
-import { db } from './facts.js';
 import { userDirectory } from './directory.js';
-import { namesOf } from './team.service.js';
+import { describeTargets } from './labels.js';
+import { clientRef, matterRef, nameOf, type ClientRef, type MatterRef } from './named.js';
 import { audit, auditedRefusal, notifyCompliance, staffActor } from './support.js';
 
 /** How long a request waits for its second person before it lapses. */
@@ -46,6 +47,9 @@ export interface ApprovalView {
   subjectUserId: string | null;
   subjectName: string | null;
   clientId: string | null;
+  client: ClientRef | null;
+  /** The matter the change is about (a `matterId` in its payload), by number. */
+  matter: MatterRef | null;
   status: ApprovalStatus;
   requestedBy: string;
   requestedByName: string | null;
@@ -56,7 +60,7 @@ export interface ApprovalView {
   decidedAt: number | null;
 }
 
-type Row = AccessTables['access_approvals'];
+type Row = ApprovalRow;
 
 /**
  * Whether anyone other than the requester and the subject could approve `kind` (active holders of
@@ -87,9 +91,7 @@ export async function requestApproval(
   return inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();
     const id = newId();
-    await db(tx)
-      .insertInto('access_approvals')
-      .values({
+    await insertApprovalRow(tx, {
         id,
         kind: input.kind,
         payload: JSON.stringify(input.payload),
@@ -101,8 +103,7 @@ export async function requestApproval(
         expires_at: now + APPROVAL_LIFETIME_MS,
         decided_by: null,
         decided_at: null,
-      })
-      .execute();
+    });
     await audit(tx, { action: 'approval.request', reason: input.kind, resources: { ...(subjectUserId ? { userId: subjectUserId } : {}), ...(input.clientId ? { clientId: input.clientId } : {}), other: { type: 'approval', id } } });
     notifyCompliance(tx, 'A change waits for a second approval', [`User ${actor.userId} asked for ${input.kind} (approval ${id}).`, 'Review it in Confidant: Approvals.']);
     return (await views(tx, [await row(tx, id)]))[0]!;
@@ -117,7 +118,7 @@ export async function requestApproval(
 export async function decideApproval(ctx: RequestContext, approvalId: string, decision: 'approve' | 'reject'): Promise<ApprovalView> {
   const actor = staffActor(ctx);
   return inTransaction(ctx, async (tx) => {
-    const approval = await db(tx).selectFrom('access_approvals').selectAll().where('id', '=', approvalId).executeTakeFirst();
+    const approval = await findApprovalRow(tx, approvalId);
     const definition = approval ? kindsOf(tx).get(approval.kind) : undefined;
     const refuse = (code: 'APPROVAL_NOT_FOUND' | 'SEPARATION_OF_DUTIES', reason: string) =>
       auditedRefusal(tx, new AppError(code), { action: `approval.${decision}`, reason, resources: { other: { type: 'approval', id: approvalId } } });
@@ -127,13 +128,7 @@ export async function decideApproval(ctx: RequestContext, approvalId: string, de
     if (approval.status !== 'pending') throw new AppError('CONFLICT', 'This request is already decided');
     if (Number(approval.expires_at) <= now) throw new AppError('CONFLICT', 'This request has lapsed; file it again');
     // The conditional update makes two approvers racing for one request decide it once.
-    const updated = await db(tx)
-      .updateTable('access_approvals')
-      .set({ status: decision === 'approve' ? 'approved' : 'rejected', decided_by: actor.userId, decided_at: now })
-      .where('id', '=', approvalId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'This request is already decided');
+    if (!(await decidePendingApproval(tx, approvalId, { status: decision === 'approve' ? 'approved' : 'rejected', decided_by: actor.userId, decided_at: now }))) throw new AppError('CONFLICT', 'This request is already decided');
     await audit(tx, {
       action: decision === 'approve' ? 'approval.approve' : 'approval.reject',
       reason: approval.kind,
@@ -148,10 +143,10 @@ export async function decideApproval(ctx: RequestContext, approvalId: string, de
 export async function cancelApproval(ctx: RequestContext, approvalId: string): Promise<ApprovalView> {
   const actor = staffActor(ctx);
   return inTransaction(ctx, async (tx) => {
-    const approval = await db(tx).selectFrom('access_approvals').selectAll().where('id', '=', approvalId).where('requested_by', '=', actor.userId).executeTakeFirst();
+    const approval = await findOwnApprovalRow(tx, approvalId, actor.userId);
     if (!approval) throw new AppError('APPROVAL_NOT_FOUND');
     if (approval.status !== 'pending') throw new AppError('CONFLICT', 'This request is already decided');
-    await db(tx).updateTable('access_approvals').set({ status: 'cancelled', decided_by: actor.userId, decided_at: tx.app.clock.now() }).where('id', '=', approvalId).execute();
+    if (!(await decidePendingApproval(tx, approvalId, { status: 'cancelled', decided_by: actor.userId, decided_at: tx.app.clock.now() }))) throw new AppError('CONFLICT', 'This request is already decided');
     await audit(tx, { action: 'approval.cancel', reason: approval.kind, resources: { other: { type: 'approval', id: approvalId } } });
     return (await views(tx, [await row(tx, approvalId)]))[0]!;
   });
@@ -163,43 +158,41 @@ export async function cancelApproval(ctx: RequestContext, approvalId: string): P
  */
 export async function listApprovals(ctx: RequestContext, filter: { toDecide: boolean }): Promise<ApprovalView[]> {
   const actor = staffActor(ctx);
-  let query = db(ctx).selectFrom('access_approvals').selectAll().orderBy('requested_at', 'desc').limit(500);
-  if (filter.toDecide) {
-    const decidable = [...kindsOf(ctx).values()].filter((k) => k.approverRoles.includes(actor.role)).map((k) => k.kind);
-    if (decidable.length === 0) return [];
-    query = query
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', ctx.app.clock.now())
-      .where('kind', 'in', decidable)
-      .where('requested_by', '!=', actor.userId)
-      .where((eb) => eb.or([eb('subject_user_id', 'is', null), eb('subject_user_id', '!=', actor.userId)]));
-  } else {
-    query = query.where('requested_by', '=', actor.userId);
-  }
-  return views(ctx, await query.execute());
+  if (!filter.toDecide) return views(ctx, await findApprovalRowsFiledBy(ctx, actor.userId));
+  const decidable = [...kindsOf(ctx).values()].filter((k) => k.approverRoles.includes(actor.role)).map((k) => k.kind);
+  return views(ctx, await findApprovalRowsDecidableBy(ctx, actor.userId, decidable, ctx.app.clock.now()));
 }
 
 async function row(ctx: RequestContext, id: string): Promise<Row> {
-  return db(ctx).selectFrom('access_approvals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const found = await findApprovalRow(ctx, id);
+  if (!found) throw new Error(`Approval ${id} vanished`);
+  return found;
 }
 
 async function views(ctx: RequestContext, rows: Row[]): Promise<ApprovalView[]> {
   const now = ctx.app.clock.now();
-  const names = await namesOf(ctx, rows.flatMap((r) => [r.requested_by, r.subject_user_id, r.decided_by].filter((id): id is string => id !== null)));
+  const payloads = new Map(rows.map((r) => [r.id, JSON.parse(r.payload) as Record<string, unknown>]));
+  const matterOf = (r: Row): string | null => {
+    const matterId = payloads.get(r.id)?.matterId;
+    return typeof matterId === 'string' ? matterId : null;
+  };
+  const labels = await describeTargets(ctx, { userIds: rows.flatMap((r) => [r.requested_by, r.subject_user_id, r.decided_by]), clientIds: rows.map((r) => r.client_id), matterIds: rows.map(matterOf) });
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
-    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    payload: payloads.get(r.id)!,
     subjectUserId: r.subject_user_id,
-    subjectName: r.subject_user_id ? (names.get(r.subject_user_id) ?? null) : null,
+    subjectName: nameOf(labels, r.subject_user_id),
     clientId: r.client_id,
+    client: clientRef(labels, r.client_id),
+    matter: matterRef(labels, matterOf(r)),
     status: r.status === 'pending' && Number(r.expires_at) <= now ? 'expired' : r.status,
     requestedBy: r.requested_by,
-    requestedByName: names.get(r.requested_by) ?? null,
+    requestedByName: nameOf(labels, r.requested_by),
     requestedAt: Number(r.requested_at),
     expiresAt: Number(r.expires_at),
     decidedBy: r.decided_by,
-    decidedByName: r.decided_by ? (names.get(r.decided_by) ?? null) : null,
+    decidedByName: nameOf(labels, r.decided_by),
     decidedAt: r.decided_at === null ? null : Number(r.decided_at),
   }));
 }

@@ -7,11 +7,13 @@ import type { MatterId } from '../../common/ids.js';
 import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import type { AccessTables, BreakGlassReviewOutcome } from './access.tables.js';
-import { bumpPolicyVersion, clientOfMatter, db, firmFacts } from './facts.js';
+import type { BreakGlassReviewOutcome } from './access.tables.js';
+import { findBreakGlassRow, findBreakGlassRows, findBreakGlassRowsOf, insertBreakGlassRow, updateBreakGlassReview, type BreakGlassRow } from './break-glass.repository.js';
+import { bumpPolicyVersion, clientOfMatter, firmFacts } from './facts.js';
 import { wallsCovering } from './decide.js';
 import { requireAccess } from './choke-point.js';
-import { namesOf } from './team.service.js';
+import { describeTargets } from './labels.js';
+import { matterRef, nameOf, type MatterRef } from './named.js';
 import { userDirectory } from './directory.js';
 import { requireRecentFactor } from './step-up.js';
 import { openNullableText, openText, sealText } from './sealing.js';
@@ -22,6 +24,7 @@ export const BREAK_GLASS_DURATION_MS = 60 * 60 * 1000;
 export interface BreakGlassView {
   id: string;
   matterId: string;
+  matter: MatterRef | null;
   clientId: string;
   userId: string;
   name: string | null;
@@ -30,11 +33,12 @@ export interface BreakGlassView {
   expiresAt: number;
   reviewedAt: number | null;
   reviewedBy: string | null;
+  reviewedByName: string | null;
   reviewOutcome: BreakGlassReviewOutcome | null;
   reviewNote: string | null;
 }
 
-type Row = AccessTables['access_break_glass'];
+type Row = BreakGlassRow;
 
 /** Throws STEP_UP_REQUIRED, ACCESS_DENIED (unknown matter, screened person, portal or admin). */
 export async function startBreakGlass(ctx: RequestContext, input: { matterId: string; justification: string }): Promise<BreakGlassView> {
@@ -55,10 +59,8 @@ export async function startBreakGlass(ctx: RequestContext, input: { matterId: st
     }
     await bumpPolicyVersion(tx);
     const id = newId();
-    await db(tx)
-      .insertInto('access_break_glass')
-      .values({ id, matter_id: input.matterId, client_id: clientId, user_id: actor.userId, justification: await sealText(tx, 'access_break_glass', id, 'justification', input.justification), started_at: now, expires_at: now + BREAK_GLASS_DURATION_MS, reviewed_at: null, reviewed_by: null, review_outcome: null, review_note: null })
-      .execute();
+    const justification = await sealText(tx, 'access_break_glass', id, 'justification', input.justification);
+    await insertBreakGlassRow(tx, { id, matter_id: input.matterId, client_id: clientId, user_id: actor.userId, justification, started_at: now, expires_at: now + BREAK_GLASS_DURATION_MS, reviewed_at: null, reviewed_by: null, review_outcome: null, review_note: null });
     // The justification stays in access's table (it may mention the matter); the audit event says "break-glass".
     await audit(tx, { action: 'access.break_glass', reason: 'BREAK_GLASS', purpose: 'break-glass', resources: { matterId: input.matterId, clientId, other: { type: 'break_glass', id } } });
     notifyCompliance(tx, 'Emergency (break-glass) access used', [
@@ -82,22 +84,20 @@ async function isEntitledToBreakGlass(ctx: RequestContext, actor: UserActor): Pr
 /** Break-glass sessions, for compliance (access.report.read); `pendingReview` for the review queue. */
 export async function listBreakGlass(ctx: RequestContext, filter: { pendingReview: boolean }): Promise<BreakGlassView[]> {
   await requireAccess(ctx, 'access.report.read', { kind: 'firm' });
-  let query = db(ctx).selectFrom('access_break_glass').selectAll().orderBy('started_at', 'desc').limit(500);
-  if (filter.pendingReview) query = query.where('reviewed_at', 'is', null);
-  return views(ctx, await query.execute());
+  return views(ctx, await findBreakGlassRows(ctx, filter));
 }
 
 /** The actor's own break-glass sessions. */
 export async function listMyBreakGlass(ctx: RequestContext): Promise<BreakGlassView[]> {
   const actor = staffActor(ctx);
-  return views(ctx, await db(ctx).selectFrom('access_break_glass').selectAll().where('user_id', '=', actor.userId).orderBy('started_at', 'desc').limit(100).execute());
+  return views(ctx, await findBreakGlassRowsOf(ctx, actor.userId));
 }
 
 /** Records compliance's after-the-fact review. Throws NOT_FOUND, CONFLICT (already reviewed). */
 export async function reviewBreakGlass(ctx: RequestContext, id: string, input: { outcome: BreakGlassReviewOutcome; note: string }): Promise<BreakGlassView> {
   return inTransaction(ctx, async (tx) => {
     await requireAccess(tx, 'access.report.read', { kind: 'firm' }, { other: { type: 'break_glass', id } });
-    const existing = await db(tx).selectFrom('access_break_glass').selectAll().where('id', '=', id).executeTakeFirst();
+    const existing = await findBreakGlassRow(tx, id);
     if (!existing) throw new AppError('NOT_FOUND', 'No such break-glass session');
     if (existing.user_id === actorId(tx)) {
       throw await auditedRefusal(tx, new AppError('SEPARATION_OF_DUTIES', 'Your own emergency access is reviewed by another compliance officer'), {
@@ -107,30 +107,35 @@ export async function reviewBreakGlass(ctx: RequestContext, id: string, input: {
       });
     }
     if (existing.reviewed_at !== null) throw new AppError('CONFLICT', 'Already reviewed');
-    await db(tx).updateTable('access_break_glass').set({ reviewed_at: tx.app.clock.now(), reviewed_by: actorId(tx), review_outcome: input.outcome, review_note: await sealText(tx, 'access_break_glass', id, 'review_note', input.note) }).where('id', '=', id).execute();
+    const note = await sealText(tx, 'access_break_glass', id, 'review_note', input.note);
+    await updateBreakGlassReview(tx, id, { reviewed_at: tx.app.clock.now(), reviewed_by: actorId(tx), review_outcome: input.outcome, review_note: note });
     await audit(tx, { action: 'access.break_glass.review', reason: input.outcome.toUpperCase(), resources: { matterId: existing.matter_id, clientId: existing.client_id, userId: existing.user_id, other: { type: 'break_glass', id } } });
     return (await views(tx, [await row(tx, id)]))[0]!;
   });
 }
 
 async function row(ctx: RequestContext, id: string): Promise<Row> {
-  return db(ctx).selectFrom('access_break_glass').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const found = await findBreakGlassRow(ctx, id);
+  if (!found) throw new Error(`Break-glass session ${id} vanished`);
+  return found;
 }
 
 async function views(ctx: RequestContext, rows: Row[]): Promise<BreakGlassView[]> {
-  const names = await namesOf(ctx, rows.map((r) => r.user_id));
+  const labels = await describeTargets(ctx, { userIds: rows.flatMap((r) => [r.user_id, r.reviewed_by]), matterIds: rows.map((r) => r.matter_id) });
   return Promise.all(
     rows.map(async (r) => ({
     id: r.id,
     matterId: r.matter_id,
+    matter: matterRef(labels, r.matter_id),
     clientId: r.client_id,
     userId: r.user_id,
-    name: names.get(r.user_id) ?? null,
+    name: nameOf(labels, r.user_id),
     justification: await openText(ctx, 'access_break_glass', r.id, 'justification', r.justification),
     startedAt: Number(r.started_at),
     expiresAt: Number(r.expires_at),
     reviewedAt: r.reviewed_at === null ? null : Number(r.reviewed_at),
     reviewedBy: r.reviewed_by,
+    reviewedByName: nameOf(labels, r.reviewed_by),
     reviewOutcome: r.review_outcome,
     reviewNote: await openNullableText(ctx, 'access_break_glass', r.id, 'review_note', r.review_note),
     })),

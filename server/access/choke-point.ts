@@ -10,10 +10,11 @@ import type { Permission } from '../../common/permissions.js';
 import { recordEvent, type AuditEventInput } from '../audit/index.js';
 import type { RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import { newId } from '../platform/ids.js';
 import { decide, type Decision } from './decide.js';
-import { bumpPolicyVersion, db } from './facts.js';
-import { applyScope, scopeFilter } from './scope.js';
+import { bumpPolicyVersion } from './facts.js';
+import { insertClientRegistration, insertMatterRegistration } from './facts.repository.js';
+import { scopeFilter } from './scope.js';
+import { applyScope } from './scope.repository.js';
 import { hasRecentFactor } from './step-up.js';
 import type { AccessTarget, ObjectTarget } from './targets.js';
 import { auditedRefusal, notifyCompliance } from './support.js';
@@ -79,14 +80,18 @@ export async function requireAccess<T extends AccessTarget>(ctx: RequestContext,
  * Answers "may I?" for the person asking, recorded as a decision query (`access.decision`, the
  * target as an opaque reference), never as an access to the target, so that "did this person
  * access the matter" reports stay true. Firm permissions asked about a target, a missing target
- * and a forbidden one all answer not allowed. Throws UNAUTHENTICATED, AUDIT_UNAVAILABLE.
+ * and a forbidden one all answer not allowed; with ACKNOWLEDGEMENT_REQUIRED the answer names the wall
+ * whose memo is to acknowledge. Throws UNAUTHENTICATED, AUDIT_UNAVAILABLE.
  */
-export async function checkDecision(ctx: RequestContext, permission: Permission, target: AccessTarget): Promise<{ allowed: boolean; code: ErrorCode | null }> {
+export async function checkDecision(ctx: RequestContext, permission: Permission, target: AccessTarget): Promise<{ allowed: boolean; code: ErrorCode | null; wallId: string | null }> {
   const decision = await decide(ctx, permission, target);
   if (!decision.allowed && decision.code === 'UNAUTHENTICATED') throw new AppError('UNAUTHENTICATED');
   const targetRef = target.kind === 'matter' ? { type: 'matter', id: target.matterId } : target.kind === 'client' ? { type: 'client', id: target.clientId } : undefined;
   await recordEvent(ctx, { action: 'access.decision', outcome: 'allowed', reason: permission, purpose: decision.allowed ? 'answered allowed' : 'answered not allowed', resources: targetRef ? { other: targetRef } : {} });
-  return decision.allowed ? { allowed: true, code: null } : { allowed: false, code: decision.code };
+  if (decision.allowed) return { allowed: true, code: null, wallId: null };
+  // Only a memo still to acknowledge names its wall: the asker has a basis and the wall concerns
+  // them (it is on their pending list). A screen or a lock is never disclosed to the screened.
+  return { allowed: false, code: decision.code, wallId: decision.code === 'ACKNOWLEDGEMENT_REQUIRED' ? (decision.wallId ?? null) : null };
 }
 
 /** The decision without auditing or throwing: for showing or hiding a button, never for data. */
@@ -142,34 +147,11 @@ export async function scopeFor(ctx: RequestContext, permission: Permission): Pro
  */
 export async function registerMatter(ctx: RequestContext, matter: { matterId: MatterId; clientId: ClientId; leadUserId: UserId }): Promise<void> {
   await bumpPolicyVersion(ctx);
-  const now = ctx.app.clock.now();
-  const d = db(ctx);
-  await d.insertInto('access_matters').values({ matter_id: matter.matterId, client_id: matter.clientId, created_at: now }).execute();
-  await d.insertInto('access_team_members').values({ matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', added_at: now, added_by: matter.leadUserId, expires_at: null }).execute();
-  await d.insertInto('access_team_history').values({ id: newId(), matter_id: matter.matterId, user_id: matter.leadUserId, role: 'lead_attorney', at: now, by_user_id: matter.leadUserId, expires_at: null }).execute();
+  await insertMatterRegistration(ctx, matter, ctx.app.clock.now());
 }
 
 /** Tells access a client exists, inside the transaction that creates it; the creator gets a client-level grant (lead attorney, no expiry). */
 export async function registerClient(ctx: RequestContext, client: { clientId: ClientId; creatorUserId: UserId }): Promise<void> {
   await bumpPolicyVersion(ctx);
-  const now = ctx.app.clock.now();
-  const d = db(ctx);
-  await d.insertInto('access_clients').values({ client_id: client.clientId, created_by: client.creatorUserId, created_at: now }).execute();
-  await d
-    .insertInto('access_client_grants')
-    .values({
-      id: newId(),
-      client_id: client.clientId,
-      user_id: client.creatorUserId,
-      role: 'lead_attorney',
-      granted_at: now,
-      granted_by: client.creatorUserId,
-      expires_at: null,
-      revoked_at: null,
-      revoked_by: null,
-      reason: 'creator',
-    })
-    .execute();
+  await insertClientRegistration(ctx, client, ctx.app.clock.now());
 }
-
-

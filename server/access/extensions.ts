@@ -10,6 +10,7 @@ import type { AppServices } from '../platform/context.js';
 import type { ApprovalKind } from './approvals.service.js';
 import type { UserDirectory } from './directory.js';
 import type { GateDefinition } from './gates.js';
+import type { TargetLabeler } from './labels.js';
 import type { SealingKeyProvider } from './sealing.js';
 import type { ParentResolver } from './targets.js';
 
@@ -20,6 +21,8 @@ export interface AccessProvisions {
   /** Object type (e.g. `document`) → how to find the matter or client it belongs to. */
   parentResolvers?: Record<string, ParentResolver>;
   sealingKey?: SealingKeyProvider;
+  /** Numbers, titles and names for pages that show matters and clients by id (vault). */
+  labeler?: (services: AppServices) => TargetLabeler;
 }
 
 export interface AccessExtensions {
@@ -28,9 +31,10 @@ export interface AccessExtensions {
   approvalKinds: ReadonlyMap<string, ApprovalKind>;
   parentResolvers: ReadonlyMap<string, ParentResolver>;
   sealingKey: SealingKeyProvider | null;
+  labeler: TargetLabeler | null;
 }
 
-const NONE: AccessExtensions = { userDirectory: null, gates: new Map(), approvalKinds: new Map(), parentResolvers: new Map(), sealingKey: null };
+const NONE: AccessExtensions = { userDirectory: null, gates: new Map(), approvalKinds: new Map(), parentResolvers: new Map(), sealingKey: null, labeler: null };
 const installed = new WeakMap<AppServices, AccessExtensions>();
 
 /** Installs what the modules provide (called once per instance by the composition root). */
@@ -40,6 +44,7 @@ export function installAccessProvisions(services: AppServices, provisions: Acces
   const parentResolvers = new Map<string, ParentResolver>();
   let userDirectory: UserDirectory | null = null;
   let sealingKey: SealingKeyProvider | null = null;
+  let labeler: TargetLabeler | null = null;
   for (const p of provisions) {
     for (const gate of p.gates ?? []) gates.set(gate.key, gate);
     for (const kind of p.approvalKinds ?? []) {
@@ -49,8 +54,9 @@ export function installAccessProvisions(services: AppServices, provisions: Acces
     for (const [type, resolver] of Object.entries(p.parentResolvers ?? {})) parentResolvers.set(type, resolver);
     if (p.userDirectory) userDirectory = p.userDirectory(services);
     if (p.sealingKey) sealingKey = p.sealingKey;
+    if (p.labeler) labeler = p.labeler(services);
   }
-  installed.set(services, { userDirectory, gates, approvalKinds, parentResolvers, sealingKey });
+  installed.set(services, { userDirectory, gates, approvalKinds, parentResolvers, sealingKey, labeler });
 }
 
 /** What is installed for this instance (nothing, for services no composition root set up). */

@@ -5,15 +5,14 @@
  * once (one indexed row), so a change committed by any app node is seen on the next request.
  * Every policy mutation calls `bumpPolicyVersion` FIRST in its transaction, so nothing read after
  * it can be cached under the old token; the token is random so a rolled-back bump is never reused;
- * and facts read inside a transaction are used by it but never cached for others.
+ * and facts read inside a transaction are used by it but never cached for others. SQL: facts.repository.ts.
  */
-import type { Kysely } from 'kysely';
 import type { ClientId, MatterId, UserId } from '../../common/ids.js';
 import type { MatterRole } from '../../common/roles.js';
 import type { RequestContext } from '../platform/context.js';
-import { tablesOf } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
-import type { AccessTables, AgreementKind, WallKind } from './access.tables.js';
+import type { AgreementKind, WallKind } from './access.tables.js';
+import { findActiveWallRows, findActorRows, findClientIdOfMatter, findGateSettingRows, isClientRegistered, readPolicyVersion, writePolicyVersion } from './facts.repository.js';
 
 export interface WallFact {
   id: string;
@@ -59,43 +58,20 @@ const matterClient = new Map<string, ClientId>();
 const MAX_MATTERS_CACHED = 250_000;
 const MAX_REQUESTS_REMEMBERED = 10_000;
 
-export function db(ctx: RequestContext): Kysely<AccessTables> {
-  return tablesOf<AccessTables>(ctx.db);
-}
-
 /** The policy version this request decides under (read once per request id). */
 export async function policyVersion(ctx: RequestContext): Promise<string> {
   const known = versionByRequest.get(ctx.requestId);
   if (known !== undefined) return known;
-  const row = readVersionFast(ctx) ?? (await db(ctx).selectFrom('access_policy_version').select('version').where('id', '=', 1).executeTakeFirstOrThrow());
+  const version = await readPolicyVersion(ctx);
   if (versionByRequest.size >= MAX_REQUESTS_REMEMBERED) versionByRequest.clear();
-  versionByRequest.set(ctx.requestId, row.version);
-  return row.version;
-}
-
-const versionStatements = new WeakMap<object, { get(): unknown }>();
-
-/**
- * On SQLite, one prepared statement on the raw handle (Kysely prepares per query, ~50 µs). It runs
- * on the same single connection, so inside a transaction it sees that transaction's bump; outside
- * one it may see another request's not-yet-committed bump, which is harmless: facts built inside a
- * transaction are never cached, so that token only causes a rebuild.
- */
-function readVersionFast(ctx: RequestContext): { version: string } | null {
-  const sqlite = ctx.app.database.sqlite;
-  if (!sqlite) return null;
-  let statement = versionStatements.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare('select version from access_policy_version where id = 1');
-    versionStatements.set(sqlite, statement);
-  }
-  return statement.get() as { version: string };
+  versionByRequest.set(ctx.requestId, version);
+  return version;
 }
 
 /** Marks the policy changed; call first in the mutating transaction. */
 export async function bumpPolicyVersion(ctx: RequestContext): Promise<void> {
   const version = newId();
-  await db(ctx).updateTable('access_policy_version').set({ version }).where('id', '=', 1).execute();
+  await writePolicyVersion(ctx, version);
   versionByRequest.set(ctx.requestId, version);
 }
 
@@ -111,19 +87,7 @@ export function clearAccessCaches(): void {
 export async function firmFacts(ctx: RequestContext): Promise<FirmFacts> {
   const version = await policyVersion(ctx);
   if (firmCache && firmCache.version === version) return firmCache;
-  const d = db(ctx);
-  const walls = await d.selectFrom('access_walls').select(['id', 'kind', 'client_id', 'matter_id']).where('lifted_at', 'is', null).execute();
-  const members = walls.length
-    ? await d.selectFrom('access_wall_members').innerJoin('access_walls', 'access_walls.id', 'access_wall_members.wall_id').select(['wall_id', 'user_id']).where('access_walls.lifted_at', 'is', null).execute()
-    : [];
-  const acks = walls.length
-    ? await d
-        .selectFrom('access_wall_acknowledgements')
-        .innerJoin('access_walls', 'access_walls.id', 'access_wall_acknowledgements.wall_id')
-        .select(['wall_id', 'user_id'])
-        .where('access_walls.lifted_at', 'is', null)
-        .execute()
-    : [];
+  const { walls, members, acks } = await findActiveWallRows(ctx);
   const membersByWall = groupSets(members);
   const acksByWall = groupSets(acks);
   const clientWalls = new Map<string, WallFact[]>();
@@ -142,7 +106,7 @@ export async function firmFacts(ctx: RequestContext): Promise<FirmFacts> {
     if (list) list.push(fact);
     else map.set(key, [fact]);
   }
-  const gateRows = await d.selectFrom('access_gate_settings').select(['gate', 'enabled']).execute();
+  const gateRows = await findGateSettingRows(ctx);
   const facts: FirmFacts = { version, clientWalls, matterWalls, gates: new Map(gateRows.map((g) => [g.gate, g.enabled === 1])) };
   // Facts read inside a transaction may include its uncommitted changes: never share them.
   if (!ctx.db.isTransaction) firmCache = facts;
@@ -153,38 +117,22 @@ export async function actorFacts(ctx: RequestContext, userId: UserId): Promise<A
   const version = await policyVersion(ctx);
   const cached = actorCache.get(userId);
   if (cached && cached.version === version) return cached;
-  const d = db(ctx);
-  const now = ctx.app.clock.now();
-  const teamRows = await d
-    .selectFrom('access_team_members')
-    .innerJoin('access_matters', 'access_matters.matter_id', 'access_team_members.matter_id')
-    .select(['access_team_members.matter_id', 'access_team_members.role', 'access_team_members.expires_at', 'access_matters.client_id'])
-    .where('access_team_members.user_id', '=', userId)
-    .execute();
-  const grantRows = await d
-    .selectFrom('access_client_grants')
-    .select(['client_id', 'role', 'expires_at'])
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .execute();
-  const breakGlassRows = await d.selectFrom('access_break_glass').select(['matter_id', 'expires_at']).where('user_id', '=', userId).where('expires_at', '>', now).execute();
-  const agreementRows = await d.selectFrom('access_agreements').select(['kind', 'expires_at']).where('user_id', '=', userId).execute();
+  const rows = await findActorRows(ctx, userId, ctx.app.clock.now());
   const grants = new Map<string, TimedRole[]>();
-  for (const g of grantRows) {
+  for (const g of rows.grants) {
     const list = grants.get(g.client_id) ?? [];
     list.push({ role: g.role, expiresAt: g.expires_at === null ? null : Number(g.expires_at) });
     grants.set(g.client_id, list);
   }
   const breakGlass = new Map<string, number[]>();
-  for (const b of breakGlassRows) breakGlass.set(b.matter_id, [...(breakGlass.get(b.matter_id) ?? []), Number(b.expires_at)]);
+  for (const b of rows.breakGlass) breakGlass.set(b.matter_id, [...(breakGlass.get(b.matter_id) ?? []), Number(b.expires_at)]);
   const facts: ActorFacts = {
     version,
     userId,
-    team: new Map(teamRows.map((t) => [t.matter_id, { role: t.role, clientId: t.client_id as ClientId, expiresAt: t.expires_at === null ? null : Number(t.expires_at) }])),
+    team: new Map(rows.team.map((t) => [t.matter_id, { role: t.role, clientId: t.client_id as ClientId, expiresAt: t.expires_at === null ? null : Number(t.expires_at) }])),
     grants,
     breakGlass,
-    agreements: agreementRows.map((a) => ({ kind: a.kind, expiresAt: a.expires_at === null ? null : Number(a.expires_at) })),
+    agreements: rows.agreements.map((a) => ({ kind: a.kind, expiresAt: a.expires_at === null ? null : Number(a.expires_at) })),
   };
   if (!ctx.db.isTransaction) {
     if (actorCache.size >= 5_000) actorCache.clear();
@@ -197,11 +145,11 @@ export async function actorFacts(ctx: RequestContext, userId: UserId): Promise<A
 export async function clientOfMatter(ctx: RequestContext, matterId: string): Promise<ClientId | null> {
   const cached = matterClient.get(matterId);
   if (cached !== undefined) return cached;
-  const row = await db(ctx).selectFrom('access_matters').select('client_id').where('matter_id', '=', matterId).executeTakeFirst();
-  if (!row) return null;
+  const clientId = (await findClientIdOfMatter(ctx, matterId)) as ClientId | undefined;
+  if (clientId === undefined) return null;
   if (matterClient.size >= MAX_MATTERS_CACHED) matterClient.clear();
-  matterClient.set(matterId, row.client_id as ClientId);
-  return row.client_id as ClientId;
+  matterClient.set(matterId, clientId);
+  return clientId;
 }
 
 // Known clients (a registered client id is never reused); bounded like the matter map.
@@ -209,8 +157,7 @@ const knownClients = new Set<string>();
 
 export async function clientExists(ctx: RequestContext, clientId: string): Promise<boolean> {
   if (knownClients.has(clientId)) return true;
-  const row = await db(ctx).selectFrom('access_clients').select('client_id').where('client_id', '=', clientId).executeTakeFirst();
-  if (!row) return false;
+  if (!(await isClientRegistered(ctx, clientId))) return false;
   if (knownClients.size >= MAX_MATTERS_CACHED) knownClients.clear();
   knownClients.add(clientId);
   return true;

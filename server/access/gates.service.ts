@@ -3,10 +3,13 @@ import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { AgreementKind } from './access.tables.js';
-import { bumpPolicyVersion, db, firmFacts } from './facts.js';
+import { bumpPolicyVersion, firmFacts } from './facts.js';
+import { findAgreementRows, insertAgreementRow, saveGateSetting } from './gates.repository.js';
 import { getGate, listGates } from './gates.js';
 import { requireAccess } from './choke-point.js';
 import { actorId, audit, checkStaff } from './support.js';
+import { describeTargets } from './labels.js';
+import { emailOf, nameOf } from './named.js';
 
 export interface GateSettingView {
   key: string;
@@ -19,6 +22,8 @@ export interface GateSettingView {
 export interface AgreementView {
   id: string;
   userId: string;
+  name: string | null;
+  email: string | null;
   kind: AgreementKind;
   completedAt: number;
   expiresAt: number | null;
@@ -38,11 +43,7 @@ export async function setGateEnabled(ctx: RequestContext, key: string, enabled: 
     const gate = getGate(tx, key);
     if (!gate) throw new AppError('NOT_FOUND', 'No such gate');
     await bumpPolicyVersion(tx);
-    const now = tx.app.clock.now();
-    const d = db(tx);
-    const existing = await d.selectFrom('access_gate_settings').select('gate').where('gate', '=', key).executeTakeFirst();
-    if (existing) await d.updateTable('access_gate_settings').set({ enabled: enabled ? 1 : 0, updated_at: now, updated_by: actorId(tx) }).where('gate', '=', key).execute();
-    else await d.insertInto('access_gate_settings').values({ gate: key, enabled: enabled ? 1 : 0, updated_at: now, updated_by: actorId(tx) }).execute();
+    await saveGateSetting(tx, { gate: key, enabled: enabled ? 1 : 0, updated_at: tx.app.clock.now(), updated_by: actorId(tx) });
     await audit(tx, { action: 'access.gate.update', reason: enabled ? 'ON' : 'OFF', resources: { other: { type: 'gate', id: key } } });
     return { key, title: gate.title, description: gate.description, enabled, defaultEnabled: gate.defaultEnabled };
   });
@@ -56,16 +57,17 @@ export async function recordAgreement(ctx: RequestContext, input: { userId: stri
     if (input.expiresAt !== null && input.expiresAt <= input.completedAt) throw new AppError('VALIDATION_FAILED', 'expiresAt must be after completedAt', [{ path: 'body.expiresAt', message: 'must be after completedAt' }]);
     await bumpPolicyVersion(tx);
     const id = newId();
-    await db(tx).insertInto('access_agreements').values({ id, user_id: input.userId, kind: input.kind, completed_at: input.completedAt, expires_at: input.expiresAt, recorded_by: actorId(tx) }).execute();
+    await insertAgreementRow(tx, { id, user_id: input.userId, kind: input.kind, completed_at: input.completedAt, expires_at: input.expiresAt, recorded_by: actorId(tx) });
     await audit(tx, { action: 'access.agreement.record', reason: input.kind.toUpperCase(), resources: { userId: input.userId, other: { type: 'agreement', id } } });
-    return { id, ...input };
+    const labels = await describeTargets(tx, { userIds: [input.userId] });
+    return { id, ...input, name: nameOf(labels, input.userId), email: emailOf(labels, input.userId) };
   });
 }
 
 /** Agreement and training records, optionally for one person (settings.manage). */
 export async function listAgreements(ctx: RequestContext, userId?: string): Promise<AgreementView[]> {
   await requireAccess(ctx, 'settings.manage', { kind: 'firm' });
-  let query = db(ctx).selectFrom('access_agreements').selectAll().orderBy('completed_at', 'desc').limit(1000);
-  if (userId) query = query.where('user_id', '=', userId);
-  return (await query.execute()).map((r) => ({ id: r.id, userId: r.user_id, kind: r.kind, completedAt: Number(r.completed_at), expiresAt: r.expires_at === null ? null : Number(r.expires_at) }));
+  const rows = await findAgreementRows(ctx, userId);
+  const labels = await describeTargets(ctx, { userIds: rows.map((r) => r.user_id) });
+  return rows.map((r) => ({ id: r.id, userId: r.user_id, name: nameOf(labels, r.user_id), email: emailOf(labels, r.user_id), kind: r.kind, completedAt: Number(r.completed_at), expiresAt: r.expires_at === null ? null : Number(r.expires_at) }));
 }

@@ -4,10 +4,11 @@ import type { MatterRole } from '../../common/roles.js';
 import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import type { AccessTables } from './access.tables.js';
-import { bumpPolicyVersion, db, firmFacts } from './facts.js';
+import { bumpPolicyVersion, firmFacts } from './facts.js';
+import { findGrantRow, findGrantRowsOfClient, insertGrantRow, markGrantRevoked, type GrantRow } from './grants.repository.js';
 import { requireAccess } from './choke-point.js';
-import { namesOf } from './team.service.js';
+import { describeTargets } from './labels.js';
+import { clientRef, emailOf, nameOf, type ClientRef } from './named.js';
 import { requestApproval, type ApprovalKind, type ApprovalView } from './approvals.service.js';
 import { actorId, audit, auditedRefusal, checkStaff, staffActor } from './support.js';
 
@@ -16,11 +17,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface GrantView {
   id: string;
   clientId: string;
+  client: ClientRef | null;
   userId: string;
   name: string | null;
+  email: string | null;
   role: MatterRole;
   grantedAt: number;
   grantedBy: string | null;
+  grantedByName: string | null;
   expiresAt: number | null;
   revokedAt: number | null;
   reason: string;
@@ -72,10 +76,7 @@ async function checkGrant(tx: RequestContext, clientId: ClientId, input: { userI
 async function insertGrant(tx: RequestContext, clientId: ClientId, input: { userId: string; role: MatterRole; expiresAt: number }, grantedBy: string | null, approvalId?: string): Promise<GrantView> {
   await bumpPolicyVersion(tx);
   const id = newId();
-  await db(tx)
-    .insertInto('access_client_grants')
-    .values({ id, client_id: clientId, user_id: input.userId, role: input.role, granted_at: tx.app.clock.now(), granted_by: grantedBy, expires_at: input.expiresAt, revoked_at: null, revoked_by: null, reason: 'grant' })
-    .execute();
+  await insertGrantRow(tx, { id, client_id: clientId, user_id: input.userId, role: input.role, granted_at: tx.app.clock.now(), granted_by: grantedBy, expires_at: input.expiresAt, revoked_at: null, revoked_by: null, reason: 'grant' });
   await audit(tx, { action: 'access.grant', reason: input.role.toUpperCase(), ...(approvalId ? { purpose: `approval ${approvalId}` } : {}), resources: { clientId, userId: input.userId, other: { type: 'grant', id } } });
   return (await grantViews(tx, [await grantRow(tx, id)]))[0]!;
 }
@@ -96,12 +97,12 @@ export const GRANT_APPROVAL: ApprovalKind = {
 /** Ends a grant now (the row stays, as history). Throws ACCESS_DENIED (also for an unknown grant). */
 export async function revokeClientGrant(ctx: RequestContext, grantId: string): Promise<GrantView> {
   return inTransaction(ctx, async (tx) => {
-    const grant = await db(tx).selectFrom('access_client_grants').selectAll().where('id', '=', grantId).executeTakeFirst();
+    const grant = await findGrantRow(tx, grantId);
     if (!grant) throw new AppError('ACCESS_DENIED', 'Not found');
     await requireAccess(tx, 'matter.team.manage', { kind: 'client', clientId: grant.client_id as ClientId }, { other: { type: 'grant', id: grantId } });
     if (grant.revoked_at === null) {
       await bumpPolicyVersion(tx);
-      await db(tx).updateTable('access_client_grants').set({ revoked_at: tx.app.clock.now(), revoked_by: actorId(tx) }).where('id', '=', grantId).where('revoked_at', 'is', null).execute();
+      await markGrantRevoked(tx, grantId, tx.app.clock.now(), actorId(tx));
       await audit(tx, { action: 'access.grant.revoke', resources: { clientId: grant.client_id, userId: grant.user_id, other: { type: 'grant', id: grantId } } });
     }
     return (await grantViews(tx, [await grantRow(tx, grantId)]))[0]!;
@@ -111,24 +112,28 @@ export async function revokeClientGrant(ctx: RequestContext, grantId: string): P
 /** Grants on a client, current and past (matter.team.manage on the client). */
 export async function listClientGrants(ctx: RequestContext, clientId: ClientId): Promise<GrantView[]> {
   await requireAccess(ctx, 'matter.team.manage', { kind: 'client', clientId }, { purpose: 'grants' });
-  const rows = await db(ctx).selectFrom('access_client_grants').selectAll().where('client_id', '=', clientId).orderBy('granted_at', 'desc').execute();
-  return grantViews(ctx, rows);
+  return grantViews(ctx, await findGrantRowsOfClient(ctx, clientId));
 }
 
-async function grantRow(ctx: RequestContext, id: string): Promise<AccessTables['access_client_grants']> {
-  return db(ctx).selectFrom('access_client_grants').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+async function grantRow(ctx: RequestContext, id: string): Promise<GrantRow> {
+  const row = await findGrantRow(ctx, id);
+  if (!row) throw new Error(`Grant ${id} vanished`);
+  return row;
 }
 
-async function grantViews(ctx: RequestContext, rows: AccessTables['access_client_grants'][]): Promise<GrantView[]> {
-  const names = await namesOf(ctx, rows.map((r) => r.user_id));
+async function grantViews(ctx: RequestContext, rows: GrantRow[]): Promise<GrantView[]> {
+  const labels = await describeTargets(ctx, { userIds: rows.flatMap((r) => [r.user_id, r.granted_by]), clientIds: rows.map((r) => r.client_id) });
   return rows.map((r) => ({
     id: r.id,
     clientId: r.client_id,
+    client: clientRef(labels, r.client_id),
     userId: r.user_id,
-    name: names.get(r.user_id) ?? null,
+    name: nameOf(labels, r.user_id),
+    email: emailOf(labels, r.user_id),
     role: r.role,
     grantedAt: Number(r.granted_at),
     grantedBy: r.granted_by,
+    grantedByName: nameOf(labels, r.granted_by),
     expiresAt: r.expires_at === null ? null : Number(r.expires_at),
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
     reason: r.reason,

@@ -10,7 +10,9 @@
 import type { ConfidantModule } from '../platform/module.js';
 import { accessRoutes } from './access.routes.js';
 import { canAccess } from './choke-point.js';
+import { describeTargets } from './labels.js';
 import { GRANT_APPROVAL } from './grants.service.js';
+import { WALL_LIFT_APPROVAL } from './walls.service.js';
 import { BUILT_IN_GATES } from './gates.js';
 
 export {
@@ -36,13 +38,15 @@ export { FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, BREAK_GLASS_PERMISSIONS
 export type { AccessTarget, ClientTarget, FirmTarget, MatterTarget, ObjectTarget, ParentResolver } from './targets.js';
 export { hasRecentFactor, requireRecentFactor, STEP_UP_WINDOW_MS } from './step-up.js';
 export { type DirectoryUser, type UserDirectory } from './directory.js';
+export { describeTargets, type TargetLabeler, type TargetLabels, type MatterLabel, type ClientLabel } from './labels.js';
 
 export const accessModule: ConfidantModule = {
   name: 'access',
   routes: accessRoutes,
   provides: {
-    access: { gates: BUILT_IN_GATES, approvalKinds: [GRANT_APPROVAL] },
+    access: { gates: BUILT_IN_GATES, approvalKinds: [GRANT_APPROVAL, WALL_LIFT_APPROVAL] },
     // The audit routes ask the policy, not role lists of their own (a silent check: they audit the refusal).
-    audit: { authorize: (ctx, permission) => canAccess(ctx, permission, { kind: 'firm' }) },
+    // …and name people and matters through the labels (titles and client names only where the viewer may open them).
+    audit: { authorize: (ctx, permission) => canAccess(ctx, permission, { kind: 'firm' }), describeTargets },
   },
 };

@@ -10,6 +10,8 @@ import type { FirmRole, MatterRole } from '../../common/roles.js';
 export const FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'client.create',
   'wall.manage',
+  // The conflict check's hits name other clients and parties: the compliance officer reviews them.
+  'conflict.review',
   'access.report.read',
   'audit.read',
   'audit.status.read',
@@ -17,20 +19,28 @@ export const FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'user.manage',
   'key.manage',
   'settings.manage',
+  // Data-handling notices are firm text; the compliance officer writes them, staff read them.
+  'notice.read',
+  'notice.manage',
+  // The compliance officer's oversight of disclosures: approving legal exceptions, the register.
+  'disclosure.oversee',
 ]);
 
 /** Firm-wide permissions per firm role. Firm admins run the system but hold no client data. */
 export const FIRM_ROLE_PERMISSIONS: Record<FirmRole, ReadonlySet<Permission>> = {
   firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage', 'audit.status.read']),
-  compliance_officer: new Set<Permission>(['wall.manage', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage']),
-  attorney: new Set<Permission>(['client.create', 'matter.create']),
-  paralegal: new Set<Permission>(),
-  staff: new Set<Permission>(),
+  compliance_officer: new Set<Permission>(['wall.manage', 'conflict.review', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage', 'notice.read', 'notice.manage', 'disclosure.oversee']),
+  attorney: new Set<Permission>(['client.create', 'matter.create', 'notice.read']),
+  paralegal: new Set<Permission>(['notice.read']),
+  staff: new Set<Permission>(['notice.read']),
   client: new Set<Permission>(),
 };
 
 const READ: Permission[] = ['client.read', 'matter.read', 'document.read', 'note.read', 'record.read'];
 const WRITE: Permission[] = ['document.write', 'note.write', 'record.write'];
+// Consents and disclosures (consent module): attorneys record consents and request disclosures; only the lead (or the compliance officer) approves an exception.
+const CONSENT_ATTORNEY: Permission[] = ['consent.read', 'consent.write', 'disclosure.request', 'disclosure.read', 'privilege_log.read'];
+const CONSENT_LEAD: Permission[] = [...CONSENT_ATTORNEY, 'disclosure.approve'];
 
 /** Client-data permissions per role on a matter team (or held client-wide through a grant). */
 export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>> = {
@@ -44,24 +54,26 @@ export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>
     'matter.create',
     'document.classify',
     'access.request.decide',
+    ...CONSENT_LEAD,
   ]),
-  attorney: new Set<Permission>([...READ, ...WRITE, 'matter.update', 'matter.create', 'document.classify']),
-  paralegal: new Set<Permission>([...READ, ...WRITE]),
-  assistant: new Set<Permission>(READ),
+  attorney: new Set<Permission>([...READ, ...WRITE, 'matter.update', 'matter.create', 'document.classify', ...CONSENT_ATTORNEY]),
+  paralegal: new Set<Permission>([...READ, ...WRITE, 'consent.read', 'disclosure.read']),
+  assistant: new Set<Permission>([...READ, 'consent.read']),
 };
 
 /** What an active break-glass session allows on its one matter: work, not administration. */
 export const BREAK_GLASS_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([...READ, ...WRITE]);
 
 /** Firm permissions that may name a client or matter: oversight of that target, never its data. */
-export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['wall.manage', 'access.report.read', 'key.manage']);
+export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee']);
 
 /**
  * Client-level permissions a seat on one of the client's matters implies. Everything else on a
  * client target (updating or exporting the client, managing client-wide access) needs a
  * client-wide grant, so one matter's seat never opens the client's other matters.
  */
-export const SEAT_CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['client.read', 'matter.create']);
+// A client's consents are client-level: a seat on one of its matters lets one read and record them (a consent listing matters also needs consent.write on each).
+export const SEAT_CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['client.read', 'matter.create', 'consent.read', 'consent.write']);
 
 export function isFirmPermission(permission: Permission): boolean {
   return FIRM_PERMISSIONS.has(permission);

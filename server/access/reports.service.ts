@@ -9,9 +9,13 @@ import type { ClientId, MatterId } from '../../common/ids.js';
 import type { MatterRole } from '../../common/roles.js';
 import type { RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import { db } from './facts.js';
+import { findBreakGlassRowsOfMatter } from './break-glass.repository.js';
+import { findGrantRowsOfClient } from './grants.repository.js';
+import { findTeamHistoryRows } from './team.repository.js';
+import { findWallMemberRows, findWallRowsOfClient } from './walls.repository.js';
 import { requireAccess } from './choke-point.js';
-import { namesOf } from './team.service.js';
+import { describeTargets } from './labels.js';
+import { clientRef, matterRef, nameOf, type ClientRef, type MatterRef } from './named.js';
 
 const OPEN = Number.MAX_SAFE_INTEGER;
 
@@ -22,11 +26,15 @@ export interface AccessPeriod {
   basis: 'team' | 'grant' | 'break_glass';
   role: MatterRole | null;
   matterId: string | null;
+  /** The matter's number, when it is known. */
+  matterNumber?: string;
 }
 
 export interface CouldAccessReport {
   clientId: string;
+  client: ClientRef | null;
   matterId: string | null;
+  matter: MatterRef | null;
   from: number;
   to: number;
   people: { userId: string; name: string | null; periods: AccessPeriod[] }[];
@@ -60,12 +68,9 @@ export async function couldAccess(ctx: RequestContext, input: { clientId?: strin
     : await requireAccess(ctx, 'access.report.read', { kind: 'client', clientId: input.clientId as ClientId }, { purpose: 'could-access report' });
   const clientId = target.clientId!;
   const matterId = input.matterId ?? null;
-  const d = db(ctx);
   const bases: Basis[] = [];
 
-  let teamQuery = d.selectFrom('access_team_history as h').innerJoin('access_matters as m', 'm.matter_id', 'h.matter_id').select(['h.matter_id', 'h.user_id', 'h.role', 'h.at', 'h.expires_at', 'h.id']);
-  teamQuery = matterId ? teamQuery.where('h.matter_id', '=', matterId) : teamQuery.where('m.client_id', '=', clientId);
-  const history = await teamQuery.orderBy('h.at').orderBy('h.id').execute();
+  const history = await findTeamHistoryRows(ctx, { matterId, clientId });
   const byMember = new Map<string, typeof history>();
   for (const row of history) {
     const key = `${row.matter_id} ${row.user_id}`;
@@ -79,18 +84,18 @@ export async function couldAccess(ctx: RequestContext, input: { clientId?: strin
       bases.push({ userId: row.user_id, interval: [Number(row.at), end], basis: 'team', role: row.role, matterId: row.matter_id });
     });
   }
-  const grants = await d.selectFrom('access_client_grants').selectAll().where('client_id', '=', clientId).execute();
+  const grants = await findGrantRowsOfClient(ctx, clientId);
   for (const g of grants) {
     const end = Math.min(g.revoked_at === null ? OPEN : Number(g.revoked_at), g.expires_at === null ? OPEN : Number(g.expires_at));
     bases.push({ userId: g.user_id, interval: [Number(g.granted_at), end], basis: 'grant', role: g.role, matterId: null });
   }
   if (matterId) {
-    const glass = await d.selectFrom('access_break_glass').selectAll().where('matter_id', '=', matterId).execute();
+    const glass = await findBreakGlassRowsOfMatter(ctx, matterId);
     for (const b of glass) bases.push({ userId: b.user_id, interval: [Number(b.started_at), Number(b.expires_at)], basis: 'break_glass', role: null, matterId });
   }
 
-  const wallRows = await d.selectFrom('access_walls').selectAll().where('client_id', '=', clientId).execute();
-  const members = wallRows.length ? await d.selectFrom('access_wall_members').selectAll().where('wall_id', 'in', wallRows.map((w) => w.id)).execute() : [];
+  const wallRows = await findWallRowsOfClient(ctx, clientId);
+  const members = await findWallMemberRows(ctx, wallRows.map((w) => w.id));
   const walls: WallSpan[] = wallRows
     .filter((w) => w.matter_id === null || matterId === null || w.matter_id === matterId)
     .map((w) => ({
@@ -113,13 +118,22 @@ export async function couldAccess(ctx: RequestContext, input: { clientId?: strin
       people.set(basis.userId, periods);
     }
   }
-  const names = await namesOf(ctx, [...people.keys()]);
+  const periodMatters = [...people.values()].flatMap((periods) => periods.map((p) => p.matterId));
+  const labels = await describeTargets(ctx, { userIds: [...people.keys()], matterIds: [matterId, ...periodMatters], clientIds: [clientId] });
+  for (const periods of people.values()) {
+    for (const period of periods) {
+      const number = period.matterId ? labels.matters.get(period.matterId)?.number : undefined;
+      if (number !== undefined) period.matterNumber = number;
+    }
+  }
   return {
     clientId,
+    client: clientRef(labels, clientId),
     matterId,
+    matter: matterRef(labels, matterId),
     from: input.from,
     to: input.to,
-    people: [...people.entries()].map(([userId, periods]) => ({ userId, name: names.get(userId) ?? null, periods: periods.sort((a, b) => a.from - b.from) })).sort((a, b) => a.userId.localeCompare(b.userId)),
+    people: [...people.entries()].map(([userId, periods]) => ({ userId, name: nameOf(labels, userId), periods: periods.sort((a, b) => a.from - b.from) })).sort((a, b) => a.userId.localeCompare(b.userId)),
   };
 }
 

@@ -4,17 +4,22 @@ import type { MatterRole } from '../../common/roles.js';
 import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import type { AccessRequestStatus, AccessTables } from './access.tables.js';
-import { clientOfMatter, db, firmFacts } from './facts.js';
+import type { AccessRequestStatus } from './access.tables.js';
+import { clientOfMatter, firmFacts } from './facts.js';
+import { findPendingRequestRows, findRequestRow, findRequestRowsOf, insertRequestRow, updateRequestDecision, type AccessRequestRow } from './requests.repository.js';
 import { wallsCovering } from './decide.js';
 import { requireAccess, scopeFor } from './choke-point.js';
-import { namesOf, upsertTeamMember } from './team.service.js';
+import { upsertTeamMember } from './team.service.js';
+import { describeTargets } from './labels.js';
+import { matterRef, nameOf, type MatterRef } from './named.js';
 import { openText, sealText } from './sealing.js';
 import { actorId, audit, auditedRefusal, notifyCompliance, staffActor } from './support.js';
 
 export interface AccessRequestView {
   id: string;
   matterId: string;
+  /** Null on a request still pending (its requester must not learn whether the matter exists). */
+  matter: MatterRef | null;
   userId: string;
   name: string | null;
   role: MatterRole;
@@ -24,10 +29,11 @@ export interface AccessRequestView {
   requestedAt: number;
   decidedAt: number | null;
   decidedBy: string | null;
+  decidedByName: string | null;
   expiresAt: number | null;
 }
 
-type Row = AccessTables['access_requests'];
+type Row = AccessRequestRow;
 
 /**
  * Files a request to join a matter. The answer is the same whether the matter exists, does not,
@@ -47,9 +53,7 @@ export async function createAccessRequest(ctx: RequestContext, input: { matterId
     const screenedBy = clientId ? wallsCovering(await firmFacts(tx), clientId, input.matterId as MatterId).find((w) => w.kind === 'exclusionary' && w.members.has(actor.userId)) : undefined;
     const withheld = !clientId || screenedBy !== undefined;
     const id = newId();
-    await db(tx)
-      .insertInto('access_requests')
-      .values({
+    await insertRequestRow(tx, {
         id,
         matter_id: input.matterId,
         client_id: withheld ? '' : clientId,
@@ -61,8 +65,7 @@ export async function createAccessRequest(ctx: RequestContext, input: { matterId
         decided_at: null,
         decided_by: null,
         expires_at: null,
-      })
-      .execute();
+    });
     if (withheld) {
       await audit(tx, {
         action: 'access.request.create',
@@ -81,13 +84,8 @@ export async function createAccessRequest(ctx: RequestContext, input: { matterId
 /** The actor's own requests, or (`toDecide`) pending requests on matters they may decide for. */
 export async function listAccessRequests(ctx: RequestContext, filter: { toDecide: boolean }): Promise<AccessRequestView[]> {
   const actor = staffActor(ctx);
-  let query = db(ctx).selectFrom('access_requests').selectAll().orderBy('requested_at', 'desc').limit(500);
-  if (filter.toDecide) {
-    query = (await scopeFor(ctx, 'access.request.decide')).apply(query.where('status', '=', 'pending'), 'matter_id', 'matter');
-  } else {
-    query = query.where('user_id', '=', actor.userId);
-  }
-  return views(ctx, await query.execute());
+  if (filter.toDecide) return views(ctx, await findPendingRequestRows(ctx, await scopeFor(ctx, 'access.request.decide')), { labelPending: true });
+  return views(ctx, await findRequestRowsOf(ctx, actor.userId));
 }
 
 /**
@@ -96,34 +94,38 @@ export async function listAccessRequests(ctx: RequestContext, filter: { toDecide
  */
 export async function decideAccessRequest(ctx: RequestContext, requestId: string, input: { decision: 'approve' | 'refuse'; expiresAt?: number | null | undefined }): Promise<AccessRequestView> {
   return inTransaction(ctx, async (tx) => {
-    const request = await db(tx).selectFrom('access_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
+    const request = await findRequestRow(tx, requestId);
     if (!request) throw new AppError('ACCESS_REQUEST_NOT_FOUND');
     await requireAccess(tx, 'access.request.decide', { kind: 'matter', matterId: request.matter_id as MatterId }, { other: { type: 'access_request', id: requestId } });
     if (request.status !== 'pending') throw new AppError('CONFLICT', 'This request is already decided');
     const expiresAt = input.expiresAt ?? null;
     if (input.decision === 'approve') await upsertTeamMember(tx, request.matter_id, request.client_id, request.user_id, request.role, expiresAt);
-    await db(tx)
-      .updateTable('access_requests')
-      .set({ status: input.decision === 'approve' ? 'approved' : 'refused', decided_at: tx.app.clock.now(), decided_by: actorId(tx), expires_at: input.decision === 'approve' ? expiresAt : null })
-      .where('id', '=', requestId)
-      .execute();
+    await updateRequestDecision(tx, requestId, { status: input.decision === 'approve' ? 'approved' : 'refused', decided_at: tx.app.clock.now(), decided_by: actorId(tx), expires_at: input.decision === 'approve' ? expiresAt : null });
     await audit(tx, { action: input.decision === 'approve' ? 'access.request.approve' : 'access.request.refuse', resources: { matterId: request.matter_id, clientId: request.client_id, userId: request.user_id, other: { type: 'access_request', id: requestId } } });
     return (await views(tx, [await row(tx, requestId)]))[0]!;
   });
 }
 
 async function row(ctx: RequestContext, id: string): Promise<Row> {
-  return db(ctx).selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const found = await findRequestRow(ctx, id);
+  if (!found) throw new Error(`Access request ${id} vanished`);
+  return found;
 }
 
-async function views(ctx: RequestContext, rows: Row[]): Promise<AccessRequestView[]> {
-  const names = await namesOf(ctx, rows.map((r) => r.user_id));
+/** `labelPending`: the rows are requests the actor may decide (scoped by access.request.decide), never withheld ones. */
+async function views(ctx: RequestContext, rows: Row[], options: { labelPending?: boolean } = {}): Promise<AccessRequestView[]> {
+  // A withheld request (unknown or screening matter) looks exactly like a pending one to its
+  // requester, so their pending requests are not labelled: a number on some would tell which matters exist.
+  const labelled = rows.filter((r) => r.status === 'approved' || r.status === 'refused' || (options.labelPending === true && r.status === 'pending'));
+  const labels = await describeTargets(ctx, { userIds: rows.flatMap((r) => [r.user_id, r.decided_by]), matterIds: labelled.map((r) => r.matter_id) });
+  const decided = new Set(labelled.map((r) => r.id));
   return Promise.all(
     rows.map(async (r) => ({
     id: r.id,
     matterId: r.matter_id,
+    matter: decided.has(r.id) ? matterRef(labels, r.matter_id) : null,
     userId: r.user_id,
-    name: names.get(r.user_id) ?? null,
+    name: nameOf(labels, r.user_id),
     role: r.role,
     reason: await openText(ctx, 'access_requests', r.id, 'reason', r.reason),
     // A withheld request looks pending to its requester: it must not tell them the matter is unknown.
@@ -131,6 +133,7 @@ async function views(ctx: RequestContext, rows: Row[]): Promise<AccessRequestVie
     requestedAt: Number(r.requested_at),
     decidedAt: r.decided_at === null ? null : Number(r.decided_at),
     decidedBy: r.decided_by,
+    decidedByName: nameOf(labels, r.decided_by),
     expiresAt: r.expires_at === null ? null : Number(r.expires_at),
     })),
   );

@@ -3,16 +3,18 @@ import type { MatterId } from '../../common/ids.js';
 import type { MatterRole } from '../../common/roles.js';
 import { inTransaction, type RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import { newId } from '../platform/ids.js';
-import { bumpPolicyVersion, db, firmFacts } from './facts.js';
+import { bumpPolicyVersion, firmFacts } from './facts.js';
+import { countLeads, deleteSeat, findSeatRole, findTeamRows, insertSeat, insertTeamHistory, updateSeat } from './team.repository.js';
 import { wallsCovering } from './decide.js';
 import { requireAccess } from './choke-point.js';
 import { actorId, audit, checkStaff } from './support.js';
-import { userDirectory } from './directory.js';
+import { describeTargets } from './labels.js';
+import { emailOf, nameOf } from './named.js';
 
 export interface TeamMember {
   userId: string;
   name: string | null;
+  email: string | null;
   role: MatterRole;
   addedAt: number;
   expiresAt: number | null;
@@ -21,15 +23,9 @@ export interface TeamMember {
 /** The matter's team. Throws ACCESS_DENIED unless the actor may read the matter. */
 export async function listTeam(ctx: RequestContext, matterId: MatterId): Promise<TeamMember[]> {
   await requireAccess(ctx, 'matter.read', { kind: 'matter', matterId }, { purpose: 'team' });
-  const rows = await db(ctx).selectFrom('access_team_members').selectAll().where('matter_id', '=', matterId).orderBy('added_at').execute();
-  const names = await namesOf(ctx, rows.map((r) => r.user_id));
-  return rows.map((r) => ({ userId: r.user_id, name: names.get(r.user_id) ?? null, role: r.role, addedAt: Number(r.added_at), expiresAt: r.expires_at === null ? null : Number(r.expires_at) }));
-}
-
-export async function namesOf(ctx: RequestContext, ids: string[]): Promise<Map<string, string>> {
-  const directory = userDirectory(ctx);
-  if (!directory || ids.length === 0) return new Map();
-  return new Map((await directory.getUsers(ctx, [...new Set(ids)])).map((u) => [u.id, u.name]));
+  const rows = await findTeamRows(ctx, matterId);
+  const labels = await describeTargets(ctx, { userIds: rows.map((r) => r.user_id) });
+  return rows.map((r) => ({ userId: r.user_id, name: nameOf(labels, r.user_id), email: emailOf(labels, r.user_id), role: r.role, addedAt: Number(r.added_at), expiresAt: r.expires_at === null ? null : Number(r.expires_at) }));
 }
 
 /**
@@ -42,7 +38,8 @@ export async function setTeamMember(ctx: RequestContext, matterId: MatterId, use
     const target = await requireAccess(tx, 'matter.team.manage', { kind: 'matter', matterId });
     await checkStaff(tx, [userId], 'params.userId', { toHoldClientData: true });
     await upsertTeamMember(tx, target.matterId, target.clientId!, userId, role, expiresAt);
-    return { userId, name: (await namesOf(tx, [userId])).get(userId) ?? null, role, addedAt: tx.app.clock.now(), expiresAt };
+    const labels = await describeTargets(tx, { userIds: [userId] });
+    return { userId, name: nameOf(labels, userId), email: emailOf(labels, userId), role, addedAt: tx.app.clock.now(), expiresAt };
   });
 }
 
@@ -55,15 +52,11 @@ export async function upsertTeamMember(tx: RequestContext, matterId: string, cli
   if (expiresAt !== null && expiresAt <= tx.app.clock.now()) throw new AppError('VALIDATION_FAILED', 'expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
   await bumpPolicyVersion(tx);
   const now = tx.app.clock.now();
-  const d = db(tx);
-  const existing = await d.selectFrom('access_team_members').select('role').where('matter_id', '=', matterId).where('user_id', '=', userId).executeTakeFirst();
-  if (existing?.role === 'lead_attorney' && role !== 'lead_attorney') await refuseRemovingLastLead(tx, matterId);
-  if (existing) {
-    await d.updateTable('access_team_members').set({ role, expires_at: expiresAt }).where('matter_id', '=', matterId).where('user_id', '=', userId).execute();
-  } else {
-    await d.insertInto('access_team_members').values({ matter_id: matterId, user_id: userId, role, added_at: now, added_by: actorId(tx) ?? 'system', expires_at: expiresAt }).execute();
-  }
-  await d.insertInto('access_team_history').values({ id: newId(), matter_id: matterId, user_id: userId, role, at: now, by_user_id: actorId(tx), expires_at: expiresAt }).execute();
+  const existing = await findSeatRole(tx, matterId, userId);
+  if (existing === 'lead_attorney' && role !== 'lead_attorney') await refuseRemovingLastLead(tx, matterId);
+  if (existing) await updateSeat(tx, matterId, userId, { role, expires_at: expiresAt });
+  else await insertSeat(tx, { matter_id: matterId, user_id: userId, role, added_at: now, added_by: actorId(tx) ?? 'system', expires_at: expiresAt });
+  await insertTeamHistory(tx, { matter_id: matterId, user_id: userId, role, at: now, by_user_id: actorId(tx), expires_at: expiresAt });
   await audit(tx, { action: 'matter.team.set', reason: role.toUpperCase(), resources: { matterId, clientId, userId } });
 }
 
@@ -71,18 +64,16 @@ export async function upsertTeamMember(tx: RequestContext, matterId: string, cli
 export async function removeTeamMember(ctx: RequestContext, matterId: MatterId, userId: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const target = await requireAccess(tx, 'matter.team.manage', { kind: 'matter', matterId });
-    const d = db(tx);
-    const existing = await d.selectFrom('access_team_members').select('role').where('matter_id', '=', matterId).where('user_id', '=', userId).executeTakeFirst();
+    const existing = await findSeatRole(tx, matterId, userId);
     if (!existing) return;
-    if (existing.role === 'lead_attorney') await refuseRemovingLastLead(tx, matterId);
+    if (existing === 'lead_attorney') await refuseRemovingLastLead(tx, matterId);
     await bumpPolicyVersion(tx);
-    await d.deleteFrom('access_team_members').where('matter_id', '=', matterId).where('user_id', '=', userId).execute();
-    await d.insertInto('access_team_history').values({ id: newId(), matter_id: matterId, user_id: userId, role: null, at: tx.app.clock.now(), by_user_id: actorId(tx), expires_at: null }).execute();
+    await deleteSeat(tx, matterId, userId);
+    await insertTeamHistory(tx, { matter_id: matterId, user_id: userId, role: null, at: tx.app.clock.now(), by_user_id: actorId(tx), expires_at: null });
     await audit(tx, { action: 'matter.team.remove', resources: { matterId, clientId: target.clientId!, userId } });
   });
 }
 
 async function refuseRemovingLastLead(tx: RequestContext, matterId: string): Promise<void> {
-  const leads = await db(tx).selectFrom('access_team_members').select('user_id').where('matter_id', '=', matterId).where('role', '=', 'lead_attorney').execute();
-  if (leads.length <= 1) throw new AppError('CONFLICT', 'A matter keeps at least one lead attorney');
+  if ((await countLeads(tx, matterId)) <= 1) throw new AppError('CONFLICT', 'A matter keeps at least one lead attorney');
 }

@@ -40,6 +40,8 @@ export interface AuditTables {
     created_at: number;
     acknowledged_by: string | null;
     acknowledged_at: number | null;
+    /** When the alert went out in a digest mail, or null (see digest.ts). */
+    mailed_at: number | null;
   };
   audit_cursor: { name: string; position: number; updated_at: number; status: string | null };
 }

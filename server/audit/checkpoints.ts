@@ -1,8 +1,7 @@
 /** Signed checkpoints: made periodically and on demand, stored append-only, witnessed outside. */
 import { appendFileSync } from 'node:fs';
 import type { AppServices } from '../platform/context.js';
-import { tablesOf } from '../platform/db/database.js';
-import type { AuditTables } from './audit.tables.js';
+import { findCheckpointCovering, findCheckpointOfSize, findLatestCheckpoint, insertCheckpointOnce, listCheckpointRows, type CheckpointRow } from './checkpoints.repository.js';
 import { readTreeHead } from './log.js';
 import { auditSettings } from './settings.js';
 import { loadSigningKey, signCheckpoint } from './signing.js';
@@ -29,19 +28,16 @@ export function onCheckpoint(listener: CheckpointListener): () => void {
  */
 export async function createCheckpoint(services: AppServices): Promise<Checkpoint> {
   const key = loadSigningKey(services.config.dataDir);
-  const db = tablesOf<AuditTables>(services.database.db);
-  const head = await readTreeHead(services.database.db);
-  const existing = await db.selectFrom('audit_checkpoint').selectAll().where('size', '=', head.size).executeTakeFirst();
+  const db = services.database.db;
+  const head = await readTreeHead(db);
+  const existing = await findCheckpointOfSize(db, head.size);
   if (existing) return toCheckpoint(existing);
   const checkpoint: Checkpoint = { size: head.size, root: head.root, note: signCheckpoint(key, head.size, head.root), createdAt: services.clock.now() };
   // Another node may have signed the same size concurrently: keep whichever landed first.
-  const inserted = await db
-    .insertInto('audit_checkpoint')
-    .values({ size: checkpoint.size, root: checkpoint.root, note: checkpoint.note, created_at: checkpoint.createdAt })
-    .onConflict((oc) => oc.column('size').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-    return toCheckpoint(await db.selectFrom('audit_checkpoint').selectAll().where('size', '=', head.size).executeTakeFirstOrThrow());
+  if (!(await insertCheckpointOnce(db, { size: checkpoint.size, root: checkpoint.root, note: checkpoint.note, created_at: checkpoint.createdAt }))) {
+    const winner = await findCheckpointOfSize(db, head.size);
+    if (!winner) throw new Error('audit checkpoint missing after a conflicting insert');
+    return toCheckpoint(winner);
   }
   await witness(services, checkpoint);
   return checkpoint;
@@ -64,28 +60,21 @@ async function witness(services: AppServices, checkpoint: Checkpoint): Promise<v
   for (const listener of listeners) listener(checkpoint, services);
 }
 
-function toCheckpoint(row: AuditTables['audit_checkpoint']): Checkpoint {
+function toCheckpoint(row: CheckpointRow): Checkpoint {
   return { size: Number(row.size), root: Buffer.from(row.root), note: row.note, createdAt: Number(row.created_at) };
 }
 
 export async function latestCheckpoint(services: AppServices): Promise<Checkpoint | null> {
-  const row = await tablesOf<AuditTables>(services.database.db).selectFrom('audit_checkpoint').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+  const row = await findLatestCheckpoint(services.database.db);
   return row ? toCheckpoint(row) : null;
 }
 
 /** The smallest checkpoint covering `treeSize` leaves or more (what a report cites). */
 export async function checkpointCovering(services: AppServices, treeSize: number): Promise<Checkpoint | null> {
-  const row = await tablesOf<AuditTables>(services.database.db)
-    .selectFrom('audit_checkpoint')
-    .selectAll()
-    .where('size', '>=', treeSize)
-    .orderBy('size', 'asc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await findCheckpointCovering(services.database.db, treeSize);
   return row ? toCheckpoint(row) : null;
 }
 
 export async function listCheckpoints(services: AppServices): Promise<Checkpoint[]> {
-  const rows = await tablesOf<AuditTables>(services.database.db).selectFrom('audit_checkpoint').selectAll().orderBy('size', 'asc').execute();
-  return rows.map(toCheckpoint);
+  return (await listCheckpointRows(services.database.db)).map(toCheckpoint);
 }

@@ -8,6 +8,7 @@ import type { AppServices, RequestContext } from '../platform/context.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { auditRoutes } from './audit.routes.js';
 import { createCheckpoint } from './checkpoints.js';
+import { resumeAlertDigest, stopAlertDigest } from './digest.js';
 import { runMonitor } from './monitor.js';
 import { recordEventImpl, type AuditEventInput } from './record.js';
 import { auditSettings } from './settings.js';
@@ -32,11 +33,6 @@ export { createCheckpoint, latestCheckpoint } from './checkpoints.js';
 export async function recordEvent(ctx: RequestContext, event: AuditEventInput): Promise<{ index: number }> {
   return recordEventImpl(ctx, event);
 }
-
-/**
- * Identity calls this from its module `start` so audit can ask whether a user is leaving and
- * contain a user when a monitoring rule says so (audit cannot import identity). Pass null to remove.
- */
 
 export const JOB_CHECKPOINT = 'audit.checkpoint';
 export const JOB_VERIFY = 'audit.verify';
@@ -76,7 +72,8 @@ export const auditModule: ConfidantModule = {
     services.jobs.schedule(JOB_VERIFY, settings.verifyIntervalMinutes * 60_000);
     services.jobs.schedule(JOB_MONITOR, settings.monitorIntervalSeconds * 1000);
     if (services.config.auditSinks.length > 0) services.jobs.schedule(JOB_SINKS, settings.sinkIntervalSeconds * 1000);
-    stops.set(services, [startSinks(services)]);
+    stops.set(services, [startSinks(services), () => stopAlertDigest(services)]);
+    await resumeAlertDigest(services);
   },
   stop: async (services) => {
     for (const stop of stops.get(services) ?? []) stop();

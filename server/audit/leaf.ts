@@ -8,30 +8,8 @@
  * rebuild ~10^6 leaves per second, which a generic canonicalizer cannot; leaf.test.ts proves the
  * output equals the `canonicalize` library's on random events.
  */
+import type { AuditLeaf } from './audit.schemas.js';
 import type { AuditEventRow } from './audit.tables.js';
-
-/** The decoded fields of a leaf (`v` is the leaf format version). */
-export interface AuditLeaf {
-  v: 1;
-  index: number;
-  at: number;
-  actorType: string;
-  actorId?: string;
-  sessionId?: string;
-  requestId?: string;
-  ip?: string;
-  userAgent?: string;
-  action: string;
-  outcome: string;
-  reason?: string;
-  clientId?: string;
-  matterId?: string;
-  documentId?: string;
-  userId?: string;
-  otherType?: string;
-  otherId?: string;
-  purpose?: string;
-}
 
 type LeafColumns = Omit<AuditEventRow, 'leaf' | 'leaf_hash'>;
 
@@ -59,6 +37,9 @@ const FIELDS: [keyof AuditLeaf, keyof LeafColumns | null][] = (
     ['purpose', 'purpose'],
   ] as [keyof AuditLeaf, keyof LeafColumns | null][]
 ).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+
+/** Every leaf field stored in a column, with its column (verification compares them in SQL on SQLite). */
+export const LEAF_FIELD_COLUMNS: readonly (readonly [keyof AuditLeaf, keyof LeafColumns])[] = FIELDS.filter((f): f is [keyof AuditLeaf, keyof LeafColumns] => f[1] !== null);
 
 /**
  * The canonical JSON text of the event stored in `row`'s columns (`seq`, when given, overrides

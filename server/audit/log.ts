@@ -5,71 +5,17 @@
  * interior nodes plus leaf hashes.
  */
 import type SqliteDatabase from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { AnyDb, Database } from '../platform/db/database.js';
-import { tablesOf } from '../platform/db/database.js';
-import type { AuditEventRow, AuditTables } from './audit.tables.js';
 import { canonicalLeafBytes } from './leaf.js';
+import { lockTreeState, readLeafHashes, readNodes, sqliteAppender, writeAppended, type PendingEvent, type StoredNode } from './log.repository.js';
 import { CompactTree, consistencyPath, hashChildren, hashLeaf, inclusionPath, rootFromLeafHashes, splitPoint, type SubtreeHasher } from './merkle.js';
+import type { AuditEventRow } from './audit.tables.js';
+
+export { countEvents, readTreeHead, type PendingEvent, type TreeHead } from './log.repository.js';
 
 /** Interior nodes of this level and above are stored (one row per 256 leaves, amortized). */
 export const STORED_NODE_LEVEL = 8;
 const BLOCK = 2 ** STORED_NODE_LEVEL;
-/** Rows per multi-row INSERT: below SQLite's 32766 bound variables at 20 columns per row. */
-const INSERT_CHUNK = 1000;
-
-export type PendingEvent = Omit<AuditEventRow, 'seq' | 'leaf' | 'leaf_hash'>;
-
-export interface TreeHead {
-  size: number;
-  root: Buffer;
-}
-
-function audit(db: AnyDb): Kysely<AuditTables> {
-  return tablesOf<AuditTables>(db);
-}
-
-/** Reads the tree state, locking it on PostgreSQL so concurrent appenders queue (gapless seq). */
-async function lockTreeState(db: AnyDb): Promise<CompactTree> {
-  let query = audit(db).selectFrom('audit_tree_state').select(['size', 'frontier']).where('id', '=', 1);
-  // SQLite has one writer at a time already; FOR UPDATE is PostgreSQL syntax.
-  if (isPostgres(db)) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
-  if (!row) throw new Error('audit tree state is missing');
-  return CompactTree.fromBytes(Number(row.size), row.frontier);
-}
-
-function isPostgres(db: AnyDb): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
-}
-
-const EVENT_COLUMNS = [
-  'seq', 'at', 'leaf', 'leaf_hash', 'actor_type', 'actor_id', 'session_id', 'request_id', 'ip', 'user_agent', 'action', 'outcome', 'reason',
-  'client_id', 'matter_id', 'document_id', 'target_user_id', 'other_type', 'other_id', 'purpose',
-] as const;
-
-interface RawStatements {
-  state: SqliteDatabase.Statement;
-  event: SqliteDatabase.Statement;
-  node: SqliteDatabase.Statement;
-  update: SqliteDatabase.Statement;
-}
-const rawStatements = new WeakMap<SqliteDatabase.Database, RawStatements>();
-
-function statementsFor(sqlite: SqliteDatabase.Database): RawStatements {
-  let statements = rawStatements.get(sqlite);
-  if (!statements) {
-    statements = {
-      state: sqlite.prepare('select size, frontier from audit_tree_state where id = 1'),
-      event: sqlite.prepare(`insert into audit_event (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')})`),
-      node: sqlite.prepare('insert into audit_node (level, idx, hash) values (?, ?, ?)'),
-      update: sqlite.prepare('update audit_tree_state set size = ?, frontier = ?, root = ?, updated_at = ? where id = 1'),
-    };
-    rawStatements.set(sqlite, statements);
-  }
-  return statements;
-}
 
 /**
  * Appends events in `db`, which must be a transaction. Returns the index of each. O(log n) hashes
@@ -82,9 +28,10 @@ function statementsFor(sqlite: SqliteDatabase.Database): RawStatements {
  */
 export async function appendInTransaction(db: AnyDb, events: PendingEvent[], now: number, sqlite: SqliteDatabase.Database | null = null): Promise<number[]> {
   if (sqlite) return appendRawSqlite(sqlite, events, now);
-  const tree = await lockTreeState(db);
+  const state = await lockTreeState(db);
+  const tree = CompactTree.fromBytes(state.size, state.frontier);
   const rows: AuditEventRow[] = [];
-  const nodes: { level: number; idx: number; hash: Buffer }[] = [];
+  const nodes: StoredNode[] = [];
   const indexes: number[] = [];
   for (const event of events) {
     const seq = tree.size;
@@ -94,20 +41,14 @@ export async function appendInTransaction(db: AnyDb, events: PendingEvent[], now
     rows.push({ ...event, seq, leaf, leaf_hash: leafHash });
     indexes.push(seq);
   }
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await audit(db).insertInto('audit_event').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-  if (nodes.length > 0) await audit(db).insertInto('audit_node').values(nodes).execute();
-  await audit(db)
-    .updateTable('audit_tree_state')
-    .set({ size: tree.size, frontier: tree.toBytes(), root: tree.root(), updated_at: now })
-    .where('id', '=', 1)
-    .execute();
+  await writeAppended(db, rows, nodes, { size: tree.size, frontier: tree.toBytes(), root: tree.root(), updatedAt: now });
   return indexes;
 }
 
 function appendRawSqlite(sqlite: SqliteDatabase.Database, events: PendingEvent[], now: number): number[] {
   if (!sqlite.inTransaction) throw new Error('appendInTransaction needs an open transaction');
-  const statements = statementsFor(sqlite);
-  const state = statements.state.get() as { size: number; frontier: Uint8Array } | undefined;
+  const appender = sqliteAppender(sqlite);
+  const state = appender.readState();
   if (!state) throw new Error('audit tree state is missing');
   const tree = CompactTree.fromBytes(Number(state.size), state.frontier);
   const indexes: number[] = [];
@@ -115,13 +56,11 @@ function appendRawSqlite(sqlite: SqliteDatabase.Database, events: PendingEvent[]
     const seq = tree.size;
     const leaf = canonicalLeafBytes(e, seq);
     const leafHash = hashLeaf(leaf);
-    for (const node of tree.append(leafHash, STORED_NODE_LEVEL)) statements.node.run(node.level, node.index, node.hash);
-    // Positional, in EVENT_COLUMNS order.
-    statements.event.run(seq, e.at, leaf, leafHash, e.actor_type, e.actor_id, e.session_id, e.request_id, e.ip, e.user_agent, e.action, e.outcome, e.reason,
-      e.client_id, e.matter_id, e.document_id, e.target_user_id, e.other_type, e.other_id, e.purpose);
+    for (const node of tree.append(leafHash, STORED_NODE_LEVEL)) appender.insertNode(node.level, node.index, node.hash);
+    appender.insertEvent(seq, e, leaf, leafHash);
     indexes.push(seq);
   }
-  statements.update.run(tree.size, tree.toBytes(), tree.root(), now);
+  appender.updateState(tree.size, tree.toBytes(), tree.root(), now);
   return indexes;
 }
 
@@ -180,11 +119,6 @@ export class GroupCommitter {
   }
 }
 
-export async function readTreeHead(db: AnyDb): Promise<TreeHead> {
-  const row = await audit(db).selectFrom('audit_tree_state').select(['size', 'root']).where('id', '=', 1).executeTakeFirstOrThrow();
-  return { size: Number(row.size), root: Buffer.from(row.root) };
-}
-
 /**
  * Subtree hashes from the store, for proofs: stored nodes for aligned perfect subtrees of 256+
  * leaves, leaf hashes (one 256-leaf block read at most once per proof) below that.
@@ -206,26 +140,11 @@ export class TreeReader {
 
   /** Loads leaf-hash blocks and stored nodes, each set in one query. */
   private async load(blocks: number[], nodes: { level: number; idx: number }[]): Promise<void> {
-    const db = audit(this.db);
     const wantedBlocks = blocks.filter((b) => !this.blocks.has(b));
     // One range query per block (a proof needs one or two): an OR of ranges would not use the index.
-    for (const b of wantedBlocks) {
-      const rows = await db.selectFrom('audit_event').select('leaf_hash').where('seq', '>=', b * BLOCK).where('seq', '<', (b + 1) * BLOCK).orderBy('seq').execute();
-      this.blocks.set(
-        b,
-        rows.map((r) => Buffer.from(r.leaf_hash)),
-      );
-    }
+    for (const b of wantedBlocks) this.blocks.set(b, await readLeafHashes(this.db, b * BLOCK, (b + 1) * BLOCK));
     const wantedNodes = nodes.filter((n) => !this.nodes.has(`${n.level}:${n.idx}`));
-    if (wantedNodes.length > 0) {
-      // Row-value IN: one primary-key probe per node on both databases.
-      const rows = await db
-        .selectFrom('audit_node')
-        .select(['level', 'idx', 'hash'])
-        .where((eb) => eb(eb.refTuple('level', 'idx'), 'in', wantedNodes.map((n) => eb.tuple(n.level, n.idx))))
-        .execute();
-      for (const row of rows) this.nodes.set(`${row.level}:${Number(row.idx)}`, Buffer.from(row.hash));
-    }
+    for (const row of await readNodes(this.db, wantedNodes)) this.nodes.set(`${row.level}:${row.idx}`, Buffer.from(row.hash));
   }
 
   /** Which blocks and stored nodes MTH(D[start:end]) reads (mirrors subtreeHash). */
@@ -291,10 +210,4 @@ export class TreeReader {
     const [root] = await this.prefetched(async (subtree) => [await subtree(0, size)]);
     return root!;
   }
-}
-
-/** Counts rows so the caller can say how many events exist beyond the tree state (tampering). */
-export async function countEvents(db: AnyDb): Promise<number> {
-  const row = await audit(db).selectFrom('audit_event').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
 }

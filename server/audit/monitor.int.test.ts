@@ -9,6 +9,7 @@ import { DIALECTS } from '../test-support/dialects.js';
 import { createTestInstance, type TestInstance } from '../test-support/test-instance.js';
 import { listAlerts } from './alerts.js';
 import { readCursor } from './cursors.js';
+import { sendAlertDigest } from './digest.js';
 import { auditModule, installAuditProvisions, recordEvent } from './index.js';
 import { documentsHandedOver, MONITOR_CURSOR, runMonitor } from './monitor.js';
 import { auditSettings } from './settings.js';
@@ -69,6 +70,8 @@ describe.each(DIALECTS)('audit monitoring rules on %s', (dialect) => {
     // The alert and the containment are audited.
     const events = await instance.services.database.db.selectFrom('audit_event').select(['action', 'target_user_id']).where('target_user_id', '=', 'u-bulk').execute();
     expect(events.map((e) => e.action).sort()).toEqual(['alert.raise', 'user.contain']);
+    // Compliance hears of it in the burst's digest (sent when the burst's wait ends; here at once).
+    expect(await sendAlertDigest(instance.services)).toBeGreaterThanOrEqual(1);
     const outbox = instance.config.mail.outboxDir;
     const mails = existsSync(outbox) ? readdirSync(outbox).map((f) => readFileSync(`${outbox}/${f}`, 'utf8')) : [];
     expect(mails.some((m) => m.includes('compliance@firm.example') && m.includes('bulk_download'))).toBe(true);

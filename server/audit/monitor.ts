@@ -14,12 +14,10 @@
  * On PostgreSQL several nodes may run the job at once: a session advisory lock lets one of them
  * run the rules and the others skip, so an event never raises its alert twice.
  */
-import { sql } from 'kysely';
 import type { AppServices } from '../platform/context.js';
-import { tablesOf } from '../platform/db/database.js';
 import { hasRecentAlert, raiseAlert } from './alerts.js';
-import type { AuditEventRow, AuditTables } from './audit.tables.js';
 import { readCursor, writeCursor } from './cursors.js';
+import { readMonitorRows, readWindowRows, withAdvisoryLock, type MonitorRow } from './events.repository.js';
 import { identityHooks } from './hooks.js';
 import { ruleSettings } from './settings.js';
 
@@ -34,8 +32,7 @@ export const DOWNLOAD_ACTIONS = ['document.read', 'document.download', 'document
 /** The `other` type with which vault's export event records how many documents it holds. */
 export const EXPORT_DOCUMENTS_TYPE = 'export_documents';
 
-type Row = Pick<AuditEventRow, 'seq' | 'at' | 'actor_type' | 'actor_id' | 'action' | 'outcome' | 'reason' | 'client_id' | 'other_type' | 'other_id'>;
-const ROW_COLUMNS = ['seq', 'at', 'actor_type', 'actor_id', 'action', 'outcome', 'reason', 'client_id', 'other_type', 'other_id'] as const;
+type Row = MonitorRow;
 
 /**
  * How many documents an event handed to the actor, for the bulk-download rule: one per document
@@ -65,7 +62,6 @@ const states = new WeakMap<AppServices, MonitorState>();
 export const runMonitor = coalesced(async (services: AppServices) => {
   await withNodeLock(services, async () => {
     const rules = ruleSettings(services.config);
-    const db = tablesOf<AuditTables>(services.database.db);
     const stored = (await readCursor(services, MONITOR_CURSOR)).position;
     let state = states.get(services);
     // Another node (or a restore) moved the cursor: windows built here may miss events, start afresh.
@@ -75,11 +71,7 @@ export const runMonitor = coalesced(async (services: AppServices) => {
     let position = stored;
     let latestAt = 0;
     for (;;) {
-      const rows: Row[] = (await db.selectFrom('audit_event').select(ROW_COLUMNS).where('seq', '>', position).orderBy('seq').limit(BATCH).execute()).map((r) => ({
-        ...r,
-        seq: Number(r.seq),
-        at: Number(r.at),
-      }));
+      const rows = await readMonitorRows(services.database.db, position, BATCH);
       if (rows.length === 0) break;
       for (const row of rows) {
         if (row.actor_type === 'user' && row.actor_id) await evaluate(services, rules, row, leaving, state.windows);
@@ -131,17 +123,7 @@ function coalesced(fn: (services: AppServices) => Promise<void>): (services: App
  */
 async function withNodeLock(services: AppServices, work: () => Promise<void>): Promise<void> {
   if (services.database.kind !== 'postgres') return work();
-  await services.database.db.connection().execute(async (connection) => {
-    const { rows } = await sql<{
-      locked: boolean;
-    }>`select pg_try_advisory_lock(${POSTGRES_LOCK_KEY}::bigint) as locked`.execute(connection);
-    if (!rows[0]?.locked) return;
-    try {
-      await work();
-    } finally {
-      await sql`select pg_advisory_unlock(${POSTGRES_LOCK_KEY}::bigint)`.execute(connection);
-    }
-  });
+  await withAdvisoryLock(services.database.db, POSTGRES_LOCK_KEY, work);
 }
 
 type Narrow = 'denied' | 'downloads' | 'clients';
@@ -215,17 +197,8 @@ async function windowFor(services: AppServices, windows: Map<string, SlidingWind
   let window = windows.get(key);
   if (!window) {
     window = new SlidingWindow(windowMs, narrow === 'clients');
-    const db = tablesOf<AuditTables>(services.database.db);
-    let query = db
-      .selectFrom('audit_event')
-      .select(['at', 'action', 'outcome', 'client_id', 'other_type', 'other_id'])
-      .where('actor_id', '=', row.actor_id!)
-      .where('at', '>=', row.at - windowMs)
-      .where('seq', '<', row.seq);
-    if (narrow === 'denied') query = query.where('outcome', '=', 'denied');
-    else if (narrow === 'downloads') query = query.where('action', 'in', DOWNLOAD_ACTIONS).where('outcome', '=', 'allowed');
-    else query = query.where('client_id', 'is not', null);
-    for (const earlier of await query.orderBy('seq').execute()) window.add(Number(earlier.at), earlier.client_id, weightOf(earlier, narrow));
+    const earlier = await readWindowRows(services.database.db, row.actor_id!, row.at - windowMs, row.seq, narrow === 'downloads' ? { kind: 'downloads', actions: DOWNLOAD_ACTIONS } : { kind: narrow });
+    for (const e of earlier) window.add(e.at, e.client_id, weightOf(e, narrow));
     windows.set(key, window);
   }
   const weight = weightOf(row, narrow);

@@ -4,105 +4,34 @@
  * "everything actor A touched between T1 and T2". Each filter maps onto one (column, at) index.
  */
 import { DATA_PERMISSIONS } from '../../common/permissions.js';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { sql } from 'kysely';
 import type { RequestContext } from '../platform/context.js';
-import { tablesOf } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
-import type { AuditEventRow, AuditTables } from './audit.tables.js';
+import type { AccessSummary, BreachScope as BreachScopeAnswer, PresentedEvent, ProvenEvent } from './audit.schemas.js';
 import { createCheckpoint, type Checkpoint } from './checkpoints.js';
-import { decodeLeaf, type AuditLeaf } from './leaf.js';
+import { countByActor, distinctTargets, findLeafRows, type EventFilter, type LeafRow } from './events.repository.js';
+import { decodeLeaf } from './leaf.js';
 import { readTreeHead, TreeReader } from './log.js';
 
-export interface EventFilter {
-  /** Events with index ≥ from (cursor paging). */
-  from?: number;
-  actorId?: string;
-  clientId?: string;
-  matterId?: string;
-  documentId?: string;
-  action?: string;
-  outcome?: 'allowed' | 'denied';
-  /** Time range, epoch ms, inclusive. */
-  since?: number;
-  until?: number;
-}
+export type { EventFilter } from './events.repository.js';
+export type { AccessSummary, PresentedEvent, ProvenEvent } from './audit.schemas.js';
+/** The breach scope as the log holds it (the route adds names). */
+export type BreachScope = Omit<BreachScopeAnswer, 'names'>;
 
-export interface PresentedEvent {
-  index: number;
-  /** The exact canonical leaf bytes, base64. */
-  leaf: string;
-  /** SHA-256(0x00 || leaf), base64. */
-  leafHash: string;
-  event: AuditLeaf;
-}
-
-type EventQuery = SelectQueryBuilder<AuditTables, 'audit_event', object>;
-
-function applyFilter(query: EventQuery, filter: EventFilter): EventQuery {
-  let q = query;
-  if (filter.from !== undefined) q = q.where('seq', '>=', filter.from);
-  if (filter.actorId !== undefined) q = q.where('actor_id', '=', filter.actorId);
-  if (filter.clientId !== undefined) q = q.where('client_id', '=', filter.clientId);
-  if (filter.matterId !== undefined) q = q.where('matter_id', '=', filter.matterId);
-  if (filter.documentId !== undefined) q = q.where('document_id', '=', filter.documentId);
-  if (filter.action !== undefined) q = q.where('action', '=', filter.action);
-  if (filter.outcome !== undefined) q = q.where('outcome', '=', filter.outcome);
-  if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
-  if (filter.until !== undefined) q = q.where('at', '<=', filter.until);
-  return q;
-}
-
-export function presentEvent(row: Pick<AuditEventRow, 'seq' | 'leaf' | 'leaf_hash'>): PresentedEvent {
+export function presentEvent(row: LeafRow): PresentedEvent {
   const leaf = Buffer.from(row.leaf);
   return { index: Number(row.seq), leaf: leaf.toString('base64'), leafHash: Buffer.from(row.leaf_hash).toString('base64'), event: decodeLeaf(leaf) };
 }
 
-function events(ctx: RequestContext): Kysely<AuditTables> {
-  return tablesOf<AuditTables>(ctx.db);
-}
-
 /** Events matching `filter` in index order, at most `limit`; `next` is the cursor for the next page. */
 export async function findEvents(ctx: RequestContext, filter: EventFilter, limit: number): Promise<{ events: PresentedEvent[]; next: number | null }> {
-  const rows = await applyFilter(events(ctx).selectFrom('audit_event'), filter)
-    .select(['seq', 'leaf', 'leaf_hash'])
-    .orderBy('seq')
-    .limit(limit + 1)
-    .execute();
+  const rows = await findLeafRows(ctx.db, filter, limit + 1);
   const page = rows.slice(0, limit).map(presentEvent);
   return { events: page, next: rows.length > limit ? Number(rows[limit]!.seq) : null };
 }
 
-export interface AccessSummary {
-  actorId: string | null;
-  actorType: string;
-  allowed: number;
-  denied: number;
-  firstAt: number;
-  lastAt: number;
-}
-
 /** "Who accessed this client / matter / document": one line per actor, with counts and dates. */
 export async function whoAccessed(ctx: RequestContext, target: { clientId?: string; matterId?: string; documentId?: string }, range: { since?: number; until?: number }): Promise<AccessSummary[]> {
-  const rows = await applyFilter(events(ctx).selectFrom('audit_event'), { ...target, ...range })
-    .select([
-      'actor_id',
-      'actor_type',
-      sql<number>`sum(case when outcome = 'allowed' then 1 else 0 end)`.as('allowed'),
-      sql<number>`sum(case when outcome = 'denied' then 1 else 0 end)`.as('denied'),
-      sql<number>`min(at)`.as('first_at'),
-      sql<number>`max(at)`.as('last_at'),
-    ])
-    .groupBy(['actor_id', 'actor_type'])
-    .orderBy('last_at', 'desc')
-    .limit(1000)
-    .execute();
-  return rows.map((r) => ({ actorId: r.actor_id, actorType: r.actor_type, allowed: Number(r.allowed), denied: Number(r.denied), firstAt: Number(r.first_at), lastAt: Number(r.last_at) }));
-}
-
-export interface ProvenEvent extends PresentedEvent {
-  /** Inclusion proof of this leaf in the cited checkpoint's tree, base64 hashes. */
-  inclusionProof: string[];
+  return countByActor(ctx.db, { ...target, ...range }, 1000);
 }
 
 export interface PersonMatterReport {
@@ -125,11 +54,7 @@ export interface PersonMatterReport {
 export async function personMatterReport(ctx: RequestContext, userId: string, matterId: string, since: number, until: number): Promise<PersonMatterReport> {
   if (since > until) throw new AppError('AUDIT_RANGE_INVALID', 'since must not be after until');
   const limit = 200;
-  const rows = await applyFilter(events(ctx).selectFrom('audit_event'), { actorId: userId, matterId, since, until })
-    .select(['seq', 'leaf', 'leaf_hash'])
-    .orderBy('seq')
-    .limit(limit + 1)
-    .execute();
+  const rows = await findLeafRows(ctx.db, { actorId: userId, matterId, since, until }, limit + 1);
   const checkpoint: Checkpoint = await createCheckpoint(ctx.app);
   const reader = new TreeReader(ctx.db);
   const proven: ProvenEvent[] = [];
@@ -151,40 +76,12 @@ export async function personMatterReport(ctx: RequestContext, userId: string, ma
   };
 }
 
-export interface BreachScope {
-  actorId: string;
-  since: number;
-  until: number;
-  events: number;
-  clients: string[];
-  matters: string[];
-  documents: string[];
-  firstIndex: number | null;
-  lastIndex: number | null;
-}
-
 /** Everything actor A touched between T1 and T2: distinct clients, matters, documents; event count. */
 export async function breachScope(ctx: RequestContext, actorId: string, since: number, until: number): Promise<BreachScope> {
   if (since > until) throw new AppError('AUDIT_RANGE_INVALID', 'since must not be after until');
   // One range scan of the (actor_id, at) index, aggregated in SQL.
-  const base = () => applyFilter(events(ctx).selectFrom('audit_event'), { actorId, since, until });
-  const [totals, clients, matters, documents] = await Promise.all([
-    base().select([sql<number>`count(*)`.as('n'), sql<number>`min(seq)`.as('first'), sql<number>`max(seq)`.as('last')]).executeTakeFirstOrThrow(),
-    base().where('client_id', 'is not', null).select('client_id').distinct().orderBy('client_id').limit(10_000).execute(),
-    base().where('matter_id', 'is not', null).select('matter_id').distinct().orderBy('matter_id').limit(10_000).execute(),
-    base().where('document_id', 'is not', null).select('document_id').distinct().orderBy('document_id').limit(10_000).execute(),
-  ]);
-  return {
-    actorId,
-    since,
-    until,
-    events: Number(totals.n),
-    clients: clients.map((r) => r.client_id!),
-    matters: matters.map((r) => r.matter_id!),
-    documents: documents.map((r) => r.document_id!),
-    firstIndex: totals.first === null ? null : Number(totals.first),
-    lastIndex: totals.last === null ? null : Number(totals.last),
-  };
+  const scope = await distinctTargets(ctx.db, { actorId, since, until }, 10_000);
+  return { actorId, since, until, events: scope.events, clients: scope.clients, matters: scope.matters, documents: scope.documents, firstIndex: scope.first, lastIndex: scope.last };
 }
 
 /** Inclusion proof for `index` in the tree of `treeSize` (default: current). Throws AUDIT_RANGE_INVALID. */

@@ -13,11 +13,11 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { AuditSinkConfig } from '../config.js';
 import type { AppServices } from '../platform/context.js';
-import { tablesOf } from '../platform/db/database.js';
-import type { AuditTables } from './audit.tables.js';
 import { onCheckpoint, type Checkpoint } from './checkpoints.js';
 import { readCursor, serialized, writeCursor } from './cursors.js';
-import { decodeLeaf, type AuditLeaf } from './leaf.js';
+import type { AuditLeaf } from './audit.schemas.js';
+import { decodeLeaf } from './leaf.js';
+import { readLeaves } from './log.repository.js';
 
 const BATCH = 500;
 const TIMEOUT_MS = 5000;
@@ -103,15 +103,14 @@ export async function deliver(sink: AuditSinkConfig, records: SinkRecord[]): Pro
 
 /** Feeds every configured sink from its cursor until caught up or failing. */
 export const runSinks = serialized(async (services: AppServices) => {
-  const db = tablesOf<AuditTables>(services.database.db);
   await Promise.all(
     services.config.auditSinks.map(async (sink, i) => {
       const name = sinkName(sink, i);
       let { position } = await readCursor(services, name);
       for (;;) {
-        const rows = await db.selectFrom('audit_event').select(['seq', 'leaf']).where('seq', '>', position).orderBy('seq').limit(BATCH).execute();
+        const rows = await readLeaves(services.database.db, position, BATCH);
         if (rows.length === 0) return;
-        const records: SinkRecord[] = rows.map((r) => ({ type: 'audit.event', index: Number(r.seq), leaf: Buffer.from(r.leaf).toString('base64'), event: decodeLeaf(r.leaf) }));
+        const records: SinkRecord[] = rows.map((r) => ({ type: 'audit.event', index: r.seq, leaf: Buffer.from(r.leaf).toString('base64'), event: decodeLeaf(r.leaf) }));
         try {
           await deliver(sink, records);
         } catch (error) {
@@ -119,7 +118,7 @@ export const runSinks = serialized(async (services: AppServices) => {
           await writeCursor(services, name, position, 'failing');
           return;
         }
-        position = Number(rows[rows.length - 1]!.seq);
+        position = rows[rows.length - 1]!.seq;
         await writeCursor(services, name, position, 'ok');
       }
     }),

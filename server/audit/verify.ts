@@ -5,10 +5,11 @@
  * Reports the first bad index: an altered, removed, reordered or inserted event is found there.
  */
 import type { AppServices } from '../platform/context.js';
-import { tablesOf } from '../platform/db/database.js';
-import type { AuditEventRow, AuditTables } from './audit.tables.js';
+import type { AuditEventRow } from './audit.tables.js';
+import { listCheckpointRows } from './checkpoints.repository.js';
 import { canonicalLeafText, decodeLeaf } from './leaf.js';
 import { STORED_NODE_LEVEL } from './log.js';
+import { readAllNodes, readEventColumns, readTreeSize, readTreeState, sqliteVerifyReader } from './log.repository.js';
 import { CompactTree, EMPTY_ROOT, hashLeaf } from './merkle.js';
 import { loadSigningKey, openCheckpoint, parseVerifierKey } from './signing.js';
 
@@ -35,11 +36,6 @@ export interface VerifyOptions {
   batchSize?: number;
 }
 
-const COLUMNS = [
-  'seq', 'at', 'leaf', 'leaf_hash', 'actor_type', 'actor_id', 'session_id', 'request_id', 'ip', 'user_agent', 'action', 'outcome', 'reason',
-  'client_id', 'matter_id', 'document_id', 'target_user_id', 'other_type', 'other_id', 'purpose',
-] as const;
-
 type TreeRow = Pick<AuditEventRow, 'seq' | 'leaf' | 'leaf_hash'>;
 
 interface Batch {
@@ -47,13 +43,6 @@ interface Batch {
   /** Indexes whose columns disagree with their leaf → the index the leaf itself records (or null). */
   mismatched: Map<number, number | null>;
 }
-
-/** Leaf field → column, for the SQL-side consistency check (SQLite). */
-const FIELD_COLUMNS: [string, string][] = [
-  ['index', 'seq'], ['at', 'at'], ['actorType', 'actor_type'], ['actorId', 'actor_id'], ['sessionId', 'session_id'], ['requestId', 'request_id'],
-  ['ip', 'ip'], ['userAgent', 'user_agent'], ['action', 'action'], ['outcome', 'outcome'], ['reason', 'reason'], ['clientId', 'client_id'],
-  ['matterId', 'matter_id'], ['documentId', 'document_id'], ['userId', 'target_user_id'], ['otherType', 'other_type'], ['otherId', 'other_id'], ['purpose', 'purpose'],
-];
 
 /**
  * Reads events in seq order, in batches. Each batch also says which events' columns disagree with
@@ -63,34 +52,27 @@ async function* eventBatches(services: AppServices, batchSize: number): AsyncGen
   const { database } = services;
   let from = -1;
   if (database.sqlite) {
-    // SQLite: JS reads only (seq, leaf, leaf_hash); the columns are compared with the leaf inside
-    // SQLite (json_extract in C), which is several times faster than decoding 20 columns into JS
-    // strings. Reads only, each batch synchronous, so nothing interleaves on the one connection.
-    const statement = database.sqlite.prepare('select seq, leaf, leaf_hash from audit_event where seq > ? order by seq limit ?');
-    const agree = FIELD_COLUMNS.map(([field, column]) => `json_extract(t, '$.${field}') is ${column}`).join(' and ');
-    const check = database.sqlite.prepare(
-      `select seq, case when json_valid(t) then json_extract(t, '$.index') end as recorded from (select *, cast(leaf as text) as t from audit_event where seq > ? and seq <= ?) where not (json_valid(t) and json_extract(t, '$.v') is 1 and ${agree})`,
-    );
+    // SQLite: the columns are compared with the leaf inside SQLite (see sqliteVerifyReader). Each
+    // batch is synchronous, so nothing interleaves on the one connection.
+    const reader = sqliteVerifyReader(database.sqlite);
     for (;;) {
-      const rows = statement.all(from, batchSize) as TreeRow[];
+      const rows = reader.rows(from, batchSize);
       if (rows.length === 0) return;
       const last = rows[rows.length - 1]!.seq;
       const mismatched = new Map<number, number | null>();
-      for (const row of check.all(from, last) as { seq: number; recorded: unknown }[]) mismatched.set(row.seq, typeof row.recorded === 'number' && Number.isSafeInteger(row.recorded) ? row.recorded : null);
+      for (const row of reader.mismatched(from, last)) mismatched.set(row.seq, typeof row.recorded === 'number' && Number.isSafeInteger(row.recorded) ? row.recorded : null);
       from = last;
       yield { rows, mismatched };
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  const db = tablesOf<AuditTables>(database.db);
   for (;;) {
-    const rows = await db.selectFrom('audit_event').select(COLUMNS).where('seq', '>', from).orderBy('seq').limit(batchSize).execute();
+    const rows = await readEventColumns(database.db, from, batchSize);
     if (rows.length === 0) return;
-    from = Number(rows[rows.length - 1]!.seq);
+    from = rows[rows.length - 1]!.seq;
     const mismatched = new Map<number, number | null>();
     const treeRows: TreeRow[] = [];
-    for (const raw of rows) {
-      const row = { ...raw, seq: Number(raw.seq), at: Number(raw.at) };
+    for (const row of rows) {
       const leaf = Buffer.from(row.leaf);
       if (!Buffer.from(canonicalLeafText(row), 'utf8').equals(leaf)) mismatched.set(row.seq, recordedIndex(leaf));
       treeRows.push({ seq: row.seq, leaf, leaf_hash: row.leaf_hash });
@@ -114,8 +96,7 @@ function recordedIndex(leaf: Buffer): number | null {
  * through a whole run are reported. Tampering persists across runs and is still found.
  */
 export async function verifyLog(services: AppServices, options: VerifyOptions = {}): Promise<VerificationReport> {
-  const treeSize = async () =>
-    Number((await tablesOf<AuditTables>(services.database.db).selectFrom('audit_tree_state').select('size').where('id', '=', 1).executeTakeFirst())?.size ?? -1);
+  const treeSize = () => readTreeSize(services.database.db);
   let report: VerificationReport | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     const before = await treeSize();
@@ -144,12 +125,12 @@ async function verifyOnce(services: AppServices, options: VerifyOptions): Promis
     note(problem);
   };
 
-  const db = tablesOf<AuditTables>(services.database.db);
+  const db = services.database.db;
   const verifier = options.verifierKey ? parseVerifierKey(options.verifierKey) : loadSigningKey(services.config.dataDir);
-  const state = await db.selectFrom('audit_tree_state').selectAll().where('id', '=', 1).executeTakeFirst();
-  const checkpoints = await db.selectFrom('audit_checkpoint').selectAll().orderBy('size').execute();
+  const state = await readTreeState(db);
+  const checkpoints = await listCheckpointRows(db);
   const nodes = new Map<string, Buffer>();
-  for (const row of await db.selectFrom('audit_node').selectAll().execute()) nodes.set(`${row.level}:${row.idx}`, Buffer.from(row.hash));
+  for (const row of await readAllNodes(db)) nodes.set(`${row.level}:${row.idx}`, Buffer.from(row.hash));
 
   // Tree sizes at which a root must match: stored checkpoints and the external one.
   const expected = new Map<number, { root: Buffer; label: string }[]>();

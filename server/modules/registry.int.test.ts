@@ -30,8 +30,8 @@ describe.each(DIALECTS)('composition root on %s', (dialect) => {
     expect(extensions.userDirectory).not.toBeNull();
     expect(extensions.sealingKey).not.toBeNull();
     expect([...extensions.gates.keys()].sort()).toEqual(['confidentiality_agreement', 'confidentiality_training', 'mfa']);
-    expect([...extensions.approvalKinds.keys()].sort()).toEqual(['access.grant', 'identity.invite', 'identity.role', 'keys.shred']);
-    expect([...extensions.parentResolvers.keys()].sort()).toEqual(['document', 'note', 'record']);
+    expect([...extensions.approvalKinds.keys()].sort()).toEqual(['access.grant', 'access.wall.lift', 'identity.invite', 'identity.mfa.reset', 'identity.role', 'keys.shred']);
+    expect([...extensions.parentResolvers.keys()].sort()).toEqual(['consent', 'disclosure', 'document', 'note', 'party', 'record']);
     const declared = MODULES.flatMap((m) => m.provides?.access?.approvalKinds ?? []).map((k) => k.kind);
     expect(declared.sort()).toEqual([...extensions.approvalKinds.keys()].sort());
     // Services nobody composed share none of it.

@@ -8,6 +8,7 @@ import type { ConfidantModule } from '../platform/module.js';
 import { identityModule } from './identity/index.js';
 import { installKeysProvisions, keysModule } from './keys/index.js';
 import { vaultModule } from './vault/index.js';
+import { consentModule } from './consent/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, AppServices } from '../platform/context.js';
@@ -23,7 +24,7 @@ export async function authenticateRequest(services: AppServices, request: Fastif
   return authenticateWithIdentity(services, request, reply, route);
 }
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule];
 
 /**
  * Installs what every module provides into this instance's services — the one place modules are

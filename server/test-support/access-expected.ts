@@ -17,6 +17,7 @@ export type Expected = 'allow' | 'ACCESS_DENIED' | 'MFA_REQUIRED' | 'GATE_NOT_SA
 const FIRM_LEVEL: Record<string, FirmRole[]> = {
   'client.create': ['attorney'],
   'wall.manage': ['compliance_officer'],
+  'conflict.review': ['compliance_officer'],
   'access.report.read': ['compliance_officer'],
   'audit.read': ['compliance_officer'],
   'audit.status.read': ['compliance_officer', 'firm_admin'],
@@ -24,6 +25,9 @@ const FIRM_LEVEL: Record<string, FirmRole[]> = {
   'user.manage': ['firm_admin'],
   'key.manage': ['firm_admin'],
   'settings.manage': ['compliance_officer', 'firm_admin'],
+  'notice.read': ['compliance_officer', 'attorney', 'paralegal', 'staff'],
+  'notice.manage': ['compliance_officer'],
+  'disclosure.oversee': ['compliance_officer'],
 };
 const L = 'lead_attorney',
   A = 'attorney',
@@ -45,10 +49,16 @@ const ON_MATTER: Record<string, MatterRole[]> = {
   'record.read': [L, A, P, S],
   'record.write': [L, A, P],
   'access.request.decide': [L],
+  'consent.read': [L, A, P, S],
+  'consent.write': [L, A],
+  'disclosure.request': [L, A],
+  'disclosure.read': [L, A, P],
+  'disclosure.approve': [L],
+  'privilege_log.read': [L, A],
 };
 export const GRANT_ROLE: MatterRole = 'paralegal';
-const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage'];
-const SEAT_IMPLIES: string[] = ['client.read', 'matter.create'];
+const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee'];
+const SEAT_IMPLIES: string[] = ['client.read', 'matter.create', 'consent.read', 'consent.write'];
 
 export function expected(permission: Permission, firmRole: FirmRole, matterRole: MatterRole | null, wall: Wall, gate: Gate, grant: Grant, target: 'matter' | 'client'): Expected {
   const firmRoles = FIRM_LEVEL[permission];

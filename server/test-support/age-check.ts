@@ -25,6 +25,8 @@ export interface AgeChecker {
   generateIdentity(): Promise<AgeIdentity>;
   /** The plaintext of an age file; rejects when `identity` cannot open it or the file is damaged. */
   decrypt(file: Uint8Array, identity: AgeIdentity): Promise<Buffer>;
+  /** The plaintext of a passphrase-protected (scrypt) age file; rejects on a wrong passphrase. */
+  decryptWithPassphrase(file: Uint8Array, passphrase: string): Promise<Buffer>;
 }
 
 let cliPresent: boolean | undefined;
@@ -40,6 +42,19 @@ export function isAgeCliAvailable(): boolean {
     }
   }
   return cliPresent;
+}
+
+let scriptPresent: boolean | undefined;
+function isScriptAvailable(): boolean {
+  if (scriptPresent === undefined) {
+    try {
+      execFileSync('script', ['--version'], { stdio: 'pipe' });
+      scriptPresent = true;
+    } catch {
+      scriptPresent = false;
+    }
+  }
+  return scriptPresent;
 }
 
 /** The CLI when present (or as CONFIDANT_TEST_AGE says), else the JS implementation. */
@@ -63,6 +78,11 @@ const jsChecker: AgeChecker = {
   async decrypt(file, identity) {
     const decrypter = new Decrypter();
     decrypter.addIdentity(identity.secretKey);
+    return Buffer.from(await decrypter.decrypt(file));
+  },
+  async decryptWithPassphrase(file, passphrase) {
+    const decrypter = new Decrypter();
+    decrypter.addPassphrase(passphrase);
     return Buffer.from(await decrypter.decrypt(file));
   },
 };
@@ -94,6 +114,17 @@ const cliChecker: AgeChecker = {
       writeFileSync(identityFile, `${identity.secretKey}\n`, { mode: 0o600 });
       writeFileSync(input, file);
       return execFileSync('age', ['-d', '-i', identityFile, input], { maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    });
+  },
+  async decryptWithPassphrase(file, passphrase) {
+    if (!isScriptAvailable()) return jsChecker.decryptWithPassphrase(file, passphrase);
+    return withTempDir((dir) => {
+      const input = join(dir, 'in.age');
+      const output = join(dir, 'out');
+      writeFileSync(input, file);
+      // age reads a passphrase only from a terminal: util-linux `script` gives it one, fed from stdin.
+      execFileSync('script', ['-qec', `age -d -o '${output}' '${input}'`, '/dev/null'], { input: `${passphrase}\n`, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
+      return readFileSync(output);
     });
   },
 };

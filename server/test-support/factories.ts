@@ -235,3 +235,104 @@ export async function buildDocument(
   });
   return { id: body.id as DocumentId, name, content, matter, by };
 }
+
+// ---- consent (disclosures)
+
+async function call200(instance: TestInstance, what: string, options: { method: 'POST'; url: string; headers: Headers; payload?: unknown }): Promise<Record<string, unknown>> {
+  const response = await instance.app.inject({ method: options.method, url: `/api/v1${options.url}`, headers: options.headers, ...(options.payload !== undefined ? { payload: options.payload as string } : {}) });
+  if (response.statusCode !== 200) throw new Error(`${what}: the server answered ${response.statusCode} ${response.body}`);
+  return response.json() as Record<string, unknown>;
+}
+
+export interface BuiltConsent {
+  id: string;
+  clientId: ClientId;
+  /** The matter the signed form was uploaded to (the consent covers all matters unless `input` says otherwise). */
+  matter: BuiltMatter;
+  /** Who recorded it (the matter's lead). */
+  by: BuiltUser;
+  noticeId: string;
+  /** The compliance officer who published the notice. */
+  compliance: BuiltUser;
+  evidence: BuiltDocument;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A consent recorded through `POST /clients/:id/consents` by the matter's lead: a notice written
+ * and published by `compliance` (a new compliance officer when absent), the signed form uploaded
+ * to `matter` (built when absent). Defaults: litigation, documents and notes, the named recipient
+ * `counsel@opposing.example` and the category court, the secure link, all matters; `input`
+ * overrides any field of the request.
+ */
+export async function buildConsent(instance: TestInstance, options: { matter?: BuiltMatter; compliance?: BuiltUser; input?: Record<string, unknown> } = {}): Promise<BuiltConsent> {
+  const matter = options.matter ?? (await buildMatter(instance));
+  const compliance = options.compliance ?? (await buildUser(instance, { role: 'compliance_officer' }));
+  const section = 'Set out for the factory.';
+  const notice = await request(instance, 'buildConsent (notice)', {
+    method: 'POST',
+    url: '/notices',
+    headers: compliance.headers,
+    payload: { title: `Notice ${uniqueSuffix()}`, content: { collected: section, purposes: section, recipients: section, protection: section, retention: section, rights: section } },
+  });
+  await call200(instance, 'buildConsent (publish)', { method: 'POST', url: `/notices/${String(notice.id)}/publish`, headers: compliance.headers });
+  const evidence = await buildDocument(instance, { matter, name: 'Signed consent form.pdf' });
+  const body = await request(instance, 'buildConsent', {
+    method: 'POST',
+    url: `/clients/${matter.clientId}/consents`,
+    headers: matter.lead.headers,
+    payload: {
+      purposes: ['litigation'],
+      purposeText: 'Sharing the file with opposing counsel for the settlement talks',
+      dataCategories: ['documents', 'notes'],
+      recipients: [{ name: 'Opposing Counsel LLP', email: 'counsel@opposing.example' }],
+      recipientCategories: ['court'],
+      channels: ['secure_link'],
+      matterScope: 'all',
+      noticeId: notice.id,
+      evidence: { kind: 'signed_form', documentId: evidence.id },
+      ...options.input,
+    },
+  });
+  return { id: body.id as string, clientId: matter.clientId, matter, by: matter.lead, noticeId: notice.id as string, compliance, evidence, body };
+}
+
+export interface BuiltDisclosure {
+  id: string;
+  status: string;
+  matter: BuiltMatter;
+  consent: BuiltConsent;
+  /** The document disclosed (unless `items` was given). */
+  document: BuiltDocument | null;
+  /** Who requested it (the matter's lead). */
+  by: BuiltUser;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A disclosure requested through `POST /disclosures` by the matter's lead, under `consent` (built
+ * when absent), of one new document (or `input.items`), to the consent's named recipient by the
+ * secure link; `input` overrides any field of the request.
+ */
+export async function buildDisclosure(instance: TestInstance, options: { consent?: BuiltConsent; input?: Record<string, unknown> } = {}): Promise<BuiltDisclosure> {
+  const consent = options.consent ?? (await buildConsent(instance));
+  const matter = consent.matter;
+  const document = options.input?.items ? null : await buildDocument(instance, { matter, name: `Disclosed ${uniqueSuffix()}.txt` });
+  const body = await request(instance, 'buildDisclosure', {
+    method: 'POST',
+    url: '/disclosures',
+    headers: matter.lead.headers,
+    payload: {
+      clientId: matter.clientId,
+      matterId: matter.id,
+      recipient: { name: 'Opposing Counsel LLP', email: 'counsel@opposing.example' },
+      items: document ? [{ type: 'document', id: document.id }] : [],
+      purpose: 'litigation',
+      purposeText: 'Settlement talks',
+      channel: 'secure_link',
+      basis: { kind: 'consent', consentId: consent.id },
+      ...options.input,
+    },
+  });
+  return { id: body.id as string, status: body.status as string, matter, consent, document, by: matter.lead, body };
+}

@@ -72,7 +72,7 @@ describe('the two-person rule in the browser', () => {
     await page.getByLabel('Name').first().fill('Cora Compliance');
     await page.getByLabel('Email').fill('cora@firm.example');
     await page.getByLabel('Role').first().selectOption('compliance_officer');
-    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('button', { name: 'Send invitation', exact: true }).click();
     // Nobody else could approve yet: made now (the server audits the waiver).
     await page.getByText('Invitation for cora@firm.example written to the mail outbox').waitFor();
 
@@ -93,7 +93,7 @@ describe('the two-person rule in the browser', () => {
     await page.getByLabel('Name').first().fill('Pat Paralegal');
     await page.getByLabel('Email').fill('pat@firm.example');
     await page.getByLabel('Role').first().selectOption('paralegal');
-    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('button', { name: 'Send invitation', exact: true }).click();
     const notice = page.getByRole('status').filter({ hasText: 'The invitation for pat@firm.example is waiting for a second person’s approval' });
     await notice.waitFor();
     await page.getByRole('cell', { name: 'cora@firm.example' }).waitFor();

@@ -85,7 +85,7 @@ describe('stored XSS in the browser', () => {
     }
     await page.goto(`/clients/${ids.clientId}`);
     await page.getByText(NAME).first().waitFor();
-    await page.goto(`/matters/${ids.matterId}`);
+    await page.goto(`/matters/${ids.matterId}/notes`);
     await page.getByText(`Note ${PAYLOADS[0]}`).first().waitFor();
     // Open the note (its editor shows the body).
     await page.getByText(`Note ${PAYLOADS[0]}`).first().click();

@@ -8,11 +8,13 @@
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchBrowser, startServer, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { checkAccessibility, createStaffWithCli, launchBrowser, runCli, signInAsFirstAdministrator, signInWithMfa, startServer, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
 
 const PASSWORD = 'a long and unusual passphrase 93';
 // Below the web app's 90-day ceiling, so the server's own limit shows next to the field.
@@ -112,6 +114,13 @@ describe('identity in the browser', () => {
     await page.getByTestId('recovery-codes').waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     expect(codes).toHaveLength(10);
+    // Shown once, so they can be copied, downloaded as a text file or printed from here.
+    await page.getByRole('button', { name: 'Copy' }).waitFor();
+    await page.getByRole('button', { name: 'Print' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download (.txt)' }).click()]);
+    expect(download.suggestedFilename()).toBe('confidant-recovery-codes.txt');
+    const saved = readFileSync((await download.path())!, 'utf8');
+    for (const code of codes) expect(saved).toContain(code.trim());
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await page.getByRole('heading', { name: 'Welcome to Confidant' }).waitFor();
     await page.getByText('Ada Admin').waitFor();
@@ -175,6 +184,11 @@ describe('identity in the browser', () => {
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByText('Invitation for pat@firm.example written to the mail outbox').waitFor();
     await page.getByRole('cell', { name: 'pat@firm.example' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'pat@firm.example' });
+    expect(await row.getByTestId('status-badge').textContent()).toBe('Invitation pending');
+    expect(await page.getByRole('row').filter({ hasText: 'ada@firm.example' }).getByTestId('status-badge').textContent()).toBe('Active');
+    await row.getByRole('button', { name: 'Resend invitation to Pat Paralegal' }).click();
+    await page.getByText('A new invitation for pat@firm.example was written to the mail outbox folder on the server; the earlier link no longer works.').waitFor();
     await checkAccessibility(page);
   });
 
@@ -199,6 +213,8 @@ describe('identity in the browser', () => {
     // Confirmed: the token is created without clicking again.
     await page.getByTestId('new-token').waitFor();
     expect(await page.getByTestId('new-token').textContent()).toMatch(/^cft_/);
+    const shown = page.locator('.new-token');
+    for (const name of ['Copy', 'Download (.txt)', 'Print']) await shown.getByRole('button', { name }).waitFor();
     expect(await prompt.count()).toBe(0);
     await page.getByText(/^Build server \(read\) — expires/).waitFor();
 
@@ -230,7 +246,7 @@ describe('identity in the browser', () => {
     ageSecondFactor(server, 11 * 60_000);
     await page.goto('/access/break-glass');
     await page.getByRole('heading', { name: 'Emergency access (break-glass)' }).waitFor();
-    await page.getByLabel('Matter id').fill(randomUUID());
+    await page.getByLabel('Link to the matter').fill(`${server.url}/matters/${randomUUID()}`);
     await page.getByLabel('Justification (at least 20 characters)').fill('The client is in court within the hour.');
     await page.getByRole('button', { name: 'Open emergency access for one hour' }).click();
     const prompt = page.getByRole('dialog', { name: 'Confirm with your second factor' });
@@ -242,5 +258,159 @@ describe('identity in the browser', () => {
     expect(await alert.textContent()).not.toMatch(/matter exists|screened/i);
     expect(await prompt.count()).toBe(0);
     await checkAccessibility(page);
+  });
+});
+
+/** The text of a raw mail as received over SMTP (quoted-printable soft breaks and escapes undone). */
+function mailText(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+describe('recovery in the browser, with mail through a real SMTP server', () => {
+  let smtp: SMTPServer;
+  const received: { to: string[]; text: string }[] = [];
+  let server: RunningServer;
+  let browser: LaunchedBrowser;
+  let tab: TrackedPage;
+  let adminToken = '';
+  const attorney = { email: 'ann@firm.example', name: 'Ann Attorney', role: 'attorney' as const, password: 'ann has a long unusual passphrase 27', totpSecret: '' };
+  const NEW_PASSWORD = 'ann chose a different passphrase 81';
+
+  async function mailFor(email: string, path: string, count = 1): Promise<string> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const links = received.filter((m) => m.to.includes(email)).map((m) => new RegExp(`https?://[^\\s]+/${path}#[A-Za-z0-9_-]+`).exec(m.text)?.[0]).filter((l): l is string => l !== undefined);
+      if (links.length >= count) return links[count - 1]!;
+      if (Date.now() > deadline) throw new Error(`no ${path} mail for ${email}`);
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+  const api = (method: string, path: string) => fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${adminToken}` } });
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      authOptional: true,
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), text: mailText(Buffer.concat(chunks).toString('utf8')) });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const port = (smtp.server.address() as AddressInfo).port;
+    server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'confidant@firm.example' } });
+    browser = await launchBrowser({ baseURL: viaLocalhost(server.url) });
+    tab = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  });
+
+  it('sends an invitation by mail, and a resent one kills the first link', async () => {
+    const { page } = tab;
+    await signInAsFirstAdministrator(page, server);
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByLabel('Name').first().fill('Pat Paralegal');
+    await page.getByLabel('Email').fill('pat@firm.example');
+    await page.getByLabel('Role').first().selectOption('paralegal');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('Invitation sent to pat@firm.example.').waitFor();
+    const first = await mailFor('pat@firm.example', 'invite');
+    await page.getByRole('row').filter({ hasText: 'pat@firm.example' }).getByRole('button', { name: 'Resend invitation to Pat Paralegal' }).click();
+    await page.getByText('A new invitation was sent to pat@firm.example; the earlier link no longer works.').waitFor();
+    const second = await mailFor('pat@firm.example', 'invite', 2);
+    expect(second).not.toBe(first);
+    const old = await fetch(`${server.url}/api/v1/auth/invite/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: new URL(first).hash.slice(1), password: NEW_PASSWORD }) });
+    expect(old.status).toBe(401);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('tells a person whose sessions an administrator ended why, at the sign-in page', async () => {
+    const { page } = tab;
+    createStaffWithCli(server, attorney);
+    const minted = runCli(server, ['token', 'create', '--email', 'ada@firm.example', '--expires-in', '1h', '--json']);
+    adminToken = (JSON.parse(minted.stdout) as { token: string }).token;
+    // Signed out from the start page, so the attorney lands there (not on the administrator's page).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto('/sign-in');
+    await signInWithMfa(page, attorney);
+    const users = (await (await api('GET', '/users')).json()) as { users: { id: string; email: string }[] };
+    const ann = users.users.find((u) => u.email === attorney.email)!;
+    expect((await api('POST', `/users/${ann.id}/sessions/revoke-all`)).status).toBe(200);
+    await page.reload();
+    await page.waitForURL(/\/sign-in/);
+    const notice = page.getByTestId('session-ended');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/^Your sessions were ended by an administrator at .+; sign in again\.$/);
+    // Told once: a fresh visit to the sign-in page says nothing more.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByTestId('session-ended').count()).toBe(0);
+  });
+
+  it('resets a forgotten password by mail, still asking for the second factor, and the link works once', async () => {
+    const { page } = tab;
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await checkAccessibility(page);
+    // An address without an account gets exactly the same answer.
+    await page.getByLabel('Email').fill('nobody@firm.example');
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    const unknownAnswer = (await page.getByTestId('reset-requested').textContent())!.replace('nobody@firm.example', 'X');
+    await page.goto('/forgot-password');
+    await page.getByLabel('Email').fill(attorney.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    expect((await page.getByTestId('reset-requested').textContent())!.replace(attorney.email, 'X')).toBe(unknownAnswer);
+    const link = await mailFor(attorney.email, 'reset-password');
+    expect(received.some((m) => m.to.includes('nobody@firm.example'))).toBe(false);
+
+    await page.goto(new URL(link).pathname + new URL(link).hash);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByLabel('Code from your authenticator app').fill('000000');
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.getByText('That code is not valid').waitFor();
+    await checkAccessibility(page);
+    // The sign-in just now used this 30-second step's code: take the next one.
+    await waitForNextTotpStep();
+    await page.getByLabel('Code from your authenticator app').fill(totpCode(attorney.totpSecret));
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.getByRole('heading', { name: 'Welcome to Confidant' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+
+    await page.goto(new URL(link).pathname + new URL(link).hash);
+    await page.getByTestId('reset-link-invalid').waitFor();
+    await page.getByRole('link', { name: 'Ask for a new link' }).waitFor();
+  });
+
+  it('says plainly that passkeys need a domain name when the page is on a bare IP address', async () => {
+    const other = await browser.newPage();
+    try {
+      const { page } = other;
+      const staff = createStaffWithCli(server, { email: 'ivy@firm.example', name: 'Ivy IP', role: 'paralegal', password: 'ivy has a long unusual passphrase 39' });
+      // The server prints localhost (or 127.0.0.1): open it on the bare IP either way.
+      const bareIp = server.url.replace('//localhost:', '//127.0.0.1:');
+      await page.goto(`${bareIp}/sign-in`);
+      await page.getByLabel('Email').fill(staff.email);
+      await page.getByLabel('Password').fill(staff.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/enroll/);
+      await page.getByRole('button', { name: 'Add a passkey' }).click();
+      const alert = page.getByTestId('passkey-error');
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain(`Passkeys need a domain name, not an IP address; open http://localhost:${new URL(bareIp).port} instead.`);
+    } finally {
+      await other.page.close();
+    }
   });
 });

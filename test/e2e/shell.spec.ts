@@ -4,14 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkAccessibility,
+  createClientAndMatter,
+  createStaffWithCli,
   isExpectedAuthError,
   launchBrowser,
   signInAsFirstAdministrator,
+  signInWithMfa,
   startServer,
   type LaunchedBrowser,
   type RunningServer,
   type TrackedPage,
 } from './support/index.js';
+
+const afterRunning = (output: string) => output.slice(output.indexOf('Confidant is running at'));
 
 describe('web shell', () => {
   let server: RunningServer;
@@ -36,6 +41,23 @@ describe('web shell', () => {
     // Links printed once the server listens point at the real port, not at PORT=0.
     const afterStart = server.output().split('Confidant is running at')[1] ?? '';
     expect(afterStart).not.toMatch(/https?:\/\/127\.0\.0\.1:0\//);
+  });
+
+  it('prints, once each, the address to open (localhost, for passkeys), the setup link, data, master key and what the verifier key is for', () => {
+    const output = server.output();
+    expect(server.url).toMatch(/^http:\/\/localhost:\d+$/);
+    const count = (pattern: RegExp) => output.split('\n').filter((line) => pattern.test(line)).length;
+    expect(count(/^Confidant is running at /)).toBe(1);
+    expect(count(/passkeys \(WebAuthn\) need a name/)).toBe(1);
+    expect(count(/^Audit log verifier key: /)).toBe(1);
+    expect(count(/^ {2}Give it to your auditors/)).toBe(1);
+    expect(count(/^Data: .*database: SQLite/)).toBe(1);
+    expect(count(/^Master key: .*master\.key/)).toBe(1);
+    // The setup link printed once the server listens uses the same address.
+    expect(afterRunning(output)).toContain(`Create the first administrator (one-time link): ${server.url}/setup#`);
+    // No JSON log line inside the start-up block.
+    const block = afterRunning(output).split('\n').slice(0, 8);
+    expect(block.filter((line) => line.startsWith('{'))).toEqual([]);
   });
 
   it('answers unknown API routes with the error model, not the app', async () => {
@@ -109,4 +131,76 @@ describe('web shell', () => {
     });
     await expect(checkAccessibility(page)).rejects.toThrow(/button-name|image-alt/);
   });
+
+  /** The navigation entries marked as the current page. */
+  const current = async () => tab.page.getByRole('navigation', { name: 'Main' }).locator('a[aria-current="page"]').allTextContents();
+
+  it('the administrator: one highlighted entry per page, every entry opens a page, and the start page lists what needs attention', async () => {
+    const { page } = tab;
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Welcome to Confidant' }).waitFor();
+    for (const title of ['Accounts needing attention', 'Changes waiting for your approval', 'Settings needing attention']) await page.getByRole('heading', { name: title }).waitFor();
+    // Nothing waits on a fresh firm: each list says so and what to do next.
+    await page.getByText('Every account is set up.').waitFor();
+    await page.getByText('The access gates are at their recommended settings.').waitFor();
+    expect(await current()).toEqual(['Home']);
+    await checkAccessibility(page);
+    await everyEntryOpensItsPage();
+  });
+
+  it('the compliance officer: the deepest entry is the one highlighted (Alerts, not also Audit log), and the start page shows alerts, reviews and approvals', async () => {
+    const { page } = tab;
+    await page.goto('/');
+    const compliance = createStaffWithCli(server, { email: 'cora@firm.example', name: 'Cora Compliance', role: 'compliance_officer', password: 'compliance passphrase that is long 72' });
+    await signInWithMfa(page, compliance);
+    for (const title of ['Open alerts', 'Emergency access to review', 'Changes waiting for your approval', 'Memos to acknowledge', 'Requests waiting on you']) await page.getByRole('heading', { name: title }).waitFor();
+    await page.getByText('No open alerts.').waitFor();
+    await checkAccessibility(page);
+    await page.goto('/audit/alerts');
+    await page.locator('h1').first().waitFor();
+    expect(await current()).toEqual(['Alerts']);
+    await page.goto('/audit');
+    await page.locator('h1').first().waitFor();
+    expect(await current()).toEqual(['Audit log']);
+    await page.goto('/access/break-glass/review');
+    await page.locator('h1').first().waitFor();
+    expect(await current()).toEqual(['Break-glass review']);
+    await everyEntryOpensItsPage();
+  });
+
+  it("an attorney: the start page lists their matter (by number and title) and says what to do with the empty lists; a matter's page highlights Matters", async () => {
+    const { page } = tab;
+    await page.goto('/');
+    const attorney = createStaffWithCli(server, { email: 'alice@firm.example', name: 'Alice Attorney', role: 'attorney', password: 'attorney passphrase that is long 71' });
+    await signInWithMfa(page, attorney);
+    await page.getByText('No open matters yet.').waitFor();
+    const { matterId } = await createClientAndMatter(page, { clientName: 'Northwind Traders', matterTitle: 'Northwind v. Contoso' });
+    expect(await current()).toEqual(['Matters']);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('heading', { name: 'Your matters' }).waitFor();
+    const link = page.getByRole('link', { name: /Northwind v\. Contoso/ });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/matters/${matterId}`);
+    await page.getByText('Northwind Traders ·').waitFor();
+    for (const title of ['Memos to acknowledge', 'Requests waiting on you', 'Recent documents']) await page.getByRole('heading', { name: title }).waitFor();
+    await page.getByText('Nothing to acknowledge.').waitFor();
+    expect(await current()).toEqual(['Home']);
+    await checkAccessibility(page);
+    await everyEntryOpensItsPage();
+    expect(unexpectedErrors().filter((e) => !/status of 404/.test(e))).toEqual([]);
+  });
+
+  /** Clicks each navigation entry: it opens a page with its own heading (not "Page not found"), and is then the only one highlighted. */
+  async function everyEntryOpensItsPage(): Promise<void> {
+    const { page } = tab;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const labels = await nav.getByRole('link').allTextContents();
+    expect(labels.length).toBeGreaterThan(1);
+    for (const label of labels) {
+      await nav.getByRole('link', { name: label, exact: true }).click();
+      await page.locator('h1').first().waitFor();
+      expect(await page.locator('h1').first().textContent(), label).not.toBe('Page not found');
+      expect(await current(), `highlighted on ${label}'s page`).toEqual([label]);
+    }
+  }
 });

@@ -46,7 +46,7 @@ describe('vault in the browser', () => {
     const row = page.getByRole('row', { name: /Exhibit A\.pdf/ });
     await row.waitFor();
     await row.locator('.badge-confidential').waitFor();
-    await row.getByText('application/pdf').waitFor();
+    await row.getByText('PDF', { exact: true }).waitFor();
 
     const dataTransfer = await page.evaluateHandle(() => {
       const transfer = new DataTransfer();
@@ -68,6 +68,9 @@ describe('vault in the browser', () => {
 
   it('writes a note and checks a physical record out and back in', async () => {
     const { page, errors } = tab;
+    // Notes and records are tabs of the matter page (one URL each).
+    await page.getByRole('navigation', { name: 'Matter sections' }).getByRole('link', { name: 'Notes' }).click();
+    await page.waitForURL(/\/notes$/);
     await page.getByRole('button', { name: 'New note' }).click();
     await page.getByRole('form', { name: 'New note' }).getByLabel('Title').fill('First call');
     await page.getByLabel('Text').fill('Client wants to settle before trial.');
@@ -75,6 +78,8 @@ describe('vault in the browser', () => {
     await page.getByRole('heading', { name: 'First call' }).waitFor();
     await page.getByText('Client wants to settle before trial.').waitFor();
 
+    await page.getByRole('navigation', { name: 'Matter sections' }).getByRole('link', { name: 'Records' }).click();
+    await page.waitForURL(/\/records$/);
     await page.getByLabel('Box or file id').fill('Box 7');
     await page.getByLabel('Location').fill('Archive room B');
     await page.getByRole('button', { name: 'Add record' }).click();

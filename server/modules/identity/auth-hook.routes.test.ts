@@ -5,6 +5,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../../platform/clock.js';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildSession, buildUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
@@ -74,5 +75,24 @@ describe.each(DIALECTS)('denials in the authentication hook are audited on %s', 
     );
     expect(flood.every((r) => r.statusCode === 401)).toBe(true);
     expect(await hookDenials()).toHaveLength(before);
+  });
+
+  it('answers a bad, expired or revoked bearer token with "Invalid or expired token", not "Sign in first"', async () => {
+    const user = await buildUser(instance, { role: 'staff' });
+    const { token, view } = await createToken(instance.system('test'), { userId: user.id, name: 'short', scopes: ['api'], expiresInMs: 60_000, mfaComplete: true, createdBy: 'cli' });
+    const forged = await inject({ method: 'GET', url: '/api/v1/auth/session', headers: { authorization: 'Bearer cft_forged' } });
+    const notOurs = await inject({ method: 'GET', url: '/api/v1/auth/session', headers: { authorization: 'Bearer github_pat_xyz' } });
+    (instance.clock as ManualClock).advance(61_000);
+    const expired = await inject({ method: 'GET', url: '/api/v1/auth/session', headers: { authorization: `Bearer ${token}` } });
+    for (const response of [forged, notOurs, expired]) {
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error).toMatchObject({ code: 'API_TOKEN_INVALID', message: 'Invalid or expired token' });
+      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    }
+    expect(view.id).toBeTruthy();
+    // No credential at all is still "sign in".
+    expect((await inject({ method: 'GET', url: '/api/v1/auth/session' })).json().error.code).toBe('UNAUTHENTICATED');
+    // A public route ignores a bad token and runs anonymously.
+    expect((await inject({ method: 'GET', url: '/api/v1/auth/setup', headers: { authorization: 'Bearer cft_forged' } })).statusCode).toBe(200);
   });
 });

@@ -12,6 +12,8 @@ export interface UserView {
   clientId: string | null;
   status: UserStatus;
   leavingOn: number | null;
+  /** Invited and has not chosen a password yet (the invitation can be resent). */
+  invitationPending: boolean;
   createdAt: number;
 }
 
@@ -34,6 +36,7 @@ export function presentUser(user: UserRow, now: number): UserView {
     clientId: user.client_id,
     status: userStatus(user, now),
     leavingOn: user.leaving_on,
+    invitationPending: user.password_hash === null && user.disabled_at === null,
     createdAt: user.created_at,
   };
 }

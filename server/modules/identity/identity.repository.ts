@@ -23,6 +23,22 @@ export async function findUsersByIds(db: AnyDb, ids: string[]): Promise<UserRow[
 export async function listUsers(db: AnyDb): Promise<UserRow[]> {
   return t(db).selectFrom('identity_users').selectAll().orderBy('name').orderBy('id').execute();
 }
+/** Enabled accounts of the given roles whose folded name or email contains `folded`, by name. */
+export async function searchUsers(db: AnyDb, input: { folded: string; roles: readonly string[]; now: number; limit: number }): Promise<UserRow[]> {
+  // LIKE wildcards in what the person typed are matched literally.
+  const pattern = `%${input.folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return t(db)
+    .selectFrom('identity_users')
+    .selectAll()
+    .where(sql<boolean>`search_text like ${pattern} escape '\\'`)
+    .where('role', 'in', [...input.roles])
+    .where('disabled_at', 'is', null)
+    .where((eb) => eb.or([eb('leaving_on', 'is', null), eb('leaving_on', '>', input.now)]))
+    .orderBy('name')
+    .orderBy('id')
+    .limit(input.limit)
+    .execute();
+}
 export async function updateUser(db: AnyDb, id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<void> {
   await t(db).updateTable('identity_users').set(patch).where('id', '=', id).execute();
 }
@@ -45,11 +61,14 @@ export async function findSessionWithUser(db: AnyDb, secretHash: string) {
     .selectFrom('identity_sessions as s')
     .innerJoin('identity_users as u', 'u.id', 's.user_id')
     .select([
-      's.id', 's.user_id', 's.csrf_hash', 's.mfa_required', 's.mfa_at', 's.last_seen_at', 's.expires_at', 's.revoked_at', 's.created_at',
+      's.id', 's.user_id', 's.csrf_hash', 's.mfa_required', 's.mfa_at', 's.last_seen_at', 's.expires_at', 's.revoked_at', 's.revoked_reason', 's.created_at',
       'u.role', 'u.client_id', 'u.disabled_at', 'u.leaving_on',
     ])
     .where('s.secret_hash', '=', secretHash)
     .executeTakeFirst();
+}
+export async function findSessionBySecretHash(db: AnyDb, secretHash: string): Promise<SessionRow | undefined> {
+  return t(db).selectFrom('identity_sessions').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
 }
 export async function findSessionById(db: AnyDb, id: string): Promise<SessionRow | undefined> {
   return t(db).selectFrom('identity_sessions').selectAll().where('id', '=', id).executeTakeFirst();
@@ -68,8 +87,8 @@ export async function findLiveSessions(db: AnyDb, userId: string, now: number, i
 export async function updateSession(db: AnyDb, id: string, patch: Partial<Omit<SessionRow, 'id'>>): Promise<void> {
   await t(db).updateTable('identity_sessions').set(patch).where('id', '=', id).execute();
 }
-export async function revokeSessionsOfUser(db: AnyDb, userId: string, now: number, exceptId: string | null = null): Promise<number> {
-  let query = t(db).updateTable('identity_sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+export async function revokeSessionsOfUser(db: AnyDb, userId: string, now: number, reason: string, exceptId: string | null = null): Promise<number> {
+  let query = t(db).updateTable('identity_sessions').set({ revoked_at: now, revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null);
   if (exceptId) query = query.where('id', '!=', exceptId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
@@ -116,8 +135,11 @@ export async function useLink(db: AnyDb, id: string, now: number): Promise<boole
   const result = await t(db).updateTable('identity_one_time_links').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
-export async function expireLinksOfUser(db: AnyDb, userId: string, now: number): Promise<void> {
-  await t(db).updateTable('identity_one_time_links').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+/** Ends the unused links of a user (all of them, or of one purpose). */
+export async function expireLinksOfUser(db: AnyDb, userId: string, now: number, purpose?: OneTimeLinkRow['purpose']): Promise<void> {
+  let query = t(db).updateTable('identity_one_time_links').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null);
+  if (purpose) query = query.where('purpose', '=', purpose);
+  await query.execute();
 }
 
 // ---- throttles
@@ -240,6 +262,17 @@ export async function updatePasskey(db: AnyDb, id: string, patch: { counter: num
 export async function deletePasskey(db: AnyDb, userId: string, id: string): Promise<boolean> {
   const result = await t(db).deleteFrom('identity_passkeys').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
+}
+export async function deletePasskeysOfUser(db: AnyDb, userId: string): Promise<number> {
+  const result = await t(db).deleteFrom('identity_passkeys').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+/** Pending WebAuthn challenges of the user's sessions (an MFA reset must not leave one half-done). */
+export async function deleteChallengesOfSessionsOf(db: AnyDb, userId: string): Promise<void> {
+  await t(db)
+    .deleteFrom('identity_challenges')
+    .where('session_id', 'in', (eb) => eb.selectFrom('identity_sessions').select('id').where('user_id', '=', userId))
+    .execute();
 }
 export async function saveChallenge(db: AnyDb, row: IdentityTables['identity_challenges']): Promise<void> {
   await t(db).deleteFrom('identity_challenges').where('session_id', '=', row.session_id).where('purpose', '=', row.purpose).execute();

@@ -8,7 +8,8 @@ import { NoContent } from '../../platform/http/response-schemas.js';
 import { PendingApprovalSchema as PendingApproval, type ApprovalView } from '../../access/index.js';
 import * as S from './identity.schemas.js';
 import { factorSummary, findSessionById } from './identity.repository.js';
-import { clearSessionCookies, listSessions, requireUser, revokeAllSessions, revokeSession, setSessionCookies, type NewSession } from './sessions.service.js';
+import { completePasswordReset, inspectPasswordReset, passwordResetPasskeyOptions, requestMfaReset, requestPasswordReset } from './recovery.service.js';
+import { clearSessionCookies, findSessionEnding, listSessions, requireUser, revokeAllSessions, revokeSession, SESSION_COOKIE, setSessionCookies, type NewSession } from './sessions.service.js';
 import { createToken, listTokens, revokeToken } from './tokens.service.js';
 import {
   acceptInvite,
@@ -23,6 +24,8 @@ import {
   isSetupPending,
   listUsers,
   requireAdmin,
+  resendInvitation,
+  searchPeople,
   setLeavingDate,
   signInWithPassword,
 } from './users.service.js';
@@ -90,6 +93,62 @@ export async function identityRoutes(fastify: FastifyInstance, services: AppServ
   app.post('/auth/invite/accept', { config: pub, schema: { tags, ...PUBLIC, summary: 'Choose a password from an invitation link and sign in', body: S.AcceptInviteBody, response: { 200: S.SessionState, ...errorResponses(400, 401, ...PLATFORM_ERRORS) } } }, async (request, reply) => {
     const input = request.body;
     return signedIn(services, request, reply, await acceptInvite(request.ctx, input.token, input.password));
+  });
+
+  // ---- forgot password (public; the link's token travels in bodies, never in URLs)
+  app.post(
+    '/auth/password-reset',
+    {
+      config: pub,
+      schema: {
+        tags,
+        ...PUBLIC,
+        summary: 'Ask for a password-reset link by email',
+        description: 'Always answers 202 the same way, whether or not an account has this address; the link (30 minutes, single use) is mailed when one does.',
+        body: S.PasswordResetRequestBody,
+        response: { 202: S.PasswordResetRequested, ...errorResponses(400, ...PLATFORM_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(request.ctx, request.body.email);
+      return reply.code(202).send({ accepted: true });
+    },
+  );
+  app.post('/auth/password-reset/inspect', { config: pub, schema: { tags, ...PUBLIC, summary: 'Which second factor a reset link must be confirmed with', body: S.PasswordResetTokenBody, response: { 200: S.PasswordResetFactors, ...errorResponses(400, 401, ...PLATFORM_ERRORS) } } }, async (request) =>
+    inspectPasswordReset(request.ctx, request.body.token),
+  );
+  app.post('/auth/password-reset/passkey-options', { config: pub, schema: { tags, ...PUBLIC, summary: 'WebAuthn options to confirm a password reset with a passkey', body: S.PasswordResetTokenBody, response: { 200: S.WebAuthnJson, ...errorResponses(400, 401, 404, 409, ...PLATFORM_ERRORS) } } }, async (request) =>
+    passwordResetPasskeyOptions(request.ctx, request.body.token),
+  );
+  app.post(
+    '/auth/password-reset/complete',
+    {
+      config: pub,
+      schema: {
+        tags,
+        ...PUBLIC,
+        summary: 'Set a new password from a reset link, with the second factor; ends every other session and token',
+        body: S.PasswordResetCompleteBody,
+        response: { 200: S.SessionState, ...errorResponses(400, 401, ...PLATFORM_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const input = request.body;
+      const result = await completePasswordReset(request.ctx, {
+        token: input.token,
+        password: input.password,
+        ...(input.code !== undefined ? { code: input.code } : {}),
+        ...(input.recoveryCode !== undefined ? { recoveryCode: input.recoveryCode } : {}),
+        ...(input.passkey !== undefined ? { passkey: input.passkey } : {}),
+      });
+      return signedIn(services, request, reply, result);
+    },
+  );
+  // Public: the holder of an ended session's cookie learns why it ended (and the cookie goes).
+  app.get('/auth/session/ended', { config: pub, schema: { tags, ...PUBLIC, summary: 'Why this browser’s session was ended by someone else, if it was', response: { 200: S.SessionEnded, ...errorResponses(...PLATFORM_ERRORS) } } }, async (request, reply) => {
+    const ending = await findSessionEnding(request.ctx, request.cookies[SESSION_COOKIE]);
+    if (ending) clearSessionCookies(reply);
+    return { ended: ending ? { at: ending.endedAt, reason: ending.reason } : null };
   });
 
   // ---- single sign-on (OpenID Connect)
@@ -192,14 +251,14 @@ export async function identityRoutes(fastify: FastifyInstance, services: AppServ
     return regenerateRecoveryCodes(request.ctx);
   });
   app.get('/auth/passkeys', { schema: { tags, summary: 'Your passkeys', response: { 200: S.PasskeyList, ...errorResponses(...SIGNED_IN_ERRORS) } } }, async (request) => ({ passkeys: await listPasskeys(request.ctx) }));
-  app.post('/auth/passkeys/registration/options', { config: noMfa, schema: { tags, summary: 'WebAuthn options to register a passkey', response: { 200: S.WebAuthnJson, ...errorResponses(...SIGNED_IN_ERRORS) } } }, async (request) =>
+  app.post('/auth/passkeys/registration/options', { config: noMfa, schema: { tags, summary: 'WebAuthn options to register a passkey', response: { 200: S.WebAuthnJson, ...errorResponses(409, ...SIGNED_IN_ERRORS) } } }, async (request) =>
     passkeyRegistrationOptions(request.ctx),
   );
   app.post('/auth/passkeys/registration/verify', { config: noMfa, schema: { tags, summary: 'Register the passkey the browser created', body: S.PasskeyRegistrationBody, response: { 200: S.PasskeyRegistered, ...errorResponses(400, ...SIGNED_IN_ERRORS) } } }, async (request) => {
     const input = request.body;
     return verifyPasskeyRegistration(request.ctx, input.response, input.name ?? 'Passkey');
   });
-  app.post('/auth/passkeys/authentication/options', { config: noMfa, schema: { tags, summary: 'WebAuthn options to confirm with a passkey', response: { 200: S.WebAuthnJson, ...errorResponses(404, ...SIGNED_IN_ERRORS) } } }, async (request) =>
+  app.post('/auth/passkeys/authentication/options', { config: noMfa, schema: { tags, summary: 'WebAuthn options to confirm with a passkey', response: { 200: S.WebAuthnJson, ...errorResponses(404, 409, ...SIGNED_IN_ERRORS) } } }, async (request) =>
     passkeyAuthenticationOptions(request.ctx),
   );
   app.post('/auth/passkeys/authentication/verify', { config: noMfa, schema: { tags, summary: 'Second factor (or step-up) with a passkey', body: S.PasskeyAuthenticationBody, response: { 200: S.SessionState, ...errorResponses(400, ...SIGNED_IN_ERRORS) } } }, async (request) => {
@@ -211,6 +270,11 @@ export async function identityRoutes(fastify: FastifyInstance, services: AppServ
     await removePasskey(request.ctx, request.params.id);
     return reply.code(204).send();
   });
+
+  // ---- people search (any staff member; a POST so what is typed stays out of URLs and logs)
+  app.post('/people/search', { schema: { tags, summary: 'Find staff by part of their name or email (for pickers)', body: S.PeopleSearchBody, response: { 200: S.PeopleSearchResult, ...errorResponses(400, ...SIGNED_IN_ERRORS) } } }, async (request) => ({
+    items: await searchPeople(request.ctx, request.body.query, request.body.limit ?? 20),
+  }));
 
   // ---- administrators
   const admin = (request: FastifyRequest) => {
@@ -264,6 +328,25 @@ export async function identityRoutes(fastify: FastifyInstance, services: AppServ
   );
   app.post('/users/:id/disable', { schema: { tags, summary: 'Disable an account: ends all its sessions and tokens at once', params: S.IdParams, response: { 200: S.UserView, ...errorResponses(400, 404, 409, ...SIGNED_IN_ERRORS) } } }, async (request) =>
     disableUser(admin(request), request.params.id),
+  );
+  app.post('/users/:id/invitation', { schema: { tags, summary: 'Send a new invitation link (the earlier ones stop working)', params: S.IdParams, response: { 200: S.Invited, ...errorResponses(400, 404, 409, ...SIGNED_IN_ERRORS) } } }, async (request) =>
+    resendInvitation(admin(request), request.params.id),
+  );
+  app.post(
+    '/users/:id/mfa-reset',
+    {
+      schema: {
+        tags,
+        summary: "Reset a person's lost second factor (administrators; a second person approves)",
+        description: 'Removes every authenticator app, passkey and recovery code of the person and ends their sessions and tokens; they enrol a new factor at their next sign-in. Answers 202 with the pending approval (`identity.mfa.reset`) while a second person (another administrator or a compliance officer) must approve it.',
+        params: S.IdParams,
+        response: { 200: S.UserView, 202: PendingApproval, ...errorResponses(400, 404, 409, ...SIGNED_IN_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await requestMfaReset(admin(request), request.params.id);
+      return 'approval' in outcome ? reply.code(202).send(outcome) : outcome;
+    },
   );
   app.post('/users/:id/enable', { schema: { tags, summary: 'Re-enable an account', params: S.IdParams, response: { 200: S.UserView, ...errorResponses(400, 404, 409, ...SIGNED_IN_ERRORS) } } }, async (request) => enableUser(admin(request), request.params.id));
   app.get('/users/:id/sessions', { schema: { tags, summary: "A person's active sessions (administrators)", params: S.IdParams, response: { 200: S.SessionList, ...errorResponses(400, 404, ...SIGNED_IN_ERRORS) } } }, async (request) => {

@@ -21,6 +21,7 @@ export const UserView = Type.Object({
   clientId: Type.Union([Type.String(), Type.Null()]),
   status: Type.Union([Type.Literal('active'), Type.Literal('leaving'), Type.Literal('disabled')]),
   leavingOn: Type.Union([Type.Integer(), Type.Null()]),
+  invitationPending: Type.Boolean({ description: 'invited and has not chosen a password yet' }),
   createdAt: Type.Integer(),
 });
 
@@ -41,6 +42,30 @@ export const SignInBody = Type.Object({ email: Email, password: Password }, { ad
 export const SetupBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), email: Email, name: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, { additionalProperties: false });
 export const SetupStatus = Type.Object({ pending: Type.Boolean() });
 export const AcceptInviteBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Password }, { additionalProperties: false });
+const LinkToken = Type.String({ minLength: 10, maxLength: 200 });
+export const PasswordResetRequestBody = Type.Object({ email: Email }, { additionalProperties: false });
+export const PasswordResetRequested = Type.Object({ accepted: Type.Literal(true) });
+export const PasswordResetTokenBody = Type.Object({ token: LinkToken }, { additionalProperties: false });
+export const PasswordResetFactors = Type.Object({ factors: Type.Object({ totp: Type.Boolean(), passkey: Type.Boolean(), recoveryCode: Type.Boolean() }) });
+export const PasswordResetCompleteBody = Type.Object(
+  {
+    token: LinkToken,
+    password: Password,
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'a code from the authenticator app' })),
+    recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    passkey: Type.Optional(Type.Unsafe<AuthenticationResponseJSON>(Type.Object({}, { additionalProperties: true }))),
+  },
+  { additionalProperties: false },
+);
+export const SessionEnded = Type.Object({
+  ended: Type.Union([
+    Type.Object({
+      at: Type.Integer(),
+      reason: Type.Union([Type.Literal('administrator'), Type.Literal('security'), Type.Literal('password_reset'), Type.Literal('mfa_reset'), Type.Literal('role_change')]),
+    }),
+    Type.Null(),
+  ]),
+});
 export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false });
 
 export const SessionView = Type.Object({
@@ -79,6 +104,21 @@ export const CreateTokenBody = Type.Object(
 export const CreatedToken = Type.Object({ token: Type.String(), info: TokenView });
 
 export const UserList = Type.Object({ users: Type.Array(UserView) });
+export const PeopleSearchBody = Type.Object(
+  { query: Type.String({ minLength: 1, maxLength: 200, description: 'part of a name or email address (case and accents ignored)' }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) },
+  { additionalProperties: false },
+);
+export const PeopleSearchResult = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      email: Type.String(),
+      role: Role,
+      status: Type.Union([Type.Literal('active'), Type.Literal('leaving')]),
+    }),
+  ),
+});
 export const InviteBody = Type.Object(
   { email: Email, name: Type.String({ minLength: 1, maxLength: 200 }), role: Role, clientId: Type.Optional(Id) },
   { additionalProperties: false },

@@ -9,6 +9,8 @@ export interface UserRow {
   password_changed_at: number | null;
   disabled_at: number | null;
   leaving_on: number | null;
+  /** Name and email folded for people search (lower case, no accents): `foldForSearch`. */
+  search_text: string;
   created_at: number;
   updated_at: number;
 }
@@ -25,6 +27,8 @@ export interface SessionRow {
   last_seen_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** Why it ended (`SessionEndReason`); null while live. */
+  revoked_reason: string | null;
   ip: string | null;
   user_agent: string | null;
 }
@@ -87,7 +91,7 @@ export interface ThrottleRow {
 
 export interface OneTimeLinkRow {
   id: string;
-  purpose: 'setup' | 'invite';
+  purpose: 'setup' | 'invite' | 'reset';
   user_id: string | null;
   token_hash: string;
   created_at: number;

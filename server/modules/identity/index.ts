@@ -11,13 +11,16 @@ import type { DirectoryUser } from '../../access/index.js';
 import { identityRoutes } from './identity.routes.js';
 import { authenticate } from './sessions.service.js';
 import { ACCOUNT_APPROVAL_KINDS, containUser, createSetupToken, getUsersByIds, isSetupPending, listUsers } from './users.service.js';
+import { MFA_RESET_APPROVAL, requestMfaReset, settleIdentityBackground } from './recovery.service.js';
+import { AppError } from '../../platform/errors.js';
+import type { UserView } from './identity.presenter.js';
 import { IDENTITY_SWEEP_INTERVAL_MS, JOB_IDENTITY_SWEEP, sweepIdentityRows } from './sweep.js';
 
 export const identityModule: ConfidantModule = {
   name: 'identity',
   routes: identityRoutes,
   provides: {
-    access: { userDirectory: () => userDirectory, approvalKinds: ACCOUNT_APPROVAL_KINDS },
+    access: { userDirectory: () => userDirectory, approvalKinds: [...ACCOUNT_APPROVAL_KINDS, MFA_RESET_APPROVAL] },
     audit: {
       identityHooks: (services) => ({
         isLeaving: async (userId) => {
@@ -32,6 +35,8 @@ export const identityModule: ConfidantModule = {
     services.jobs.register(JOB_IDENTITY_SWEEP, async () => void (await sweepIdentityRows(services)), { retryLimit: 2 });
     services.jobs.schedule(JOB_IDENTITY_SWEEP, IDENTITY_SWEEP_INTERVAL_MS);
   },
+  // Password-reset mail still being sent is finished, not cut off.
+  stop: async (services) => settleIdentityBackground(services),
   init: async (services) => {
     // The token is replaced and printed at each start (the URL is known only once listening).
     const token = await createSetupToken(systemContext(services, 'identity.init'));
@@ -81,6 +86,17 @@ export { requireRecentMfa } from './step-up.js';
 export { createUser, disableUser, enableUser, findUserByEmailAddress, getUserById, listUsers } from './users.service.js';
 export { createToken, maxTokenLifetimeMs, parseDuration } from './tokens.service.js';
 export { sweepIdentityRows } from './sweep.js';
+
+/**
+ * Resets a person's second factor. From a person (administrator): filed for a second person's
+ * approval (`identity.mfa.reset`) unless nobody else could approve; from the CLI operator: made at
+ * once, audited. Throws FORBIDDEN, USER_NOT_FOUND, SEPARATION_OF_DUTIES, CONFLICT.
+ */
+export async function resetSecondFactor(ctx: RequestContext, userId: string): Promise<UserView> {
+  const outcome = await requestMfaReset(ctx, userId);
+  if ('approval' in outcome) throw new AppError('CONFLICT', 'The reset waits for a second person’s approval');
+  return outcome;
+}
 export type { UserView } from './identity.presenter.js';
 
 export { SESSION_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './sessions.service.js';

@@ -24,7 +24,9 @@ import { newId } from '../../platform/ids.js';
 import { recordEvent } from '../../audit/index.js';
 import {
   advanceTotpStep,
+  deleteChallengesOfSessionsOf,
   deletePasskey,
+  deletePasskeysOfUser,
   deleteTotp,
   factorSummary,
   findPasskeyByCredentialId,
@@ -93,12 +95,12 @@ function reserveFactorAttempt(ctx: RequestContext, actor: UserActor): Promise<At
 }
 
 /** Audits a failed second-factor attempt (already counted by its reservation), then throws. */
-async function failFactor(ctx: RequestContext, actor: UserActor, attempt: AttemptReservation, action: string, reason: string): Promise<never> {
+async function failFactor(ctx: RequestContext, actor: { userId: string }, attempt: AttemptReservation, action: string, reason: string, field = 'body.code'): Promise<never> {
   await inTransaction(ctx, async (tx) => {
     await recordEvent(tx, { action, outcome: 'denied', reason, resources: { userId: actor.userId } });
     if (attempt.lockedAccount) await recordEvent(tx, { action: 'user.lockout', outcome: 'denied', reason: 'FACTOR', resources: { userId: actor.userId } });
   });
-  throw new AppError('MFA_INVALID', 'That code is not valid', [{ path: 'body.code', message: 'is not valid' }]);
+  throw new AppError('MFA_INVALID', field === 'body.passkey' ? 'That passkey was not accepted' : 'That code is not valid', [{ path: field, message: 'is not valid' }]);
 }
 
 function newRecoveryCodes(): string[] {
@@ -225,11 +227,15 @@ export async function removeTotp(ctx: RequestContext): Promise<void> {
 
 // ---- passkeys (WebAuthn)
 
-function relyingParty(ctx: RequestContext): { rpID: string; origin: string } {
+export function relyingParty(ctx: RequestContext): { rpID: string; origin: string } {
   const url = new URL(ctx.app.config.publicUrl);
   // WebAuthn refuses IP addresses as relying party: a loopback PUBLIC_URL (local trials, tests)
   // is served to passkeys as localhost on the same port.
   if (url.hostname === '127.0.0.1' || url.hostname === '[::1]') url.hostname = 'localhost';
+  // Any other bare IP cannot be a relying party at all: say so rather than let the browser fail obscurely.
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(url.hostname) || url.hostname.startsWith('[')) {
+    throw new AppError('PASSKEYS_NEED_DOMAIN', `Passkeys need a domain name, not an IP address: set PUBLIC_URL to one (for example http://localhost:${url.port || '80'} on this machine)`);
+  }
   return { rpID: url.hostname, origin: url.origin };
 }
 
@@ -365,4 +371,78 @@ export async function removePasskey(ctx: RequestContext, id: string): Promise<vo
 /** Whether the session behind `ctx` has completed MFA (for presenters). */
 export async function sessionMfaAt(ctx: RequestContext, sessionId: string): Promise<number | null> {
   return (await findSessionById(ctx.db, sessionId))?.mfa_at ?? null;
+}
+
+// ---- a second factor outside any session (password reset)
+
+/** How someone proves their second factor when no session exists yet (a password reset). */
+export type FactorProof = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'passkey'; response: AuthenticationResponseJSON; challengeKey: string };
+
+/** Passkey options for `userId` outside a session; the challenge is kept under `challengeKey` (the reset link). Throws NOT_FOUND. */
+export async function passkeyOptionsForUser(ctx: RequestContext, userId: string, challengeKey: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const passkeys = await listPasskeyRows(ctx.db, userId);
+  if (passkeys.length === 0) throw new AppError('NOT_FOUND', 'No passkey is registered');
+  const options = await generateAuthenticationOptions({
+    rpID: relyingParty(ctx).rpID,
+    allowCredentials: passkeys.map((p) => ({ id: p.credential_id, transports: JSON.parse(p.transports) as AuthenticatorTransport[] })),
+    userVerification: 'preferred',
+  });
+  await saveChallenge(ctx.db, { id: newId(), session_id: challengeKey, purpose: 'reset', challenge: options.challenge, expires_at: ctx.app.clock.now() + CHALLENGE_LIFETIME_MS });
+  return options;
+}
+
+/**
+ * Checks one second factor of `userId` when no session exists (a password reset): counted on the
+ * same per-account factor counter as sign-in, replay refused, recovery codes spent, audited as
+ * `action`. Returns the method. Throws MFA_INVALID (naming the field), ACCOUNT_LOCKED.
+ */
+export async function verifyFactorOfUser(ctx: RequestContext, userId: string, proof: FactorProof, action: string): Promise<'TOTP' | 'RECOVERY_CODE' | 'PASSKEY'> {
+  const who = { userId };
+  const attempt = await reserveAttempt(ctx, 'factor', userId);
+  const now = ctx.app.clock.now();
+  const succeed = async (method: 'TOTP' | 'RECOVERY_CODE' | 'PASSKEY') => {
+    await releaseAttempt(ctx, attempt);
+    return method;
+  };
+  if (proof.kind === 'totp') {
+    const totp = await findTotp(ctx.db, userId);
+    const step = totp?.confirmed_at ? matchStep(await openTotpSecret(ctx, userId, totp.secret), proof.code, now) : null;
+    if (step === null) return failFactor(ctx, who, attempt, action, 'TOTP_BAD_CODE');
+    if (!(await advanceTotpStep(ctx.db, userId, step, null))) return failFactor(ctx, who, attempt, action, 'TOTP_REPLAY');
+    return succeed('TOTP');
+  }
+  if (proof.kind === 'recovery') {
+    if (!(await useRecoveryCode(ctx.db, userId, hashSecret(normalizeRecoveryCode(proof.code)), now))) return failFactor(ctx, who, attempt, action, 'RECOVERY_BAD_CODE', 'body.recoveryCode');
+    return succeed('RECOVERY_CODE');
+  }
+  const challenge = await takeChallenge(ctx.db, proof.challengeKey, 'reset', now);
+  const passkey = await findPasskeyByCredentialId(ctx.db, proof.response.id);
+  if (!challenge || !passkey || passkey.user_id !== userId) return failFactor(ctx, who, attempt, action, 'PASSKEY_INVALID', 'body.passkey');
+  const { rpID, origin } = relyingParty(ctx);
+  let verification;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response: proof.response,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      requireUserVerification: false,
+      credential: { id: passkey.credential_id, publicKey: new Uint8Array(Buffer.from(passkey.public_key, 'base64url')), counter: passkey.counter, transports: JSON.parse(passkey.transports) as AuthenticatorTransport[] },
+    });
+  } catch {
+    verification = null;
+  }
+  if (!verification?.verified) return failFactor(ctx, who, attempt, action, 'PASSKEY_INVALID', 'body.passkey');
+  await updatePasskey(ctx.db, passkey.id, { counter: verification.authenticationInfo.newCounter, last_used_at: now });
+  return succeed('PASSKEY');
+}
+
+/** Removes every second factor of `userId` (TOTP, passkeys, recovery codes): the approved MFA reset. Returns what was removed. */
+export async function removeAllFactors(ctx: RequestContext, userId: string): Promise<{ totp: boolean; passkeys: number; recoveryCodes: number }> {
+  const before = await factorSummary(ctx.db, userId);
+  await deleteTotp(ctx.db, userId);
+  await deletePasskeysOfUser(ctx.db, userId);
+  await replaceRecoveryCodes(ctx.db, userId, [], () => newId());
+  await deleteChallengesOfSessionsOf(ctx.db, userId);
+  return { totp: before.totp, passkeys: before.passkeys, recoveryCodes: before.recoveryCodesLeft };
 }

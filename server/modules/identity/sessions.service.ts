@@ -11,9 +11,9 @@ import { AppError } from '../../platform/errors.js';
 import { sendError } from '../../platform/http/error-handler.js';
 import { newId } from '../../platform/ids.js';
 import { recordEvent } from '../../audit/index.js';
-import { findLiveSessions, findSessionById, findSessionWithUser, findTokenWithUser, hasConfirmedFactor, insertSession, revokeSessionsOfUser, revokeTokensOfUser, updateSession, updateToken } from './identity.repository.js';
+import { findLiveSessions, findSessionById, findSessionBySecretHash, findSessionWithUser, findTokenWithUser, hasConfirmedFactor, insertSession, revokeSessionsOfUser, revokeTokensOfUser, updateSession, updateToken } from './identity.repository.js';
 import { isUserActive, presentSession, type SessionView } from './identity.presenter.js';
-import type { UserRow } from './identity.tables.js';
+import type { SessionRow, UserRow } from './identity.tables.js';
 import { hashSecret, newSecret } from './secrets.js';
 
 export const SESSION_COOKIE = 'confidant_session';
@@ -33,7 +33,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const TOKEN_MFA_AT = 0;
 
-export type SignInMethod = 'password' | 'setup' | 'invite' | 'oidc' | 'passkey';
+export type SignInMethod = 'password' | 'setup' | 'invite' | 'oidc' | 'passkey' | 'reset';
 
 export interface NewSession {
   sessionId: string;
@@ -67,6 +67,7 @@ export async function createSession(ctx: RequestContext, user: Pick<UserRow, 'id
     last_seen_at: now,
     expires_at: now + ctx.app.config.session.absoluteHours * 3_600_000,
     revoked_at: null,
+    revoked_reason: null,
     ip: ctx.ip,
     user_agent: ctx.userAgent,
   });
@@ -114,8 +115,9 @@ export async function authenticate(
   const now = services.clock.now();
   const token = bearerToken(request);
   if (token !== null) {
-    if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const row = await findTokenWithUser(db, hashSecret(token));
+    const row = token.startsWith(TOKEN_PREFIX) ? await findTokenWithUser(db, hashSecret(token)) : undefined;
+    // A public route runs anonymously; elsewhere the /api hook says what is wrong with the token
+    // (API_TOKEN_INVALID, RFC 6750) once the rate limit has counted the request against the address.
     if (!row || row.revoked_at !== null || row.expires_at <= now || !isUserActive(row, now)) return null;
     const actor: Actor = {
       kind: 'user',
@@ -151,7 +153,8 @@ export async function authenticate(
   const session = await findSessionWithUser(db, hashSecret(secret));
   const idleMs = services.config.session.idleMinutes * 60_000;
   if (!session || session.revoked_at !== null || session.expires_at <= now || session.last_seen_at <= now - idleMs || !isUserActive(session, now)) {
-    if (!route.isPublic) clearSessionCookies(reply);
+    // A session someone else ended keeps its cookie until the sign-in page has said why (GET /auth/session/ended).
+    if (!route.isPublic && !(session && isToldEnding(session))) clearSessionCookies(reply);
     return null;
   }
   const actor: Actor = {
@@ -213,7 +216,7 @@ export async function revokeSession(ctx: RequestContext, userId: string, session
   await inTransaction(ctx, async (tx) => {
     const session = await findSessionById(tx.db, sessionId);
     if (!session || session.user_id !== userId || session.revoked_at !== null) throw new AppError('NOT_FOUND', 'No such session');
-    await updateSession(tx.db, sessionId, { revoked_at: tx.app.clock.now() });
+    await updateSession(tx.db, sessionId, { revoked_at: tx.app.clock.now(), revoked_reason: reason });
     await recordEvent(tx, { action: 'session.revoke', outcome: 'allowed', reason, resources: { userId, other: { type: 'session', id: sessionId } } });
   });
 }
@@ -227,9 +230,38 @@ export async function revokeAllSessions(ctx: RequestContext, userId: string, rea
   return inTransaction(ctx, async (tx) => {
     const except = exceptCurrent && tx.actor.kind === 'user' ? tx.actor.sessionId : null;
     const now = tx.app.clock.now();
-    const count = await revokeSessionsOfUser(tx.db, userId, now, except);
+    const count = await revokeSessionsOfUser(tx.db, userId, now, reason, except);
     const tokens = await revokeTokensOfUser(tx.db, userId, now);
     await recordEvent(tx, { action: 'session.revoke_all', outcome: 'allowed', reason: `${reason}:${count}s:${tokens}t`, resources: { userId } });
     return count;
   });
+}
+
+// ---- why did my session end?
+
+export type SessionEnding = 'administrator' | 'security' | 'password_reset' | 'mfa_reset' | 'role_change';
+
+/** Endings a person is told about at the sign-in page (their own sign-out, a timeout, a disabled account are not). */
+const TOLD: Record<string, SessionEnding> = {
+  ADMIN: 'administrator',
+  CONTAINED: 'security',
+  PASSWORD_RESET: 'password_reset',
+  MFA_RESET: 'mfa_reset',
+  ROLE_CHANGE: 'role_change',
+};
+
+/** Whether the sign-in page will explain this ended session (the hook then leaves its cookie for it). */
+export function isToldEnding(session: Pick<SessionRow, 'revoked_at' | 'revoked_reason'>): boolean {
+  return session.revoked_at !== null && session.revoked_reason !== null && Object.hasOwn(TOLD, session.revoked_reason);
+}
+
+/**
+ * Why the session behind this browser's cookie ended, when someone else ended it: only the holder
+ * of the cookie learns it, and only the time and the kind of reason. Null otherwise.
+ */
+export async function findSessionEnding(ctx: RequestContext, cookieSecret: string | undefined): Promise<{ endedAt: number; reason: SessionEnding } | null> {
+  if (!cookieSecret) return null;
+  const session = await findSessionBySecretHash(ctx.db, hashSecret(cookieSecret));
+  if (!session || !isToldEnding(session) || session.expires_at <= ctx.app.clock.now()) return null;
+  return { endedAt: session.revoked_at!, reason: TOLD[session.revoked_reason!]! };
 }

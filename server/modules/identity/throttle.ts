@@ -15,7 +15,8 @@ import { AppError } from '../../platform/errors.js';
 import { releaseThrottle, reserveThrottle } from './identity.repository.js';
 import { hashSecret } from './secrets.js';
 
-export type ThrottleKind = 'password' | 'factor';
+// `reset`: password-reset mails asked for, per address given and per client address (never released).
+export type ThrottleKind = 'password' | 'factor' | 'reset';
 
 interface Limit {
   failures: number;
@@ -27,6 +28,7 @@ const MINUTE = 60_000;
 export const THROTTLE_LIMITS: Record<ThrottleKind, { account: Limit; address: Limit }> = {
   password: { account: { failures: 10, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE }, address: { failures: 100, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE } },
   factor: { account: { failures: 5, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE }, address: { failures: 50, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE } },
+  reset: { account: { failures: 3, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE }, address: { failures: 20, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE } },
 };
 
 function keys(kind: ThrottleKind, account: string, ip: string | null) {

@@ -4,7 +4,6 @@
  * re-enable. Every step is audited in the transaction that makes it.
  */
 import { FIRM_ROLES, type FirmRole } from '../../../common/roles.js';
-import { OutboxMailer } from '../../platform/mail/create-mailer.js';
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -23,6 +22,7 @@ import {
   insertUser,
   listUsers as listUserRows,
   revokeSessionsOfUser,
+  searchUsers,
   revokeTokensOfUser,
   updateUser,
   useLink,
@@ -32,6 +32,7 @@ import type { UserRow } from './identity.tables.js';
 import { assertPasswordStrength, burnPasswordTime, hashPassword, verifyPassword } from './passwords.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { createSession, isMfaRequired, requireUser, type NewSession } from './sessions.service.js';
+import { deliverMail, invitationMail } from './identity.mails.js';
 import { releaseAttempt, reserveAttempt } from './throttle.js';
 
 export const INVITE_LIFETIME_MS = 7 * 24 * 3_600_000;
@@ -78,10 +79,10 @@ export function requireAdmin(ctx: RequestContext): void {
 // firm has nobody else who could (its founding days), the change is made and the waiver audited.
 export const INVITE_APPROVAL_KIND = 'identity.invite';
 export const ROLE_APPROVAL_KIND = 'identity.role';
-const ACCOUNT_APPROVERS: readonly FirmRole[] = ['firm_admin', 'compliance_officer'];
+export const ACCOUNT_APPROVERS: readonly FirmRole[] = ['firm_admin', 'compliance_officer'];
 
 /** Null when the change may be made now; else the pending approval filed for it. */
-async function approvalFor(ctx: RequestContext, kind: string, payload: Record<string, unknown>, subjectUserId: string | null): Promise<ApprovalView | null> {
+export async function approvalFor(ctx: RequestContext, kind: string, payload: Record<string, unknown>, subjectUserId: string | null): Promise<ApprovalView | null> {
   if (ctx.actor.kind !== 'user') return null;
   if (await hasSecondApprover(ctx, kind, subjectUserId)) return requestApproval(ctx, { kind, payload, subjectUserId });
   await recordEvent(ctx, { action: 'approval.waived', outcome: 'allowed', reason: kind, purpose: 'no second person could approve', ...(subjectUserId ? { resources: { userId: subjectUserId } } : {}) });
@@ -137,6 +138,7 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput, ac
       id: newId(now),
       email,
       name,
+      search_text: foldForSearch(`${name} ${email}`),
       role: input.role,
       client_id: input.role === 'client' ? (input.clientId ?? null) : null,
       password_hash: passwordHash,
@@ -171,6 +173,49 @@ export async function listUsers(ctx: RequestContext): Promise<UserView[]> {
 export async function getUsersByIds(ctx: RequestContext, ids: string[]): Promise<UserView[]> {
   const now = ctx.app.clock.now();
   return (await findUsersByIds(ctx.db, ids)).map((row) => presentUser(row, now));
+}
+
+// ---- people search (pickers)
+
+/** Lower case without accents, so "zoe" finds "Zoë" (the user-search migration folds the same way). */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const STAFF_ROLES: readonly FirmRole[] = FIRM_ROLES.filter((role) => role !== 'client');
+
+export interface PersonMatch {
+  id: string;
+  name: string;
+  email: string;
+  role: FirmRole;
+  status: 'active' | 'leaving';
+}
+
+/**
+ * Staff whose name or email contains the query (case and accents ignored), for the pickers that
+ * add a person to a team, a wall or an approval: any signed-in staff member may search; disabled
+ * accounts never appear. A client-portal account is refused, and the refusal audited.
+ * Throws UNAUTHENTICATED, FORBIDDEN, VALIDATION_FAILED.
+ */
+export async function searchPeople(ctx: RequestContext, query: string, limit = 20): Promise<PersonMatch[]> {
+  const actor = requireUser(ctx);
+  if (actor.role === 'client') {
+    const error = new AppError('FORBIDDEN', 'Only staff search the firm’s people');
+    const outside: RequestContext = { ...ctx, db: ctx.app.database.db };
+    error.afterRollback = async () => {
+      await recordEvent(outside, { action: 'people.search', outcome: 'denied', reason: 'CLIENT_ACCOUNT' });
+    };
+    throw error;
+  }
+  const folded = foldForSearch(query.trim());
+  if (folded.length === 0) throw new AppError('VALIDATION_FAILED', 'Type part of a name or email address', [{ path: 'body.query', message: 'must not be blank' }]);
+  const now = ctx.app.clock.now();
+  const rows = await searchUsers(ctx.db, { folded, roles: STAFF_ROLES, now, limit });
+  return rows.map((row) => {
+    const view = presentUser(row, now);
+    return { id: view.id, name: view.name, email: view.email, role: view.role, status: view.status === 'leaving' ? 'leaving' : 'active' };
+  });
 }
 
 // ---- sign-in
@@ -237,7 +282,7 @@ export async function changePassword(ctx: RequestContext, currentPassword: strin
   await inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();
     await updateUser(tx.db, user.id, { password_hash: hash, password_changed_at: now, updated_at: now });
-    const sessions = await revokeSessionsOfUser(tx.db, user.id, now, actor.sessionId);
+    const sessions = await revokeSessionsOfUser(tx.db, user.id, now, 'PASSWORD_CHANGE', actor.sessionId);
     const tokens = await revokeTokensOfUser(tx.db, user.id, now);
     await recordEvent(tx, { action: 'user.password_change', outcome: 'allowed', reason: `${sessions}s:${tokens}t`, resources: { userId: user.id } });
   });
@@ -307,22 +352,30 @@ async function sendInvitation(ctx: RequestContext, input: Omit<CreateUserInput, 
     await insertLink(tx.db, { id: newId(now), purpose: 'invite', user_id: created.id, token_hash: hashSecret(secret), created_at: now, expires_at: now + INVITE_LIFETIME_MS, used_at: null });
     return { user: created, token: secret };
   });
-  const link = `${ctx.app.config.publicUrl}/invite#${token}`;
-  const message = {
-    to: user.email,
-    subject: 'Your Confidant account',
-    text: `Hello ${user.name},\n\nAn account was created for you in Confidant. Choose your password within 7 days:\n\n${link}\n\nIf you did not expect this, ignore this message.`,
-  };
-  try {
-    await ctx.app.mailer.send(message);
-    return { user, delivered: ctx.app.mailer.kind };
-  } catch (error) {
-    // The account and its invitation are committed: a mail server that is down must not lose the
-    // link (a retry would hit USER_EXISTS). It goes to the outbox the administrator can read.
-    ctx.app.logger.error({ err: { type: error instanceof Error ? error.name : 'unknown' } }, 'invitation mail failed; kept in the outbox');
-    await new OutboxMailer(ctx.app.config.mail.outboxDir).send(message);
-    return { user, delivered: 'outbox' };
-  }
+  // The account and its invitation are committed: a mail server that is down must not lose the
+  // link (a retry would hit USER_EXISTS), so a failed send goes to the outbox the administrator reads.
+  return { user, delivered: await deliverMail(ctx, invitationMail(ctx, user, token, INVITE_LIFETIME_MS / 86_400_000), 'invitation') };
+}
+
+/**
+ * Sends a new invitation link to a person who has not accepted theirs yet (administrators): the
+ * earlier links stop working at once. Audited. Throws FORBIDDEN, USER_NOT_FOUND, CONFLICT (already
+ * accepted, or the account is disabled).
+ */
+export async function resendInvitation(ctx: RequestContext, userId: string): Promise<{ user: UserView; delivered: 'smtp' | 'outbox' }> {
+  requireAdmin(ctx);
+  const { user, token } = await inTransaction(ctx, async (tx) => {
+    const row = await getUserRow(tx, userId);
+    const now = tx.app.clock.now();
+    if (row.password_hash !== null) throw new AppError('CONFLICT', 'This person has already accepted their invitation');
+    if (!isUserActive(row, now)) throw new AppError('CONFLICT', 'This account is disabled; enable it first');
+    await expireLinksOfUser(tx.db, row.id, now, 'invite');
+    const secret = newSecret();
+    await insertLink(tx.db, { id: newId(now), purpose: 'invite', user_id: row.id, token_hash: hashSecret(secret), created_at: now, expires_at: now + INVITE_LIFETIME_MS, used_at: null });
+    await recordEvent(tx, { action: 'user.invite_resend', outcome: 'allowed', resources: { userId: row.id } });
+    return { user: presentUser(row, now), token: secret };
+  });
+  return { user, delivered: await deliverMail(ctx, invitationMail(ctx, user, token, INVITE_LIFETIME_MS / 86_400_000), 'invitation') };
 }
 
 /** Sets the invited user's password from the link and signs them in. Throws TOKEN_INVALID, PASSWORD_TOO_WEAK. */
@@ -347,7 +400,7 @@ export async function acceptInvite(ctx: RequestContext, token: string, password:
 
 // ---- lifecycle (administrators)
 
-async function getUserRow(ctx: RequestContext, id: string): Promise<UserRow> {
+export async function getUserRow(ctx: RequestContext, id: string): Promise<UserRow> {
   const row = await findUserById(ctx.db, id);
   if (!row) throw new AppError('USER_NOT_FOUND', 'No such user');
   return row;
@@ -391,7 +444,7 @@ async function applyRoleChange(ctx: RequestContext, userId: string, role: string
     const now = tx.app.clock.now();
     await updateUser(tx.db, userId, { role, updated_at: now });
     // Sessions carry the role they were opened with in their MFA policy: end them so the new role applies at once.
-    await revokeSessionsOfUser(tx.db, userId, now);
+    await revokeSessionsOfUser(tx.db, userId, now, 'ROLE_CHANGE');
     await recordEvent(tx, { action: 'user.role_change', outcome: 'allowed', reason: `${user.role}:${role}`, resources: { userId } });
     return presentUser({ ...user, role, updated_at: now }, now);
   });
@@ -405,7 +458,7 @@ export async function setLeavingDate(ctx: RequestContext, userId: string, leavin
     const now = tx.app.clock.now();
     await updateUser(tx.db, userId, { leaving_on: leavingOn, updated_at: now });
     if (leavingOn !== null && leavingOn <= now) {
-      await revokeSessionsOfUser(tx.db, userId, now);
+      await revokeSessionsOfUser(tx.db, userId, now, 'LEAVING');
       await revokeTokensOfUser(tx.db, userId, now);
     }
     await recordEvent(tx, { action: 'user.leaving', outcome: 'allowed', reason: leavingOn === null ? 'CLEARED' : 'SET', resources: { userId } });
@@ -422,7 +475,7 @@ export async function disableUser(ctx: RequestContext, userId: string, reason = 
     if (user.disabled_at !== null) return presentUser(user, now);
     await assertNotLastAdmin(tx, user);
     await updateUser(tx.db, userId, { disabled_at: now, updated_at: now });
-    const sessions = await revokeSessionsOfUser(tx.db, userId, now);
+    const sessions = await revokeSessionsOfUser(tx.db, userId, now, 'DISABLED');
     const tokens = await revokeTokensOfUser(tx.db, userId, now);
     await expireLinksOfUser(tx.db, userId, now);
     await recordEvent(tx, { action: 'user.disable', outcome: 'allowed', reason: `${reason}:${sessions}s:${tokens}t`, resources: { userId } });
@@ -449,7 +502,7 @@ export async function enableUser(ctx: RequestContext, userId: string): Promise<U
 export async function containUser(ctx: RequestContext, userId: string, reason: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const now = tx.app.clock.now();
-    const sessions = await revokeSessionsOfUser(tx.db, userId, now);
+    const sessions = await revokeSessionsOfUser(tx.db, userId, now, 'CONTAINED');
     const tokens = await revokeTokensOfUser(tx.db, userId, now);
     await recordEvent(tx, { action: 'user.contain', outcome: 'allowed', reason: `${reason}:${sessions}s:${tokens}t`, resources: { userId } });
   });

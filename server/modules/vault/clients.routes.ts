@@ -4,6 +4,7 @@ import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-sch
 import { PageQuery, pageOf as pageFromQuery } from './vault.pagination.js';
 import { ClientIdParams, ClientResponse, ClientSearchBody, ClientSummaryResponse, CreateClientBody, pageOf, UpdateClientBody } from './vault.schemas.js';
 import { createClient, findClients, getClientById, updateClient } from './clients.service.js';
+import { searchFilterOf } from './vault.search.js';
 
 const errors = errorResponses(400, 404, 410, ...SIGNED_IN_ERRORS);
 
@@ -19,8 +20,8 @@ export async function clientsRoutes(fastify: FastifyInstance): Promise<void> {
   );
 
   // A POST so the searched name (client content) never appears in a URL or access log.
-  app.post('/clients/search', { schema: { tags: ['clients'], summary: 'Find clients by exact name (blind index; the name is never stored in clear)', querystring: PageQuery, body: ClientSearchBody, response: { 200: pageOf(ClientSummaryResponse), ...errors } } }, async (request) =>
-    findClients(request.ctx, pageFromQuery(request.query), { name: request.body.name }),
+  app.post('/clients/search', { schema: { tags: ['clients'], summary: 'Find clients by exact name (blind index) or by word prefix (pickers); the name is never stored in clear', querystring: PageQuery, body: ClientSearchBody, response: { 200: pageOf(ClientSummaryResponse), ...errors } } }, async (request) =>
+    findClients(request.ctx, pageFromQuery(request.query), searchFilterOf(request.body, 'name')),
   );
 
   app.get('/clients/:clientId', { schema: { tags: ['clients'], summary: 'A client', params: ClientIdParams, response: { 200: ClientResponse, ...errors } } }, async (request) =>

@@ -7,6 +7,7 @@ import type { ClientId } from '../../../common/ids.js';
 import type { RequestContext } from '../../platform/context.js';
 import { tablesOf } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
+import type { Scope } from '../../access/index.js';
 import type { Page } from './vault.pagination.js';
 import { notFound, objectOf, type ClientAuth, type MatterAuth, type ObjectAuth } from './vault.repository.js';
 import type { VaultDocumentsTable, VaultDocumentVersionsTable, VaultTables } from './vault.tables.js';
@@ -84,11 +85,35 @@ function splitCurrent({ size, content_type, version_id, blob_id, blob_key_versio
   return { ...document, current };
 }
 
-/** A page of the authorized matter's documents with their current versions, by id (at most `page.limit + 1`). */
-export async function findDocumentRowsOfMatter(ctx: RequestContext, auth: MatterAuth, page: Page): Promise<DocumentWithCurrent[]> {
-  let query = documentsWithCurrentVersion(ctx).where('d.matter_id', '=', auth.matterId).orderBy('d.id', 'asc').limit(page.limit + 1);
+/** A page of the authorized matter's live (or, `trashed`, trashed) documents with their current versions, by id (at most `page.limit + 1`). */
+export async function findDocumentRowsOfMatter(ctx: RequestContext, auth: MatterAuth, page: Page, trashed = false): Promise<DocumentWithCurrent[]> {
+  let query = documentsWithCurrentVersion(ctx)
+    .where('d.matter_id', '=', auth.matterId)
+    .where('d.trashed_at', trashed ? 'is not' : 'is', null)
+    .orderBy('d.id', 'asc')
+    .limit(page.limit + 1);
   if (page.after) query = query.where('d.id', '>', page.after);
   return (await query.execute()).map(splitCurrent);
+}
+
+/** A recent document with the number, sealed title and key version of its matter. */
+export type RecentDocumentRow = DocumentWithCurrent & { matter_number: string; matter_title_sealed: string; matter_key_version: number };
+
+/**
+ * The newest live documents (by last change) in matters both scopes let the actor open — the
+ * documents' (document.read) and the matters' (matter.read, so the title may be shown) — at most `limit`.
+ */
+export async function findRecentDocumentRows(ctx: RequestContext, documents: Scope, matters: Scope, limit: number): Promise<RecentDocumentRow[]> {
+  let query = documentsWithCurrentVersion(ctx)
+    .innerJoin('vault_matters as m', 'm.id', 'd.matter_id')
+    .select(['m.number as matter_number', 'm.title_sealed as matter_title_sealed', 'm.key_version as matter_key_version'])
+    .where('d.trashed_at', 'is', null)
+    .orderBy('d.updated_at', 'desc')
+    .orderBy('d.id', 'desc')
+    .limit(limit);
+  query = documents.apply(query, 'd.matter_id', 'matter');
+  query = matters.apply(query, 'd.matter_id', 'matter');
+  return (await query.execute()).map(({ matter_number, matter_title_sealed, matter_key_version, ...row }) => ({ ...splitCurrent(row), matter_number, matter_title_sealed, matter_key_version }));
 }
 
 /** Every document of the authorized client with its current version, by id (for the client's export). */

@@ -7,9 +7,9 @@ import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.js';
 import { Binary } from '../../platform/http/response-schemas.js';
 import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
-import { PageQuery, pageOf as pageFromQuery } from './vault.pagination.js';
-import { ContentQuery, DocumentIdParams, DocumentResponse, MatterIdParams, pageOf, UpdateDocumentBody, UploadHeaders, UploadQuery } from './vault.schemas.js';
-import { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, tooLarge, updateDocument, uploadDocument } from './documents.service.js';
+import { pageOf as pageFromQuery } from './vault.pagination.js';
+import { ContentQuery, DocumentIdParams, DocumentListQuery, DocumentPage, DocumentResponse, MatterIdParams, RecentDocumentResponse, RecentDocumentsQuery, UpdateDocumentBody, UploadHeaders, UploadQuery } from './vault.schemas.js';
+import { addDocumentVersion, findDocuments, findRecentDocuments, getDocumentById, openDocumentContent, restoreDocument, tooLarge, trashDocument, updateDocument, uploadDocument } from './documents.service.js';
 
 const errors = errorResponses(400, 404, 409, 410, 413, 502, ...SIGNED_IN_ERRORS);
 /** Uploads also answer 415 (not application/octet-stream); 413 is over MAX_DOCUMENT_SIZE. */
@@ -27,6 +27,8 @@ function documentName(request: FastifyRequest): string {
 /** The raw upload: the octet-stream parser above hands the request stream through unread. */
 function uploadStream(request: FastifyRequest): Readable {
   if (!(request.body instanceof Readable)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
+  // Declared empty: refused before anything is stored (a streamed empty body is refused by the service).
+  if (request.headers['content-length'] === '0') throw new AppError('DOCUMENT_EMPTY', 'The file is empty (0 bytes); choose a file with content', [{ path: 'body', message: 'is empty (0 bytes)' }]);
   return request.body;
 }
 
@@ -75,8 +77,33 @@ export async function documentsRoutes(fastify: FastifyInstance, services: AppSer
     },
   );
 
-  app.get('/matters/:matterId/documents', { schema: { tags: ['documents'], summary: "A matter's documents, paginated", params: MatterIdParams, querystring: PageQuery, response: { 200: pageOf(DocumentResponse), ...errors } } }, async (request) =>
-    findDocuments(request.ctx, request.params.matterId, pageFromQuery(request.query)),
+  app.get(
+    '/matters/:matterId/documents',
+    { schema: { tags: ['documents'], summary: "A matter's documents (or, with trashed=true, its trash), paginated", params: MatterIdParams, querystring: DocumentListQuery, response: { 200: DocumentPage, ...errors } } },
+    async (request) => findDocuments(request.ctx, request.params.matterId, pageFromQuery(request.query), { trashed: request.query.trashed ?? false }),
+  );
+
+  app.get(
+    '/documents/recent',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'The newest documents in the matters you may open, with their matter number and title (audited as one list read)',
+        querystring: RecentDocumentsQuery,
+        response: { 200: Type.Object({ items: Type.Array(RecentDocumentResponse) }), ...errorResponses(400, ...SIGNED_IN_ERRORS) },
+      },
+    },
+    async (request) => ({ items: await findRecentDocuments(request.ctx, request.query.limit ?? 10) }),
+  );
+
+  app.post(
+    '/documents/:documentId/trash',
+    { schema: { tags: ['documents'], summary: 'Move to the trash (restorable; refused with 409 LEGAL_HOLD while a legal hold applies)', params: DocumentIdParams, response: { 200: DocumentResponse, ...errors } } },
+    async (request) => trashDocument(request.ctx, request.params.documentId),
+  );
+
+  app.post('/documents/:documentId/restore', { schema: { tags: ['documents'], summary: 'Take out of the trash', params: DocumentIdParams, response: { 200: DocumentResponse, ...errors } } }, async (request) =>
+    restoreDocument(request.ctx, request.params.documentId),
   );
 
   app.get('/documents/:documentId', { schema: { tags: ['documents'], summary: 'A document with its versions', params: DocumentIdParams, response: { 200: DocumentResponse, ...errors } } }, async (request) =>

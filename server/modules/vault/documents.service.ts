@@ -9,11 +9,12 @@
  */
 import type { Readable } from 'node:stream';
 import type { ClientId, DocumentId, MatterId } from '../../../common/ids.js';
-import { requireAccess } from '../../access/index.js';
+import { auditedRefusal, canAccess, requireAccess, scopeFor } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { IntegrityError, verifiedStart } from '../../platform/crypto/chunked-aead.js';
+import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { clientKey, currentClientKey } from '../keys/index.js';
 import {
@@ -21,6 +22,7 @@ import {
   findCurrentDocumentsOfClient,
   findDocumentRowsOfMatter,
   findDocumentVersions,
+  findRecentDocumentRows,
   findStaleDocumentVersions,
   getDocumentRow,
   getDocumentVersion,
@@ -29,10 +31,11 @@ import {
   updateDocumentRow,
 } from './documents.repository.js';
 import { blobContext, commitOrDiscard, openStoredContent, parseRange, storeContent, type ContentRange } from './documents.streaming.js';
+import { recordListRead } from './vault.audit.js';
 import { pageResult, type Page } from './vault.pagination.js';
-import { presentDocument, type DocumentView } from './vault.presenter.js';
+import { presentDocument, presentRecentDocument, type DocumentAbilities, type DocumentView, type RecentDocumentView } from './vault.presenter.js';
 import { getMatterRow, type ClientAuth, type ObjectAuth } from './vault.repository.js';
-import { sealerCacheFor, sealerForRead, sealerForWrite } from './vault.sealing.js';
+import { sealerCacheFor, sealerForRead, sealerForWrite, unsafeSealerCache } from './vault.sealing.js';
 import type { Classification, VaultDocumentsTable, VaultDocumentVersionsTable } from './vault.tables.js';
 
 // The routes answer 413 and parse ranges with these.
@@ -49,6 +52,24 @@ export interface UploadInput {
 
 const actorOf = (ctx: RequestContext) => (ctx.actor.kind === 'user' ? ctx.actor.userId : 'system');
 
+/** A document needs content: a zero-byte upload is refused (its blob is discarded). */
+const emptyDocument = () => new AppError('DOCUMENT_EMPTY', 'The file is empty (0 bytes); choose a file with content', [{ path: 'body', message: 'is empty (0 bytes)' }]);
+
+const trashedDocument = () => new AppError('DOCUMENT_TRASHED', 'The document is in the trash; restore it before changing it');
+
+/**
+ * What the actor may do with documents of a matter — for showing controls only (the silent
+ * check; each action is decided and audited again when asked).
+ */
+async function abilitiesOn(ctx: RequestContext, matterId: string): Promise<((row: VaultDocumentsTable) => DocumentAbilities) & { upload: boolean }> {
+  const target = { kind: 'matter', matterId: matterId as MatterId } as const;
+  const edit = await canAccess(ctx, 'document.write', target);
+  const classify = await canAccess(ctx, 'document.classify', target);
+  // A legal hold forbids the trash; restoring a document is always allowed to its editors.
+  const of = (row: VaultDocumentsTable) => ({ edit: edit && row.trashed_at === null, classify: classify && row.trashed_at === null, trash: edit && (row.legal_hold !== 1 || row.trashed_at !== null) });
+  return Object.assign(of, { upload: edit });
+}
+
 /** Uploads a new document to a matter. Throws ACCESS_DENIED, VALIDATION_FAILED, PAYLOAD_TOO_LARGE, KEY_DESTROYED, SEALED. */
 export async function uploadDocument(ctx: RequestContext, matterId: MatterId, input: UploadInput, body: Readable): Promise<DocumentView> {
   // Checked (and audited) before a byte is stored; the upload event commits with the rows below.
@@ -58,8 +79,9 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
   const { version: keyVersion, key } = await currentClientKey(ctx, auth);
   const documentId = newId<DocumentId>(ctx.app.clock.now());
   const stored = await storeContent(ctx, body, key, blobContext(documentId, 1, clientId, keyVersion));
-  return commitOrDiscard(ctx, stored.blobId, () =>
-    inTransaction(ctx, async (tx) => {
+  return commitOrDiscard(ctx, stored.blobId, () => {
+    if (stored.size === 0) throw emptyDocument();
+    return inTransaction(ctx, async (tx) => {
       const sealer = await sealerForWrite(tx, auth);
       const now = tx.app.clock.now();
       const actor = actorOf(tx);
@@ -76,13 +98,15 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
         created_by: actor,
         created_at: now,
         updated_at: now,
+        trashed_at: null,
+        trashed_by: null,
       };
       const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: 1, blob_id: stored.blobId, key_version: keyVersion, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
       await insertDocumentRows(tx, auth, row, version);
       await recordEvent(tx, { action: 'document.upload', outcome: 'allowed', resources: { clientId, matterId, documentId } });
-      return presentDocument(row, version, sealer);
-    }),
-  );
+      return presentDocument(row, version, sealer, [version], (await abilitiesOn(tx, matterId))(row));
+    });
+  });
 }
 
 /** Access to a document: the choke point finds its matter (a missing document is the same audited 404). */
@@ -94,40 +118,109 @@ async function authorizeDocument(ctx: RequestContext, permission: 'document.read
 /** Adds a version to a document. Throws ACCESS_DENIED, PAYLOAD_TOO_LARGE, CONFLICT, KEY_DESTROYED, SEALED. */
 export async function addDocumentVersion(ctx: RequestContext, documentId: DocumentId, body: Readable): Promise<DocumentView> {
   const { auth, row } = await authorizeDocument(ctx, 'document.write', documentId);
+  if (row.trashed_at !== null) throw trashedDocument();
   const clientId = row.client_id as ClientId;
   const { version: keyVersion, key } = await currentClientKey(ctx, auth);
   // The number is chosen before the upload; a concurrent version makes the commit fail (unique).
   const number = row.current_version + 1;
   const stored = await storeContent(ctx, body, key, blobContext(documentId, number, clientId, keyVersion));
-  return commitOrDiscard(ctx, stored.blobId, () =>
-    inTransaction(ctx, async (tx) => {
+  return commitOrDiscard(ctx, stored.blobId, () => {
+    if (stored.size === 0) throw emptyDocument();
+    return inTransaction(ctx, async (tx) => {
       const now = tx.app.clock.now();
       const actor = actorOf(tx);
       const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: number, blob_id: stored.blobId, key_version: keyVersion, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
       await appendDocumentVersion(tx, auth, version, row.current_version);
       await recordEvent(tx, { action: 'document.version', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId } });
       const next = { ...row, current_version: number, updated_at: now };
-      return presentDocument(next, version, await sealerForRead(tx, auth, row.key_version), await findDocumentVersions(tx, auth));
-    }),
-  );
+      return presentDocument(next, version, await sealerForRead(tx, auth, row.key_version), await findDocumentVersions(tx, auth), (await abilitiesOn(tx, row.matter_id))(next));
+    });
+  });
 }
 
 export async function getDocumentById(ctx: RequestContext, documentId: DocumentId): Promise<DocumentView> {
   const { auth, row } = await authorizeDocument(ctx, 'document.read', documentId);
   const versions = await findDocumentVersions(ctx, auth);
   const current = versions.find((v) => v.version === row.current_version)!;
-  return presentDocument(row, current, await sealerForRead(ctx, auth, row.key_version), versions);
+  return presentDocument(row, current, await sealerForRead(ctx, auth, row.key_version), versions, (await abilitiesOn(ctx, row.matter_id))(row));
 }
 
-/** Documents of a matter, by id order. */
-export async function findDocuments(ctx: RequestContext, matterId: MatterId, page: Page): Promise<{ items: DocumentView[]; nextCursor: string | null }> {
+/** Documents of a matter (the live ones, or with `trashed` those in its trash), by id order. */
+export async function findDocuments(ctx: RequestContext, matterId: MatterId, page: Page, options: { trashed?: boolean } = {}): Promise<{ items: DocumentView[]; nextCursor: string | null; can: { upload: boolean } }> {
   const auth = await requireAccess(ctx, 'document.read', { kind: 'matter', matterId });
   await getMatterRow(ctx, auth);
-  const { rows, nextCursor } = pageResult(await findDocumentRowsOfMatter(ctx, auth, page), page);
+  const { rows, nextCursor } = pageResult(await findDocumentRowsOfMatter(ctx, auth, page, options.trashed ?? false), page);
   const sealers = sealerCacheFor(ctx, auth);
+  const can = await abilitiesOn(ctx, matterId);
   const items: DocumentView[] = [];
-  for (const row of rows) items.push(presentDocument(row, row.current, await sealers(row.key_version)));
-  return { items, nextCursor };
+  for (const row of rows) items.push(presentDocument(row, row.current, await sealers(row.key_version), undefined, can(row)));
+  return { items, nextCursor, can: { upload: can.upload } };
+}
+
+/**
+ * The newest live documents (by last change) in the matters the actor may open, with each
+ * matter's number and title; documents of crypto-shredded clients are left out. Records one
+ * `document.recent` event (count, ids where the event has room; never a name). Throws AUDIT_UNAVAILABLE, SEALED.
+ */
+export async function findRecentDocuments(ctx: RequestContext, limit: number): Promise<RecentDocumentView[]> {
+  const rows = await findRecentDocumentRows(ctx, await scopeFor(ctx, 'document.read'), await scopeFor(ctx, 'matter.read'), limit);
+  // The rows came through scopeFor: no single authorization to open them with.
+  const sealers = unsafeSealerCache(ctx);
+  const items: RecentDocumentView[] = [];
+  for (const row of rows) {
+    try {
+      const title = (await sealers(row.client_id, row.matter_key_version)).open('vault_matters', row.matter_id, 'title', row.matter_title_sealed);
+      items.push(presentRecentDocument(row, { number: row.matter_number, title }, await sealers(row.client_id, row.key_version)));
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'KEY_DESTROYED')) throw error;
+    }
+  }
+  await recordListRead(ctx, 'document.recent', items.map((d) => ({ clientId: d.clientId, matterId: d.matterId })));
+  return items;
+}
+
+/**
+ * Moves a document to the trash (document.write): it leaves the matter's list and the recent
+ * documents, keeps its versions, and can be restored. Refused with LEGAL_HOLD (audited as a
+ * denied `document.trash`) while a legal hold applies. Already in the trash: answered as it is.
+ * Throws ACCESS_DENIED, LEGAL_HOLD, KEY_DESTROYED, SEALED.
+ */
+export async function trashDocument(ctx: RequestContext, documentId: DocumentId): Promise<DocumentView> {
+  return inTransaction(ctx, async (tx) => {
+    const { auth, row } = await authorizeDocument(tx, 'document.write', documentId);
+    const resources = { clientId: row.client_id, matterId: row.matter_id, documentId };
+    // The hold marker is the vault's `legal_hold` (set by legal holds; the retention module will own it).
+    if (row.legal_hold === 1) {
+      throw await auditedRefusal(tx, new AppError('LEGAL_HOLD', 'This document is under legal hold; it cannot be moved to the trash until the hold is released'), { action: 'document.trash', reason: 'LEGAL_HOLD', resources });
+    }
+    let next = row;
+    if (row.trashed_at === null) {
+      const now = tx.app.clock.now();
+      next = { ...row, trashed_at: now, trashed_by: actorOf(tx), updated_at: now };
+      await updateDocumentRow(tx, auth, next);
+      await recordEvent(tx, { action: 'document.trash', outcome: 'allowed', resources });
+    }
+    return presentWithVersions(tx, auth, next);
+  });
+}
+
+/** Takes a document out of the trash (document.write), audited `document.restore`. Not in the trash: answered as it is. Throws ACCESS_DENIED, KEY_DESTROYED, SEALED. */
+export async function restoreDocument(ctx: RequestContext, documentId: DocumentId): Promise<DocumentView> {
+  return inTransaction(ctx, async (tx) => {
+    const { auth, row } = await authorizeDocument(tx, 'document.write', documentId);
+    let next = row;
+    if (row.trashed_at !== null) {
+      next = { ...row, trashed_at: null, trashed_by: null, updated_at: tx.app.clock.now() };
+      await updateDocumentRow(tx, auth, next);
+      await recordEvent(tx, { action: 'document.restore', outcome: 'allowed', resources: { clientId: row.client_id, matterId: row.matter_id, documentId } });
+    }
+    return presentWithVersions(tx, auth, next);
+  });
+}
+
+async function presentWithVersions(ctx: RequestContext, auth: ObjectAuth, row: VaultDocumentsTable): Promise<DocumentView> {
+  const versions = await findDocumentVersions(ctx, auth);
+  return presentDocument(row, versions.find((v) => v.version === row.current_version)!, await sealerForRead(ctx, auth, row.key_version), versions, (await abilitiesOn(ctx, row.matter_id))(row));
 }
 
 /** Changes classification, privilege or name. Classification and privilege need document.classify. */
@@ -135,6 +228,7 @@ export async function updateDocument(ctx: RequestContext, documentId: DocumentId
   return inTransaction(ctx, async (tx) => {
     const reclassify = input.classification !== undefined || input.privileged !== undefined;
     const { auth, row } = await authorizeDocument(tx, reclassify ? 'document.classify' : 'document.write', documentId);
+    if (row.trashed_at !== null) throw trashedDocument();
     if (reclassify && input.name !== undefined) await requireAccess(tx, 'document.write', { kind: 'matter', matterId: row.matter_id as MatterId }, { documentId });
     const clientId = row.client_id as ClientId;
     const now = tx.app.clock.now();
@@ -152,7 +246,7 @@ export async function updateDocument(ctx: RequestContext, documentId: DocumentId
     }
     if (input.name !== undefined) await recordEvent(tx, { action: 'document.rename', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId } });
     const versions = await findDocumentVersions(tx, auth);
-    return presentDocument(next, versions.find((v) => v.version === next.current_version)!, sealer, versions);
+    return presentDocument(next, versions.find((v) => v.version === next.current_version)!, sealer, versions, (await abilitiesOn(tx, row.matter_id))(next));
   });
 }
 
@@ -211,6 +305,8 @@ export interface ExportedDocument {
   name: string;
   classification: Classification;
   privileged: boolean;
+  /** Set for a document in the trash (still the client's data, so exported and marked). */
+  trashedAt: number | null;
   version: VaultDocumentVersionsTable;
   open: () => Promise<Readable>;
 }
@@ -227,6 +323,7 @@ export async function documentsOfClientForExport(ctx: RequestContext, auth: Clie
       name: (await sealers(row.key_version)).open(TABLE, row.id, 'name', row.name_sealed),
       classification: row.classification,
       privileged: row.privileged === 1,
+      trashedAt: row.trashed_at ?? null,
       version,
       open: async () => openStoredContent(ctx, version, await clientKey(ctx, auth, version.key_version), blobContext(version.document_id, version.version, auth.clientId, version.key_version)),
     });

@@ -6,37 +6,46 @@
 import type { ConfidantModule } from '../../platform/module.js';
 import { JOB_SWEEP_BLOBS, sweepOrphanBlobs } from './blob-sweeper.js';
 import { clientsRoutes } from './clients.routes.js';
+import { conflictsRoutes } from './conflicts.routes.js';
+import { backfillConflictIndex } from './conflicts.service.js';
 import { documentsRoutes } from './documents.routes.js';
 import { exportRoutes } from './export.routes.js';
 import { mattersRoutes } from './matters.routes.js';
 import { notesRoutes } from './notes.routes.js';
+import { PARTY_RESOLVER, wipePartyIndexesOfClient } from './parties.repository.js';
+import { partiesRoutes } from './parties.routes.js';
 import { recordsRoutes } from './records.routes.js';
 import { refuseShredUnderHold } from './documents.repository.js';
 import { PARENT_RESOLVERS } from './vault.repository.js';
 import { JOB_REINDEX, REINDEX_INTERVAL_MS, reindexBlindIndexes, wipeClientIndexes } from './vault.reindex.js';
+import { vaultLabeler } from './vault.labels.js';
 
 /** Clients. Throw ACCESS_DENIED (404), KEY_DESTROYED (410), SEALED (503); lists and searches AUDIT_UNAVAILABLE (503) when their event cannot be recorded. */
 export { createClient, findClients, getClientById, updateClient } from './clients.service.js';
 /** The API shapes (allowlists of row fields) the use cases return. */
-export type { ClientSummary, ClientView, DocumentView, MatterView, NoteView, RecordView } from './vault.presenter.js';
-/** Matters. Throw ACCESS_DENIED, CONFLICT (number taken), KEY_DESTROYED, SEALED, AUDIT_UNAVAILABLE. */
-export { createMatter, findMatters, getMatterById, updateMatter } from './matters.service.js';
-/** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED. */
-export { addDocumentVersion, findDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, updateDocument, uploadDocument } from './documents.service.js';
+export type { ClientSummary, ClientView, DocumentView, MatterView, NoteView, RecentDocumentView, RecordView } from './vault.presenter.js';
+/** Matters. Throw ACCESS_DENIED, VALIDATION_FAILED, CONFLICT (closed / not closed; no free number), KEY_DESTROYED, SEALED, AUDIT_UNAVAILABLE. */
+export { closeMatter, createMatter, findMatters, getMatterById, reopenMatter, updateMatter } from './matters.service.js';
+/** Parties of a client or matter. Throw ACCESS_DENIED, KEY_DESTROYED, SEALED. */
+export { addParty, deleteParty, updateParty } from './parties.service.js';
+/** The conflict check at intake: the compliance officer's queue and decisions (conflict.review), the requester's own intakes. Throw ACCESS_DENIED (404), VALIDATION_FAILED, CONFLICT (decided), AUDIT_UNAVAILABLE. */
+export { decideConflictCheck, findConflictChecks, findMyIntakeRequests, getConflictCheckById } from './conflicts.service.js';
+/** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, DOCUMENT_EMPTY (400), DOCUMENT_TRASHED (409), LEGAL_HOLD (409, trash), INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED; findRecentDocuments AUDIT_UNAVAILABLE. */
+export { addDocumentVersion, findDocuments, findRecentDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, restoreDocument, trashDocument, updateDocument, uploadDocument } from './documents.service.js';
 export { createNote, deleteNote, findNotes, getNoteById, updateNote } from './notes.service.js';
 export { createRecord, findRecords, getRecordById, moveRecord } from './records.service.js';
 /** Client export as an age archive (client.export + step-up). */
-export { exportClient, prepareClientExport } from './export.service.js';
+export { exportClient, prepareClientExport, EXPORT_PASSPHRASE_MIN_LENGTH, type ExportProtection } from './export.service.js';
 
 
 export const vaultModule: ConfidantModule = {
   name: 'vault',
   // The choke point finds the matter of a document, note or record itself.
   provides: {
-    access: { parentResolvers: PARENT_RESOLVERS },
+    access: { parentResolvers: { ...PARENT_RESOLVERS, party: PARTY_RESOLVER }, labeler: () => vaultLabeler },
     // Shredding a client's keys wipes its blind indexes in the same transaction; a legal hold on
     // any of its documents refuses shredding (request and execution alike).
-    keys: { onShredded: [wipeClientIndexes], shredGuards: [refuseShredUnderHold] },
+    keys: { onShredded: [wipeClientIndexes, wipePartyIndexesOfClient], shredGuards: [refuseShredUnderHold] },
   },
   routes: async (app, services) => {
     await clientsRoutes(app);
@@ -45,6 +54,8 @@ export const vaultModule: ConfidantModule = {
     await notesRoutes(app);
     await recordsRoutes(app);
     await exportRoutes(app);
+    await partiesRoutes(app);
+    await conflictsRoutes(app);
   },
   start: async (services) => {
     services.jobs.register(JOB_SWEEP_BLOBS, async () => void (await sweepOrphanBlobs(services)), { retryLimit: 2 });
@@ -53,6 +64,8 @@ export const vaultModule: ConfidantModule = {
     services.jobs.schedule(JOB_REINDEX, REINDEX_INTERVAL_MS);
     // Once now, before serving (rows from before per-client indexes); sealed instances: the scheduled run after unseal.
     await reindexBlindIndexes(services).catch((error: unknown) => services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'blind index re-index failed; retried by its job'));
+    // Clients from before the conflict check get their conflict-key token (idempotent; retried at the next start).
+    await backfillConflictIndex(services).catch((error: unknown) => services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'conflict index backfill failed; retried at the next start'));
   },
 };
 

@@ -6,7 +6,7 @@
 import { recordEvent, type AuditResources } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
 
-export type ListAction = 'client.list' | 'client.search' | 'matter.list' | 'matter.search';
+export type ListAction = 'client.list' | 'client.search' | 'matter.list' | 'matter.search' | 'document.recent';
 
 /**
  * One event per list or search request, recorded before the answer (outside a transaction it is

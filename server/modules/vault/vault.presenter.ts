@@ -5,7 +5,7 @@
  * module; the routes' response schemas drop anything not declared on top of that.
  */
 import type { Sealer } from './vault.sealing.js';
-import type { Classification, VaultClientsTable, VaultDocumentsTable, VaultDocumentVersionsTable, VaultMattersTable, VaultNotesTable, VaultRecordMovementsTable, VaultRecordsTable } from './vault.tables.js';
+import type { Classification, PartyRole, VaultClientsTable, VaultPartiesTable, VaultDocumentsTable, VaultDocumentVersionsTable, VaultMattersTable, VaultNotesTable, VaultRecordMovementsTable, VaultRecordsTable } from './vault.tables.js';
 
 // ── clients ──────────────────────────────────────────────────────────────────────────────────
 
@@ -16,20 +16,26 @@ export interface ClientDetails {
   identifiers: { type: string; value: string }[];
 }
 
+export type ClientStatus = 'active' | 'closed' | 'conflict_review';
+
 export interface ClientView extends ClientDetails {
   id: string;
   kind: 'person' | 'organisation';
   name: string;
-  status: 'active' | 'closed';
+  status: ClientStatus;
+  /** The firm's client number (null for clients from before numbering, until a matter needs it). */
+  number: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Parties of the client and its matters (client.read; absent in lists). */
+  parties?: PartyView[];
 }
 
 export interface ClientSummary {
   id: string;
   kind: 'person' | 'organisation';
   name: string;
-  status: 'active' | 'closed';
+  status: ClientStatus;
   createdAt: number;
 }
 
@@ -44,6 +50,36 @@ export function presentClient(row: VaultClientsTable, sealer: Sealer): ClientVie
     phone: details.phone,
     address: details.address,
     identifiers: details.identifiers,
+    number: row.number ?? null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+// ── parties ──────────────────────────────────────────────────────────────────────────────────
+
+export interface PartyView {
+  id: string;
+  clientId: string;
+  matterId: string | null;
+  role: PartyRole;
+  kind: 'person' | 'organisation';
+  name: string;
+  identifiers: { type: string; value: string }[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function presentParty(row: VaultPartiesTable, sealer: Sealer): PartyView {
+  const details = JSON.parse(sealer.open('vault_parties', row.id, 'details', row.details_sealed)) as { identifiers: { type: string; value: string }[] };
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    matterId: row.matter_id,
+    role: row.role,
+    kind: row.kind,
+    name: sealer.open('vault_parties', row.id, 'name', row.name_sealed),
+    identifiers: details.identifiers,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -56,36 +92,49 @@ export function presentClientSummary(row: VaultClientsTable, sealer: Sealer | nu
 
 // ── matters ──────────────────────────────────────────────────────────────────────────────────
 
-export type MatterStatus = 'open' | 'pending' | 'closed';
+export type MatterStatus = 'open' | 'pending' | 'closed' | 'conflict_review';
 
 export interface MatterView {
   id: string;
   clientId: string;
+  /** The client's name ('' when its keys were shredded). */
+  clientName: string;
   number: string;
   title: string;
+  description: string | null;
   practiceArea: string | null;
   jurisdiction: string | null;
   status: MatterStatus;
   openedAt: number;
   closedAt: number | null;
+  closedBy: string | null;
+  closeReason: string | null;
   leadUserId: string;
+  /** The lead's display name (null when the directory does not know them). */
+  leadName: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
-export function presentMatter(row: VaultMattersTable, sealer: Sealer | null): MatterView {
+/** Null sealer: the client's keys were crypto-shredded; title, description and reason are gone with them. */
+export function presentMatter(row: VaultMattersTable, sealer: Sealer | null, labels: { clientName: string; leadName: string | null } = { clientName: '', leadName: null }): MatterView {
+  const open = (field: string, sealed: string | null) => (sealer && sealed ? sealer.open('vault_matters', row.id, field, sealed) : null);
   return {
     id: row.id,
     clientId: row.client_id,
+    clientName: labels.clientName,
     number: row.number,
-    // Null sealer: the client's keys were crypto-shredded; the title is gone with them.
-    title: sealer ? sealer.open('vault_matters', row.id, 'title', row.title_sealed) : '',
+    title: open('title', row.title_sealed) ?? '',
+    description: open('description', row.description_sealed ?? null),
     practiceArea: row.practice_area,
     jurisdiction: row.jurisdiction,
     status: row.status,
     openedAt: row.opened_at,
     closedAt: row.closed_at,
+    closedBy: row.closed_by ?? null,
+    closeReason: open('close_reason', row.close_reason_sealed ?? null),
     leadUserId: row.lead_user_id,
+    leadName: labels.leadName,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -115,14 +164,28 @@ export interface DocumentView {
   createdBy: string;
   createdAt: number;
   updatedAt: number;
+  /** When it was moved to the trash (null: live). */
+  trashedAt: number | null;
   versions?: DocumentVersionView[];
+  /** What the viewer may do with it (for showing controls; every action is decided again). */
+  can?: DocumentAbilities;
+}
+
+/** Computed by the service through the choke point's silent check (`canAccess`). */
+export interface DocumentAbilities {
+  /** Rename, add a version (document.write). */
+  edit: boolean;
+  /** Reclassify, mark or unmark privileged (document.classify). */
+  classify: boolean;
+  /** Move to the trash or restore (document.write, and no legal hold for the trash). */
+  trash: boolean;
 }
 
 function presentVersion(row: VaultDocumentVersionsTable): DocumentVersionView {
   return { version: row.version, size: row.size, contentType: row.content_type, createdBy: row.created_by, createdAt: row.created_at };
 }
 
-export function presentDocument(row: VaultDocumentsTable, current: VaultDocumentVersionsTable, sealer: Sealer | null, versions?: VaultDocumentVersionsTable[]): DocumentView {
+export function presentDocument(row: VaultDocumentsTable, current: VaultDocumentVersionsTable, sealer: Sealer | null, versions?: VaultDocumentVersionsTable[], can?: DocumentAbilities): DocumentView {
   return {
     id: row.id,
     matterId: row.matter_id,
@@ -137,7 +200,43 @@ export function presentDocument(row: VaultDocumentsTable, current: VaultDocument
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    trashedAt: row.trashed_at ?? null,
     ...(versions ? { versions: versions.map(presentVersion) } : {}),
+    ...(can ? { can } : {}),
+  };
+}
+
+export interface RecentDocumentView {
+  id: string;
+  name: string;
+  matterId: string;
+  matterNumber: string;
+  /** Shown because the viewer may open the matter (recent documents come only from such matters). */
+  matterTitle: string;
+  clientId: string;
+  classification: Classification;
+  privileged: boolean;
+  contentType: string;
+  size: number;
+  currentVersion: number;
+  updatedAt: number;
+}
+
+/** A recent document with its matter's number and title (both opened by the service for matters in scope). */
+export function presentRecentDocument(row: VaultDocumentsTable & { current: VaultDocumentVersionsTable }, matter: { number: string; title: string }, sealer: Sealer): RecentDocumentView {
+  return {
+    id: row.id,
+    name: sealer.open('vault_documents', row.id, 'name', row.name_sealed),
+    matterId: row.matter_id,
+    matterNumber: matter.number,
+    matterTitle: matter.title,
+    clientId: row.client_id,
+    classification: row.classification,
+    privileged: row.privileged === 1,
+    contentType: row.current.content_type,
+    size: row.current.size,
+    currentVersion: row.current_version,
+    updatedAt: row.updated_at,
   };
 }
 

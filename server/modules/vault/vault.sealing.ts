@@ -62,6 +62,20 @@ export async function unsafeSealerForNewClient(ctx: RequestContext, clientId: Cl
   return sealerOf(clientId, version, key);
 }
 
+/**
+ * `sealerForWrite` for a client access does not know yet or whose intake is being decided: an
+ * intake held for conflict review (the requester's parties, the compliance officer's waiver note)
+ * has no authorization naming it. Only for conflicts.service.ts. Throws KEY_DESTROYED, SEALED.
+ */
+export async function unsafeSealerForIntake(ctx: RequestContext, clientId: ClientId): Promise<Sealer> {
+  return unsafeSealerForNewClient(ctx, clientId);
+}
+
+/** `indexToken` for the same cases as `unsafeSealerForIntake`. Throws KEY_DESTROYED, SEALED. */
+export async function unsafeIndexTokenForIntake(ctx: RequestContext, clientId: ClientId, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
+  return unsafeIndexTokenForNewClient(ctx, clientId, keyVersion, purpose, value);
+}
+
 /** Opens values sealed under `version` of the authorized client's key. Throws KEY_DESTROYED, SEALED. */
 export async function sealerForRead(ctx: RequestContext, auth: ClientAuthorization, version: number): Promise<Sealer> {
   return sealerOf(clientOf(auth), version, await clientKey(ctx, auth, version));
@@ -95,7 +109,8 @@ export function unsafeSealerCache(ctx: RequestContext): (clientId: string, versi
   };
 }
 
-export type IndexPurpose = 'client-name' | 'matter-title';
+/** `client-name` also indexes party names (exact match against clients); `conflict-name` the conflict key (conflicts.names.ts) of client and party names. */
+export type IndexPurpose = 'client-name' | 'matter-title' | 'conflict-name';
 
 /** A stored blind index: the token and the client key version it was made with (see vault.tables.ts). */
 export interface IndexToken {

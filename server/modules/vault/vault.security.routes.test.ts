@@ -141,7 +141,7 @@ describe.each(DIALECTS)('vault security review on %s', (dialect) => {
       const ctx = instance.system('export-test');
       const before = await instance.services.database.db.selectFrom('audit_event').select('seq').where('action', '=', 'client.export').where('other_type', '=', 'export_documents').where('client_id', '=', clientId).execute();
       expect(before).toHaveLength(0);
-      await prepareClientExport(ctx, clientId as ClientId, ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p']);
+      await prepareClientExport(ctx, clientId as ClientId, { recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'] });
       // Prepared, not a byte written yet: the export (with its document count) is already on record.
       const after = await instance.services.database.db.selectFrom('audit_event').select('other_id').where('action', '=', 'client.export').where('other_type', '=', 'export_documents').where('client_id', '=', clientId).execute();
       expect(after).toEqual([{ other_id: '0' }]);

@@ -1,7 +1,8 @@
 export interface VaultClientsTable {
   id: string;
   kind: 'person' | 'organisation';
-  status: 'active' | 'closed';
+  /** conflict_review: created with possible conflicts, held (unknown to access) until the compliance officer decides. */
+  status: 'active' | 'closed' | 'conflict_review';
   key_version: number;
   name_sealed: string;
   /** Blind index of the name under the client's own key ('' once the client is shredded). */
@@ -10,6 +11,12 @@ export interface VaultClientsTable {
   name_index_key_version: number | null;
   /** Sealed JSON: contact details and identifiers. */
   details_sealed: string;
+  /** Blind index of the name's conflict key (conflicts.names.ts) under the client's own key; '' when not computed or wiped. */
+  conflict_index: string;
+  /** As `name_index_key_version`, for `conflict_index` (null: not computed yet). */
+  conflict_index_key_version: number | null;
+  /** The firm's client number (the `{client}` token of matter numbers); null until one is needed for clients from before numbering. */
+  number: number | null;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -26,12 +33,66 @@ export interface VaultMattersTable {
   title_index_key_version: number | null;
   practice_area: string | null;
   jurisdiction: string | null;
-  status: 'open' | 'pending' | 'closed';
+  /** conflict_review: opened with possible conflicts, held (unknown to access, so nobody opens it) until the compliance officer decides. */
+  status: 'open' | 'pending' | 'closed' | 'conflict_review';
   opened_at: number;
   closed_at: number | null;
   lead_user_id: string;
+  /** Sealed under the client's key; null when there is none. */
+  description_sealed: string | null;
+  /** Why it was closed (sealed); null while open. */
+  close_reason_sealed: string | null;
+  closed_by: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** Firm counters (matter numbers per year, client numbers), taken with one upsert. */
+export interface VaultSequencesTable {
+  scope: string;
+  value: number;
+}
+
+export type PartyRole = 'opposing' | 'related';
+
+/** A party of a client (matter_id null) or of one of its matters: name and identifiers sealed under the client's key. */
+export interface VaultPartiesTable {
+  id: string;
+  client_id: string;
+  matter_id: string | null;
+  role: PartyRole;
+  kind: 'person' | 'organisation';
+  key_version: number;
+  name_sealed: string;
+  /** Sealed JSON: `{ identifiers: [{ type, value }] }`. */
+  details_sealed: string;
+  /** Blind indexes (exact name, conflict key) under the client's index key at `index_key_version` ('' and 0 once shredded). */
+  name_index: string;
+  conflict_index: string;
+  index_key_version: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ConflictCheckStatus = 'clear' | 'referred' | 'cleared' | 'waived' | 'walled';
+
+/** One conflict check at intake; `hits` is JSON of ids only (see conflicts.service.ts). */
+export interface VaultConflictChecksTable {
+  id: string;
+  subject: 'client' | 'matter';
+  client_id: string;
+  matter_id: string | null;
+  status: ConflictCheckStatus;
+  hit_count: number;
+  hits: string;
+  requested_by: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  /** A waiver's note (the client's informed consent), sealed under the intake client's key. */
+  note_sealed: string | null;
+  note_key_version: number | null;
 }
 
 export type Classification = 'internal' | 'confidential' | 'privileged' | 'client-secret';
@@ -49,6 +110,9 @@ export interface VaultDocumentsTable {
   created_by: string;
   created_at: number;
   updated_at: number;
+  /** Set while the document is in the trash (restorable; versions and blobs kept). */
+  trashed_at: number | null;
+  trashed_by: string | null;
 }
 
 export interface VaultDocumentVersionsTable {
@@ -108,4 +172,7 @@ export interface VaultTables {
   vault_notes: VaultNotesTable;
   vault_records: VaultRecordsTable;
   vault_record_movements: VaultRecordMovementsTable;
+  vault_sequences: VaultSequencesTable;
+  vault_parties: VaultPartiesTable;
+  vault_conflict_checks: VaultConflictChecksTable;
 }

@@ -1,11 +1,11 @@
 /**
- * A writer for the age format (age-encryption.org/v1) with X25519 recipients, so exports and
+ * A writer for the age format (age-encryption.org/v1) with X25519 or scrypt (passphrase) recipients, so exports and
  * backups open with the standard `age` tool. Written on Node's crypto rather than the
  * age-encryption JS library because that library encrypts at ~100 MiB/s and exports can be large
  * (see bench/scenarios/documents-throughput.bench.ts); the format is small and fixed by https://age-encryption.org/v1,
  * and a test decrypts our output with the real `age` CLI.
  */
-import { createCipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, scrypt } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
 const AGE_CHUNK = 64 * 1024;
@@ -77,14 +77,52 @@ function x25519Stanza(fileKey: Buffer, recipient: Buffer): string {
   return `-> X25519 ${base64NoPad(share)}\n${wrapBody(base64NoPad(body))}\n`;
 }
 
-/** Builds the header for `recipients` and the payload key; exported for tests. */
-export function ageHeader(recipients: string[], fileKey: Buffer): Buffer {
-  let header = 'age-encryption.org/v1\n';
-  for (const recipient of recipients) header += x25519Stanza(fileKey, parseAgeRecipient(recipient));
-  header += '---';
+/**
+ * scrypt work factor (log2 N) of passphrase-encrypted files: the `age` CLI's own default (about a
+ * second and 256 MiB to derive, for us once per file and for anyone guessing once per guess).
+ * `age -d` accepts it; it refuses factors above 22 by default.
+ */
+export const AGE_SCRYPT_WORK_FACTOR = 18;
+
+function scryptAsync(passphrase: Buffer, salt: Buffer, logN: number): Promise<Buffer> {
+  const N = 2 ** logN;
+  // Off the event loop (libuv's pool): deriving takes about a second.
+  return new Promise((resolve, reject) => scrypt(passphrase, salt, 32, { N, r: 8, p: 1, maxmem: 128 * N * 8 + 32 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))));
+}
+
+/** The scrypt recipient stanza (age spec: salt label "age-encryption.org/v1/scrypt", r = 8, p = 1); it must be the file's only stanza. */
+async function scryptStanza(fileKey: Buffer, passphrase: string, logN: number): Promise<string> {
+  const salt = randomBytes(16);
+  const wrapKey = await scryptAsync(Buffer.from(passphrase, 'utf8'), Buffer.concat([Buffer.from('age-encryption.org/v1/scrypt', 'latin1'), salt]), logN);
+  const cipher = createCipheriv('chacha20-poly1305', wrapKey, Buffer.alloc(12), { authTagLength: 16 });
+  const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
+  return `-> scrypt ${base64NoPad(salt)} ${logN}\n${wrapBody(base64NoPad(body))}\n`;
+}
+
+function headerOf(stanzas: string[], fileKey: Buffer): Buffer {
+  const header = `age-encryption.org/v1\n${stanzas.join('')}---`;
   const macKey = Buffer.from(hkdfSync('sha256', fileKey, Buffer.alloc(0), 'header', 32));
   const mac = createHmac('sha256', macKey).update(header, 'latin1').digest();
   return Buffer.from(`${header} ${base64NoPad(mac)}\n`, 'latin1');
+}
+
+/** Builds the header for `recipients` and the payload key; exported for tests. */
+export function ageHeader(recipients: string[], fileKey: Buffer): Buffer {
+  return headerOf(recipients.map((recipient) => x25519Stanza(fileKey, parseAgeRecipient(recipient))), fileKey);
+}
+
+/** Who can open an age file: X25519 recipients (`age1…`), or one passphrase (`age -d` asks for it). */
+export type AgeProtection = { recipients: string[] } | { passphrase: string; workFactor?: number };
+
+/**
+ * Like `createAgeEncryptStream`, for either kind of protection; a passphrase is stretched with
+ * scrypt first (off the event loop), hence the promise.
+ */
+export async function createAgeEncryptStreamFor(protection: AgeProtection): Promise<Transform> {
+  if ('recipients' in protection) return createAgeEncryptStream(protection.recipients);
+  if (protection.passphrase.length === 0) throw new Error('empty passphrase');
+  const fileKey = randomBytes(16);
+  return encryptStream(fileKey, headerOf([await scryptStanza(fileKey, protection.passphrase, protection.workFactor ?? AGE_SCRYPT_WORK_FACTOR)], fileKey));
 }
 
 /**
@@ -94,7 +132,10 @@ export function ageHeader(recipients: string[], fileKey: Buffer): Buffer {
 export function createAgeEncryptStream(recipients: string[]): Transform {
   if (recipients.length === 0) throw new Error('at least one recipient');
   const fileKey = randomBytes(16);
-  const header = ageHeader(recipients, fileKey);
+  return encryptStream(fileKey, ageHeader(recipients, fileKey));
+}
+
+function encryptStream(fileKey: Buffer, header: Buffer): Transform {
   const nonce = randomBytes(16);
   const payloadKey = Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
   let pending: Buffer[] = [];

@@ -12,12 +12,80 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, code: Er
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
-function validationFields(error: FastifyError): FieldProblem[] {
-  return (error.validation ?? []).map((v) => {
+interface ValidationIssue {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** The sub-schema a `schemaPath` (`#/properties/kind/anyOf/0/const`) points into, without its last keyword. */
+function schemaAt(root: unknown, schemaPath: string): Record<string, unknown> | null {
+  let node: unknown = root;
+  for (const raw of schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return null;
+    node = (node as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : null;
+}
+
+const quoted = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+
+/**
+ * A field's problems in plain words. An `anyOf` (TypeBox unions: literals, nullable types) is one
+ * problem naming what is allowed — "must be one of: a, b, c", "must be integer or null" — instead
+ * of one line per branch; an enum names its values too.
+ */
+function describeIssues(issues: ValidationIssue[], schema: unknown): { instancePath: string; params: Record<string, unknown>; message: string }[] {
+  const consumed = new Set<ValidationIssue>();
+  const allowedBy = new Map<ValidationIssue, { values: unknown[]; types: string[] }>();
+  // Innermost unions first, so a union of a union and null (`role: MatterRole | null`) reads as one list.
+  const unions = issues.filter((issue) => issue.keyword === 'anyOf').sort((x, y) => y.schemaPath.length - x.schemaPath.length);
+  for (const union of unions) {
+    const prefix = `${union.schemaPath}/`;
+    const branches = issues.filter((other) => other !== union && !consumed.has(other) && other.instancePath === union.instancePath && other.schemaPath.startsWith(prefix));
+    if (branches.length === 0 || !branches.every((b) => ['const', 'enum', 'type'].includes(b.keyword) || allowedBy.has(b))) continue;
+    const values: unknown[] = [];
+    const types: string[] = [];
+    for (const branch of branches) {
+      const nested = allowedBy.get(branch);
+      const branchSchema = schemaAt(schema, branch.schemaPath);
+      if (nested) {
+        values.push(...nested.values);
+        types.push(...nested.types);
+      } else if (branchSchema && 'const' in branchSchema) values.push(branchSchema.const);
+      else if (Array.isArray(branchSchema?.enum)) values.push(...(branchSchema.enum as unknown[]));
+      else if (branch.keyword === 'type' && typeof branch.params.type === 'string') types.push(branch.params.type);
+    }
+    if (values.length === 0 && types.length === 0) continue;
+    for (const branch of branches) consumed.add(branch);
+    allowedBy.set(union, { values, types });
+  }
+  const out: { instancePath: string; params: Record<string, unknown>; message: string }[] = [];
+  for (const issue of issues) {
+    if (consumed.has(issue)) continue;
+    const union = allowedBy.get(issue);
+    if (union) {
+      const { values, types } = union;
+      const listed = values.length === 1 ? `must be ${quoted(values)}` : `must be one of: ${quoted(values)}`;
+      out.push({ instancePath: issue.instancePath, params: {}, message: values.length === 0 ? `must be ${types.join(' or ')}` : types.length === 0 ? listed : `${listed}, or ${types.join(' or ')}` });
+      continue;
+    }
+    const allowedValues = issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues) ? (issue.params.allowedValues as unknown[]) : null;
+    out.push({ instancePath: issue.instancePath, params: issue.params, message: allowedValues ? `must be one of: ${quoted(allowedValues)}` : (issue.message ?? 'is invalid') });
+  }
+  return out;
+}
+
+function validationFields(error: FastifyError, request: FastifyRequest): FieldProblem[] {
+  const part = error.validationContext ?? 'body';
+  const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[part];
+  return describeIssues((error.validation ?? []) as ValidationIssue[], schema).map((v) => {
     const params = v.params as { missingProperty?: string; additionalProperty?: string };
-    const base = `${error.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
+    const base = `${part}${v.instancePath.replace(/\//g, '.')}`;
     const path = params.missingProperty ? `${base}.${params.missingProperty}` : params.additionalProperty ? `${base}.${params.additionalProperty}` : base;
-    return { path, message: v.message ?? 'is invalid' };
+    return { path, message: v.message };
   });
 }
 
@@ -80,7 +148,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(reply, request, error.code, error.message, error.fields);
     }
     if (error.validation) {
-      const fields = validationFields(error);
+      const fields = validationFields(error, request);
       return sendError(reply, request, 'VALIDATION_FAILED', `Invalid ${error.validationContext ?? 'request'}: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`, fields);
     }
     switch (error.code) {

@@ -9,6 +9,7 @@ import { DIALECTS } from '../../test-support/dialects.js';
 import { ErrorResponse } from './errors-schema.js';
 
 interface Operation {
+  operationId?: string;
   security?: unknown[];
   parameters?: unknown[];
   requestBody?: unknown;
@@ -49,6 +50,26 @@ describe.each(DIALECTS)('OpenAPI error responses on %s', (dialect) => {
       if (operation.security === undefined && !statuses.includes('401')) problems.push(`${method} ${path}: needs credentials but does not declare 401`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('every operation has a readable operationId, unique across the document', () => {
+    const missing = operations.filter(({ operation }) => typeof operation.operationId !== 'string' || !/^[a-z][A-Za-z0-9]+$/.test(operation.operationId)).map(({ method, path }) => `${method} ${path}`);
+    expect(missing).toEqual([]);
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+    const idOf = (method: string, path: string) => operations.find((o) => o.method === method && o.path === path)?.operation.operationId;
+    expect(idOf('get', '/api/v1/matters')).toBe('listMatters');
+    expect(idOf('get', '/api/v1/matters/{matterId}')).toBe('getMatter');
+    expect(idOf('post', '/api/v1/matters/{matterId}/notes')).toBe('createMatterNote');
+    expect(idOf('post', '/api/v1/walls/{id}/lift')).toBe('liftWall');
+  });
+
+  it('describes the raw body of every octet-stream upload', () => {
+    const uploads = operations.filter(({ operation }) => JSON.stringify(operation.requestBody ?? {}).includes('application/octet-stream'));
+    expect(uploads.map(({ method, path }) => `${method} ${path}`)).toEqual(expect.arrayContaining(['post /api/v1/matters/{matterId}/documents', 'post /api/v1/documents/{documentId}/versions']));
+    for (const { operation } of uploads) {
+      expect(operation.requestBody).toMatchObject({ required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } });
+    }
   });
 
   it('the operations the document calls public are exactly those the server answers without credentials', async () => {

@@ -1,8 +1,9 @@
-import { Suspense, useEffect, useRef, type RefObject } from 'react';
-import { NavLink, Outlet, useLocation } from 'react-router';
+import { Suspense, useEffect, useRef, useState, type RefObject } from 'react';
+import { Link, Outlet, useLocation } from 'react-router';
 import { Loading } from '../components/Loading';
 import { RequireSession, UserMenu, useSession } from '../features/identity';
 import { FEATURES } from './features';
+import { activeNavItem } from './nav';
 
 /**
  * After a client-side navigation, move focus to the new page's heading (or the main region), as
@@ -37,6 +38,11 @@ function SignedInLayout() {
   const { state } = useSession();
   const role = state?.user.role;
   const nav = FEATURES.flatMap((f) => f.nav ?? []).filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)));
+  const { pathname } = useLocation();
+  const active = activeNavItem(nav, pathname);
+  // On a phone the navigation is a menu behind a button; it closes once a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [pathname]);
   const main = useRef<HTMLElement>(null);
   useFocusOnNavigate(main);
   return (
@@ -46,16 +52,19 @@ function SignedInLayout() {
       </a>
       <header className="topbar">
         <span className="brand">Confidant</span>
+        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((open) => !open)}>
+          {menuOpen ? 'Close menu' : 'Menu'}
+        </button>
         <UserMenu />
       </header>
       <div className="body">
-        <nav aria-label="Main" className="sidenav">
+        <nav aria-label="Main" id="main-nav" className={`sidenav${menuOpen ? ' open' : ''}`}>
           <ul>
             {nav.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} end={item.to === '/'}>
+                <Link to={item.to} className={item === active ? 'active' : undefined} aria-current={item === active ? 'page' : undefined}>
                   {item.label}
-                </NavLink>
+                </Link>
               </li>
             ))}
           </ul>

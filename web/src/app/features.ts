@@ -2,8 +2,9 @@
 import type { Feature } from './feature';
 import { accessFeature } from '../features/access';
 import { auditFeature } from '../features/audit';
+import { consentFeature } from '../features/consent';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature];

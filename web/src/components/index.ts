@@ -5,3 +5,5 @@ export { PageTitle } from './PageTitle';
 export { NotFound, RouteError } from './RouteError';
 export { Button, Select, TextField, type ButtonProps, type SelectOption, type SelectProps, type TextFieldProps } from './form';
 export { fieldError } from './form-errors';
+export { Picker, type PickerOption, type PickerProps } from './Picker';
+export { PersonPicker, ClientPicker, MatterPicker, searchPeople, searchClients, searchMatters, searchMattersByNumber, type TypedPickerProps } from './pickers';

@@ -5,6 +5,7 @@ import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
 import { formatTime } from '../../lib/format';
 import { ROLE_LABELS, type Role } from '../identity/api';
 import { accessApi, MATTER_ROLE_LABELS, type Approval, type MatterRole } from './api';
+import { matterText } from './labels';
 import './access.css';
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
@@ -19,33 +20,40 @@ function matterRole(value: unknown): string {
   return role && role in MATTER_ROLE_LABELS ? MATTER_ROLE_LABELS[role as MatterRole].toLowerCase() : (role ?? 'unknown');
 }
 
-/** The change an approval makes, in plain words (names from the server, ids only as a fallback). */
+/** A client named as the viewer may see it: its name, or a plain phrase when it is withheld. */
+function clientInWords(a: Approval): string {
+  return a.client?.name ? `client ${a.client.name}` : 'a client (its name is not shown to you; ask the requester)';
+}
+
+/** The change an approval makes, in plain words (names from the server, never a bare id). */
 export function describeApproval(a: Approval): string {
   const p = a.payload;
-  const subject = a.subjectName ?? text(p.userId) ?? a.subjectUserId ?? 'someone';
+  const subject = a.subjectName ?? text(p.name) ?? 'someone';
   switch (a.kind) {
     case 'identity.invite': {
       const name = text(p.name) ?? 'someone';
       const email = text(p.email);
-      const client = text(p.clientId);
-      return `Invite ${name}${email ? ` (${email})` : ''} as ${firmRole(p.role)}${client ? ` of client ${client}` : ''}`;
+      return `Invite ${name}${email ? ` (${email})` : ''} as ${firmRole(p.role)}${text(p.clientId) ? ` of ${clientInWords(a)}` : ''}`;
     }
     case 'identity.role':
       return `Change ${subject}’s role to ${firmRole(p.role)}`;
     case 'access.grant': {
       const until = typeof p.expiresAt === 'number' ? `until ${formatTime(p.expiresAt)}` : 'with no end date';
-      const client = text(p.clientId) ?? a.clientId;
-      return `Give ${subject} client-wide ${matterRole(p.role)} access${client ? ` to client ${client}` : ''} ${until}`;
+      return `Give ${subject} client-wide ${matterRole(p.role)} access to ${clientInWords(a)} ${until}`;
     }
     case 'keys.shred':
-      return `Destroy the keys of client ${text(p.clientId) ?? a.clientId ?? '?'} (its documents can never be read again)`;
+      return `Destroy the keys of ${clientInWords(a)} (its documents can never be read again)`;
+    case 'identity.mfa.reset':
+      return `Reset ${subject}’s second factor (their authenticator app, passkeys and recovery codes are removed; they enrol again at next sign-in)`;
+    case 'access.wall.lift':
+      return a.matter ? `Lift the ethical wall on matter ${matterText(a.matter)}` : `Lift the ethical wall on all matters of ${clientInWords(a)}`;
     default:
-      return `${a.kind}${a.subjectName ? ` concerning ${a.subjectName}` : ''}`;
+      return `A change (${a.kind})${a.subjectName ? ` concerning ${a.subjectName}` : ''}`;
   }
 }
 
 function statusInWords(a: Approval): string {
-  const by = a.decidedByName ?? a.decidedBy ?? 'someone';
+  const by = a.decidedByName ?? 'someone';
   switch (a.status) {
     case 'pending':
       return `Waiting for a second person until ${formatTime(a.expiresAt)}`;
@@ -104,7 +112,7 @@ export function ApprovalsPage() {
       <li key={a.id} className="approval">
         <p className="approval-what">{description}</p>
         <p className="approval-meta">
-          {mode === 'decide' ? `Asked by ${a.requestedByName ?? a.requestedBy} on ${formatTime(a.requestedAt)}` : `Asked on ${formatTime(a.requestedAt)}`}
+          {mode === 'decide' ? `Asked by ${a.requestedByName ?? 'a former staff member'} on ${formatTime(a.requestedAt)}` : `Asked on ${formatTime(a.requestedAt)}`}
           {' · '}
           <span className={`approval-status approval-${a.status}`}>{statusInWords(a)}</span>
         </p>
@@ -170,7 +178,7 @@ export function ApprovalsPage() {
     <section className="approvals">
       <PageTitle>Approvals</PageTitle>
       <p>
-        Changes that could open client data — new accounts, role changes, client-wide access, destroying a client’s keys — need a second person: another administrator or a compliance officer. Nobody decides their own request or one about
+        Changes that could open client data — new accounts, role changes, client-wide access, lifting an ethical wall, destroying a client’s keys — need a second person: another administrator or a compliance officer. Nobody decides their own request or one about
         themselves.
       </p>
       {notice && (

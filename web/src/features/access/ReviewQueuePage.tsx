@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { usePageAction } from '../../api/query';
-import { Button, ErrorMessage, Loading, PageTitle, TextField } from '../../components';
+import { Button, ErrorMessage, fieldError, Loading, PageTitle, TextField } from '../../components';
 import { formatTime } from '../../lib/format';
 import { accessApi } from './api';
+import { matterText, personText } from './labels';
+import './access.css';
 
 /** Compliance: every break-glass use waits here until reviewed as justified or not. */
 export function ReviewQueuePage() {
@@ -13,7 +15,13 @@ export function ReviewQueuePage() {
   const action = usePageAction(['access', 'break-glass']);
   const error = action.error ?? loadError;
   const busy = action.isPending;
-  const review = (id: string, outcome: 'justified' | 'unjustified') => action.mutate(() => accessApi.review(id, outcome, notes[id] ?? ''));
+  const [reviewing, setReviewing] = useState<string | null>(null);
+  const review = (id: string, outcome: 'justified' | 'unjustified') => {
+    setReviewing(id);
+    action.mutate(() => accessApi.review(id, outcome, notes[id] ?? ''));
+  };
+  // A 400 about the note is shown under that session's note field, not above the list.
+  const noteError = (id: string) => (reviewing === id ? fieldError(error, 'body.note') : null);
 
   return (
     <section>
@@ -26,16 +34,16 @@ export function ReviewQueuePage() {
           All
         </Button>
       </div>
-      {error !== null && <ErrorMessage error={error} />}
+      {error !== null && !fieldError(error, 'body.note') && <ErrorMessage error={error} />}
       {data === undefined ? (
         !error && <Loading />
       ) : data.sessions.length === 0 ? (
-        <p>Nothing to review.</p>
+        <p>{pendingOnly ? 'Nothing to review — every emergency access waits here until you decide whether it was justified.' : 'Nobody has used emergency access.'}</p>
       ) : (
         data.sessions.map((s) => (
           <article key={s.id} className="review-item">
             <h2>
-              {s.name ?? s.userId} — matter {s.matterId}
+              {personText(s.name)} — matter {matterText(s.matter)}
             </h2>
             <p>
               {formatTime(s.startedAt)} → {formatTime(s.expiresAt)}
@@ -43,11 +51,12 @@ export function ReviewQueuePage() {
             <blockquote>{s.justification}</blockquote>
             {s.reviewedAt ? (
               <p>
-                Reviewed {formatTime(s.reviewedAt)}: {s.reviewOutcome} — {s.reviewNote}
+                Reviewed {formatTime(s.reviewedAt)}
+                {s.reviewedByName && ` by ${s.reviewedByName}`}: {s.reviewOutcome === 'justified' ? 'justified' : 'not justified'} — {s.reviewNote}
               </p>
             ) : (
               <>
-                <TextField label="Review note" value={notes[s.id] ?? ''} onChange={(e) => setNotes({ ...notes, [s.id]: e.target.value })} required />
+                <TextField label="Review note" value={notes[s.id] ?? ''} onChange={(e) => setNotes({ ...notes, [s.id]: e.target.value })} required error={noteError(s.id)} />
                 <Button busy={busy} onClick={() => review(s.id, 'justified')}>
                   Justified
                 </Button>{' '}

@@ -18,6 +18,11 @@ export type ApprovalKind = Approval['kind'];
 /** What a call answers (202) instead of making the change when a second person must approve it. */
 export type PendingApproval = Extract<ResponseBody<'/api/v1/users', 'post'>, { approval: unknown }>;
 export type NoticeInput = RequestBody<'/api/v1/walls/{id}/notice', 'post'>;
+/** A matter as access shows it: its number always, its title and client name only when you may open it. */
+export type MatterLabel = NonNullable<Wall['matter']>;
+export type ClientLabel = NonNullable<Wall['client']>;
+export type Decision = ResponseBody<'/api/v1/access/decision', 'get'>;
+export type WallTarget = ResponseBody<'/api/v1/walls/target', 'get'>;
 
 export const accessApi = {
   team: (matterId: string) => data(api.GET('/api/v1/matters/{matterId}/team', { params: { path: { matterId } } })),
@@ -27,7 +32,11 @@ export const accessApi = {
   walls: (active?: boolean) => data(api.GET('/api/v1/walls', { params: { query: { active } } })),
   wall: (id: string) => data(api.GET('/api/v1/walls/{id}', { params: { path: { id } } })),
   createWall: (body: RequestBody<'/api/v1/walls', 'post'>) => data(api.POST('/api/v1/walls', { body })),
+  /** The lifted wall, or (two-person rule) `{ approval }` waiting for a second compliance officer. */
   liftWall: (id: string) => data(api.POST('/api/v1/walls/{id}/lift', { params: { path: { id } } })),
+  wallTarget: (query: QueryParams<'/api/v1/walls/target', 'get'>) => data(api.GET('/api/v1/walls/target', { params: { query } })),
+  /** Whether you may open a matter (recorded as a decision query); names the wall whose memo you must acknowledge first. */
+  decision: (query: QueryParams<'/api/v1/access/decision', 'get'>) => data(api.GET('/api/v1/access/decision', { params: { query } })),
   acknowledge: (id: string) => data(api.POST('/api/v1/walls/{id}/acknowledge', { params: { path: { id } } })),
   pendingAcknowledgements: () => data(api.GET('/api/v1/walls/pending-acknowledgements')),
   requests: (toDecide: boolean) => data(api.GET('/api/v1/access/requests', { params: { query: toDecide ? { toDecide } : {} } })),

@@ -13,6 +13,8 @@ import { ReviewQueuePage } from './ReviewQueuePage';
 import { WallDetailPage } from './WallDetailPage';
 import { WallsPage } from './WallsPage';
 
+export { BlockedNotice, type BlockedNoticeProps } from './BlockedNotice';
+
 const STAFF = ['attorney', 'paralegal', 'staff', 'compliance_officer'];
 
 export const accessFeature: Feature = {

@@ -4,6 +4,7 @@ import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
 import { formatTime } from '../../lib/format';
 import { auditApi } from './api';
+import { nameBook } from './names';
 
 const RULE_LABELS: Record<string, string> = {
   bulk_download: 'Bulk download',
@@ -11,14 +12,20 @@ const RULE_LABELS: Record<string, string> = {
   repeated_denials: 'Repeated denials / wall probes',
   many_clients: 'Many clients in a short time',
   after_leaving: 'Activity after leaving',
+  wall_crossing: 'Ethical wall crossing attempt',
+  break_glass: 'Break-glass access',
+  integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
 };
+
+const DETAIL_LABELS: Record<string, string> = { documents: 'documents', denials: 'refused attempts', clients: 'clients', threshold: 'threshold', windowMinutes: 'minutes', hour: 'hour', weekend: 'weekend', action: 'action', problems: 'problems', firstBadIndex: 'first bad event' };
 
 /** Alerts raised by the monitoring rules and by scheduled verification; acknowledging is audited. */
 export function AlertsPage() {
   const [status, setStatus] = useState<'open' | 'acknowledged'>('open');
   const query = useQuery({ queryKey: ['audit', 'alerts', status], queryFn: () => auditApi.alerts(status) });
   const alerts = query.data?.alerts;
+  const book = nameBook(query.data?.names);
   const action = usePageAction(['audit', 'alerts']);
   const error = action.error ?? query.error;
   const acknowledge = (id: string) => action.mutate(() => auditApi.acknowledge(id));
@@ -38,47 +45,51 @@ export function AlertsPage() {
       {alerts === undefined ? (
         !error && <Loading />
       ) : alerts.length === 0 ? (
-        <p>No {status} alerts.</p>
+        <p>{status === 'open' ? 'No open alerts: nothing needs your attention.' : 'No acknowledged alerts yet.'}</p>
       ) : (
-        <table className="audit-table">
-          <thead>
-            <tr>
-              <th scope="col">Raised</th>
-              <th scope="col">Rule</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Detail</th>
-              <th scope="col">Contained</th>
-              <th scope="col">{status === 'open' ? <span className="visually-hidden">Actions</span> : 'Acknowledged'}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {alerts.map((a) => (
-              <tr key={a.id}>
-                <td>{formatTime(a.createdAt)}</td>
-                <td>{RULE_LABELS[a.rule] ?? a.rule}</td>
-                <td>{a.severity}</td>
-                <td>{a.actorId ?? '—'}</td>
-                <td>
-                  {Object.entries(a.detail)
-                    .map(([k, v]) => `${k}: ${v}`)
-                    .join(', ')}
-                  {a.firstIndex !== null ? ` (event ${a.firstIndex})` : ''}
-                </td>
-                <td>{a.contained ? 'Yes: sessions revoked, step-up required' : 'No'}</td>
-                <td>
-                  {a.status === 'open' ? (
-                    <Button variant="secondary" onClick={() => acknowledge(a.id)} aria-label={`Acknowledge alert ${RULE_LABELS[a.rule] ?? a.rule} for ${a.actorId ?? 'the system'}`}>
-                      Acknowledge
-                    </Button>
-                  ) : (
-                    `${a.acknowledgedBy ?? ''} ${a.acknowledgedAt ? formatTime(a.acknowledgedAt) : ''}`
-                  )}
-                </td>
+        <div className="table-scroll">
+          <table className="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">Raised</th>
+                <th scope="col">Rule</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Who</th>
+                <th scope="col">Matter</th>
+                <th scope="col">Detail</th>
+                <th scope="col">Contained</th>
+                <th scope="col">{status === 'open' ? <span className="visually-hidden">Actions</span> : 'Acknowledged'}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {alerts.map((a) => (
+                <tr key={a.id}>
+                  <td>{formatTime(a.createdAt)}</td>
+                  <td>{RULE_LABELS[a.rule] ?? a.rule}</td>
+                  <td>{a.severity}</td>
+                  <td title={a.actorId ?? undefined}>{a.actorId ? book.person(a.actorId) : 'The system'}</td>
+                  <td title={a.matterId ?? a.clientId ?? undefined}>{a.matterId ? book.matter(a.matterId) : a.clientId ? book.client(a.clientId) : '—'}</td>
+                  <td>
+                    {Object.entries(a.detail)
+                      .map(([k, v]) => `${DETAIL_LABELS[k] ?? k}: ${v}`)
+                      .join(', ')}
+                    {a.firstIndex !== null ? ` (event ${a.firstIndex})` : ''}
+                  </td>
+                  <td>{a.contained ? 'Yes: sessions revoked, step-up required' : 'No'}</td>
+                  <td>
+                    {a.status === 'open' ? (
+                      <Button variant="secondary" onClick={() => acknowledge(a.id)} aria-label={`Acknowledge alert ${RULE_LABELS[a.rule] ?? a.rule} for ${a.actorId ? book.person(a.actorId) : 'the system'}`}>
+                        Acknowledge
+                      </Button>
+                    ) : (
+                      <span title={a.acknowledgedBy ?? undefined}>{`${a.acknowledgedBy ? book.person(a.acknowledgedBy) : ''} ${a.acknowledgedAt ? formatTime(a.acknowledgedAt) : ''}`}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -1,9 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
+import { Link } from 'react-router';
+import { Button, ClientPicker, ErrorMessage, fieldError, Loading, MatterPicker, PageTitle, PersonPicker, Select, TextField, type PickerOption } from '../../components';
 import { ApiError } from '../../api/client';
 import { formatTime, parseLocal } from '../../lib/format';
-import { auditApi, type AuditEvent, type EventFilter } from './api';
+import { auditApi, type AuditEvent, type EventFilter, type Names } from './api';
+import { nameBook, type NameBook } from './names';
 import { verifyInclusionInBrowser } from './verify';
 
 /** A `datetime-local` value as a query parameter (left out when empty). */
@@ -17,33 +19,86 @@ const OUTCOMES = [
   { value: 'denied', label: 'Denied' },
 ];
 
+interface Form {
+  actor: PickerOption | null;
+  client: PickerOption | null;
+  matter: PickerOption | null;
+  documentId: string;
+  action: string;
+  outcome: string;
+  since: string;
+  until: string;
+}
+const EMPTY: Form = { actor: null, client: null, matter: null, documentId: '', action: '', outcome: '', since: '', until: '' };
+
+/** What an event was about, in words: names and matter numbers (ids stay in the title attribute). */
+export function EventResources({ event, book }: { event: AuditEvent['event']; book: NameBook }) {
+  const parts: { key: string; text: string; id: string }[] = [];
+  if (event.userId) parts.push({ key: 'user', text: `person ${book.person(event.userId)}`, id: event.userId });
+  if (event.matterId) parts.push({ key: 'matter', text: `matter ${book.matter(event.matterId)}`, id: event.matterId });
+  if (event.clientId) parts.push({ key: 'client', text: `client ${book.client(event.clientId)}`, id: event.clientId });
+  if (event.documentId) parts.push({ key: 'document', text: 'a document', id: event.documentId });
+  if (event.otherType) parts.push({ key: 'other', text: event.otherType.replace(/_/g, ' '), id: event.otherId ?? '' });
+  if (parts.length === 0) return <>—</>;
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={p.key} title={p.id}>
+          {i > 0 ? ', ' : ''}
+          {p.text}
+        </span>
+      ))}
+    </>
+  );
+}
+
 /** Compliance officers: filter the log, open an event, check its inclusion proof in the browser. */
 export function AuditExplorerPage() {
-  const [form, setForm] = useState({ actorId: '', clientId: '', matterId: '', documentId: '', action: '', outcome: '', since: '', until: '' });
+  const [form, setForm] = useState<Form>(EMPTY);
   const [filter, setFilter] = useState<EventFilter | null>(null);
   const search = useMutation({ mutationFn: auditApi.events, onSuccess: (_page, next) => setFilter(next) });
   const { data: page, error } = search;
   const busy = search.isPending;
   const [selected, setSelected] = useState<AuditEvent | null>(null);
-  const load = (next: EventFilter) => search.mutate(next);
+  const book = nameBook(page?.names);
 
+  const run = (next: Form, from?: number) => {
+    setSelected(null);
+    const { since, until, outcome, actor, client, matter, documentId, action } = next;
+    search.mutate({
+      actorId: actor?.id,
+      clientId: client?.id,
+      matterId: matter?.id,
+      documentId: documentId.trim() || undefined,
+      action: action.trim() || undefined,
+      outcome: (outcome || undefined) as EventFilter['outcome'],
+      since: toMs(since),
+      until: toMs(until),
+      limit: 50,
+      ...(from !== undefined ? { from } : {}),
+    });
+  };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setSelected(null);
-    const { since, until, outcome, ...rest } = form;
-    load({ ...rest, outcome: (outcome || undefined) as EventFilter['outcome'], since: toMs(since), until: toMs(until), limit: 50 });
+    run(form);
+  };
+  /** From an event's details: show only this person's, matter's or client's events. */
+  const narrow = (change: Partial<Form>) => {
+    const next = { ...form, ...change };
+    setForm(next);
+    run(next);
   };
 
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const set = (key: 'documentId' | 'action' | 'outcome' | 'since' | 'until') => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
   return (
     <section aria-labelledby="audit-title">
       <PageTitle>Audit log</PageTitle>
       <form onSubmit={onSubmit} className="audit-filters" aria-label="Filter audit events">
-        <TextField label="Actor id" value={form.actorId} onChange={set('actorId')} error={queryFieldError(error, 'actorId')} />
-        <TextField label="Client id" value={form.clientId} onChange={set('clientId')} error={queryFieldError(error, 'clientId')} />
-        <TextField label="Matter id" value={form.matterId} onChange={set('matterId')} error={queryFieldError(error, 'matterId')} />
-        <TextField label="Document id" value={form.documentId} onChange={set('documentId')} error={queryFieldError(error, 'documentId')} />
+        <PersonPicker label="Actor" value={form.actor} onChange={(actor) => setForm({ ...form, actor })} error={queryFieldError(error, 'actorId')} />
+        <ClientPicker label="Client" value={form.client} onChange={(client) => setForm({ ...form, client })} error={queryFieldError(error, 'clientId')} hint="Clients you may open; or use “Only this client” on an event" />
+        <MatterPicker oversight label="Matter" value={form.matter} onChange={(matter) => setForm({ ...form, matter })} error={queryFieldError(error, 'matterId')} hint="Type its number (or its title, where you may open it)" />
+        <TextField label="Document id" hint="From the document's page" value={form.documentId} onChange={set('documentId')} error={queryFieldError(error, 'documentId')} />
         <TextField label="Action" hint="e.g. document.read" value={form.action} onChange={set('action')} error={queryFieldError(error, 'action')} />
         <Select label="Outcome" options={OUTCOMES} value={form.outcome} onChange={set('outcome')} />
         <TextField label="From" type="datetime-local" value={form.since} onChange={set('since')} error={queryFieldError(error, 'since')} />
@@ -57,53 +112,57 @@ export function AuditExplorerPage() {
       {page && (
         <>
           <p>
-            {page.events.length === 0 ? 'No events match.' : `Showing ${page.events.length} event(s).`} The log holds {page.treeSize} events.
+            {page.events.length === 0 ? 'No events match these filters.' : `Showing ${page.events.length} event(s).`} The log holds {page.treeSize} events.
           </p>
           {page.events.length > 0 && (
-            <table className="audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Resources</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Details</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.events.map((e) => (
-                  <tr key={e.index} aria-selected={selected?.index === e.index}>
-                    <td>{e.index}</td>
-                    <td>{formatTime(e.event.at)}</td>
-                    <td>{e.event.actorId ?? e.event.actorType}</td>
-                    <td>{e.event.action}</td>
-                    <td>
-                      {e.event.outcome}
-                      {e.event.reason ? ` (${e.event.reason})` : ''}
-                    </td>
-                    <td>{[e.event.clientId && `client ${e.event.clientId}`, e.event.matterId && `matter ${e.event.matterId}`, e.event.documentId && `document ${e.event.documentId}`].filter(Boolean).join(', ')}</td>
-                    <td>
-                      <Button variant="secondary" onClick={() => setSelected(e)} aria-label={`Details of event ${e.index}`}>
-                        Details
-                      </Button>
-                    </td>
+            <div className="table-scroll">
+              <table className="audit-table">
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">Time</th>
+                    <th scope="col">Actor</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">About</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Details</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {page.events.map((e) => (
+                    <tr key={e.index} aria-selected={selected?.index === e.index}>
+                      <td>{e.index}</td>
+                      <td>{formatTime(e.event.at)}</td>
+                      <td title={e.event.actorId}>{book.person(e.event.actorId, e.event.actorType)}</td>
+                      <td>{e.event.action}</td>
+                      <td>
+                        {e.event.outcome}
+                        {e.event.reason ? ` (${e.event.reason})` : ''}
+                      </td>
+                      <td>
+                        <EventResources event={e.event} book={book} />
+                      </td>
+                      <td>
+                        <Button variant="secondary" onClick={() => setSelected(e)} aria-label={`Details of event ${e.index}`}>
+                          Details
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
           {page.next !== null && filter && (
-            <Button variant="secondary" onClick={() => load({ ...filter, from: page.next! })}>
+            <Button variant="secondary" onClick={() => search.mutate({ ...filter, from: page.next! })}>
               Next page
             </Button>
           )}
         </>
       )}
-      {selected && <EventDetail event={selected} />}
+      {selected && page && <EventDetail event={selected} names={page.names} onNarrow={narrow} />}
     </section>
   );
 }
@@ -111,8 +170,10 @@ export function AuditExplorerPage() {
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'verified'; size: number; root: string } | { state: 'failed'; reason: string };
 
 /** One event: every field of its leaf, and its inclusion proof checked here, in the browser. */
-export function EventDetail({ event }: { event: AuditEvent }) {
+export function EventDetail({ event, names, onNarrow }: { event: AuditEvent; names: Names; onNarrow?: (change: Partial<Form>) => void }) {
   const [check, setCheck] = useState<Check>({ state: 'idle' });
+  const book = nameBook(names);
+  const leaf = event.event;
 
   const verify = async () => {
     setCheck({ state: 'checking' });
@@ -130,6 +191,41 @@ export function EventDetail({ event }: { event: AuditEvent }) {
   return (
     <section className="audit-detail" aria-labelledby="event-detail-title">
       <h2 id="event-detail-title">Event {event.index}</h2>
+      <p>
+        {book.person(leaf.actorId, leaf.actorType)}: {leaf.action}, {leaf.outcome}
+        {leaf.reason ? ` (${leaf.reason})` : ''}, {formatTime(leaf.at)}. About: <EventResources event={leaf} book={book} />.
+      </p>
+      {onNarrow && (
+        <div className="audit-narrow" role="group" aria-label="Show only">
+          {leaf.actorType === 'user' && leaf.actorId && (
+            <Button variant="secondary" onClick={() => onNarrow({ actor: { id: leaf.actorId!, label: book.person(leaf.actorId) } })}>
+              Only this person
+            </Button>
+          )}
+          {leaf.matterId && (
+            <Button variant="secondary" onClick={() => onNarrow({ matter: { id: leaf.matterId!, label: book.matter(leaf.matterId) } })}>
+              Only this matter
+            </Button>
+          )}
+          {leaf.clientId && (
+            <Button variant="secondary" onClick={() => onNarrow({ client: { id: leaf.clientId!, label: book.client(leaf.clientId) } })}>
+              Only this client
+            </Button>
+          )}
+          {(leaf.matterId || (leaf.actorType === 'user' && leaf.actorId)) && (
+            <Link
+              to="/audit/reports"
+              state={{
+                ...(leaf.actorType === 'user' && leaf.actorId ? { person: { id: leaf.actorId, label: book.person(leaf.actorId) } } : {}),
+                ...(leaf.matterId ? { matter: { id: leaf.matterId, label: book.matter(leaf.matterId) } } : {}),
+              }}
+            >
+              Reports on this person and matter
+            </Link>
+          )}
+        </div>
+      )}
+      <h3>Every field of the leaf</h3>
       <dl>
         {Object.entries(event.event).map(([key, value]) => (
           <div key={key}>

@@ -4,6 +4,8 @@ import { api, data } from '../../api/client';
 import type { QueryParams, ResponseBody } from '../../api/types';
 
 export type EventPage = ResponseBody<'/api/v1/audit/events', 'get'>;
+/** Names for the ids of an answer (every audit answer that shows ids carries them). */
+export type Names = EventPage['names'];
 export type AuditEvent = EventPage['events'][number];
 export type Checkpoint = ResponseBody<'/api/v1/audit/checkpoint', 'get'>;
 export type InclusionProof = ResponseBody<'/api/v1/audit/proofs/inclusion', 'get'>;

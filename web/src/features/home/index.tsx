@@ -1,13 +1,5 @@
 import type { Feature } from '../../app/feature';
-
-function HomePage() {
-  return (
-    <section aria-labelledby="home-title">
-      <h1 id="home-title">Welcome to Confidant</h1>
-      <p>Your matters, documents and tasks appear here.</p>
-    </section>
-  );
-}
+import { HomePage } from './HomePage';
 
 export const homeFeature: Feature = {
   name: 'home',

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
 import { formatTime } from '../../lib/format';
 import { identityApi, type TokenInfo, type TokenScope } from './api';
-import { RecoveryCodesShown } from './AuthFrame';
+import { RecoveryCodesShown, SecretActions } from './AuthFrame';
 import { Enrollment } from './Enrollment';
 import { useSession } from './session';
 import { useStepUp } from './StepUp';
@@ -92,7 +92,7 @@ export function AccountPage() {
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">Where you are signed in</h2>
         {/* The table scrolls on its own on a narrow screen, so the page never does (as on the people page). */}
-        <div style={{ overflowX: 'auto', position: 'relative' }}>
+        <div className="table-scroll" style={{ position: 'relative' }}>
           <table>
             <thead>
               <tr>
@@ -222,12 +222,14 @@ function TokensSection({ tokens, onChange }: { tokens: TokenInfo[]; onChange: ()
     <section aria-labelledby="tokens-title">
       <h2 id="tokens-title">API tokens</h2>
       {created && (
-        <div role="status" className="notice">
+        <div role="status" className="notice new-token">
           <p>Copy this token now; it will not be shown again:</p>
           <code data-testid="new-token">{created}</code>
+          <SecretActions text={created} fileName="confidant-api-token.txt" what="API token" />
         </div>
       )}
       {revokeError !== null && <ErrorMessage error={revokeError} />}
+      {tokens.length === 0 && <p>You have no API tokens. Create one below for a script or tool that calls Confidant for you.</p>}
       <ul>
         {tokens.map((t) => (
           <li key={t.id}>

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { usePageAction } from '../../api/query';
-import { Button, ErrorMessage, TextField } from '../../components';
+import { Button, TextField } from '../../components';
 import { identityApi } from './api';
-import { RecoveryCodesShown } from './AuthFrame';
+import { FactorError, RecoveryCodesShown } from './AuthFrame';
 import { registerPasskey } from './passkey';
 
 /** Add an authenticator app (QR code, then a first code) or a passkey; shows recovery codes once. */
@@ -26,7 +26,7 @@ export function Enrollment({ hasTotp, onDone }: { hasTotp: boolean; onDone: () =
 
   return (
     <div className="enrollment">
-      {error !== null && <ErrorMessage error={error} title="Could not set up the second factor" />}
+      {error !== null && <FactorError error={error} title="Could not set up the second factor" />}
       <section aria-labelledby="enroll-passkey">
         <h2 id="enroll-passkey">Passkey (recommended)</h2>
         <p>Use your device's fingerprint, face or PIN, or a security key. Passkeys cannot be phished.</p>

@@ -1,9 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { Button, ErrorMessage, Loading, TextField } from '../../components';
+import { Button, Loading, TextField } from '../../components';
 import { identityApi, type SessionState } from './api';
-import { AuthFrame } from './AuthFrame';
+import { AuthFrame, FactorError } from './AuthFrame';
 import { confirmWithPasskey } from './passkey';
 import { useSession } from './session';
 import { safeNext } from './SignInPage';
@@ -38,7 +38,7 @@ export function MfaPage() {
 
   return (
     <AuthFrame title="Confirm it is you">
-      {error !== null && <ErrorMessage error={error} title="Not confirmed" />}
+      {error !== null && <FactorError error={error} title="Not confirmed" />}
       {factors.passkeys > 0 && (
         <p>
           <Button onClick={() => run(confirmWithPasskey)} busy={busy}>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button, ErrorMessage, TextField } from '../../components';
-import { identityApi } from './api';
+import { identityApi, type SessionEnding } from './api';
 import { AuthFrame } from './AuthFrame';
 import { pendingStep, useSession } from './session';
 
@@ -26,6 +26,22 @@ export function ssoFailureMessage(params: URLSearchParams): string | null {
   return (reason !== null && Object.hasOwn(SSO_FAILURES, reason) ? SSO_FAILURES[reason] : undefined) ?? SSO_FAILED_GENERIC;
 }
 
+const ENDED_BY: Record<SessionEnding['reason'], string> = {
+  administrator: 'were ended by an administrator',
+  security: 'were ended for security reasons (an alert about your account)',
+  password_reset: 'were ended because your password was reset',
+  mfa_reset: 'were ended because an administrator reset your second factor; set up a new one after signing in',
+  role_change: 'were ended because your role changed',
+};
+
+/** "Your sessions were ended by an administrator at 10:42; sign in again." */
+export function sessionEndingMessage(ending: SessionEnding): string {
+  const at = new Date(ending.at);
+  const sameDay = at.toDateString() === new Date().toDateString();
+  const when = sameDay ? at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : at.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  return `Your sessions ${ENDED_BY[ending.reason]} at ${when}; sign in again.`;
+}
+
 export function SignInPage() {
   const session = useSession();
   const navigate = useNavigate();
@@ -38,10 +54,13 @@ export function SignInPage() {
   const [error, setError] = useState<unknown>(null);
   const [setupPending, setSetupPending] = useState(false);
   const [sso, setSso] = useState<{ enabled: boolean; label: string }>({ enabled: false, label: '' });
+  const [ending, setEnding] = useState<SessionEnding | null>(null);
 
   useEffect(() => {
     identityApi.setupStatus().then((s) => setSetupPending(s.pending), () => undefined);
     identityApi.oidc().then(setSso, () => undefined);
+    // Told once: the server forgets the ended session's cookie as it answers.
+    identityApi.sessionEnded().then((s) => setEnding(s.ended), () => undefined);
   }, []);
 
   async function submit(event: FormEvent) {
@@ -63,6 +82,11 @@ export function SignInPage() {
 
   return (
     <AuthFrame title="Sign in">
+      {ending !== null && (
+        <p role="status" className="notice" data-testid="session-ended">
+          {sessionEndingMessage(ending)}
+        </p>
+      )}
       {setupPending && <p className="notice">No administrator exists yet. Open the one-time setup link the server printed when it started.</p>}
       {error !== null && <ErrorMessage error={error} title="Could not sign in" />}
       {ssoFailure !== null && (
@@ -86,7 +110,7 @@ export function SignInPage() {
         </Button>
       </form>
       <p className="auth-aside">
-        Invited? Use the link in your invitation email.
+        <Link to="/forgot-password">Forgot your password?</Link> Invited? Use the link in your invitation email.
       </p>
     </AuthFrame>
   );

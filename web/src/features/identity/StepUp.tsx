@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
-import { Button, ErrorMessage, TextField } from '../../components';
+import { Button, TextField } from '../../components';
 import { identityApi } from './api';
+import { FactorError } from './AuthFrame';
 import { confirmWithPasskey } from './passkey';
 import { useSession } from './session';
 
@@ -65,7 +66,7 @@ function StepUpPrompt({ onConfirmed, onCancel }: { onConfirmed: () => Promise<vo
     <div role="dialog" aria-labelledby={titleId} className="step-up">
       <h2 id={titleId} ref={title} tabIndex={-1}>Confirm with your second factor</h2>
       <p>This action needs a fresh confirmation (within the last 10 minutes).</p>
-      {error !== null && <ErrorMessage error={error} title="Not confirmed" />}
+      {error !== null && <FactorError error={error} title="Not confirmed" />}
       {factors && factors.passkeys > 0 && (
         <Button busy={busy} onClick={() => void confirm(confirmWithPasskey)}>
           Use a passkey

@@ -18,6 +18,9 @@ export const ROLE_LABELS: Record<Role, string> = {
 export type SessionInfo = ResponseBody<'/api/v1/auth/sessions', 'get'>['sessions'][number];
 export type TokenInfo = ResponseBody<'/api/v1/auth/tokens', 'get'>['tokens'][number];
 export type TokenScope = RequestBody<'/api/v1/auth/tokens', 'post'>['scopes'][number];
+export type ResetFactors = ResponseBody<'/api/v1/auth/password-reset/inspect', 'post'>['factors'];
+export type ResetCompletion = RequestBody<'/api/v1/auth/password-reset/complete', 'post'>;
+export type SessionEnding = NonNullable<ResponseBody<'/api/v1/auth/session/ended', 'get'>['ended']>;
 
 /** Whether a call answered 202: filed for a second person's approval instead of made now. */
 export function isPendingApproval(result: object): result is PendingApproval {
@@ -33,6 +36,11 @@ export const identityApi = {
   setup: (body: RequestBody<'/api/v1/auth/setup', 'post'>) => data(api.POST('/api/v1/auth/setup', { body })),
   signIn: (email: string, password: string) => data(api.POST('/api/v1/auth/sign-in', { body: { email, password } })),
   signOut: () => data(api.POST('/api/v1/auth/sign-out')),
+  sessionEnded: () => data(api.GET('/api/v1/auth/session/ended')),
+  requestPasswordReset: (email: string) => data(api.POST('/api/v1/auth/password-reset', { body: { email } })),
+  inspectPasswordReset: (token: string) => data(api.POST('/api/v1/auth/password-reset/inspect', { body: { token } })),
+  passwordResetPasskeyOptions: (token: string) => data(api.POST('/api/v1/auth/password-reset/passkey-options', { body: { token } })),
+  completePasswordReset: (body: ResetCompletion) => data(api.POST('/api/v1/auth/password-reset/complete', { body })),
   acceptInvite: (token: string, password: string) => data(api.POST('/api/v1/auth/invite/accept', { body: { token, password } })),
   verifyTotp: (code: string) => data(api.POST('/api/v1/auth/mfa/totp/verify', { body: { code } })),
   verifyRecovery: (code: string) => data(api.POST('/api/v1/auth/mfa/recovery', { body: { code } })),
@@ -61,5 +69,9 @@ export const identityApi = {
   disableUser: (id: string) => data(api.POST('/api/v1/users/{id}/disable', path(id))),
   enableUser: (id: string) => data(api.POST('/api/v1/users/{id}/enable', path(id))),
   userSessions: (id: string) => data(api.GET('/api/v1/users/{id}/sessions', path(id))),
+  /** A new invitation link for someone who has not accepted theirs (the old links stop working). */
+  resendInvitation: (id: string) => data(api.POST('/api/v1/users/{id}/invitation', path(id))),
+  /** The user (reset now), or `{approval}` (202) while a second person must approve the reset. */
+  resetSecondFactor: (id: string) => data(api.POST('/api/v1/users/{id}/mfa-reset', path(id))),
   revokeAllUserSessions: (id: string) => data(api.POST('/api/v1/users/{id}/sessions/revoke-all', path(id))),
 };

@@ -5,6 +5,7 @@ import { AdminUsersPage } from './AdminUsersPage';
 import { EnrollPage } from './EnrollPage';
 import { InvitePage, SetupPage } from './LinkPages';
 import { MfaPage } from './MfaPage';
+import { ForgotPasswordPage, ResetPasswordPage } from './ResetPasswordPages';
 import { SignInPage } from './SignInPage';
 import './identity.css';
 
@@ -18,6 +19,8 @@ export const identityFeature: Feature = {
     { path: '/enroll', element: <EnrollPage /> },
     { path: '/setup', element: <SetupPage /> },
     { path: '/invite', element: <InvitePage /> },
+    { path: '/forgot-password', element: <ForgotPasswordPage /> },
+    { path: '/reset-password', element: <ResetPasswordPage /> },
   ],
   routes: [
     { path: 'account', element: <AccountPage /> },

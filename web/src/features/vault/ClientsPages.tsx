@@ -1,11 +1,19 @@
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError } from '../../api/client';
+import { api, ApiError, data } from '../../api/client';
 import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
-import { useStepUp } from '../identity/StepUp';
-import { vaultApi } from './api';
-import { MatterList } from './MattersPages';
+import { formatTime } from '../../lib/format';
+import { vaultApi, type Client } from './api';
+import { ExportPanel } from './ExportPanel';
+import { MatterList, NewMatterForm } from './MattersPages';
+import { PartiesPanel, PartyFields, partiesOf, type PartyDraft } from './PartiesEditor';
+
+const KINDS = [
+  { value: 'organisation', label: 'Organisation' },
+  { value: 'person', label: 'Person' },
+];
+export const CLIENT_STATUS: Record<Client['status'], string> = { active: 'Active', closed: 'Closed', conflict_review: 'Conflict review' };
 
 export function ClientsPage() {
   const list = useInfiniteQuery({
@@ -19,31 +27,36 @@ export function ClientsPage() {
     <section aria-labelledby="page-title">
       <PageTitle>Clients</PageTitle>
       <NewClientForm />
+      <MyIntakes />
       {list.error ? <ErrorMessage error={list.error} /> : null}
       {list.isPending ? <Loading /> : null}
-      {list.data && clients.length === 0 ? <p>No clients you can open yet.</p> : null}
+      {list.data && clients.length === 0 ? <p>No clients you can open yet. Take one on with the form above.</p> : null}
       {clients.length > 0 && (
-        <table className="vault-table">
-          <caption className="visually-hidden">Clients you can open</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {clients.map((client) => (
-              <tr key={client.id}>
-                <td>
-                  <Link to={`/clients/${client.id}`}>{client.name || '(destroyed)'}</Link>
-                </td>
-                <td>{client.kind}</td>
-                <td>{client.status}</td>
+        <div className="table-scroll">
+          <table className="vault-table">
+            <caption className="visually-hidden">Clients you can open</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Status</th>
+                <th scope="col">Since</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {clients.map((client) => (
+                <tr key={client.id}>
+                  <td>
+                    <Link to={`/clients/${client.id}`}>{client.name || '(destroyed)'}</Link>
+                  </td>
+                  <td>{client.kind === 'person' ? 'Person' : 'Organisation'}</td>
+                  <td>{CLIENT_STATUS[client.status]}</td>
+                  <td>{formatTime(client.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {list.hasNextPage && (
         <Button variant="secondary" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
@@ -54,56 +67,117 @@ export function ClientsPage() {
   );
 }
 
+/** What the user opened that waits for the compliance officer (never why, or against whom). */
+function MyIntakes() {
+  const { data: intakes } = useQuery({ queryKey: ['vault', 'intakes'], queryFn: vaultApi.myIntakes });
+  const waiting = intakes?.items.filter((i) => i.status === 'referred') ?? [];
+  if (waiting.length === 0) return null;
+  return (
+    <section className="vault-panel" aria-labelledby="intakes-title">
+      <h2 id="intakes-title">Waiting for conflict review</h2>
+      <p>A possible conflict was found when these were opened. They were referred to the compliance officer and open once cleared.</p>
+      <ul>
+        {waiting.map((intake) => (
+          <li key={intake.id}>
+            {intake.subject === 'client' ? `Client ${intake.clientName}` : `Matter ${intake.matterNumber ?? ''} — ${intake.matterTitle ?? ''} (${intake.clientName})`} · opened {formatTime(intake.requestedAt)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function NewClientForm() {
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'person' | 'organisation'>('organisation');
   const [email, setEmail] = useState('');
-  const create = useMutation({ mutationFn: vaultApi.createClient, onSuccess: (client) => navigate(`/clients/${client.id}`) });
+  const [phone, setPhone] = useState('');
+  const [identifierType, setIdentifierType] = useState('');
+  const [identifierValue, setIdentifierValue] = useState('');
+  const [parties, setParties] = useState<PartyDraft[]>([]);
+  const [referred, setReferred] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: vaultApi.createClient,
+    onSuccess: (client) => {
+      void queryClient.invalidateQueries({ queryKey: ['vault'] });
+      if (client.status === 'conflict_review') {
+        setReferred(client.name);
+        setName('');
+        setParties([]);
+        return;
+      }
+      void navigate(`/clients/${client.id}`);
+    },
+  });
   const { error, isPending: busy } = create;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ kind, name, email: email || null });
+    setReferred(null);
+    create.mutate({
+      kind,
+      name,
+      email: email || null,
+      phone: phone || null,
+      ...(identifierType.trim() && identifierValue.trim() ? { identifiers: [{ type: identifierType.trim(), value: identifierValue.trim() }] } : {}),
+      parties: partiesOf(parties),
+    });
   };
   return (
-    <details className="vault-new">
-      <summary>New client</summary>
-      <form onSubmit={submit} aria-label="New client">
-        <Select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as 'person' | 'organisation')} options={[{ value: 'organisation', label: 'Organisation' }, { value: 'person', label: 'Person' }]} />
-        <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(error, 'body.name')} />
-        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(error, 'body.email')} />
-        {error && !(error instanceof ApiError && error.fields.length > 0) ? <ErrorMessage error={error} /> : null}
-        <Button type="submit" busy={busy}>Create client</Button>
-      </form>
-    </details>
+    <>
+      {referred !== null && (
+        <p role="status" className="vault-referred">
+          Possible conflict — “{referred}” was referred to the compliance officer. You can open it once it is cleared.
+        </p>
+      )}
+      <details className="vault-new">
+        <summary>New client</summary>
+        <form onSubmit={submit} aria-label="New client">
+          <Select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as 'person' | 'organisation')} options={KINDS} />
+          <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(error, 'body.name')} />
+          <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(error, 'body.email')} />
+          <TextField label="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} error={fieldError(error, 'body.phone')} />
+          <TextField label="Identifier type (optional)" placeholder="e.g. company number" value={identifierType} onChange={(e) => setIdentifierType(e.target.value)} />
+          <TextField label="Identifier (optional)" value={identifierValue} onChange={(e) => setIdentifierValue(e.target.value)} error={fieldError(error, 'body.identifiers.0.value')} />
+          <PartyFields drafts={parties} onChange={setParties} error={error} />
+          {error && !(error instanceof ApiError && error.fields.length > 0) ? <ErrorMessage error={error} /> : null}
+          <Button type="submit" busy={busy}>
+            Create client
+          </Button>
+        </form>
+      </details>
+    </>
   );
 }
 
 export function ClientDetailPage() {
   const { clientId = '' } = useParams();
   const { data: client, error } = useQuery({ queryKey: ['vault', 'client', clientId], queryFn: () => vaultApi.client(clientId) });
+  const { data: matters } = useQuery({ queryKey: ['vault', 'matters', { clientId }], queryFn: () => vaultApi.matters(clientId) });
   if (error) return <ErrorMessage error={error} title="This client cannot be shown" />;
   if (!client) return <Loading />;
+  const matterNumbers = new Map((matters?.items ?? []).map((m) => [m.id, m.number]));
   return (
     <section aria-labelledby="page-title">
       <PageTitle>{client.name}</PageTitle>
       <dl className="vault-facts">
+        {client.number !== null && (
+          <>
+            <dt>Client number</dt>
+            <dd>{client.number}</dd>
+          </>
+        )}
         <dt>Kind</dt>
-        <dd>{client.kind}</dd>
+        <dd>{client.kind === 'person' ? 'Person' : 'Organisation'}</dd>
         <dt>Status</dt>
-        <dd>{client.status}</dd>
-        {client.email && (
-          <>
-            <dt>Email</dt>
-            <dd>{client.email}</dd>
-          </>
-        )}
-        {client.phone && (
-          <>
-            <dt>Phone</dt>
-            <dd>{client.phone}</dd>
-          </>
-        )}
+        <dd>{CLIENT_STATUS[client.status]}</dd>
+        <dt>Email</dt>
+        <dd>{client.email ?? '—'}</dd>
+        <dt>Phone</dt>
+        <dd>{client.phone ?? '—'}</dd>
+        <dt>Address</dt>
+        <dd className="vault-pre">{client.address ?? '—'}</dd>
         {client.identifiers.map((identifier) => (
           <div key={`${identifier.type}:${identifier.value}`}>
             <dt>{identifier.type}</dt>
@@ -111,70 +185,97 @@ export function ClientDetailPage() {
           </div>
         ))}
       </dl>
-      <h2>Matters</h2>
-      <NewMatterForm clientId={client.id} />
-      <MatterList clientId={client.id} />
+      <EditClientForm client={client} />
+      <PartiesPanel clientId={client.id} parties={client.parties ?? []} matterNumbers={matterNumbers} />
+      <section className="vault-panel" aria-labelledby="matters-title">
+        <h2 id="matters-title">Matters</h2>
+        <NewMatterForm clientId={client.id} />
+        <MatterList clientId={client.id} />
+      </section>
+      <ClientAccess clientId={client.id} />
       <ExportPanel clientId={client.id} />
     </section>
   );
 }
 
-function NewMatterForm({ clientId }: { clientId: string }) {
-  const navigate = useNavigate();
-  const [title, setTitle] = useState('');
-  const [practiceArea, setPracticeArea] = useState('');
-  const create = useMutation({ mutationFn: vaultApi.createMatter, onSuccess: (matter) => navigate(`/matters/${matter.id}`) });
-  const { error, isPending: busy } = create;
+function EditClientForm({ client }: { client: Client }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(client.name);
+  const [email, setEmail] = useState(client.email ?? '');
+  const [phone, setPhone] = useState(client.phone ?? '');
+  const [address, setAddress] = useState(client.address ?? '');
+  const [identifiers, setIdentifiers] = useState(client.identifiers.map((i) => ({ ...i })));
+  const save = useMutation({
+    mutationFn: () => vaultApi.updateClient(client.id, { name, email: email || null, phone: phone || null, address: address || null, identifiers: identifiers.filter((i) => i.type.trim() && i.value.trim()) }),
+    onSuccess: () => {
+      setOpen(false);
+      void queryClient.invalidateQueries({ queryKey: ['vault'] });
+    },
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ clientId, title, practiceArea: practiceArea || null });
+    save.mutate();
   };
   return (
-    <details className="vault-new">
-      <summary>Open a matter</summary>
-      <form onSubmit={submit} aria-label="Open a matter">
-        <TextField label="Title" required value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(error, 'body.title')} />
-        <TextField label="Practice area" value={practiceArea} onChange={(e) => setPracticeArea(e.target.value)} />
-        {error && !(error instanceof ApiError && error.fields.length > 0) ? <ErrorMessage error={error} /> : null}
-        <Button type="submit" busy={busy}>Open matter</Button>
+    <details className="vault-new" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>Edit contact details and identifiers</summary>
+      <form onSubmit={submit} aria-label="Edit client">
+        <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(save.error, 'body.name')} />
+        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(save.error, 'body.email')} />
+        <TextField label="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} error={fieldError(save.error, 'body.phone')} />
+        <label className="field">
+          <span>Address</span>
+          <textarea value={address} rows={3} onChange={(e) => setAddress(e.target.value)} />
+        </label>
+        {identifiers.map((identifier, index) => (
+          <div className="vault-party-row" key={index} role="group" aria-label={`Identifier ${index + 1}`}>
+            <TextField label="Identifier type" value={identifier.type} onChange={(e) => setIdentifiers(identifiers.map((x, i) => (i === index ? { ...x, type: e.target.value } : x)))} />
+            <TextField label="Identifier" value={identifier.value} onChange={(e) => setIdentifiers(identifiers.map((x, i) => (i === index ? { ...x, value: e.target.value } : x)))} error={fieldError(save.error, `body.identifiers.${index}.value`)} />
+            <Button variant="secondary" onClick={() => setIdentifiers(identifiers.filter((_, i) => i !== index))}>
+              Remove identifier
+            </Button>
+          </div>
+        ))}
+        <Button variant="secondary" onClick={() => setIdentifiers([...identifiers, { type: '', value: '' }])}>
+          Add an identifier
+        </Button>
+        {save.error && !(save.error instanceof ApiError && save.error.fields.length > 0) ? <ErrorMessage error={save.error} /> : null}
+        <Button type="submit" busy={save.isPending}>
+          Save client
+        </Button>
       </form>
     </details>
   );
 }
 
-/** Export as an age archive: needs a recent second factor (step-up), asked inline. */
-function ExportPanel({ clientId }: { clientId: string }) {
-  const [recipient, setRecipient] = useState('');
-  const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const stepUp = useStepUp();
-  const exportNow = async () => {
-    const url = URL.createObjectURL(await vaultApi.exportClient(clientId, [recipient.trim()]));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `client-${clientId}.tar.age`;
-    link.click();
-    URL.revokeObjectURL(url);
-    setDone(true);
-  };
+/** Walls on the client (shown to whoever may see them) and where its access is managed. */
+function ClientAccess({ clientId }: { clientId: string }) {
+  const walls = useQuery({ queryKey: ['vault', 'client-walls', clientId], queryFn: () => data(api.GET('/api/v1/walls', { params: { query: { clientId, active: true } } })), retry: false });
   return (
-    <details className="vault-new">
-      <summary>Export (age archive)</summary>
-      <p>Encrypts every matter, document, note and record of this client to an age public key. Open it with <code>age -d -i key.txt file.tar.age | tar x</code>.</p>
-      <TextField label="Recipient (age public key)" placeholder="age1…" value={recipient} onChange={(e) => setRecipient(e.target.value)} />
-      <Button
-        busy={busy}
-        onClick={() => {
-          setBusy(true);
-          setDone(false);
-          void stepUp.run(exportNow).finally(() => setBusy(false));
-        }}
-      >
-        Export
-      </Button>
-      {stepUp.prompt}
-      {stepUp.error ? <ErrorMessage error={stepUp.error} /> : null}
-      {done && <p role="status">Export downloaded.</p>}
-    </details>
+    <section className="vault-panel" aria-labelledby="client-access-title">
+      <h2 id="client-access-title">Access</h2>
+      {walls.data ? (
+        walls.data.walls.length === 0 ? (
+          <p>No ethical walls on this client.</p>
+        ) : (
+          <ul>
+            {walls.data.walls.map((wall) => (
+              <li key={wall.id}>
+                <Link to={`/access/walls/${wall.id}`}>{wall.kind === 'exclusionary' ? 'Screen' : 'Lock'}</Link>
+                {wall.matter ? ` on matter ${wall.matter.number}` : ' on the whole client'} · {wall.members.map((m) => m.name ?? 'someone').join(', ')}
+              </li>
+            ))}
+          </ul>
+        )
+      ) : walls.error ? (
+        <p>Ethical walls on this client are shown to the compliance officer.</p>
+      ) : (
+        <Loading />
+      )}
+      <p>
+        Client-wide access (grants) is asked for and decided under <Link to="/access/requests">Access requests</Link>; each matter’s team is on its Team tab.
+      </p>
+    </section>
   );
 }

@@ -1,0 +1,169 @@
+/**
+ * Consents: a client's informed, specific, documented and withdrawable permission to share their
+ * data — purposes, data categories, recipients (named and/or by category), channels, matters,
+ * validity — with its evidence (the published notice shown, by id and SHA-256, and the signed
+ * form uploaded as an encrypted document). Withdrawal takes effect at once: disclosures not yet
+ * executed under it stop, and every share made under it refuses its next use.
+ */
+import type { ClientId, DocumentId, MatterId } from '../../../common/ids.js';
+import { auditedRefusal, describeTargets, requireAccess, scopeFor } from '../../access/index.js';
+import { recordEvent } from '../../audit/index.js';
+import { inTransaction, type RequestContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { getDocumentById } from '../vault/index.js';
+import { CONSENTS_TABLE, presentConsent, type ConsentView, type NamedRecipient } from './consent.presenter.js';
+import { findConsentRowsOfClient, findExecutedDisclosureIdsOfConsent, findExpiringConsentRows, getConsentRow, insertConsentRow, stopDisclosuresOfConsent, withdrawConsentRow } from './consent.repository.js';
+import { sealerForRead, sealerForWrite, unsafeSealerCache } from './consent.sealing.js';
+import type { Channel, DataCategory, Purpose, RecipientCategory } from './consent.schemas.js';
+import type { ConsentConsentsTable } from './consent.tables.js';
+import { publishedNoticeFor } from './notices.service.js';
+
+export interface ConsentInput {
+  purposes: Purpose[];
+  purposeText: string;
+  dataCategories: DataCategory[];
+  recipients?: { name: string; email?: string }[];
+  recipientCategories?: RecipientCategory[];
+  channels: Channel[];
+  matterScope: 'all' | 'listed';
+  matterIds?: MatterId[];
+  validFrom?: number;
+  validUntil?: number | null;
+  noticeId: string;
+  evidence: { kind: 'signed_form'; documentId: string };
+}
+
+const actorOf = (ctx: RequestContext) => (ctx.actor.kind === 'user' ? ctx.actor.userId : ctx.actor.kind === 'system' ? ctx.actor.name : 'anonymous');
+const invalid = (path: string, message: string, summary: string) => new AppError('VALIDATION_FAILED', summary, [{ path, message }]);
+
+async function labelsFor(ctx: RequestContext, rows: ConsentConsentsTable[]) {
+  return describeTargets(ctx, { userIds: rows.flatMap((r) => [r.recorded_by, r.withdrawn_by]), matterIds: rows.flatMap((r) => JSON.parse(r.matter_ids) as string[]) });
+}
+
+/**
+ * Records a consent for a client. consent.write on the client, and on each listed matter.
+ * Throws ACCESS_DENIED, VALIDATION_FAILED (naming the field: no recipient, bad dates, a matter of
+ * another client, an unpublished notice, evidence not on this client), KEY_DESTROYED, SEALED.
+ */
+export async function recordConsent(ctx: RequestContext, clientId: ClientId, input: ConsentInput): Promise<ConsentView> {
+  return inTransaction(ctx, async (tx) => {
+    const auth = await requireAccess(tx, 'consent.write', { kind: 'client', clientId });
+    const now = tx.app.clock.now();
+    const matterIds = input.matterIds ?? [];
+    if (input.matterScope === 'listed' && matterIds.length === 0) throw invalid('body.matterIds', 'must list at least one matter when matterScope is listed', 'List the matters the consent covers');
+    if (input.matterScope === 'all' && matterIds.length > 0) throw invalid('body.matterIds', 'must be empty when matterScope is all', 'A consent for all matters lists none');
+    for (const [index, matterId] of matterIds.entries()) {
+      const matter = await requireAccess(tx, 'consent.write', { kind: 'matter', matterId });
+      if (matter.clientId !== clientId) throw invalid(`body.matterIds.${index}`, "is not one of this client's matters", "A listed matter is not this client's");
+    }
+    const recipients = input.recipients ?? [];
+    const recipientCategories = input.recipientCategories ?? [];
+    if (recipients.length === 0 && recipientCategories.length === 0) throw invalid('body.recipients', 'name at least one recipient or recipient category', 'Name who may receive the data');
+    const validFrom = input.validFrom ?? now;
+    const validUntil = input.validUntil ?? null;
+    if (validUntil !== null && validUntil <= validFrom) throw invalid('body.validUntil', 'must be after validFrom', 'The consent must end after it starts');
+    const notice = await publishedNoticeFor(tx, input.noticeId, 'body.noticeId');
+    // The signed form: a document the recorder may open, on one of this client's matters (its read is audited).
+    const evidence = await getDocumentById(tx, input.evidence.documentId as DocumentId);
+    if (evidence.clientId !== clientId || evidence.trashedAt !== null) throw invalid('body.evidence.documentId', "is not a live document of this client's", "The signed form must be one of this client's documents");
+    const sealer = await sealerForWrite(tx, auth);
+    const id = newId(now);
+    const named: NamedRecipient[] = recipients.map((r) => ({ name: r.name, email: r.email ? r.email.toLowerCase() : null }));
+    const row: ConsentConsentsTable = {
+      id,
+      client_id: clientId,
+      key_version: sealer.version,
+      purposes: JSON.stringify(input.purposes),
+      purpose_text_sealed: sealer.seal(CONSENTS_TABLE, id, 'purpose_text', input.purposeText),
+      data_categories: JSON.stringify(input.dataCategories),
+      recipients_sealed: sealer.seal(CONSENTS_TABLE, id, 'recipients', JSON.stringify(named)),
+      recipient_categories: JSON.stringify(recipientCategories),
+      channels: JSON.stringify(input.channels),
+      matter_scope: input.matterScope,
+      matter_ids: JSON.stringify(matterIds),
+      valid_from: validFrom,
+      valid_until: validUntil,
+      notice_id: notice.id,
+      notice_sha256: notice.sha256,
+      evidence_kind: input.evidence.kind,
+      evidence_document_id: evidence.id,
+      status: 'active',
+      recorded_by: actorOf(tx),
+      recorded_at: now,
+      recorded_ip: tx.ip ? tx.ip.slice(0, 64) : null,
+      withdrawn_by: null,
+      withdrawn_at: null,
+    };
+    await insertConsentRow(tx, auth, row);
+    await recordEvent(tx, { action: 'consent.record', outcome: 'allowed', resources: { clientId, documentId: evidence.id, other: { type: 'consent', id } } });
+    return presentConsent(row, sealer, await labelsFor(tx, [row]), now);
+  });
+}
+
+/** A client's consents, newest first. consent.read on the client. Throws ACCESS_DENIED, KEY_DESTROYED, SEALED. */
+export async function findConsents(ctx: RequestContext, clientId: ClientId): Promise<ConsentView[]> {
+  const auth = await requireAccess(ctx, 'consent.read', { kind: 'client', clientId });
+  const rows = await findConsentRowsOfClient(ctx, auth);
+  const labels = await labelsFor(ctx, rows);
+  const sealers = new Map<number, Awaited<ReturnType<typeof sealerForRead>>>();
+  const now = ctx.app.clock.now();
+  const views: ConsentView[] = [];
+  for (const row of rows) {
+    let sealer = sealers.get(row.key_version);
+    if (!sealer) sealers.set(row.key_version, (sealer = await sealerForRead(ctx, auth, row.key_version)));
+    views.push(presentConsent(row, sealer, labels, now));
+  }
+  return views;
+}
+
+/** One consent. consent.read on its client. Throws ACCESS_DENIED (missing or not yours), KEY_DESTROYED, SEALED. */
+export async function getConsentById(ctx: RequestContext, consentId: string): Promise<ConsentView> {
+  const auth = await requireAccess(ctx, 'consent.read', { kind: 'object', type: 'consent', id: consentId });
+  const row = await getConsentRow(ctx, auth);
+  return presentConsent(row, await sealerForRead(ctx, auth, row.key_version), await labelsFor(ctx, [row]), ctx.app.clock.now());
+}
+
+/**
+ * Withdraws a consent, at once: disclosures not yet executed under it are stopped (each audited),
+ * and shares made under it refuse their next use. consent.write on its client. Throws
+ * ACCESS_DENIED, CONSENT_WITHDRAWN (already withdrawn).
+ */
+export async function withdrawConsent(ctx: RequestContext, consentId: string): Promise<ConsentView> {
+  return inTransaction(ctx, async (tx) => {
+    const auth = await requireAccess(tx, 'consent.write', { kind: 'object', type: 'consent', id: consentId });
+    const row = await getConsentRow(tx, auth);
+    const now = tx.app.clock.now();
+    const by = actorOf(tx);
+    if (!(await withdrawConsentRow(tx, auth, by, now))) {
+      throw await auditedRefusal(tx, new AppError('CONSENT_WITHDRAWN', 'This consent is already withdrawn'), { action: 'consent.withdraw', reason: 'ALREADY_WITHDRAWN', resources: { clientId: row.client_id, other: { type: 'consent', id: consentId } } });
+    }
+    await recordEvent(tx, { action: 'consent.withdraw', outcome: 'allowed', resources: { clientId: row.client_id, other: { type: 'consent', id: consentId } } });
+    for (const stopped of await stopDisclosuresOfConsent(tx, auth, by, now)) {
+      await recordEvent(tx, { action: 'disclosure.stop', outcome: 'allowed', reason: 'CONSENT_WITHDRAWN', resources: { clientId: row.client_id, matterId: stopped.matter_id, other: { type: 'disclosure', id: stopped.id } } });
+    }
+    // Live shares are ended by the check on every use; recorded here so the log shows which.
+    for (const executed of await findExecutedDisclosureIdsOfConsent(tx, auth)) {
+      await recordEvent(tx, { action: 'share.end', outcome: 'allowed', reason: 'CONSENT_WITHDRAWN', resources: { clientId: row.client_id, matterId: executed.matter_id, other: { type: 'disclosure', id: executed.id } } });
+    }
+    const next = { ...row, status: 'withdrawn' as const, withdrawn_by: by, withdrawn_at: now };
+    return presentConsent(next, await sealerForRead(tx, auth, row.key_version), await labelsFor(tx, [next]), now);
+  });
+}
+
+/**
+ * Active consents ending within `days`, over the clients the actor may read consents of (the
+ * report and the daily reminder). Audited as one list read. Throws AUDIT_UNAVAILABLE, SEALED.
+ */
+export async function findExpiringConsents(ctx: RequestContext, days: number): Promise<ConsentView[]> {
+  const scope = await scopeFor(ctx, 'consent.read');
+  const now = ctx.app.clock.now();
+  const rows = await findExpiringConsentRows(ctx, scope, now, now + days * 86_400_000);
+  await recordEvent(ctx, { action: 'consent.list', outcome: 'allowed', reason: 'EXPIRING', resources: { other: { type: 'result_count', id: String(rows.length) }, ...(new Set(rows.map((r) => r.client_id)).size === 1 ? { clientId: rows[0]!.client_id } : {}) } });
+  // Rows came through the actor's scope: opened with each client's key.
+  const sealers = unsafeSealerCache(ctx);
+  const labels = await labelsFor(ctx, rows);
+  const views: ConsentView[] = [];
+  for (const row of rows) views.push(presentConsent(row, await sealers(row.client_id, row.key_version), labels, now));
+  return views;
+}
