@@ -338,7 +338,7 @@ function DocumentRow({ document, onChanged, onTrashed, onPreview }: { document: 
                   </select>
                 </label>
                 <label className="vault-check">
-                  <input type="checkbox" checked={update.isPending && update.variables.privileged !== undefined ? update.variables.privileged : document.privileged} onChange={(e) => update.mutate({ privileged: e.target.checked })} disabled={update.isPending} /> Privileged
+                  <input type="checkbox" checked={(update.isPending || update.isSuccess) && update.variables.privileged !== undefined ? update.variables.privileged : document.privileged} onChange={(e) => update.mutate({ privileged: e.target.checked })} disabled={update.isPending} /> Privileged
                   <span className="visually-hidden"> ({document.name})</span>
                 </label>
               </>
