@@ -6,7 +6,7 @@
  * the trash and restore — and the page stays within a phone's width.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchBrowser, signInWithClientAndMatter, startServer, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
+import { checkAccessibility, launchBrowser, measureWidth, signInWithClientAndMatter, startServer, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
 
 // The smallest valid PNG (1×1): the server detects image/png from its bytes.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c626001000000ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
@@ -84,8 +84,7 @@ describe('documents in the browser', () => {
     expect(errors().slice(before)).toEqual([]);
   });
 
-  // Open in #14: at 390 px these pages are still wider than the screen (703/612/479 px) and the privileged box does not stick; fails on main, skipped until fixed.
-  it.skip('renames and marks privileged', async () => {
+  it('renames and marks privileged', async () => {
     const { page } = tab;
     await page.getByRole('button', { name: 'Rename Lease notes.txt' }).click();
     const form = page.getByRole('form', { name: 'Rename Lease notes.txt' });
@@ -112,12 +111,11 @@ describe('documents in the browser', () => {
     await trash.getByText('The trash is empty.').waitFor();
   });
 
-  // Open in #14: at 390 px these pages are still wider than the screen (703/612/479 px) and the privileged box does not stick; fails on main, skipped until fixed.
-  it.skip('fits a phone: at 390 px the page is not wider than the screen', async () => {
+  it('fits a phone: at 390 px the page is not wider than the screen', async () => {
     const { page } = tab;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Preview Lease notes — final.txt' }).click();
     await page.getByLabel('Text of Lease notes — final.txt').waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect((await measureWidth(page)).overflowing).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import {
   type LaunchedBrowser,
   type RunningServer,
   type TrackedPage,
+  measureWidth,
 } from './support/index.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -55,11 +56,11 @@ describe('phone width', () => {
       await page.waitForLoadState('networkidle');
       // Nothing still loading: a spinner's replacement could be the wide part.
       await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      const { scrollWidth, overflowing } = await measureWidth(page);
       measured.push({ who, path, scrollWidth });
       const name = `${who}${path.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '') || '-home'}.png`;
       await page.screenshot({ path: join(shots, name), fullPage: true });
-      if (scrollWidth > PHONE.width) wide.push(`${path}: ${scrollWidth} px`);
+      if (scrollWidth > PHONE.width) wide.push(`${path}: ${scrollWidth} px (${overflowing.join('; ')})`);
     }
     await page.setViewportSize(DESKTOP);
     return wide;

@@ -197,10 +197,15 @@ describe('web shell', () => {
     const labels = await nav.getByRole('link').allTextContents();
     expect(labels.length).toBeGreaterThan(1);
     for (const label of labels) {
-      await nav.getByRole('link', { name: label, exact: true }).click();
+      const link = nav.getByRole('link', { name: label, exact: true });
+      const href = await link.getAttribute('href');
+      expect(href, label).toMatch(/^\//);
+      await link.click();
+      // The previous page's heading is still there until the router renders the new one: wait for the address first.
+      await page.waitForURL((url) => url.pathname === href);
       await page.locator('h1').first().waitFor();
       expect(await page.locator('h1').first().textContent(), label).not.toBe('Page not found');
-      expect(await current(), `highlighted on ${label}'s page`).toEqual([label]);
+      await expect.poll(current, { message: `highlighted on ${label}'s page`, timeout: 5000 }).toEqual([label]);
     }
   }
 });

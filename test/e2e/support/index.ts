@@ -4,3 +4,4 @@ export { launchBrowser, CHROMIUM_FLAGS, CHROMIUM_PATH, type LaunchedBrowser, typ
 export { checkAccessibility, runAxe, type AxeViolation } from './accessibility.js';
 export { isExpectedAuthError, signInAsFirstAdministrator, totpCode, type SignedInAdministrator } from './session.js';
 export { createClientAndMatter, createStaffWithCli, runCli, signInWithClientAndMatter, signInWithMfa, type ClientAndMatterOptions, type SignedInWithMatter, type StaffAccount } from './workspace.js';
+export { measureWidth, type PageWidth } from './layout.js';
