@@ -80,6 +80,7 @@ describe('access pages in the browser', () => {
   let alice: TrackedPage;
   let cora: TrackedPage;
   let matterId: string;
+  let clientId: string;
   let officer: StaffAccount;
   let wallUrl: string;
 
@@ -99,7 +100,7 @@ describe('access pages in the browser', () => {
 
   it('lets the lead add a colleague to the team by picking their name', async () => {
     const { page } = alice;
-    ({ matterId } = await signInWithClientAndMatter(page, server, { attorney: { name: 'Alice Attorney' }, clientName: 'Northwind Traders', matterTitle: 'Northwind v. Contoso' }));
+    ({ matterId, clientId } = await signInWithClientAndMatter(page, server, { attorney: { name: 'Alice Attorney' }, clientName: 'Northwind Traders', matterTitle: 'Northwind v. Contoso' }));
     createStaffWithCli(server, { email: 'bob@firm.example', name: 'Bob Barrister', role: 'attorney', password: 'bob passphrase that is long enough 71' });
     createStaffWithCli(server, { email: 'sam@firm.example', name: 'Sam Screened', role: 'paralegal', password: 'sam passphrase that is long enough 71' });
     officer = createStaffWithCli(server, { email: 'cora@firm.example', name: 'Cora Compliance', role: 'compliance_officer', password: 'cora passphrase that is long enough 71' });
@@ -220,5 +221,37 @@ describe('access pages in the browser', () => {
 
     expect(alice.errors().filter((e) => !isExpectedAuthError(e))).toEqual([]);
     expect(cora.errors().filter((e) => !isExpectedAuthError(e))).toEqual([]);
+  });
+
+  it("lets the client's lead grant client-wide access by name on the client page, with an end date, and end it", async () => {
+    const { page } = alice;
+    await page.goto(`/clients/${clientId}`);
+    await page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Access' }).click();
+    const panel = page.getByRole('region', { name: 'Client-wide access' });
+    // The client's creator holds its first grant, as its lead attorney.
+    await panel.getByRole('row', { name: /Alice Attorney/ }).getByText('Lead attorney').waitFor();
+    const form = panel.getByRole('form', { name: 'Grant client-wide access' });
+    // Neither a person nor an end date: both said next to their fields, nothing sent.
+    await form.getByRole('button', { name: 'Grant' }).click();
+    await form.getByText('Choose a person from the list.').waitFor();
+    await form.getByText('Give the date the grant ends.').waitFor();
+    await form.getByRole('combobox', { name: /^Person/ }).fill('bob');
+    await page.getByRole('option', { name: /Bob Barrister/ }).click();
+    const until = new Date(Date.now() + 14 * 86_400_000);
+    const local = `${until.getFullYear()}-${String(until.getMonth() + 1).padStart(2, '0')}-${String(until.getDate()).padStart(2, '0')}T17:00`;
+    await form.getByLabel(/^Until/).fill(local);
+    await form.getByRole('button', { name: 'Grant' }).click();
+    const row = panel.getByRole('row', { name: /Bob Barrister/ });
+    await row.getByText(/^Current, until/).waitFor();
+    await row.getByText('by Alice Attorney').waitFor();
+    await expectNoIds(page);
+    await checkAccessibility(page);
+    await checkWidths(page, 'client-grants');
+    await row.getByRole('button', { name: 'End now the grant of Bob Barrister' }).click();
+    await row.getByText(/^Ended/).waitFor();
+    expect(await row.getByRole('button').count()).toBe(0);
+    // The matter's access history is the audit log's: the lead is told who reads it, not shown an error.
+    await page.goto(`/matters/${matterId}/access`);
+    await page.getByText(/The access history is shown to the compliance officer/).waitFor();
   });
 });

@@ -86,6 +86,21 @@ describe('audit pages in the browser', () => {
   });
 
   // Depends on the skipped test above (its signed-in officer and matter).
+  it("shows the matter's access history on its page to the officer, by name, and opens the log on that matter", async () => {
+    const { page } = tab;
+    await page.goto(`/matters/${matterId}/access`);
+    const history = page.getByRole('region', { name: 'Access history' });
+    const row = history.getByRole('row', { name: /Alice Attorney/ });
+    await row.waitFor();
+    expect(await history.innerText()).not.toMatch(UUID);
+    expect((await measureWidth(page)).overflowing).toEqual([]);
+    await checkAccessibility(page);
+    await history.getByRole('link', { name: 'Every event of this matter in the audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    const chosen = page.getByTestId('picker-chosen').filter({ hasText: matterNumber });
+    await chosen.waitFor();
+  });
+
   it('hides the title once an ethical wall screens the officer off the matter; the number stays', async () => {
     const { page } = tab;
     const wall = await callApi(page, 'POST', '/api/v1/walls', { kind: 'exclusionary', matterId, userIds: [officerId], memo: 'Screened from this matter for the test of audit names.' });

@@ -78,7 +78,7 @@ export function GatesPage() {
       ) : agreements.data.agreements.length === 0 ? (
         <p>No agreements or training on file yet — record them here before turning on their gates.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
         <table>
           <thead>
             <tr>

@@ -52,7 +52,7 @@ export function MatterTeamPage() {
       ) : data.members.length === 0 ? (
         <p>Nobody is on this matter’s team yet — the lead attorney adds the people who need it.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

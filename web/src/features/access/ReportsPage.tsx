@@ -92,7 +92,7 @@ export function ReportsPage() {
           {report.people.length === 0 ? (
             <p>Nobody held a team seat, a client grant or emergency access there in that period.</p>
           ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

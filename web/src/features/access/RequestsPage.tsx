@@ -101,7 +101,7 @@ export function RequestsPage() {
       ) : mine.data.requests.length === 0 ? (
         <p>You have not asked for access. From a matter you cannot open, choose “Ask to join”.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -163,7 +163,7 @@ export function WallsPage() {
       ) : data.walls.length === 0 ? (
         <p>{active === false ? 'No wall has been lifted.' : 'No walls yet — a wall keeps a conflicted person away from a client or matter (or keeps a matter to a named few), and records that everyone concerned read its memo.'}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

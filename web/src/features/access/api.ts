@@ -21,6 +21,7 @@ export type NoticeInput = RequestBody<'/api/v1/walls/{id}/notice', 'post'>;
 /** A matter as access shows it: its number always, its title and client name only when you may open it. */
 export type MatterLabel = NonNullable<Wall['matter']>;
 export type ClientLabel = NonNullable<Wall['client']>;
+export type Grant = ResponseBody<'/api/v1/access/grants/{id}/revoke', 'post'>;
 export type Decision = ResponseBody<'/api/v1/access/decision', 'get'>;
 export type WallTarget = ResponseBody<'/api/v1/walls/target', 'get'>;
 
@@ -29,6 +30,10 @@ export const accessApi = {
   setMember: (matterId: string, userId: string, role: MatterRole, expiresAt: number | null) =>
     data(api.PUT('/api/v1/matters/{matterId}/team/{userId}', { params: { path: { matterId, userId } }, body: { role, expiresAt } })),
   removeMember: (matterId: string, userId: string) => data(api.DELETE('/api/v1/matters/{matterId}/team/{userId}', { params: { path: { matterId, userId } } })),
+  grants: (clientId: string) => data(api.GET('/api/v1/clients/{clientId}/grants', { params: { path: { clientId } } })),
+  /** The grant, or (when the firm requires it) `{ approval }` waiting for a compliance officer. */
+  grant: (clientId: string, body: RequestBody<'/api/v1/clients/{clientId}/grants', 'post'>) => data(api.POST('/api/v1/clients/{clientId}/grants', { params: { path: { clientId } }, body })),
+  revokeGrant: (id: string) => data(api.POST('/api/v1/access/grants/{id}/revoke', { params: { path: { id } } })),
   walls: (active?: boolean) => data(api.GET('/api/v1/walls', { params: { query: { active } } })),
   wall: (id: string) => data(api.GET('/api/v1/walls/{id}', { params: { path: { id } } })),
   createWall: (body: RequestBody<'/api/v1/walls', 'post'>) => data(api.POST('/api/v1/walls', { body })),

@@ -14,6 +14,7 @@ import { WallDetailPage } from './WallDetailPage';
 import { WallsPage } from './WallsPage';
 
 export { BlockedNotice, type BlockedNoticeProps } from './BlockedNotice';
+export { ClientGrantsPanel } from './ClientGrantsPanel';
 
 const STAFF = ['attorney', 'paralegal', 'staff', 'compliance_officer'];
 

@@ -47,7 +47,7 @@ export function AlertsPage() {
       ) : alerts.length === 0 ? (
         <p>{status === 'open' ? 'No open alerts: nothing needs your attention.' : 'No acknowledged alerts yet.'}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="audit-table">
             <thead>
               <tr>

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { Button, ClientPicker, ErrorMessage, fieldError, Loading, MatterPicker, PageTitle, PersonPicker, Select, TextField, type PickerOption } from '../../components';
 import { ApiError } from '../../api/client';
 import { formatTime, parseLocal } from '../../lib/format';
@@ -23,13 +23,36 @@ interface Form {
   actor: PickerOption | null;
   client: PickerOption | null;
   matter: PickerOption | null;
-  documentId: string;
+  document: PickerOption | null;
   action: string;
   outcome: string;
   since: string;
   until: string;
 }
-const EMPTY: Form = { actor: null, client: null, matter: null, documentId: '', action: '', outcome: '', since: '', until: '' };
+const EMPTY: Form = { actor: null, client: null, matter: null, document: null, action: '', outcome: '', since: '', until: '' };
+
+/**
+ * A document as a filter: documents have no picker (their names are sealed client content), so
+ * one is chosen from an event ("Only this document") and shown here by what it belongs to.
+ */
+export function DocumentFilter({ value, onClear, error }: { value: PickerOption | null; onClear: () => void; error: string | null }) {
+  if (!value) return null;
+  return (
+    <div className="field" role="group" aria-label="Document">
+      <span>Document</span>
+      <span>
+        {value.label}{' '}
+        <Button variant="secondary" onClick={onClear}>
+          Any document
+        </Button>
+      </span>
+      {error && <p className="field-error">{error}</p>}
+    </div>
+  );
+}
+
+/** How an event's document is named: the matter it belongs to, never its (sealed) file name. */
+export const documentOption = (id: string, matterText: string): PickerOption => ({ id, label: matterText ? `a document of matter ${matterText}` : 'a document' });
 
 /** What an event was about, in words: names and matter numbers (ids stay in the title attribute). */
 export function EventResources({ event, book }: { event: AuditEvent['event']; book: NameBook }) {
@@ -54,7 +77,9 @@ export function EventResources({ event, book }: { event: AuditEvent['event']; bo
 
 /** Compliance officers: filter the log, open an event, check its inclusion proof in the browser. */
 export function AuditExplorerPage() {
-  const [form, setForm] = useState<Form>(EMPTY);
+  // A page linking here (a matter's access history) hands over the matter to start from.
+  const preset = (useLocation().state ?? {}) as { matter?: PickerOption };
+  const [form, setForm] = useState<Form>({ ...EMPTY, matter: preset.matter ?? null });
   const [filter, setFilter] = useState<EventFilter | null>(null);
   const search = useMutation({ mutationFn: auditApi.events, onSuccess: (_page, next) => setFilter(next) });
   const { data: page, error } = search;
@@ -64,12 +89,12 @@ export function AuditExplorerPage() {
 
   const run = (next: Form, from?: number) => {
     setSelected(null);
-    const { since, until, outcome, actor, client, matter, documentId, action } = next;
+    const { since, until, outcome, actor, client, matter, document, action } = next;
     search.mutate({
       actorId: actor?.id,
       clientId: client?.id,
       matterId: matter?.id,
-      documentId: documentId.trim() || undefined,
+      documentId: document?.id,
       action: action.trim() || undefined,
       outcome: (outcome || undefined) as EventFilter['outcome'],
       since: toMs(since),
@@ -89,7 +114,7 @@ export function AuditExplorerPage() {
     run(next);
   };
 
-  const set = (key: 'documentId' | 'action' | 'outcome' | 'since' | 'until') => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const set = (key: 'action' | 'outcome' | 'since' | 'until') => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
   return (
     <section aria-labelledby="audit-title">
@@ -98,7 +123,7 @@ export function AuditExplorerPage() {
         <PersonPicker label="Actor" value={form.actor} onChange={(actor) => setForm({ ...form, actor })} error={queryFieldError(error, 'actorId')} />
         <ClientPicker label="Client" value={form.client} onChange={(client) => setForm({ ...form, client })} error={queryFieldError(error, 'clientId')} hint="Clients you may open; or use “Only this client” on an event" />
         <MatterPicker oversight label="Matter" value={form.matter} onChange={(matter) => setForm({ ...form, matter })} error={queryFieldError(error, 'matterId')} hint="Type its number (or its title, where you may open it)" />
-        <TextField label="Document id" hint="From the document's page" value={form.documentId} onChange={set('documentId')} error={queryFieldError(error, 'documentId')} />
+        <DocumentFilter value={form.document} onClear={() => setForm({ ...form, document: null })} error={queryFieldError(error, 'documentId')} />
         <TextField label="Action" hint="e.g. document.read" value={form.action} onChange={set('action')} error={queryFieldError(error, 'action')} />
         <Select label="Outcome" options={OUTCOMES} value={form.outcome} onChange={set('outcome')} />
         <TextField label="From" type="datetime-local" value={form.since} onChange={set('since')} error={queryFieldError(error, 'since')} />
@@ -115,7 +140,7 @@ export function AuditExplorerPage() {
             {page.events.length === 0 ? 'No events match these filters.' : `Showing ${page.events.length} event(s).`} The log holds {page.treeSize} events.
           </p>
           {page.events.length > 0 && (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table className="audit-table">
                 <thead>
                   <tr>
@@ -212,12 +237,18 @@ export function EventDetail({ event, names, onNarrow }: { event: AuditEvent; nam
               Only this client
             </Button>
           )}
+          {leaf.documentId && (
+            <Button variant="secondary" onClick={() => onNarrow({ document: documentOption(leaf.documentId!, book.matter(leaf.matterId)) })}>
+              Only this document
+            </Button>
+          )}
           {(leaf.matterId || (leaf.actorType === 'user' && leaf.actorId)) && (
             <Link
               to="/audit/reports"
               state={{
                 ...(leaf.actorType === 'user' && leaf.actorId ? { person: { id: leaf.actorId, label: book.person(leaf.actorId) } } : {}),
                 ...(leaf.matterId ? { matter: { id: leaf.matterId, label: book.matter(leaf.matterId) } } : {}),
+                ...(leaf.documentId ? { document: documentOption(leaf.documentId, book.matter(leaf.matterId)) } : {}),
               }}
             >
               Reports on this person and matter

@@ -4,7 +4,7 @@ import { useLocation } from 'react-router';
 import { Button, ClientPicker, ErrorMessage, MatterPicker, PageTitle, PersonPicker, TextField, type PickerOption } from '../../components';
 import { formatTime } from '../../lib/format';
 import { auditApi, type PersonMatterReport } from './api';
-import { queryFieldError, toMs } from './AuditExplorerPage';
+import { DocumentFilter, queryFieldError, toMs } from './AuditExplorerPage';
 import { nameBook } from './names';
 import { verifyInclusionInBrowser } from './verify';
 
@@ -13,6 +13,7 @@ export interface ReportsPreset {
   person?: PickerOption;
   matter?: PickerOption;
   client?: PickerOption;
+  document?: PickerOption;
 }
 
 /** Reports: who accessed X; did P access M between dates (with proofs); breach scope. */
@@ -29,22 +30,22 @@ export function ReportsPage() {
 }
 
 function WhoAccessed({ preset }: { preset: ReportsPreset }) {
-  const [form, setForm] = useState<{ client: PickerOption | null; matter: PickerOption | null; documentId: string }>({ client: preset.client ?? null, matter: preset.matter ?? null, documentId: '' });
+  const [form, setForm] = useState<{ client: PickerOption | null; matter: PickerOption | null; document: PickerOption | null }>({ client: preset.client ?? null, matter: preset.matter ?? null, document: preset.document ?? null });
   const run = useMutation({ mutationFn: auditApi.access });
   const { error } = run;
   const result = run.data?.actors;
   const book = nameBook(run.data?.names);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    run.mutate({ clientId: form.client?.id, matterId: form.matter?.id, documentId: form.documentId.trim() || undefined });
+    run.mutate({ clientId: form.client?.id, matterId: form.matter?.id, documentId: form.document?.id });
   };
   return (
     <section aria-labelledby="who-title" className="audit-report">
       <h2 id="who-title">Who accessed a client, matter or document</h2>
       <form onSubmit={(e) => void submit(e)}>
-        <ClientPicker label="Client" value={form.client} onChange={(client) => setForm({ ...form, client })} error={queryFieldError(error, 'clientId')} hint="Give a client, a matter or a document" />
+        <ClientPicker label="Client" value={form.client} onChange={(client) => setForm({ ...form, client })} error={queryFieldError(error, 'clientId')} hint="Give a client or a matter (or, from an event of the audit log, a document)" />
         <MatterPicker oversight label="Matter" value={form.matter} onChange={(matter) => setForm({ ...form, matter })} error={queryFieldError(error, 'matterId')} />
-        <TextField label="Document id" hint="From the document's page" value={form.documentId} onChange={(e) => setForm({ ...form, documentId: e.target.value })} error={queryFieldError(error, 'documentId')} />
+        <DocumentFilter value={form.document} onClear={() => setForm({ ...form, document: null })} error={queryFieldError(error, 'documentId')} />
         <Button type="submit">Show who accessed</Button>
       </form>
       {error !== null && <ErrorMessage error={error} />}
@@ -52,7 +53,7 @@ function WhoAccessed({ preset }: { preset: ReportsPreset }) {
         (result.length === 0 ? (
           <p>Nobody accessed it in the log.</p>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table className="audit-table">
               <thead>
                 <tr>

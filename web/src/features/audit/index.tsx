@@ -6,6 +6,8 @@ import { AuditExplorerPage } from './AuditExplorerPage';
 import { ReportsPage } from './ReportsPage';
 import './audit.css';
 
+export { MatterAccessHistory } from './MatterAccessHistory';
+
 export const auditFeature: Feature = {
   name: 'audit',
   routes: [

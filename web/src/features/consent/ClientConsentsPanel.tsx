@@ -47,7 +47,7 @@ export function ClientConsentsPanel({ clientId, clientName }: { clientId: string
       ) : consents.data.items.length === 0 ? (
         <p>No consent recorded for this client. Nothing of theirs can be disclosed except under a legal exception approved by a second person.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="consent-table">
             <thead>
               <tr>

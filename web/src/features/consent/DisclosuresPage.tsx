@@ -89,7 +89,7 @@ export function DisclosuresPage() {
       ) : list.data.items.length === 0 ? (
         <p>{filtered ? 'No disclosure matches these filters.' : 'No disclosure yet. Request one from here; it is checked against the client’s consents before anything can be sent.'}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="consent-table">
             <thead>
               <tr>

@@ -37,7 +37,7 @@ export function NoticesPage() {
       ) : data.items.length === 0 ? (
         <p>No notice yet.{canManage ? ' Write the first version, then publish it so attorneys can record consents against it.' : ' The compliance officer writes and publishes it.'}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="consent-table">
             <thead>
               <tr>

@@ -1,6 +1,8 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, NavLink, useNavigate, useParams } from 'react-router';
+import { ClientGrantsPanel } from '../access';
+import { ClientConsentsPanel } from '../consent';
 import { api, ApiError, data } from '../../api/client';
 import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
 import { formatTime } from '../../lib/format';
@@ -32,7 +34,7 @@ export function ClientsPage() {
       {list.isPending ? <Loading /> : null}
       {list.data && clients.length === 0 ? <p>No clients you can open yet. Take one on with the form above.</p> : null}
       {clients.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="vault-table">
             <caption className="visually-hidden">Clients you can open</caption>
             <thead>
@@ -151,13 +153,23 @@ function NewClientForm() {
   );
 }
 
+const CLIENT_TABS = [
+  { key: 'matters', label: 'Matters' },
+  { key: 'parties', label: 'Parties' },
+  { key: 'consents', label: 'Consents' },
+  { key: 'access', label: 'Access' },
+  { key: 'export', label: 'Export' },
+] as const;
+type ClientTabKey = (typeof CLIENT_TABS)[number]['key'];
+
 export function ClientDetailPage() {
-  const { clientId = '' } = useParams();
+  const { clientId = '', tab = 'matters' } = useParams();
   const { data: client, error } = useQuery({ queryKey: ['vault', 'client', clientId], queryFn: () => vaultApi.client(clientId) });
   const { data: matters } = useQuery({ queryKey: ['vault', 'matters', { clientId }], queryFn: () => vaultApi.matters(clientId) });
   if (error) return <ErrorMessage error={error} title="This client cannot be shown" />;
   if (!client) return <Loading />;
   const matterNumbers = new Map((matters?.items ?? []).map((m) => [m.id, m.number]));
+  const current: ClientTabKey = (CLIENT_TABS.some((t) => t.key === tab) ? tab : 'matters') as ClientTabKey;
   return (
     <section aria-labelledby="page-title">
       <PageTitle>{client.name}</PageTitle>
@@ -186,14 +198,31 @@ export function ClientDetailPage() {
         ))}
       </dl>
       <EditClientForm client={client} />
-      <PartiesPanel clientId={client.id} parties={client.parties ?? []} matterNumbers={matterNumbers} />
-      <section className="vault-panel" aria-labelledby="matters-title">
-        <h2 id="matters-title">Matters</h2>
-        <NewMatterForm clientId={client.id} />
-        <MatterList clientId={client.id} />
-      </section>
-      <ClientAccess clientId={client.id} />
-      <ExportPanel clientId={client.id} />
+      <nav className="vault-tabs" aria-label="Client sections">
+        {CLIENT_TABS.map((t) => (
+          <NavLink key={t.key} to={`/clients/${client.id}/${t.key}`} className={t.key === current ? 'active' : undefined} aria-current={t.key === current ? 'page' : undefined} end>
+            {t.label}
+          </NavLink>
+        ))}
+      </nav>
+      <div className="vault-tab-panel">
+        {current === 'matters' && (
+          <section aria-labelledby="matters-title">
+            <h2 id="matters-title">Matters</h2>
+            <NewMatterForm clientId={client.id} />
+            <MatterList clientId={client.id} />
+          </section>
+        )}
+        {current === 'parties' && <PartiesPanel clientId={client.id} parties={client.parties ?? []} matterNumbers={matterNumbers} />}
+        {current === 'consents' && <ClientConsentsPanel clientId={client.id} clientName={client.name} />}
+        {current === 'access' && (
+          <>
+            <ClientGrantsPanel clientId={client.id} />
+            <ClientWalls clientId={client.id} />
+          </>
+        )}
+        {current === 'export' && <ExportPanel clientId={client.id} />}
+      </div>
     </section>
   );
 }
@@ -249,12 +278,12 @@ function EditClientForm({ client }: { client: Client }) {
   );
 }
 
-/** Walls on the client (shown to whoever may see them) and where its access is managed. */
-function ClientAccess({ clientId }: { clientId: string }) {
+/** Walls on the client (shown to whoever may see them). */
+function ClientWalls({ clientId }: { clientId: string }) {
   const walls = useQuery({ queryKey: ['vault', 'client-walls', clientId], queryFn: () => data(api.GET('/api/v1/walls', { params: { query: { clientId, active: true } } })), retry: false });
   return (
     <section className="vault-panel" aria-labelledby="client-access-title">
-      <h2 id="client-access-title">Access</h2>
+      <h2 id="client-access-title">Ethical walls</h2>
       {walls.data ? (
         walls.data.walls.length === 0 ? (
           <p>No ethical walls on this client.</p>
@@ -273,9 +302,6 @@ function ClientAccess({ clientId }: { clientId: string }) {
       ) : (
         <Loading />
       )}
-      <p>
-        Client-wide access (grants) is asked for and decided under <Link to="/access/requests">Access requests</Link>; each matter’s team is on its Team tab.
-      </p>
     </section>
   );
 }

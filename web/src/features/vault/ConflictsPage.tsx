@@ -29,7 +29,7 @@ export function ConflictsPage() {
       {!checks && !error ? <Loading /> : null}
       {checks && checks.items.length === 0 && <p>{shown === 'referred' ? 'Nothing waits for a conflict review.' : 'No possible conflicts have been found yet.'}</p>}
       {checks && checks.items.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="vault-table">
             <caption className="visually-hidden">Conflict checks</caption>
             <thead>
@@ -85,7 +85,7 @@ export function ConflictCheckPage() {
       </p>
       {check.note && <p>Consent recorded: {check.note}</p>}
       <h2>Possible conflicts ({check.hitCount})</h2>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0}>
         <table className="vault-table">
           <caption className="visually-hidden">Which name matched what</caption>
           <thead>

@@ -199,7 +199,7 @@ export function DocumentsPanel({ matterId }: { matterId: string }) {
       {!data && !error ? <Loading /> : null}
       {data && data.items.length === 0 ? <p>No documents yet.{canUpload ? ' Drop a file above or choose files to add the first one.' : ''}</p> : null}
       {data && data.items.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="vault-table">
             <caption className="visually-hidden">Documents</caption>
             <thead>
@@ -262,6 +262,13 @@ function DocumentRow({ document, onChanged, onTrashed, onPreview }: { document: 
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(document.name);
   const update = useMutation({ mutationFn: (body: { name?: string; classification?: Classification; privileged?: boolean }) => vaultApi.updateDocument(document.id, body), onSuccess: () => onChanged() });
+  // The box shows the person's choice at once (a controlled box would otherwise snap back until the
+  // mutation's state arrives), and the server's value again once the list is refetched or on failure.
+  const [privilegedChoice, setPrivilegedChoice] = useState<boolean | null>(null);
+  const choosePrivileged = (value: boolean) => {
+    setPrivilegedChoice(value);
+    update.mutate({ privileged: value }, { onSettled: () => setPrivilegedChoice(null) });
+  };
   const rename = useMutation({
     mutationFn: () => vaultApi.updateDocument(document.id, { name: name.trim() }),
     onSuccess: async () => {
@@ -338,7 +345,7 @@ function DocumentRow({ document, onChanged, onTrashed, onPreview }: { document: 
                   </select>
                 </label>
                 <label className="vault-check">
-                  <input type="checkbox" checked={(update.isPending || update.isSuccess) && update.variables.privileged !== undefined ? update.variables.privileged : document.privileged} onChange={(e) => update.mutate({ privileged: e.target.checked })} disabled={update.isPending} /> Privileged
+                  <input type="checkbox" checked={privilegedChoice ?? document.privileged} onChange={(e) => choosePrivileged(e.target.checked)} disabled={update.isPending} /> Privileged
                   <span className="visually-hidden"> ({document.name})</span>
                 </label>
               </>

@@ -56,8 +56,8 @@ export function ExportPanel({ clientId }: { clientId: string }) {
   const fieldShown = serverError instanceof ApiError && serverError.fields.some((f) => f.path.startsWith('body.passphrase') || f.path.startsWith('body.recipients'));
 
   return (
-    <details className="vault-new">
-      <summary>Export (encrypted archive)</summary>
+    <section aria-labelledby="export-title">
+      <h2 id="export-title">Export (encrypted archive)</h2>
       <form onSubmit={submit} aria-label="Export this client">
         <p>Every matter, document, note and record of this client in one encrypted file, with the documents under their own names.</p>
         <fieldset className="vault-choice">
@@ -92,6 +92,6 @@ export function ExportPanel({ clientId }: { clientId: string }) {
       {stepUp.prompt}
       {serverError && !fieldShown ? <ErrorMessage error={serverError} /> : null}
       {done && <p role="status">Export downloaded.</p>}
-    </details>
+    </section>
   );
 }

@@ -5,6 +5,7 @@ import { api, ApiError, data } from '../../api/client';
 import { Button, ErrorMessage, fieldError, Loading, PageTitle, PersonPicker, TextField, type PickerOption } from '../../components';
 import { formatTime, parseLocal } from '../../lib/format';
 import { BlockedNotice } from '../access';
+import { MatterAccessHistory } from '../audit';
 import { vaultApi, type Matter } from './api';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
@@ -19,7 +20,7 @@ export function MatterList({ clientId }: { clientId?: string }) {
   if (!matters) return <Loading />;
   if (matters.items.length === 0) return <p>{clientId ? 'No matters for this client yet. Open one above.' : 'No matters you can open yet. Open one from a client’s page.'}</p>;
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table className="vault-table">
         <caption className="visually-hidden">Matters</caption>
         <thead>
@@ -169,7 +170,7 @@ export function MatterDetailPage() {
         {current === 'parties' && <MatterParties matter={matter} />}
         {current === 'team' && <TeamTab matterId={matter.id} />}
         {current === 'walls' && <WallsTab matterId={matter.id} />}
-        {current === 'access' && <AccessTab matter={matter} />}
+        {current === 'access' && <MatterAccessHistory matter={matter} />}
       </div>
     </section>
   );
@@ -338,23 +339,6 @@ function WallsTab({ matterId }: { matterId: string }) {
       <p>
         <Link to="/access/walls">All walls</Link>
       </p>
-    </section>
-  );
-}
-
-function AccessTab({ matter }: { matter: Matter }) {
-  return (
-    <section aria-labelledby="access-title">
-      <h2 id="access-title">Access history</h2>
-      <p>Every opening of this matter’s data is in the audit log, with who, when and on what basis.</p>
-      <ul>
-        <li>
-          <Link to="/access/reports">Who could and did access it</Link> (access reports)
-        </li>
-        <li>
-          <Link to="/audit">Audit log</Link> — choose matter {matter.number} (compliance officer)
-        </li>
-      </ul>
     </section>
   );
 }

@@ -84,7 +84,7 @@ export function PartiesPanel({ clientId, parties, matterNumbers }: { clientId: s
       {parties.length === 0 ? (
         <p>No parties recorded. Add the other side of each matter and related companies so that conflicts can be found.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table className="vault-table">
             <caption className="visually-hidden">Parties</caption>
             <thead>

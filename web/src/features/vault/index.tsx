@@ -12,6 +12,7 @@ export const vaultFeature: Feature = {
   routes: [
     { path: 'clients', element: <ClientsPage /> },
     { path: 'clients/:clientId', element: <ClientDetailPage /> },
+    { path: 'clients/:clientId/:tab', element: <ClientDetailPage /> },
     { path: 'matters', element: <MattersPage /> },
     { path: 'matters/:matterId', element: <MatterDetailPage /> },
     // One URL per tab (documents, notes, records, parties, team, walls, access), so each is bookmarkable.
