@@ -107,6 +107,15 @@ describe.each(DIALECTS)('request input on %s', (dialect) => {
       expect(notANumber.statusCode).toBe(400);
       expect(notANumber.json().error.fields[0].path).toBe('querystring.limit');
     });
+
+    it('refuses text that coerces to a number that is not finite (ajv skips its range checks for Infinity)', async () => {
+      for (const url of ['/clients?limit=1e309', '/matters?limit=Infinity', '/conflict-checks/mine?limit=-1e400']) {
+        const response = await call(firm.attorney, 'GET', url);
+        expect(response.statusCode, url).toBe(400);
+        expect(response.json().error.code).toBe('VALIDATION_FAILED');
+        expect(response.json().error.fields).toEqual([{ path: 'querystring.limit', message: 'must be a finite number' }]);
+      }
+    });
   });
 
   describe('validation errors name the allowed values', () => {
