@@ -80,3 +80,20 @@ describe('CLI failures', () => {
     expect(describeFailure(new TypeError('boom'))).toEqual({ line: 'error INTERNAL_ERROR: boom', exitCode: 1 });
   });
 });
+
+describe('cliConfig', () => {
+  it('gives links the address people open: localhost for a loopback bind, PUBLIC_URL when set', async () => {
+    const { cliConfig } = await import('./context.js');
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { CONFIDANT_DATA_DIR: work, HOST: '127.0.0.1', PORT: '3000' });
+      delete process.env.PUBLIC_URL;
+      expect(cliConfig().publicUrl).toBe('http://localhost:3000');
+      process.env.PUBLIC_URL = 'https://confidant.firm.example';
+      expect(cliConfig().publicUrl).toBe('https://confidant.firm.example');
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+});

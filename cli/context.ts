@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../server/config.js';
 import type { AppServices } from '../server/platform/context.js';
 import { createLogger } from '../server/platform/logging/logger.js';
 import { closeServices, createServices } from '../server/platform/services.js';
+import { personUrl } from '../server/platform/startup.js';
 
 export interface Io {
   out(line: string): void;
@@ -42,7 +43,10 @@ export class CliError extends Error {
 
 export function cliConfig(): Config {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    // Links the CLI prints (invitations, resets) use the address the server shows people: localhost, not 127.0.0.1.
+    config.publicUrl = personUrl(config, config.publicUrl).url;
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.problems.join('; ')}`, 2, 'CONFIG_INVALID');
     throw error;

@@ -25,6 +25,8 @@ export interface RunningServer {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234. */
   url: string;
   dataDir: string;
+  /** The extra environment it was started with (a CLI run against it needs the same DATABASE_URL). */
+  env: Record<string, string>;
   /** Everything the process printed so far (stdout and stderr interleaved). */
   output(): string;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and removes a temporary data folder. */
@@ -79,7 +81,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         reject(new Error(`server exited with code ${code} before starting:\n${output}`));
       });
     });
-    return { url, dataDir, output: () => output, stop };
+    return { url, dataDir, env: { ...options.env }, output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -23,7 +23,7 @@ export interface StaffAccount {
 export function runCli(server: RunningServer, args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'confidant.js'), ...args], {
     input,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CONFIDANT_DATA_DIR: server.dataDir, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...server.env, CONFIDANT_DATA_DIR: server.dataDir },
     encoding: 'utf8',
   });
 }
@@ -82,7 +82,7 @@ export async function createClientAndMatter(page: Page, options: ClientAndMatter
   await page.getByRole('link', { name: 'Clients' }).click();
   await page.getByRole('heading', { name: 'Clients' }).waitFor();
   await options.inspect?.(page, 'clients');
-  await page.getByText('New client').click();
+  await page.getByText('New client', { exact: true }).click();
   await page.getByLabel('Name').fill(options.clientName);
   if (options.clientEmail !== undefined) await page.getByLabel('Email').fill(options.clientEmail);
   await page.getByRole('button', { name: 'Create client' }).click();
@@ -90,7 +90,7 @@ export async function createClientAndMatter(page: Page, options: ClientAndMatter
   await page.getByRole('heading', { name: options.clientName }).waitFor();
   if (options.clientEmail !== undefined) await page.getByText(options.clientEmail).waitFor();
   const clientId = idFrom(page.url(), 'clients');
-  await page.getByText('Open a matter').click();
+  await page.getByText('Open a matter', { exact: true }).click();
   await page.getByLabel('Title').fill(options.matterTitle);
   await page.getByRole('button', { name: 'Open matter' }).click();
   await page.waitForURL(/\/matters\/[0-9a-f-]{36}/);

@@ -2,7 +2,7 @@
  * Session awareness for the whole web app: who is signed in, whether their session still needs
  * its second factor, and a guard that sends everyone else to the sign-in page.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
@@ -27,16 +27,29 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const queryClient = useQueryClient();
+  // Who the cache belongs to (undefined until the first session check answers): it is emptied when
+  // that changes, and only then — a public page such as a share link keeps what it loaded while the
+  // first check is under way.
+  const owner = useRef<string | null | undefined>(undefined);
+  const changeOwner = useCallback(
+    (next: SessionState | null) => {
+      const id = next?.user.id ?? null;
+      if (owner.current !== undefined && id !== owner.current) queryClient.clear();
+      owner.current = id;
+    },
+    [queryClient],
+  );
 
   const refresh = useCallback(async () => {
     try {
       const next = await identityApi.session();
+      changeOwner(next);
       setState(next);
       setError(null);
       return next;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
-        queryClient.clear();
+        changeOwner(null);
         setState(null);
         setError(null);
       } else setError(e);
@@ -44,7 +57,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setLoading(false);
     }
-  }, [queryClient]);
+  }, [changeOwner]);
 
   useEffect(() => {
     void refresh();
@@ -56,16 +69,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       // Nothing the previous person loaded may be shown to whoever signs in next.
       queryClient.clear();
+      owner.current = null;
       setState(null);
     }
   }, [queryClient]);
 
   const set = useCallback(
     (next: SessionState | null) => {
-      if (next?.user.id !== state?.user.id) queryClient.clear();
+      changeOwner(next);
       setState(next);
     },
-    [queryClient, state],
+    [changeOwner],
   );
 
   const value = useMemo(() => ({ state, loading, error, refresh, set, signOut }), [state, loading, error, refresh, set, signOut]);
@@ -112,8 +126,8 @@ export function UserMenu() {
       <a href="/account" onClick={(e) => (e.preventDefault(), void navigate('/account'))}>
         Account
       </a>
-      {/* The guard then sends the signed-out page to /sign-in, remembering where it was. */}
-      <Button variant="secondary" onClick={() => void signOut()}>
+      {/* Signing out on purpose forgets the page: whoever signs in next starts at home, not on the previous person's matter. */}
+      <Button variant="secondary" onClick={() => void signOut().then(() => navigate('/sign-in', { replace: true }))}>
         Sign out
       </Button>
     </div>
