@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   SECOND_APPROVER_REQUIRED: 409,
   /** Separation of duties: nobody grants, approves, lifts or reviews something that concerns themselves. */
   SEPARATION_OF_DUTIES: 403,
+  /** Needs access to the whole client (a client grant), not a seat on one of its matters. */
+  CLIENT_WIDE_ACCESS_REQUIRED: 403,
   /** The client's data is under legal hold: it may not be destroyed. */
   LEGAL_HOLD: 409,
   // vault

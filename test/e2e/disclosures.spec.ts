@@ -30,7 +30,9 @@ import {
   type StaffAccount,
   type TrackedPage,
   measureWidth,
+  totpCode,
 } from './support/index.js';
+import { ageChecker } from '../../server/test-support/age-check.js';
 
 const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? null;
 /** Console errors the spec causes on purpose: refusals it asks for (401 wrong code, 403 outside the consent or self-approval). */
@@ -95,6 +97,7 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
   let recipient: TrackedPage;
   let officer: StaffAccount;
   let matterId = '';
+  let aliceAccount: StaffAccount;
   let disclosureUrl = '';
   let shareLink = '';
 
@@ -141,7 +144,7 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
   });
 
   it('lets the compliance officer write a notice and publish it, confirming it becomes immutable', async () => {
-    ({ matterId } = await signInWithClientAndMatter(alice.page, server, { attorney: { name: 'Alice Attorney' }, clientName: 'Northwind Traders', matterTitle: 'Northwind v. Contoso' }));
+    ({ matterId, attorney: aliceAccount } = await signInWithClientAndMatter(alice.page, server, { attorney: { name: 'Alice Attorney' }, clientName: 'Northwind Traders', matterTitle: 'Northwind v. Contoso' }));
     officer = createStaffWithCli(server, { email: 'cora@firm.example', name: 'Cora Compliance', role: 'compliance_officer', password: 'cora passphrase that is long enough 71' });
     const { page } = cora;
     await page.goto('/sign-in');
@@ -221,6 +224,7 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
     await form.getByLabel('The purpose in the client’s words').fill('Share the statement of account with opposing counsel for the Contoso dispute.');
     await form.getByLabel('Recipient 1 name').fill('Rita Recipient');
     await form.getByLabel('Recipient 1 e-mail').fill('rita@opposing.example');
+    await form.getByRole('group', { name: /^Channels/ }).getByLabel('Encrypted package (age)').check();
     await selectContaining(page, /^Notice shown to the client/, 'Version 1');
     await selectContaining(page, /^Signed consent form/, 'Signed consent form.pdf');
     await checkAccessibility(page);
@@ -404,14 +408,60 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
     await hers.getByText(/by Cora Compliance/).first().waitFor();
   });
 
+  it('delivers an encrypted package instead of a link: executed, then made with a passphrase that age opens', async () => {
+    const { page } = alice;
+    await navigate(page, 'Disclosures');
+    await page.getByRole('link', { name: 'Request a disclosure' }).click();
+    await page.getByRole('heading', { name: 'Request a disclosure' }).waitFor();
+    await pick(page, /^Matter/, 'contoso', /Northwind v\. Contoso/);
+    const items = page.getByRole('list', { name: 'Documents and notes' });
+    await items.getByRole('checkbox', { name: /Northwind statement\.txt/ }).check();
+    await page.getByLabel('Recipient name').fill('Rita Recipient');
+    await page.getByLabel('Recipient e-mail').fill('rita@opposing.example');
+    await page.getByLabel('Why, in words').fill('Rita cannot open links from outside her firm.');
+    await page.getByLabel('Channel').selectOption({ label: 'Encrypted package (age)' });
+    await page.getByRole('button', { name: 'Request disclosure' }).click();
+    await page.getByRole('heading', { name: 'Disclosure to Rita Recipient' }).waitFor();
+    await page.getByRole('button', { name: 'Execute (record the release)' }).click();
+    await page.getByRole('status').filter({ hasText: 'now make the encrypted package' }).waitFor();
+    const panel = page.getByRole('form', { name: 'Make the encrypted package' });
+    // Said next to the field before anything is sent.
+    await panel.getByLabel(/^Passphrase/).fill('too short');
+    await panel.getByRole('button', { name: 'Download the package' }).click();
+    await panel.getByText('Use at least 12 characters.').waitFor();
+    const passphrase = 'told to Rita by phone 2026';
+    await panel.getByLabel(/^Passphrase/).fill(passphrase);
+    await panel.getByLabel('Repeat the passphrase').fill(passphrase);
+    await checkAccessibility(page);
+    await checkWidths(page, 'package');
+    const downloading = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Download the package' }).click();
+    // A fresh second factor is asked for unless the sign-in was minutes ago.
+    const prompt = page.getByRole('dialog', { name: 'Confirm with your second factor' });
+    const first = await Promise.race([downloading.then(() => 'download' as const), prompt.waitFor().then(() => 'prompt' as const)]);
+    if (first === 'prompt') {
+      await prompt.getByLabel('Authenticator code').fill(totpCode(aliceAccount.totpSecret));
+      await prompt.getByRole('button', { name: 'Confirm' }).click();
+    }
+    const pack = await downloaded(await downloading);
+    await page.getByRole('status').filter({ hasText: 'Package downloaded.' }).waitFor();
+    expect(pack.subarray(0, 21).toString('latin1')).toBe('age-encryption.org/v1');
+    const tar = await ageChecker().decryptWithPassphrase(pack, passphrase);
+    // The statement's bytes are in the tar, whole (a tar keeps a file's bytes contiguous).
+    expect(tar.includes(STATEMENT)).toBe(true);
+    expect(tar.toString('latin1')).toContain('confidant-disclosure-package/v1');
+    await expectNoIds(page);
+  });
+
   it('downloads the register as CSV (filtered) and a matter’s privilege log', async () => {
     const { page } = cora;
     await navigate(page, 'Disclosures');
     await page.getByRole('heading', { name: 'Register' }).waitFor();
-    await page.getByRole('row', { name: /Rita Recipient/ }).waitFor();
+    await page.getByRole('row', { name: /Rita Recipient/ }).first().waitFor();
     await page.getByLabel('Status').selectOption('revoked');
     await page.getByText('Download the register (CSV), as filtered').waitFor();
-    await page.getByRole('row', { name: /Rita Recipient/ }).waitFor();
+    // Only the revoked one (the package to Rita was executed, not revoked).
+    await expect.poll(() => page.getByRole('row', { name: /Rita Recipient/ }).count()).toBe(1);
     expect(await page.getByRole('row', { name: /Clerk of the Court/ }).count()).toBe(0);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByText('Download the register (CSV), as filtered').click()]);
     const text = (await downloaded(csv)).toString('utf8');

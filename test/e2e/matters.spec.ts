@@ -109,8 +109,13 @@ describe('intake and the conflict check in the browser', () => {
     await page.getByRole('link', { name: 'Clients' }).click();
     await page.getByRole('link', { name: 'Initech' }).click();
     await page.getByRole('heading', { name: 'Initech' }).waitFor();
+    // The client's page has a section per URL: its parties, then its matters.
+    const clientSections = page.getByRole('navigation', { name: 'Client sections' });
+    await clientSections.getByRole('link', { name: 'Parties' }).click();
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}\/parties$/);
     await page.getByRole('cell', { name: 'GLOBEX, Inc.' }).waitFor();
-    await page.getByText('Open a matter').click();
+    await clientSections.getByRole('link', { name: 'Matters' }).click();
+    await page.getByText('Open a matter', { exact: true }).click();
     await page.getByLabel('Title').fill('Initech supply dispute');
     await page.getByRole('button', { name: 'Open matter' }).click();
     await page.waitForURL(/\/matters\/[0-9a-f-]{36}$/);

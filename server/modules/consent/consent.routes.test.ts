@@ -48,6 +48,32 @@ describe.each(DIALECTS)('notices and consents on %s', (dialect) => {
   const lastEvent = async (requestId: unknown) =>
     (await instance.services.database.db.selectFrom('audit_event').select(['action', 'outcome', 'reason', 'client_id', 'other_id']).where('request_id', '=', String(requestId)).orderBy('seq', 'desc').executeTakeFirst()) as { action: string; outcome: string; reason: string | null; client_id: string | null; other_id: string | null };
 
+  it('refuses a consent for all matters from someone seated on one matter (it reaches other teams), audited; listing the matter is accepted', async () => {
+    const existing = await buildConsent(instance);
+    const seated = await buildUser(instance, { role: 'attorney' });
+    const seat = await instance.app.inject({ method: 'PUT', url: `/api/v1/matters/${existing.matter.id}/team/${seated.id}`, headers: existing.by.headers, payload: { role: 'attorney' } });
+    expect(seat.statusCode, seat.body).toBe(200);
+    const body = {
+      purposes: ['litigation'],
+      purposeText: 'Sharing the file with opposing counsel',
+      dataCategories: ['documents'],
+      recipients: [{ name: 'Opposing Counsel LLP', email: 'counsel@opposing.example' }],
+      recipientCategories: [],
+      channels: ['secure_link'],
+      matterScope: 'all',
+      noticeId: existing.noticeId,
+      evidence: { kind: 'signed_form', documentId: existing.evidence.id },
+    };
+    const refused = await api('POST', `/clients/${existing.clientId}/consents`, seated, body);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().error.fields).toEqual([{ path: 'body.matterScope', message: 'all needs client-wide access to the client: list the matters instead' }]);
+    expect(await lastEvent(refused.headers['x-request-id'])).toMatchObject({ action: 'consent.record', outcome: 'denied', reason: 'CLIENT_WIDE_REQUIRED', client_id: existing.clientId });
+    const listed = await api('POST', `/clients/${existing.clientId}/consents`, seated, { ...body, matterScope: 'listed', matterIds: [existing.matter.id] });
+    expect(listed.statusCode, listed.body).toBe(201);
+    // The client's lead (a client grant) records one for all matters.
+    expect((await api('POST', `/clients/${existing.clientId}/consents`, existing.by, body)).statusCode).toBe(201);
+  });
+
   it('publishes a notice once, named by the SHA-256 of its canonical content, and freezes it', async () => {
     const draft = await api('POST', '/notices', compliance, { title: 'How we handle your data', content: CONTENT });
     expect(draft.statusCode, draft.body).toBe(201);

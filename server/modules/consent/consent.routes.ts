@@ -1,6 +1,8 @@
+import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { ArchiveProtectionBody, protectionOf } from '../../platform/crypto/archive-protection.js';
 import { Binary } from '../../platform/http/response-schemas.js';
 import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
 import {
@@ -25,6 +27,7 @@ import {
 import { findConsents, findExpiringConsents, getConsentById, recordConsent, withdrawConsent } from './consents.service.js';
 import { approveDisclosure, executeDisclosure, findDisclosures, getDisclosureById, registerCsv, requestDisclosure, revokeDisclosure } from './disclosures.service.js';
 import { createNotice, findNotices, getNoticeById, publishNotice, updateNotice } from './notices.service.js';
+import { prepareDisclosurePackage } from './packages.service.js';
 import { privilegeLog, privilegeLogCsv, privilegeLogPdf } from './privilege-log.service.js';
 
 const errors = errorResponses(400, 404, 409, 410, ...SIGNED_IN_ERRORS);
@@ -119,6 +122,29 @@ export async function consentRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => executeDisclosure(request.ctx, request.params.disclosureId, request.body ?? {}),
+  );
+  app.post(
+    '/disclosures/:disclosureId/package',
+    {
+      schema: {
+        tags: ['disclosures'],
+        summary:
+          'The age package of an executed age-package disclosure (disclosure.request + step-up MFA): a tar of exactly what was released, each item checked against its recorded SHA-256, protected by a passphrase (`age -d file`) or the recipient\'s age public key (`age -d -i key.txt file`)',
+        params: DisclosureIdParams,
+        body: ArchiveProtectionBody,
+        response: {
+          200: { description: 'The age file', content: { 'application/octet-stream': { schema: Binary } } },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const pack = await prepareDisclosurePackage(request.ctx, request.params.disclosureId, protectionOf(request.body));
+      const output = new PassThrough();
+      // Headers are sent by now: a failure mid-way (INTEGRITY_ERROR) aborts the response, and age refuses the truncated file.
+      pack.writeTo(output).catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error('package failed')));
+      return reply.header('content-type', 'application/octet-stream').header('content-disposition', `attachment; filename="${pack.fileName}"`).header('cache-control', 'private, no-store').send(output);
+    },
   );
   app.post('/disclosures/:disclosureId/revoke', { schema: { tags: ['disclosures'], summary: 'Revoke a disclosure: its share refuses its next use', params: DisclosureIdParams, response: { 200: DisclosureResponse, ...errors } } }, async (request) =>
     revokeDisclosure(request.ctx, request.params.disclosureId),

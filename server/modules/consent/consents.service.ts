@@ -6,7 +6,7 @@
  * executed under it stop, and every share made under it refuses its next use.
  */
 import type { ClientId, DocumentId, MatterId } from '../../../common/ids.js';
-import { auditedRefusal, describeTargets, requireAccess, scopeFor } from '../../access/index.js';
+import { auditedRefusal, canAccess, describeTargets, requireAccess, scopeFor } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import { inTransaction, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -42,8 +42,9 @@ async function labelsFor(ctx: RequestContext, rows: ConsentConsentsTable[]) {
 }
 
 /**
- * Records a consent for a client. consent.write on the client, and on each listed matter.
- * Throws ACCESS_DENIED, VALIDATION_FAILED (naming the field: no recipient, bad dates, a matter of
+ * Records a consent for a client. consent.write on the client, and on each listed matter; a consent
+ * for all matters needs client-wide access (client.update: a client grant).
+ * Throws ACCESS_DENIED, CLIENT_WIDE_ACCESS_REQUIRED, VALIDATION_FAILED (naming the field: no recipient, bad dates, a matter of
  * another client, an unpublished notice, evidence not on this client), KEY_DESTROYED, SEALED.
  */
 export async function recordConsent(ctx: RequestContext, clientId: ClientId, input: ConsentInput): Promise<ConsentView> {
@@ -53,6 +54,11 @@ export async function recordConsent(ctx: RequestContext, clientId: ClientId, inp
     const matterIds = input.matterIds ?? [];
     if (input.matterScope === 'listed' && matterIds.length === 0) throw invalid('body.matterIds', 'must list at least one matter when matterScope is listed', 'List the matters the consent covers');
     if (input.matterScope === 'all' && matterIds.length > 0) throw invalid('body.matterIds', 'must be empty when matterScope is all', 'A consent for all matters lists none');
+    // A consent for all matters reaches matters of other teams: it takes client-wide authority (a
+    // client grant), not a seat on one matter — a seated person lists the matters they hold.
+    if (input.matterScope === 'all' && !(await canAccess(tx, 'client.update', { kind: 'client', clientId }))) {
+      throw await auditedRefusal(tx, new AppError('CLIENT_WIDE_ACCESS_REQUIRED', 'A consent for all matters needs client-wide access; list your matters instead', [{ path: 'body.matterScope', message: 'all needs client-wide access to the client: list the matters instead' }]), { action: 'consent.record', reason: 'CLIENT_WIDE_REQUIRED', resources: { clientId } });
+    }
     for (const [index, matterId] of matterIds.entries()) {
       const matter = await requireAccess(tx, 'consent.write', { kind: 'matter', matterId });
       if (matter.clientId !== clientId) throw invalid(`body.matterIds.${index}`, "is not one of this client's matters", "A listed matter is not this client's");

@@ -191,9 +191,18 @@ export async function requestDisclosure(ctx: RequestContext, input: DisclosureIn
 }
 
 /** Access to one disclosure for `permission`, or for the compliance officer's oversight. */
-async function authorizeDisclosure(ctx: RequestContext, permission: 'disclosure.read' | 'disclosure.request' | 'disclosure.approve', disclosureId: string): Promise<{ auth: ObjectAuth; row: ConsentDisclosuresTable }> {
-  const auth = await requireAccess(ctx, isCompliance(ctx) ? 'disclosure.oversee' : permission, disclosureTarget(disclosureId));
+/** One disclosure through the choke point (the compliance officer oversees them all). */
+export async function authorizeDisclosure(ctx: RequestContext, permission: 'disclosure.read' | 'disclosure.request' | 'disclosure.approve', disclosureId: string, detail?: { stepUp: true }): Promise<{ auth: ObjectAuth; row: ConsentDisclosuresTable }> {
+  const auth = await requireAccess(ctx, isCompliance(ctx) ? 'disclosure.oversee' : permission, disclosureTarget(disclosureId), detail);
   return { auth, row: await getDisclosureRow(ctx, auth) };
+}
+
+/** A disclosure under a consent goes on only while the consent is live (withdrawal and expiry stop it). Refusals audited as `action`. */
+export async function requireBasisStillLive(ctx: RequestContext, auth: ObjectAuth, row: ConsentDisclosuresTable, action: string): Promise<void> {
+  if (!row.consent_id) return;
+  const consent = await findConsentRowOfClient(ctx, auth, row.consent_id);
+  if (!consent) throw new AppError('CONSENT_NOT_FOUND');
+  await requireLiveConsent(ctx, consent, action, { clientId: row.client_id, matterId: row.matter_id, other: { type: 'disclosure', id: row.id } });
 }
 
 const stateConflict = (row: ConsentDisclosuresTable, wanted: string) => new AppError('CONFLICT', `This disclosure is ${row.status.replace('_', ' ')}; it cannot be ${wanted}`);
@@ -262,25 +271,21 @@ async function releaseOf(ctx: RequestContext, item: { type: 'document' | 'note';
 /**
  * Executes a ready disclosure: each item's current version is pinned and the SHA-256 of its bytes
  * recorded (the register); with the secure-link channel a share is created and its link e-mailed
- * to the recipient (and returned once: the token is stored only hashed). The basis is checked
- * again inside the executing transaction. disclosure.request on the matter. Throws ACCESS_DENIED,
- * CONFLICT, CONSENT_WITHDRAWN, CONSENT_EXPIRED, VALIDATION_FAILED (age packages not available).
+ * to the recipient (and returned once: the token is stored only hashed); with the age-package
+ * channel the executor then makes the package (packages.service.ts). The basis is checked again
+ * inside the executing transaction. disclosure.request on the matter. Throws ACCESS_DENIED,
+ * CONFLICT, CONSENT_WITHDRAWN, CONSENT_EXPIRED.
  */
 export async function executeDisclosure(ctx: RequestContext, disclosureId: string, options: { expiresInDays?: number; downloadLimit?: number } = {}): Promise<DisclosureView & { link: string | null }> {
   const { row } = await authorizeDisclosure(ctx, 'disclosure.request', disclosureId);
   if (row.status !== 'ready') throw stateConflict(row, 'executed');
-  if (row.channel === 'age_package') throw new AppError('VALIDATION_FAILED', 'Age packages are not available yet; use the secure link', [{ path: 'body.channel', message: 'age_package delivery is not available yet' }]);
   // Hashed outside the transaction (streams of any size never hold one); each read is audited as the executor's.
   const releases: Release[] = [];
   for (const item of JSON.parse(row.items) as { type: 'document' | 'note'; id: string }[]) releases.push(await releaseOf(ctx, item));
   const executed = await inTransaction(ctx, async (tx) => {
     const { auth, row: current } = await authorizeDisclosure(tx, 'disclosure.request', disclosureId);
     const resources = { clientId: current.client_id, matterId: current.matter_id, other: { type: 'disclosure', id: current.id } };
-    if (current.consent_id) {
-      const consent = await findConsentRowOfClient(tx, auth, current.consent_id);
-      if (!consent) throw new AppError('CONSENT_NOT_FOUND');
-      await requireLiveConsent(tx, consent, 'disclosure.execute', resources);
-    }
+    await requireBasisStillLive(tx, auth, current, 'disclosure.execute');
     const now = tx.app.clock.now();
     const patch = { status: 'executed' as const, executed_by: actorOf(tx), executed_at: now };
     if (!(await moveDisclosureRow(tx, auth, ['ready'], patch))) throw stateConflict(current, 'executed');

@@ -2,28 +2,12 @@ import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../platform/errors.js';
+import { ArchiveProtectionBody, protectionOf } from '../../platform/crypto/archive-protection.js';
 import { Binary } from '../../platform/http/response-schemas.js';
 import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
 import { ClientIdParams } from './vault.schemas.js';
 import { reencryptClientDocuments } from './documents.service.js';
-import { EXPORT_PASSPHRASE_MIN_LENGTH, prepareClientExport, type ExportProtection } from './export.service.js';
-
-const ExportBody = Type.Object(
-  {
-    passphrase: Type.Optional(Type.String({ minLength: EXPORT_PASSPHRASE_MIN_LENGTH, maxLength: 1024, description: 'Protects the archive with age\'s scrypt recipient: `age -d` asks for it (the default)' })),
-    recipients: Type.Optional(Type.Array(Type.String({ minLength: 10, maxLength: 200, pattern: '^age1[02-9ac-hj-np-z]+$' }), { minItems: 1, maxItems: 10, description: 'Instead of a passphrase: age X25519 public keys (`age -d -i key.txt`)' })),
-  },
-  { additionalProperties: false },
-);
-
-/** Exactly one of passphrase and recipients. Throws VALIDATION_FAILED naming the field. */
-function protectionOf(body: { passphrase?: string | undefined; recipients?: string[] | undefined }): ExportProtection {
-  if (body.passphrase !== undefined && body.recipients !== undefined) throw new AppError('VALIDATION_FAILED', 'Give a passphrase or recipients, not both', [{ path: 'body.recipients', message: 'leave out when a passphrase is given' }]);
-  if (body.passphrase !== undefined) return { passphrase: body.passphrase };
-  if (body.recipients !== undefined) return { recipients: body.recipients };
-  throw new AppError('VALIDATION_FAILED', 'Choose a passphrase for the export', [{ path: 'body.passphrase', message: 'is required (or give recipients: age public keys)' }]);
-}
+import { prepareClientExport } from './export.service.js';
 
 export async function exportRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -34,7 +18,7 @@ export async function exportRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['clients'],
         summary: "Export a client's data as an age-encrypted tar archive (client.export + step-up MFA), protected by a passphrase (`age -d file`) or age public keys (`age -d -i key.txt file`)",
         params: ClientIdParams,
-        body: ExportBody,
+        body: ArchiveProtectionBody,
         response: {
           200: { description: 'The age file', content: { 'application/octet-stream': { schema: Binary } } },
           ...errorResponses(400, 404, 410, ...SIGNED_IN_ERRORS),

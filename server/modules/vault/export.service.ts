@@ -16,119 +16,18 @@ import type { ClientId, MatterId } from '../../../common/ids.js';
 import { requireAccess } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
-import { createAgeEncryptStreamFor, parseAgeRecipient, type AgeProtection } from '../../platform/crypto/age.js';
-import { AppError } from '../../platform/errors.js';
+import { safeSegment, tarStream, uniqueNamer, type TarFile } from '../../platform/archive/tar.js';
+import { createAgeEncryptStreamFor } from '../../platform/crypto/age.js';
+import { ARCHIVE_PASSPHRASE_MIN_LENGTH, checkedProtection, type ArchiveProtection } from '../../platform/crypto/archive-protection.js';
 import { getClientById } from './clients.service.js';
 import { documentsOfClientForExport } from './documents.service.js';
 import { findMatters } from './matters.service.js';
 import { findNotes } from './notes.service.js';
 import { findRecords } from './records.service.js';
 
-/**
- * A USTAR header (POSIX.1-1988). Written here because it is one fixed 512-byte layout; names that
- * are not short ASCII travel in a PAX `path` record before it (`paxEntry`), which GNU tar, bsdtar
- * and every maintained unpacker read. No dependency needed for that.
- */
-function tarHeader(name: string, size: number, mtime: number, type: '0' | 'x' = '0'): Buffer {
-  const header = Buffer.alloc(512);
-  const write = (value: string, offset: number, length: number) => header.write(value, offset, length, 'ascii');
-  const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0');
-  write(name, 0, 100);
-  write(octal(0o600, 8), 100, 8);
-  write(octal(0, 8), 108, 8);
-  write(octal(0, 8), 116, 8);
-  write(octal(size, 12), 124, 12);
-  write(octal(Math.floor(mtime / 1000), 12), 136, 12);
-  write('        ', 148, 8);
-  write(type, 156, 1);
-  write('ustar\u000000', 257, 8);
-  let checksum = 0;
-  for (const byte of header) checksum += byte;
-  write(`${octal(checksum, 7)}\u0000 `, 148, 8);
-  return header;
-}
-
-const padding = (size: number) => Buffer.alloc((512 - (size % 512)) % 512);
-
-const isPlainTarName = (path: string) => /^[\x20-\x7e]{1,99}$/.test(path);
-
-/** The header(s) of a file entry: a PAX extended header carrying the UTF-8 path when USTAR cannot hold it. */
-function fileHeaders(path: string, size: number, mtime: number): Buffer[] {
-  if (isPlainTarName(path)) return [tarHeader(path, size, mtime)];
-  // A PAX record is "<length> path=<value>\n", its length counting its own digits.
-  const body = ` path=${path}\n`;
-  const bodyBytes = Buffer.byteLength(body, 'utf8');
-  let length = bodyBytes + 1;
-  while (String(length).length + bodyBytes !== length) length = String(length).length + bodyBytes;
-  const record = Buffer.from(`${length}${body}`, 'utf8');
-  const fallback = path.replace(/[^\x20-\x7e]/g, '_').slice(-99);
-  return [tarHeader('PaxHeader', record.length, mtime, 'x'), record, padding(record.length), tarHeader(fallback, size, mtime)];
-}
-
-// Names Windows refuses whatever the extension.
-const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
-const MAX_SEGMENT_BYTES = 200;
-
-/**
- * One path segment from a document name or matter number: no separators, no control characters,
- * no `.`/`..`, nothing Windows refuses; at most 200 UTF-8 bytes, keeping the extension.
- */
-export function safeSegment(raw: string): string {
-  let name = raw
-    .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f/\\<>:"|?*]/g, '_')
-    .trim()
-    .replace(/[. ]+$/, '');
-  if (name === '' || /^\.+$/.test(name)) name = '_';
-  if (RESERVED.test(name)) name = `_${name}`;
-  if (Buffer.byteLength(name, 'utf8') > MAX_SEGMENT_BYTES) {
-    const dot = name.lastIndexOf('.');
-    const extension = dot > 0 && name.length - dot <= 20 ? name.slice(dot) : '';
-    let stem = name.slice(0, name.length - extension.length);
-    while (Buffer.byteLength(stem + extension, 'utf8') > MAX_SEGMENT_BYTES) stem = [...stem].slice(0, -1).join('');
-    name = stem + extension;
-  }
-  return name;
-}
-
-/** Gives each name in a folder a unique form (case-insensitively): `a.pdf`, `a (2).pdf`, … */
-export function uniqueNamer(): (folder: string, name: string) => string {
-  const taken = new Set<string>();
-  return (folder, name) => {
-    const dot = name.lastIndexOf('.');
-    const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-    let candidate = name;
-    for (let n = 2; taken.has(`${folder}/${candidate}`.toLowerCase()); n++) candidate = `${stem} (${n})${extension}`;
-    taken.add(`${folder}/${candidate}`.toLowerCase());
-    return candidate;
-  };
-}
-
-/** The smallest export passphrase (the same floor as the master passphrase); age stretches it with scrypt. */
-export const EXPORT_PASSPHRASE_MIN_LENGTH = 12;
-
-/** How an export is protected: a passphrase (the default in the UI and CLI) or age public keys. */
-export type ExportProtection = { passphrase: string } | { recipients: string[] };
-
-/** Checks the protection before anything is gathered. Throws VALIDATION_FAILED naming the field. */
-function checkedProtection(protection: ExportProtection): AgeProtection {
-  if ('passphrase' in protection) {
-    const { passphrase } = protection;
-    if (passphrase.length < EXPORT_PASSPHRASE_MIN_LENGTH) throw new AppError('VALIDATION_FAILED', `The passphrase must be at least ${EXPORT_PASSPHRASE_MIN_LENGTH} characters`, [{ path: 'body.passphrase', message: `must be at least ${EXPORT_PASSPHRASE_MIN_LENGTH} characters` }]);
-    if (passphrase.length > 1024 || passphrase.trim() !== passphrase) throw new AppError('VALIDATION_FAILED', 'The passphrase must be at most 1024 characters, without spaces at either end', [{ path: 'body.passphrase', message: 'at most 1024 characters, without leading or trailing spaces' }]);
-    return { passphrase };
-  }
-  const { recipients } = protection;
-  if (recipients.length === 0) throw new AppError('VALIDATION_FAILED', 'Give at least one age public key (age1…)', [{ path: 'body.recipients', message: 'at least one' }]);
-  for (const [index, recipient] of recipients.entries()) {
-    try {
-      parseAgeRecipient(recipient);
-    } catch {
-      throw new AppError('VALIDATION_FAILED', `Recipient ${index + 1} is not an age public key (age1…)`, [{ path: `body.recipients.${index}`, message: 'must be an age1… X25519 public key' }]);
-    }
-  }
-  return { recipients };
-}
+/** Kept under its old names for callers of the vault's contract (the CLI). */
+export const EXPORT_PASSPHRASE_MIN_LENGTH = ARCHIVE_PASSPHRASE_MIN_LENGTH;
+export type ExportProtection = ArchiveProtection;
 
 export interface ExportResult {
   documents: number;
@@ -218,22 +117,20 @@ export async function prepareClientExport(ctx: RequestContext, clientId: ClientI
     'utf8',
   );
   let bytes = 0;
-  async function* tar(): AsyncGenerator<Buffer> {
-    yield tarHeader('manifest.json', manifest.length, now);
-    yield manifest;
-    yield padding(manifest.length);
-    for (const { document, path } of files) {
-      for (const header of fileHeaders(path, document.version.size, document.version.created_at)) yield header;
-      let written = 0;
-      for await (const part of await document.open()) {
-        written += (part as Buffer).length;
-        yield part as Buffer;
-      }
-      if (written !== document.version.size) throw new AppError('INTEGRITY_ERROR');
-      bytes += written;
-      yield padding(written);
+  const entries: TarFile[] = [
+    { path: 'manifest.json', size: manifest.length, mtime: now, bytes: () => [manifest] },
+    ...files.map(({ document, path }) => ({
+      path,
+      size: document.version.size,
+      mtime: document.version.created_at,
+      bytes: async () => counted(await document.open()),
+    })),
+  ];
+  async function* counted(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const part of stream) {
+      bytes += part.length;
+      yield part;
     }
-    yield Buffer.alloc(1024);
   }
   // Stretching a passphrase takes a second: done now, so a failure can still be answered with a status.
   const encrypt = await createAgeEncryptStreamFor(age);
@@ -243,7 +140,7 @@ export async function prepareClientExport(ctx: RequestContext, clientId: ClientI
   return {
     documents: documents.length,
     writeTo: async (output) => {
-      await pipeline(Readable.from(tar(), { objectMode: false }), encrypt, output);
+      await pipeline(Readable.from(tarStream(entries), { objectMode: false }), encrypt, output);
       return { documents: documents.length, bytes };
     },
   };

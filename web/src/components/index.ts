@@ -7,3 +7,4 @@ export { Button, Select, TextField, type ButtonProps, type SelectOption, type Se
 export { fieldError } from './form-errors';
 export { Picker, type PickerOption, type PickerProps } from './Picker';
 export { PersonPicker, ClientPicker, MatterPicker, searchPeople, searchClients, searchMatters, searchMattersByNumber, type TypedPickerProps } from './pickers';
+export { ArchiveProtectionForm, isProtectionFieldError, type ArchiveProtection, type ArchiveProtectionFormProps } from './ArchiveProtectionForm';

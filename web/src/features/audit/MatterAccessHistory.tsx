@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ErrorMessage, Loading } from '../../components';
 import { formatTime } from '../../lib/format';
+import { useSession } from '../identity';
 import { auditApi } from './api';
 import { nameBook } from './names';
 
@@ -12,8 +13,12 @@ import { nameBook } from './names';
  * audited); anyone else is told so, not shown an error.
  */
 export function MatterAccessHistory({ matter }: { matter: { id: string; number: string; title: string } }) {
-  const report = useQuery({ queryKey: ['audit', 'access', { matterId: matter.id }], queryFn: () => auditApi.access({ matterId: matter.id }), retry: false });
-  const refused = report.error instanceof ApiError && report.error.status === 403;
+  // Only the compliance officer reads the log (audit.read): nobody else's page asks, so nobody's
+  // browser logs a refusal (the server refuses and audits it all the same).
+  const { state } = useSession();
+  const reads = state?.user.role === 'compliance_officer';
+  const report = useQuery({ queryKey: ['audit', 'access', { matterId: matter.id }], queryFn: () => auditApi.access({ matterId: matter.id }), retry: false, enabled: reads });
+  const refused = !reads || (report.error instanceof ApiError && report.error.status === 403);
   const book = nameBook(report.data?.names);
   return (
     <section aria-labelledby="access-title">

@@ -3,9 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { usePageAction } from '../../api/query';
-import { Button, ErrorMessage, fieldError, Loading, NotFound, PageTitle, TextField } from '../../components';
+import { ArchiveProtectionForm, Button, ErrorMessage, fieldError, isProtectionFieldError, Loading, NotFound, PageTitle, TextField, type ArchiveProtection } from '../../components';
+import { saveBlob } from '../../lib/download';
 import { formatBytes, formatTime } from '../../lib/format';
-import { useSession } from '../identity';
+import { useSession, useStepUp } from '../identity';
 import { consentApi, documentContentUrl, type Disclosure, type ExecutedDisclosure } from './api';
 import { basisLabel, CHANNEL_LABELS, DISCLOSURE_STATUS_LABELS, labelOf, matterLabel, personLabel, PURPOSE_LABELS, RECIPIENT_CATEGORY_LABELS, shortSha } from './labels';
 import { Confirmation, CopyButton, StatusBadge } from './parts';
@@ -172,7 +173,8 @@ export function DisclosureDetailPage() {
           <CopyButton text={executed.link} what="The link" />
         </div>
       )}
-      {executed && !executed.link && <p role="status">Recorded as released: deliver it by {labelOf(CHANNEL_LABELS, executed.channel).toLowerCase()}.</p>}
+      {executed && !executed.link && executed.channel !== 'age_package' && <p role="status">Recorded as released: deliver it by {labelOf(CHANNEL_LABELS, executed.channel).toLowerCase()}.</p>}
+      {executed && executed.channel === 'age_package' && <p role="status">Recorded as released: now make the encrypted package for {executed.recipient.name} below.</p>}
       {done && <p role="status">{done}</p>}
       {action.error !== null && <ErrorMessage error={action.error} title={actionErrorTitle(action.error)} />}
 
@@ -192,6 +194,7 @@ export function DisclosureDetailPage() {
         queryClient.setQueryData(key, result);
         await queryClient.invalidateQueries({ queryKey: ['consent', 'disclosures'] });
       })} />}
+      {d.status === 'executed' && d.channel === 'age_package' && <PackagePanel disclosure={d} />}
       {(d.status === 'pending_approval' || d.status === 'ready' || d.status === 'executed') && (
         <section className="consent-panel" aria-labelledby="revoke-title">
           <h2 id="revoke-title">Revoke</h2>
@@ -219,6 +222,41 @@ export function DisclosureDetailPage() {
   );
 }
 
+/**
+ * The age package of an executed disclosure: the released items in one encrypted file for the
+ * recipient, protected by a passphrase (told to them by another channel) or their age public key.
+ * Needs a fresh second factor (asked inline). It can be made again: it releases nothing new.
+ */
+function PackagePanel({ disclosure }: { disclosure: Disclosure }) {
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const stepUp = useStepUp();
+  const submit = (protection: ArchiveProtection) => {
+    setDone(false);
+    setBusy(true);
+    void stepUp
+      .run(async () => {
+        saveBlob(await consentApi.package(disclosure.id, protection), `disclosure-${new Date().toISOString().slice(0, 10)}.tar.age`);
+        setDone(true);
+      })
+      .finally(() => setBusy(false));
+  };
+  return (
+    <section className="consent-panel" aria-labelledby="package-title">
+      <h2 id="package-title">Encrypted package</h2>
+      <ArchiveProtectionForm label="Make the encrypted package" submitLabel="Download the package" busy={busy} error={stepUp.error} onSubmit={submit}>
+        <p>
+          The {disclosure.released.length === 1 ? 'item' : `${disclosure.released.length} items`} released to {disclosure.recipient.name}, exactly as recorded (each checked against its SHA-256), in one file that the free <code>age</code> tool opens. Send the
+          file by any channel; it releases nothing new, so you can make it again.
+        </p>
+      </ArchiveProtectionForm>
+      {stepUp.prompt}
+      {stepUp.error && !isProtectionFieldError(stepUp.error) ? <ErrorMessage error={stepUp.error} title={actionErrorTitle(stepUp.error)} /> : null}
+      {done && <p role="status">Package downloaded.</p>}
+    </section>
+  );
+}
+
 function ExecuteForm({ disclosure, busy, error, onExecute }: { disclosure: Disclosure; busy: boolean; error: unknown; onExecute: (body: { expiresInDays?: number; downloadLimit?: number }) => void }) {
   const [days, setDays] = useState('7');
   const [limit, setLimit] = useState('10');
@@ -236,7 +274,13 @@ function ExecuteForm({ disclosure, busy, error, onExecute }: { disclosure: Discl
   return (
     <section className="consent-panel" aria-labelledby="execute-title">
       <h2 id="execute-title">Execute</h2>
-      <p>{isLink ? 'Executing pins the current version of each item, records the SHA-256 of the bytes released, and creates the recipient’s link (e-mailed to them, shown to you once).' : 'Executing pins each item and records the SHA-256 of the bytes released; you deliver them by the channel chosen.'}</p>
+      <p>
+        {isLink
+          ? 'Executing pins the current version of each item, records the SHA-256 of the bytes released, and creates the recipient’s link (e-mailed to them, shown to you once).'
+          : disclosure.channel === 'age_package'
+            ? 'Executing pins the current version of each item and records the SHA-256 of the bytes released; then you make the encrypted package for the recipient.'
+            : 'Executing pins each item and records the SHA-256 of the bytes released; you deliver them by the channel chosen.'}
+      </p>
       <form onSubmit={submit} aria-label="Execute the disclosure" noValidate>
         {isLink && (
           <div className="consent-row">

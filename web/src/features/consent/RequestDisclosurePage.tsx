@@ -243,7 +243,7 @@ export function RequestDisclosurePage() {
           value={channel}
           onChange={(e) => setChannel(e.target.value)}
           options={optionsOf(CHANNEL_LABELS)}
-          hint={UNENCRYPTED_CHANNELS.has(channel) ? 'Unencrypted: allowed only where the client consented to this channel.' : channel === 'secure_link' ? 'The recipient gets an expiring link and proves their e-mail with a one-time code.' : undefined}
+          hint={UNENCRYPTED_CHANNELS.has(channel) ? 'Unencrypted: allowed only where the client consented to this channel.' : channel === 'secure_link' ? 'The recipient gets an expiring link and proves their e-mail with a one-time code.' : channel === 'age_package' ? 'After executing, you make one encrypted file for the recipient (a passphrase or their age key); they open it with the free age tool.' : undefined}
           error={fieldError(error, 'body.channel')}
         />
 

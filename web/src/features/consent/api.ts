@@ -1,6 +1,7 @@
 // The consent API as the web app sees it: calls through the generated client, shapes from the
 // generated schema (server/modules/consent/consent.schemas.ts is the source of both).
 import { api, apiErrorFrom, data } from '../../api/client';
+import type { ArchiveProtection } from '../../components';
 import type { QueryParams, RequestBody, ResponseBody } from '../../api/types';
 
 export type Notice = ResponseBody<'/api/v1/notices/{noticeId}', 'get'>;
@@ -57,6 +58,12 @@ export const consentApi = {
   requestDisclosure: (body: DisclosureInput) => data(api.POST('/api/v1/disclosures', { body })),
   approve: (disclosureId: string) => data(api.POST('/api/v1/disclosures/{disclosureId}/approve', { params: { path: { disclosureId } } })),
   execute: (disclosureId: string, body: { expiresInDays?: number; downloadLimit?: number }) => data(api.POST('/api/v1/disclosures/{disclosureId}/execute', { params: { path: { disclosureId } }, body })),
+  /** The age package of an executed age-package disclosure (needs a fresh second factor: STEP_UP_REQUIRED otherwise). */
+  package: async (disclosureId: string, protection: ArchiveProtection): Promise<Blob> => {
+    const result = await api.POST('/api/v1/disclosures/{disclosureId}/package', { params: { path: { disclosureId } }, body: protection, parseAs: 'blob', headers: { accept: '*/*' } });
+    if (!(result.data instanceof Blob)) throw apiErrorFrom(result.response.status, null, 'The package could not be made');
+    return result.data;
+  },
   revoke: (disclosureId: string) => data(api.POST('/api/v1/disclosures/{disclosureId}/revoke', { params: { path: { disclosureId } } })),
 
   // What the forms choose among: the client's matters, a matter's documents and notes (the vault's routes).

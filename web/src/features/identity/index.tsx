@@ -10,6 +10,7 @@ import { SignInPage } from './SignInPage';
 import './identity.css';
 
 export { RequireSession, SessionProvider, UserMenu, useSession } from './session';
+export { useStepUp } from './StepUp';
 
 export const identityFeature: Feature = {
   name: 'identity',

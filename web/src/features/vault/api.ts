@@ -2,6 +2,7 @@
 // generated schema (server/modules/vault/vault.schemas.ts is the source of both).
 import { api, apiErrorFrom, csrfToken, data, networkError } from '../../api/client';
 import type { RequestBody, ResponseBody } from '../../api/types';
+import type { ArchiveProtection } from '../../components';
 
 export type ClientSummary = ResponseBody<'/api/v1/clients', 'get'>['items'][number];
 export type Client = ResponseBody<'/api/v1/clients/{clientId}', 'get'>;
@@ -11,7 +12,7 @@ export type DocumentVersion = NonNullable<VaultDocument['versions']>[number];
 export type Classification = VaultDocument['classification'];
 export type RecentDocument = ResponseBody<'/api/v1/documents/recent', 'get'>['items'][number];
 /** How an export is protected: a passphrase (the default) or age public keys. */
-export type ExportProtection = { passphrase: string } | { recipients: string[] };
+export type ExportProtection = ArchiveProtection;
 export const CLASSIFICATIONS: Classification[] = ['internal', 'confidential', 'privileged', 'client-secret'];
 export type Note = ResponseBody<'/api/v1/notes/{noteId}', 'get'>;
 export type Party = NonNullable<Client['parties']>[number];
