@@ -60,6 +60,9 @@ export {
   createUnsealSetupToken,
 } from './keys.service.js';
 
+/** Field sealing under a client's key, one scheme per module (its HKDF info and AAD label). */
+export { fieldSealing, type FieldScheme, type FieldSealing, type Sealer } from './field-sealing.js';
+
 /** Answers 503 SEALED for every API call but health, seal status and unseal while sealed. */
 export { replyIfSealed } from './sealed-guard.js';
 

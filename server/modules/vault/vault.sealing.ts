@@ -10,66 +10,29 @@
  */
 import type { ClientId } from '../../../common/ids.js';
 import type { RequestContext } from '../../platform/context.js';
-import { encodeContext } from '../../platform/crypto/chunked-aead.js';
-import { blindIndex, hkdf, openField, sealField } from '../../platform/crypto/key-wrap.js';
-import {
-  blindIndexKey,
-  clientBlindIndexKey,
-  clientKey,
-  currentClientKey,
-  unsafeClientBlindIndexKey,
-  unsafeClientBlindIndexKeys,
-  unsafeClientKey,
-  unsafeCurrentClientKey,
-  type ClientAuthorization,
-} from '../keys/index.js';
+import { blindIndex, hkdf } from '../../platform/crypto/key-wrap.js';
+import { blindIndexKey, clientBlindIndexKey, fieldSealing, unsafeClientBlindIndexKey, unsafeClientBlindIndexKeys, type ClientAuthorization, type Sealer } from '../keys/index.js';
 
-export interface Sealer {
-  version: number;
-  seal(table: string, rowId: string, field: string, value: string): string;
-  open(table: string, rowId: string, field: string, sealed: string): string;
-}
+export type { Sealer };
 
-function sealerOf(clientId: string, version: number, dataKey: Buffer): Sealer {
-  // A sub-key for fields, so field sealing and blob encryption never share a key.
-  const fieldKey = hkdf(dataKey, Buffer.from(clientId, 'utf8'), 'confidant/vault-fields/v1');
-  const aad = (table: string, rowId: string, field: string) => encodeContext(['confidant/field/v1', table, rowId, field, clientId, version]);
-  return {
-    version,
-    seal: (table, rowId, field, value) => sealField(fieldKey, value, aad(table, rowId, field)),
-    open: (table, rowId, field, sealed) => openField(fieldKey, sealed, aad(table, rowId, field)),
-  };
-}
-
-/** The client an allowed authorization is about (access resolved it; set for client, matter and object targets). */
-function clientOf(auth: ClientAuthorization): ClientId {
-  if (!auth.clientId) throw new Error('an authorization without a client seals nothing');
-  return auth.clientId;
-}
+/** The vault's scheme: never change these strings (every sealed vault field depends on them). */
+const VAULT_FIELDS = fieldSealing({ keyInfo: 'confidant/vault-fields/v1', aadLabel: 'confidant/field/v1' });
 
 /** Seals with the authorized client's current key version (for writes). Throws KEY_DESTROYED, SEALED. */
-export async function sealerForWrite(ctx: RequestContext, auth: ClientAuthorization): Promise<Sealer> {
-  const { version, key } = await currentClientKey(ctx, auth);
-  return sealerOf(clientOf(auth), version, key);
-}
+export const sealerForWrite = (ctx: RequestContext, auth: ClientAuthorization): Promise<Sealer> => VAULT_FIELDS.forWrite(ctx, auth);
 
 /**
  * `sealerForWrite` for a brand-new client inside the transaction creating it: no authorization
  * names the client yet (the creator's is firm-level). Throws KEY_DESTROYED, SEALED.
  */
-export async function unsafeSealerForNewClient(ctx: RequestContext, clientId: ClientId): Promise<Sealer> {
-  const { version, key } = await unsafeCurrentClientKey(ctx, clientId);
-  return sealerOf(clientId, version, key);
-}
+export const unsafeSealerForNewClient = (ctx: RequestContext, clientId: ClientId): Promise<Sealer> => VAULT_FIELDS.unsafeForWrite(ctx, clientId);
 
 /**
  * `sealerForWrite` for a client access does not know yet or whose intake is being decided: an
  * intake held for conflict review (the requester's parties, the compliance officer's waiver note)
  * has no authorization naming it. Only for conflicts.service.ts. Throws KEY_DESTROYED, SEALED.
  */
-export async function unsafeSealerForIntake(ctx: RequestContext, clientId: ClientId): Promise<Sealer> {
-  return unsafeSealerForNewClient(ctx, clientId);
-}
+export const unsafeSealerForIntake = unsafeSealerForNewClient;
 
 /** `indexToken` for the same cases as `unsafeSealerForIntake`. Throws KEY_DESTROYED, SEALED. */
 export async function unsafeIndexTokenForIntake(ctx: RequestContext, clientId: ClientId, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
@@ -77,37 +40,17 @@ export async function unsafeIndexTokenForIntake(ctx: RequestContext, clientId: C
 }
 
 /** Opens values sealed under `version` of the authorized client's key. Throws KEY_DESTROYED, SEALED. */
-export async function sealerForRead(ctx: RequestContext, auth: ClientAuthorization, version: number): Promise<Sealer> {
-  return sealerOf(clientOf(auth), version, await clientKey(ctx, auth, version));
-}
+export const sealerForRead = (ctx: RequestContext, auth: ClientAuthorization, version: number): Promise<Sealer> => VAULT_FIELDS.forRead(ctx, auth, version);
 
 /** Opens many rows of the authorized client (a matter's documents, notes, records), fetching each key version once. */
-export function sealerCacheFor(ctx: RequestContext, auth: ClientAuthorization): (version: number) => Promise<Sealer> {
-  const cache = new Map<number, Promise<Sealer>>();
-  return (version) => {
-    let sealer = cache.get(version);
-    if (!sealer) cache.set(version, (sealer = sealerForRead(ctx, auth, version)));
-    return sealer;
-  };
-}
+export const sealerCacheFor = (ctx: RequestContext, auth: ClientAuthorization): ((version: number) => Promise<Sealer>) => VAULT_FIELDS.cacheFor(ctx, auth);
 
 /**
  * Opens rows of many clients, fetching each client's key once. Unsafe (raw client ids): only for
  * rows that came through `scopeFor` (lists and searches, where there is no single authorization)
  * and for the re-index job (system actor).
  */
-export function unsafeSealerCache(ctx: RequestContext): (clientId: string, version: number) => Promise<Sealer> {
-  const cache = new Map<string, Promise<Sealer>>();
-  return (clientId, version) => {
-    const key = `${clientId}:${version}`;
-    let sealer = cache.get(key);
-    if (!sealer) {
-      sealer = unsafeClientKey(ctx, clientId as ClientId, version).then((dataKey) => sealerOf(clientId, version, dataKey));
-      cache.set(key, sealer);
-    }
-    return sealer;
-  };
-}
+export const unsafeSealerCache = (ctx: RequestContext): ((clientId: string, version: number) => Promise<Sealer>) => VAULT_FIELDS.unsafeCache(ctx);
 
 /** `client-name` also indexes party names (exact match against clients); `conflict-name` the conflict key (conflicts.names.ts) of client and party names. */
 export type IndexPurpose = 'client-name' | 'matter-title' | 'conflict-name';
