@@ -12,10 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkAccessibility,
@@ -32,6 +30,7 @@ import {
   measureWidth,
   totpCode,
 } from './support/index.js';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../server/test-support/mail-catcher.js';
 import { ageChecker } from '../../server/test-support/age-check.js';
 
 const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? null;
@@ -80,14 +79,10 @@ async function downloaded(download: Download): Promise<Buffer> {
   return readFile(path);
 }
 
-/** The text of a raw mail as received over SMTP (quoted-printable soft breaks and escapes undone). */
-function mailText(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 describe('disclosures in the browser, with mail through a real SMTP server', () => {
-  let smtp: SMTPServer;
-  const received: { to: string[]; text: string }[] = [];
+  let smtp: MailCatcher | undefined;
+  const received = (): CaughtMail[] => smtp?.mails ?? [];
   let server: RunningServer;
   let aliceBrowser: LaunchedBrowser;
   let coraBrowser: LaunchedBrowser;
@@ -105,7 +100,7 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
   async function mailFor(email: string, pattern: RegExp, count = 1): Promise<string> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const found = received.filter((m) => m.to.includes(email)).map((m) => pattern.exec(m.text)?.[1]).filter((hit): hit is string => hit !== undefined);
+      const found = received().filter((m) => m.to.includes(email)).map((m) => pattern.exec(m.text)?.[1]).filter((hit): hit is string => hit !== undefined);
       if (found.length >= count) return found[count - 1]!;
       if (Date.now() > deadline) throw new Error(`no mail to ${email} matching ${pattern}`);
       await new Promise((done) => setTimeout(done, 100));
@@ -113,22 +108,8 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
   }
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      authOptional: true,
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), text: mailText(Buffer.concat(chunks).toString('utf8')) });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'confidant@firm.example' } });
+    smtp = await startMailCatcher();
+    server = await startServer({ env: { SMTP_URL: smtp.url, MAIL_FROM: 'confidant@firm.example' } });
     // Two staff browsers with their own profiles: two people, two sessions.
     aliceBrowser = await launchBrowser({ baseURL: server.url });
     coraBrowser = await launchBrowser({ baseURL: server.url });
@@ -140,7 +121,7 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
     await coraBrowser?.close();
     await recipientBrowser?.close();
     await server?.stop();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
   });
 
   it('lets the compliance officer write a notice and publish it, confirming it becomes immutable', async () => {

@@ -12,9 +12,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { checkAccessibility, createStaffWithCli, launchBrowser, runCli, signInAsFirstAdministrator, signInWithMfa, startServer, type LaunchedBrowser, type RunningServer, type TrackedPage } from './support/index.js';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../server/test-support/mail-catcher.js';
 
 const PASSWORD = 'a long and unusual passphrase 93';
 // Below the web app's 90-day ceiling, so the server's own limit shows next to the field.
@@ -261,14 +260,10 @@ describe('identity in the browser', () => {
   });
 });
 
-/** The text of a raw mail as received over SMTP (quoted-printable soft breaks and escapes undone). */
-function mailText(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 describe('recovery in the browser, with mail through a real SMTP server', () => {
-  let smtp: SMTPServer;
-  const received: { to: string[]; text: string }[] = [];
+  let smtp: MailCatcher | undefined;
+  const received = (): CaughtMail[] => smtp?.mails ?? [];
   let server: RunningServer;
   let browser: LaunchedBrowser;
   let tab: TrackedPage;
@@ -279,7 +274,7 @@ describe('recovery in the browser, with mail through a real SMTP server', () => 
   async function mailFor(email: string, path: string, count = 1): Promise<string> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const links = received.filter((m) => m.to.includes(email)).map((m) => new RegExp(`https?://[^\\s]+/${path}#[A-Za-z0-9_-]+`).exec(m.text)?.[0]).filter((l): l is string => l !== undefined);
+      const links = received().filter((m) => m.to.includes(email)).map((m) => new RegExp(`https?://[^\\s]+/${path}#[A-Za-z0-9_-]+`).exec(m.text)?.[0]).filter((l): l is string => l !== undefined);
       if (links.length >= count) return links[count - 1]!;
       if (Date.now() > deadline) throw new Error(`no ${path} mail for ${email}`);
       await new Promise((done) => setTimeout(done, 100));
@@ -288,29 +283,15 @@ describe('recovery in the browser, with mail through a real SMTP server', () => 
   const api = (method: string, path: string) => fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${adminToken}` } });
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      authOptional: true,
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), text: mailText(Buffer.concat(chunks).toString('utf8')) });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    server = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'confidant@firm.example' } });
+    smtp = await startMailCatcher();
+    server = await startServer({ env: { SMTP_URL: smtp.url, MAIL_FROM: 'confidant@firm.example' } });
     browser = await launchBrowser({ baseURL: viaLocalhost(server.url) });
     tab = await browser.newPage();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
   });
 
   it('sends an invitation by mail, and a resent one kills the first link', async () => {
@@ -372,7 +353,7 @@ describe('recovery in the browser, with mail through a real SMTP server', () => 
     await page.getByRole('button', { name: 'Send the link' }).click();
     expect((await page.getByTestId('reset-requested').textContent())!.replace(attorney.email, 'X')).toBe(unknownAnswer);
     const link = await mailFor(attorney.email, 'reset-password');
-    expect(received.some((m) => m.to.includes('nobody@firm.example'))).toBe(false);
+    expect(received().some((m) => m.to.includes('nobody@firm.example'))).toBe(false);
 
     await page.goto(new URL(link).pathname + new URL(link).hash);
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();

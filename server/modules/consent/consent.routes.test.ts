@@ -3,11 +3,10 @@
  * publishes notices (immutable, named by SHA-256); attorneys record consents with evidence, sealed
  * at rest; withdrawal; the expiring report and its daily reminder; the denial tests.
  */
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildConsent, buildDocument, buildMatter, buildUser, type BuiltUser } from '../../test-support/factories.js';
+import { startMailCatcher, type MailCatcher } from '../../test-support/mail-catcher.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { noticeSha256, remindExpiringConsents } from './index.js';
 
@@ -15,32 +14,19 @@ const CONTENT = { collected: 'Names, contact details, matter files.', purposes: 
 
 describe.each(DIALECTS)('notices and consents on %s', (dialect) => {
   let instance: TestInstance;
-  let smtp: SMTPServer;
-  const mails: { to: string[]; raw: string }[] = [];
+  let smtp: MailCatcher;
   let compliance: BuiltUser;
   let attorney: BuiltUser;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    instance = await createTestInstance(dialect, { env: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` } });
+    smtp = await startMailCatcher();
+    instance = await createTestInstance(dialect, { env: { SMTP_URL: smtp.url } });
     compliance = await buildUser(instance, { role: 'compliance_officer' });
     attorney = await buildUser(instance, { role: 'attorney' });
   });
   afterAll(async () => {
     await instance?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   const api = (method: 'GET' | 'POST' | 'PATCH', url: string, user?: BuiltUser, payload?: unknown) =>
@@ -168,9 +154,9 @@ describe.each(DIALECTS)('notices and consents on %s', (dialect) => {
     expect(ids).toContain(ending.id);
     expect(ids).not.toContain(lasting.id);
     expect((await api('GET', '/consents/expiring?days=30', lasting.by)).json().items).toEqual([]);
-    mails.length = 0;
+    smtp.mails.length = 0;
     expect(await remindExpiringConsents(instance.services)).toBeGreaterThanOrEqual(1);
-    const mail = mails.find((m) => m.to.includes(ending.by.email));
+    const mail = smtp.mails.find((m) => m.to.includes(ending.by.email));
     expect(mail?.raw).toContain(ending.id);
     expect(mail?.raw).not.toContain('settlement');
   });

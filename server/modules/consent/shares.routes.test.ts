@@ -5,18 +5,14 @@
  * codes (throttled, then locked), guessed and tampered tokens.
  */
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../platform/clock.js';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildDisclosure, buildUser, type BuiltDisclosure, type BuiltUser } from '../../test-support/factories.js';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../test-support/mail-catcher.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
+type Mail = CaughtMail;
 
 interface EventRow {
   action: string;
@@ -31,34 +27,20 @@ interface EventRow {
 
 describe.each(DIALECTS)('disclosure shares on %s', (dialect) => {
   let instance: TestInstance;
-  let smtp: SMTPServer;
-  const mails: Mail[] = [];
+  let smtp: MailCatcher;
   let compliance: BuiltUser;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    instance = await createTestInstance(dialect, { env: { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL: 'https://confidant.firm.example' } });
+    smtp = await startMailCatcher();
+    instance = await createTestInstance(dialect, { env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://confidant.firm.example' } });
     compliance = await buildUser(instance, { role: 'compliance_officer' });
   });
   afterAll(async () => {
     await instance?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
   beforeEach(() => {
-    mails.length = 0;
+    smtp.mails.length = 0;
   });
 
   const api = (method: 'GET' | 'POST', url: string, options: { user?: BuiltUser; payload?: unknown; headers?: Record<string, string> } = {}) =>
@@ -72,7 +54,7 @@ describe.each(DIALECTS)('disclosure shares on %s', (dialect) => {
 
   const waitForMail = async (to: string, containing: string): Promise<Mail> => {
     for (let i = 0; i < 100; i += 1) {
-      const mail = mails.find((m) => m.to.includes(to) && m.raw.includes(containing));
+      const mail = smtp.mails.find((m) => m.to.includes(to) && m.raw.includes(containing));
       if (mail) return mail;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -95,7 +77,7 @@ describe.each(DIALECTS)('disclosure shares on %s', (dialect) => {
   }
 
   async function codeFor(token: string): Promise<string> {
-    mails.length = 0;
+    smtp.mails.length = 0;
     const sent = await api('POST', '/shares/code', { payload: { token } });
     expect(sent.statusCode, sent.body).toBe(200);
     const mail = await waitForMail('counsel@opposing.example', 'one-time code is');
