@@ -449,6 +449,16 @@ describe('disclosures in the browser, with mail through a real SMTP server', () 
     expect(text.split('\r\n')[0]).toMatch(/^disclosure_id,status,/);
     expect(text).toContain('rita@opposing.example');
     expect(text).not.toContain('clerk@court.example');
+    // By basis, and by a named recipient (narrowed on the page: an address never goes into a URL).
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Basis').selectOption('exception');
+    await page.getByRole('row', { name: /Clerk of the Court/ }).waitFor();
+    await expect.poll(() => page.getByRole('row', { name: /Rita Recipient/ }).count()).toBe(0);
+    await page.getByLabel('Basis').selectOption('');
+    await page.getByLabel('Recipient', { exact: true }).selectOption({ label: 'Rita Recipient <rita@opposing.example>' });
+    await expect.poll(() => page.getByRole('row', { name: /Rita Recipient/ }).count()).toBe(2);
+    expect(await page.getByRole('row', { name: /Clerk of the Court/ }).count()).toBe(0);
+    await checkWidths(page, 'register-filters');
 
     const { page: hers } = alice;
     await navigate(hers, 'Disclosures');

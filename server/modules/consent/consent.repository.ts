@@ -147,11 +147,13 @@ export async function findExecutedDisclosureIdsOfConsent(ctx: RequestContext, au
 }
 
 /** The register: disclosures in `scope` (by matter), newest first, optionally of one client or matter and status. */
-export async function findDisclosureRows(ctx: RequestContext, scope: Scope, filter: { clientId?: string; matterId?: string; status?: DisclosureStatus; limit: number }): Promise<ConsentDisclosuresTable[]> {
+export async function findDisclosureRows(ctx: RequestContext, scope: Scope, filter: { clientId?: string; matterId?: string; status?: DisclosureStatus; basis?: 'consent' | 'exception'; recipientCategory?: string; limit: number }): Promise<ConsentDisclosuresTable[]> {
   let query = db(ctx).selectFrom('consent_disclosures').selectAll().orderBy('id', 'desc').limit(filter.limit);
   if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
   if (filter.matterId) query = query.where('matter_id', '=', filter.matterId);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.basis) query = query.where('basis', '=', filter.basis);
+  if (filter.recipientCategory) query = query.where('recipient_category', '=', filter.recipientCategory);
   return scope.apply(query, 'consent_disclosures.matter_id', 'matter').execute();
 }
 

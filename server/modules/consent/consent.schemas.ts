@@ -176,6 +176,9 @@ export const DisclosureListQuery = Type.Object(
     clientId: Type.Optional(branded<ClientId>(Id)),
     matterId: Type.Optional(branded<MatterId>(Id)),
     status: Type.Optional(Type.Union([Type.Literal('pending_approval'), Type.Literal('ready'), Type.Literal('executed'), Type.Literal('revoked'), Type.Literal('stopped')])),
+    basis: Type.Optional(Type.Union([Type.Literal('consent'), Type.Literal('exception')], { description: 'Under a consent, or a legal exception' })),
+    // By category, not by address: a recipient's e-mail is client information, and a query string ends up in logs.
+    recipientCategory: Type.Optional(RecipientCategoryCode),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
   },
   { additionalProperties: false },

@@ -237,6 +237,23 @@ describe.each(DIALECTS)('the disclosure gate on %s', (dialect) => {
     expect(csv.body).toContain('counsel@opposing.example');
   });
 
+  it('reports disclosures by recipient category and by basis (consent or legal exception)', async () => {
+    const toCounsel = await buildDisclosure(instance, { consent });
+    const consented = consent.body as { recipientCategories?: string[] };
+    expect(consented.recipientCategories).toContain('court');
+    const toCourt = await buildDisclosure(instance, { consent, input: { recipient: { name: 'Clerk of the Court', email: 'clerk@court.example', category: 'court' } } });
+    const ids = async (query: string) => ((await api('GET', `/disclosures?clientId=${consent.clientId}&${query}`, consent.by)).json().items as { id: string }[]).map((d) => d.id);
+    // By category (an address never travels in a URL: the web app narrows by named recipient on the page).
+    const courts = await ids('recipientCategory=court');
+    expect(courts).toContain(toCourt.id);
+    expect(courts).not.toContain(toCounsel.id);
+    expect(await ids('basis=consent')).toEqual(expect.arrayContaining([toCounsel.id, toCourt.id]));
+    expect(await ids('basis=exception')).not.toContain(toCounsel.id);
+    const bad = await api('GET', `/disclosures?basis=hunch`, consent.by);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields[0].path).toBe('querystring.basis');
+  });
+
   it('neutralises a spreadsheet formula in a recipient name in the CSV', async () => {
     const disclosure = await buildDisclosure(instance, { consent, input: { recipient: { name: '=HYPERLINK("http://evil.example")', email: 'counsel@opposing.example' } } });
     const csv = await api('GET', `/disclosures?clientId=${consent.clientId}&format=csv`, consent.by);

@@ -342,7 +342,7 @@ export async function getDisclosureById(ctx: RequestContext, disclosureId: strin
  * compliance officer: all), newest first, optionally of one client or matter and status. Audited
  * as one list read. Throws AUDIT_UNAVAILABLE, KEY_DESTROYED, SEALED.
  */
-export async function findDisclosures(ctx: RequestContext, filter: { clientId?: string; matterId?: string; status?: DisclosureStatus } = {}): Promise<DisclosureView[]> {
+export async function findDisclosures(ctx: RequestContext, filter: { clientId?: string; matterId?: string; status?: DisclosureStatus; basis?: 'consent' | 'exception'; recipientCategory?: RecipientCategory } = {}): Promise<DisclosureView[]> {
   const overseer = await canAccess(ctx, 'disclosure.oversee', { kind: 'firm' });
   const scope = await scopeFor(ctx, overseer ? 'disclosure.oversee' : 'disclosure.read');
   const rows = await findDisclosureRows(ctx, scope, { ...filter, limit: 1000 });

@@ -17209,6 +17209,10 @@ export interface operations {
                 clientId?: string;
                 matterId?: string;
                 status?: "pending_approval" | "ready" | "executed" | "revoked" | "stopped";
+                /** @description Under a consent, or a legal exception */
+                basis?: "consent" | "exception";
+                /** @description Recipient category code */
+                recipientCategory?: "opposing_counsel" | "co_counsel" | "court" | "expert" | "insurer" | "auditor" | "regulator" | "family_member" | "other";
                 format?: "json" | "csv";
             };
             header?: never;

@@ -5,21 +5,23 @@ import { ErrorMessage, Loading, MatterPicker, PageTitle, Select, type PickerOpti
 import { formatTime } from '../../lib/format';
 import { useSession } from '../identity';
 import { consentApi, privilegeLogUrl, registerCsvUrl, type Disclosure, type DisclosureFilter, type DisclosureStatus } from './api';
-import { basisLabel, CHANNEL_LABELS, DISCLOSURE_STATUS_LABELS, labelOf, matterLabel } from './labels';
+import { basisLabel, CHANNEL_LABELS, DISCLOSURE_STATUS_LABELS, labelOf, matterLabel, optionsOf, RECIPIENT_CATEGORY_LABELS } from './labels';
 import { StatusBadge } from './parts';
 
 const STATUSES = Object.keys(DISCLOSURE_STATUS_LABELS) as DisclosureStatus[];
 
-/** The distinct clients and matters of the register, by name, for its filters. */
+/** The distinct clients, matters and recipients of the register, by name, for its filters. */
 function filterOptions(items: Disclosure[]) {
   const clients = new Map<string, string>();
   const matters = new Map<string, string>();
+  const recipients = new Map<string, string>();
   for (const d of items) {
     clients.set(d.clientId, d.clientName ?? 'a client (name not shown to you)');
     matters.set(d.matter.id, matterLabel(d.matter));
+    recipients.set(d.recipient.email, `${d.recipient.name} <${d.recipient.email}>`);
   }
   const sorted = (m: Map<string, string>) => [...m].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
-  return { clients: sorted(clients), matters: sorted(matters) };
+  return { clients: sorted(clients), matters: sorted(matters), recipients: sorted(recipients) };
 }
 
 /**
@@ -31,10 +33,13 @@ export function DisclosuresPage() {
   const { state } = useSession();
   const role = state?.user.role;
   const [filter, setFilter] = useState<DisclosureFilter>({});
-  const filtered = Boolean(filter.clientId ?? filter.matterId ?? filter.status);
+  const filtered = Boolean(filter.clientId ?? filter.matterId ?? filter.status ?? filter.basis ?? filter.recipientCategory);
+  // A named recipient narrows this page only: an e-mail address never goes into a URL (the CSV link is one).
+  const [recipient, setRecipient] = useState('');
   const all = useQuery({ queryKey: ['consent', 'disclosures', {}], queryFn: () => consentApi.disclosures() });
   const shown = useQuery({ queryKey: ['consent', 'disclosures', filter], queryFn: () => consentApi.disclosures(filter), enabled: filtered });
   const list = filtered ? shown : all;
+  const rows = (list.data?.items ?? []).filter((d) => recipient === '' || d.recipient.email === recipient);
   const options = filterOptions(all.data?.items ?? []);
   const waiting = (all.data?.items ?? []).filter((d) => d.status === 'pending_approval');
   const set = (key: keyof DisclosureFilter, value: string) => setFilter((f) => ({ ...f, [key]: value || undefined }));
@@ -77,17 +82,30 @@ export function DisclosuresPage() {
         <Select label="Client" value={filter.clientId ?? ''} onChange={(e) => set('clientId', e.target.value)} options={[{ value: '', label: 'All clients' }, ...options.clients]} />
         <Select label="Matter" value={filter.matterId ?? ''} onChange={(e) => set('matterId', e.target.value)} options={[{ value: '', label: 'All matters' }, ...options.matters]} />
         <Select label="Status" value={filter.status ?? ''} onChange={(e) => set('status', e.target.value)} options={[{ value: '', label: 'Any status' }, ...STATUSES.map((s) => ({ value: s, label: DISCLOSURE_STATUS_LABELS[s] }))]} />
+        <Select
+          label="Basis"
+          value={filter.basis ?? ''}
+          onChange={(e) => set('basis', e.target.value)}
+          options={[
+            { value: '', label: 'Any basis' },
+            { value: 'consent', label: 'The client’s consent' },
+            { value: 'exception', label: 'A legal exception' },
+          ]}
+        />
+        <Select label="Kind of recipient" value={filter.recipientCategory ?? ''} onChange={(e) => set('recipientCategory', e.target.value)} options={[{ value: '', label: 'Any kind' }, ...optionsOf(RECIPIENT_CATEGORY_LABELS)]} />
+        <Select label="Recipient" value={recipient} onChange={(e) => setRecipient(e.target.value)} options={[{ value: '', label: 'Every recipient' }, ...options.recipients]} />
       </div>
       <p>
         <a href={registerCsvUrl(filter)} download>
           Download the register (CSV){filtered ? ', as filtered' : ''}
         </a>
+        {recipient !== '' && <span className="consent-detail"> — every recipient of these filters (the recipient choice narrows this page only)</span>}
       </p>
       {list.error !== null && <ErrorMessage error={list.error} />}
       {list.data === undefined ? (
         !list.error && <Loading />
-      ) : list.data.items.length === 0 ? (
-        <p>{filtered ? 'No disclosure matches these filters.' : 'No disclosure yet. Request one from here; it is checked against the client’s consents before anything can be sent.'}</p>
+      ) : rows.length === 0 ? (
+        <p>{filtered || recipient !== '' ? 'No disclosure matches these filters.' : 'No disclosure yet. Request one from here; it is checked against the client’s consents before anything can be sent.'}</p>
       ) : (
         <div className="table-scroll" tabIndex={0}>
           <table className="consent-table">
@@ -104,7 +122,7 @@ export function DisclosuresPage() {
               </tr>
             </thead>
             <tbody>
-              {list.data.items.map((d) => (
+              {rows.map((d) => (
                 <tr key={d.id}>
                   <td>
                     <Link to={`/disclosures/${d.id}`}>{d.recipient.name}</Link>

@@ -6,7 +6,7 @@ import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, fieldError, Loading, MatterPicker, PageTitle, Select, TextField, type PickerOption } from '../../components';
 import { formatBytes } from '../../lib/format';
 import { consentApi, type Consent, type DisclosureInput, type MatterDocument } from './api';
-import { CHANNEL_LABELS, DATA_CATEGORY_LABELS, EXCEPTION_LABELS, formatDay, labelsOf, PURPOSE_LABELS, RECIPIENT_CATEGORY_LABELS, UNENCRYPTED_CHANNELS } from './labels';
+import { CHANNEL_LABELS, DATA_CATEGORY_LABELS, EXCEPTION_LABELS, formatDay, labelsOf, optionsOf, PURPOSE_LABELS, RECIPIENT_CATEGORY_LABELS, UNENCRYPTED_CHANNELS } from './labels';
 import { TextArea } from './parts';
 
 type ItemRef = DisclosureInput['items'][number];
@@ -31,7 +31,6 @@ const SHOWN_FIELDS = new Set([
 ]);
 const keyOf = (item: ItemRef) => `${item.type}:${item.id}`;
 const isPrivileged = (d: MatterDocument) => d.privileged || d.classification === 'privileged';
-const optionsOf = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 /** The server's sentence about an item, without the id it starts with (the item is shown beside it by name). */
 export function itemProblem(message: string): string {

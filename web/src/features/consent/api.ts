@@ -85,7 +85,8 @@ export const consentApi = {
 };
 
 /** The register as CSV, for a plain link (the browser downloads it with the session cookie). */
-export const registerCsvUrl = (filter: DisclosureFilter) => `/api/v1/disclosures${queryString({ format: 'csv', clientId: filter.clientId, matterId: filter.matterId, status: filter.status })}`;
+export const registerCsvUrl = (filter: DisclosureFilter) =>
+  `/api/v1/disclosures${queryString({ format: 'csv', clientId: filter.clientId, matterId: filter.matterId, status: filter.status, basis: filter.basis, recipientCategory: filter.recipientCategory })}`;
 
 /** A matter's privilege log as CSV or PDF, for a plain link. */
 export const privilegeLogUrl = (matterId: string, format: 'csv' | 'pdf') => `/api/v1/matters/${encodeURIComponent(matterId)}/privilege-log?format=${format}`;

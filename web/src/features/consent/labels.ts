@@ -116,3 +116,6 @@ export function dayOf(ms: number): string {
 
 /** A local date (no time) for a validity bound; '—' for none. */
 export const formatDay = (ms: number | null | undefined, none = '—'): string => (ms === null || ms === undefined ? none : new Date(ms).toLocaleDateString());
+
+/** A label table as the options of a select (in the table's order). */
+export const optionsOf = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
