@@ -6,6 +6,7 @@ import { isAppError } from '../server/platform/errors.js';
 import { startServer } from '../server/main.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerConsentCommands } from './commands/consent.js';
+import { registerPortalCommands } from './commands/portal.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerInstanceCommands } from './commands/instance.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -48,6 +49,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerAuditCommands(program, io);
   registerVaultCommands(program, io);
   registerConsentCommands(program, io);
+  registerPortalCommands(program, io);
   return program;
 }
 

@@ -73,6 +73,9 @@ export const ERROR_CODES = {
   DOCUMENT_TRASHED: 409,
   /** The CLI's --output file already exists (nothing was written; --force replaces it). */
   OUTPUT_EXISTS: 409,
+  // portal
+  /** A portal export's archive is kept a week: ask for a new one. */
+  EXPORT_EXPIRED: 410,
   // consent
   NOTICE_NOT_FOUND: 404,
   /** A published notice is immutable: publish a new version instead. */

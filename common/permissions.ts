@@ -37,6 +37,13 @@ export const PERMISSIONS = [
   'disclosure.approve',
   'disclosure.oversee',
   'privilege_log.read',
+  // Client portal (portal module): staff invite and manage a client's contacts, and message the
+  // client on a matter; the client's own contacts read and write through portal.read/portal.write.
+  'portal.manage',
+  'message.read',
+  'message.write',
+  'portal.read',
+  'portal.write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

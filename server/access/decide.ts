@@ -10,7 +10,8 @@ import type { MatterRole } from '../../common/roles.js';
 import type { Actor, RequestContext } from '../platform/context.js';
 import { actorFacts, clientExists, clientOfMatter, firmFacts, type ActorFacts, type FirmFacts, type WallFact } from './facts.js';
 import { listGates } from './gates.js';
-import { BREAK_GLASS_PERMISSIONS, FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, SEAT_CLIENT_PERMISSIONS, TARGETED_FIRM_PERMISSIONS, isFirmPermission, type AccessBasis, type DenialReason } from './policy.js';
+import { extensionsOf } from './extensions.js';
+import { BREAK_GLASS_PERMISSIONS, CLIENT_PERMISSIONS, FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, SEAT_CLIENT_PERMISSIONS, TARGETED_FIRM_PERMISSIONS, isFirmPermission, type AccessBasis, type DenialReason } from './policy.js';
 import { parentOf, type AccessTarget } from './targets.js';
 
 export type Decision =
@@ -62,8 +63,15 @@ export async function decide(ctx: RequestContext, permission: Permission, target
   // Opening a matter for a client needs the firm role's right to open matters AND need-to-know on
   // the client (checked below like any client-data permission).
   if (permission === 'matter.create' && !firmHas) return deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
-  // Portal users see their own data only through the portal module's own endpoints.
-  if (actor.role === 'client') return deny('ACCESS_DENIED', 'PORTAL', clientId, matterId);
+  // A client's portal contact: only the client permissions, only on their own client, and only
+  // what the portal module says this contact reaches (their matters, items shown to them). A
+  // missing target, another client's, and a staff-only one refuse alike.
+  if (actor.role === 'client') {
+    if (missing || !CLIENT_PERMISSIONS.has(permission) || clientId === null || actor.clientId !== clientId) return deny('ACCESS_DENIED', 'PORTAL', missing ? null : clientId, matterId);
+    const reach = extensionsOf(ctx.app).clientReach;
+    const reaches = reach !== null && (await reach({ ctx, actor, permission, target, clientId, matterId }));
+    return reaches ? { allowed: true, clientId, matterId, basis: 'portal' } : deny('ACCESS_DENIED', 'PORTAL', clientId, matterId);
+  }
   // Firm administrators run the system and hold no client data, whatever rows say.
   if (actor.role === 'firm_admin') return deny('ACCESS_DENIED', 'FIRM_ROLE', clientId, matterId);
 

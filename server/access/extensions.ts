@@ -12,7 +12,17 @@ import type { UserDirectory } from './directory.js';
 import type { GateDefinition } from './gates.js';
 import type { TargetLabeler } from './labels.js';
 import type { SealingKeyProvider } from './sealing.js';
-import type { ParentResolver } from './targets.js';
+import type { AccessTarget, ParentResolver } from './targets.js';
+import type { ClientId, MatterId } from '../../common/ids.js';
+import type { Permission } from '../../common/permissions.js';
+import type { Actor, RequestContext } from '../platform/context.js';
+
+/**
+ * Whether a client's portal contact reaches this target (portal module): their contact is live,
+ * the client is theirs, the matter is one of theirs, the item is shown to them. Asked only for
+ * the client permissions, after the choke point has resolved the target's client and matter.
+ */
+export type ClientReach = (input: { ctx: RequestContext; actor: Extract<Actor, { kind: 'user' }>; permission: Permission; target: AccessTarget; clientId: ClientId; matterId: MatterId | null }) => Promise<boolean>;
 
 export interface AccessProvisions {
   userDirectory?: (services: AppServices) => UserDirectory;
@@ -23,6 +33,8 @@ export interface AccessProvisions {
   sealingKey?: SealingKeyProvider;
   /** Numbers, titles and names for pages that show matters and clients by id (vault). */
   labeler?: (services: AppServices) => TargetLabeler;
+  /** What a client's portal contact reaches (portal). Without it, clients reach nothing. */
+  clientReach?: ClientReach;
 }
 
 export interface AccessExtensions {
@@ -32,9 +44,10 @@ export interface AccessExtensions {
   parentResolvers: ReadonlyMap<string, ParentResolver>;
   sealingKey: SealingKeyProvider | null;
   labeler: TargetLabeler | null;
+  clientReach: ClientReach | null;
 }
 
-const NONE: AccessExtensions = { userDirectory: null, gates: new Map(), approvalKinds: new Map(), parentResolvers: new Map(), sealingKey: null, labeler: null };
+const NONE: AccessExtensions = { userDirectory: null, gates: new Map(), approvalKinds: new Map(), parentResolvers: new Map(), sealingKey: null, labeler: null, clientReach: null };
 const installed = new WeakMap<AppServices, AccessExtensions>();
 
 /** Installs what the modules provide (called once per instance by the composition root). */
@@ -45,6 +58,7 @@ export function installAccessProvisions(services: AppServices, provisions: Acces
   let userDirectory: UserDirectory | null = null;
   let sealingKey: SealingKeyProvider | null = null;
   let labeler: TargetLabeler | null = null;
+  let clientReach: ClientReach | null = null;
   for (const p of provisions) {
     for (const gate of p.gates ?? []) gates.set(gate.key, gate);
     for (const kind of p.approvalKinds ?? []) {
@@ -55,8 +69,9 @@ export function installAccessProvisions(services: AppServices, provisions: Acces
     if (p.userDirectory) userDirectory = p.userDirectory(services);
     if (p.sealingKey) sealingKey = p.sealingKey;
     if (p.labeler) labeler = p.labeler(services);
+    if (p.clientReach) clientReach = p.clientReach;
   }
-  installed.set(services, { userDirectory, gates, approvalKinds, parentResolvers, sealingKey, labeler });
+  installed.set(services, { userDirectory, gates, approvalKinds, parentResolvers, sealingKey, labeler, clientReach });
 }
 
 /** What is installed for this instance (nothing, for services no composition root set up). */

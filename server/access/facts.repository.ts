@@ -89,6 +89,10 @@ export async function findClientIdOfMatter(ctx: RequestContext, matterId: string
   return (await db(ctx).selectFrom('access_matters').select('client_id').where('matter_id', '=', matterId).executeTakeFirst())?.client_id;
 }
 
+export async function findMatterIdsOfClient(ctx: RequestContext, clientId: string): Promise<string[]> {
+  return (await db(ctx).selectFrom('access_matters').select('matter_id').where('client_id', '=', clientId).orderBy('created_at').limit(5000).execute()).map((r) => r.matter_id);
+}
+
 export async function isClientRegistered(ctx: RequestContext, clientId: string): Promise<boolean> {
   return (await db(ctx).selectFrom('access_clients').select('client_id').where('client_id', '=', clientId).executeTakeFirst()) !== undefined;
 }

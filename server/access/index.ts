@@ -27,9 +27,11 @@ export {
   type Scope,
 } from './choke-point.js';
 export { type GateDefinition } from './gates.js';
-export { installAccessProvisions, type AccessProvisions } from './extensions.js';
+export { installAccessProvisions, type AccessProvisions, type ClientReach } from './extensions.js';
 export { requestApproval, hasSecondApprover, type ApprovalKind, type ApprovalView } from './approvals.service.js';
 export { auditedRefusal } from './support.js';
+/** Who can open an authorized client's data now (the client's portal; the caller decided on the client). */
+export { couldAccessNow, matterIdsOfClient, type CouldAccessReport, type AccessPeriod } from './reports.service.js';
 export { type SealingKeyProvider } from './sealing.js';
 /** Response schema of a change filed for a second person's approval (202). */
 export { PendingApproval as PendingApprovalSchema } from './access.schemas.js';

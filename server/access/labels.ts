@@ -50,6 +50,8 @@ export interface TargetLabeler {
 
 const MATTER_READ: Permission = 'matter.read';
 const CLIENT_READ: Permission = 'client.read';
+/** A client's portal contact opens the titles of their own matters and their client's name through the portal's read. */
+const readFor = (ctx: RequestContext, staff: Permission): Permission => (ctx.actor.kind === 'user' && ctx.actor.role === 'client' ? 'portal.read' : staff);
 /** Bounded per call: a page of rows, not a report. */
 const MAX_IDS = 500;
 
@@ -73,13 +75,13 @@ export async function describeTargets(ctx: RequestContext, refs: { userIds?: rea
   if (!labeler) return labels;
   const matterIds = distinct(refs.matterIds);
   if (matterIds.length > 0) {
-    const openTitles = await allowedAmong(ctx, matterIds, (id) => canAccess(ctx, MATTER_READ, { kind: 'matter', matterId: id as MatterId }));
+    const openTitles = await allowedAmong(ctx, matterIds, (id) => canAccess(ctx, readFor(ctx, MATTER_READ), { kind: 'matter', matterId: id as MatterId }));
     // A matter's client name: shown when the viewer may open the client, which opening the matter implies for its name.
     labels.matters = await labeler.unsafeMatterLabels(ctx, matterIds, openTitles, openTitles);
   }
   const clientIds = distinct(refs.clientIds);
   if (clientIds.length > 0) {
-    const openNames = await allowedAmong(ctx, clientIds, (id) => canAccess(ctx, CLIENT_READ, { kind: 'client', clientId: id as ClientId }));
+    const openNames = await allowedAmong(ctx, clientIds, (id) => canAccess(ctx, readFor(ctx, CLIENT_READ), { kind: 'client', clientId: id as ClientId }));
     labels.clients = await labeler.unsafeClientLabels(ctx, clientIds, openNames);
   }
   return labels;

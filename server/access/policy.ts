@@ -41,6 +41,8 @@ const WRITE: Permission[] = ['document.write', 'note.write', 'record.write'];
 // Consents and disclosures (consent module): attorneys record consents and request disclosures; only the lead (or the compliance officer) approves an exception.
 const CONSENT_ATTORNEY: Permission[] = ['consent.read', 'consent.write', 'disclosure.request', 'disclosure.read', 'privilege_log.read'];
 const CONSENT_LEAD: Permission[] = [...CONSENT_ATTORNEY, 'disclosure.approve'];
+// Portal (portal module): the team reads the client's messages and writes to the client; the lead invites the client's contacts.
+const MESSAGES: Permission[] = ['message.read', 'message.write'];
 
 /** Client-data permissions per role on a matter team (or held client-wide through a grant). */
 export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>> = {
@@ -55,10 +57,12 @@ export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>
     'document.classify',
     'access.request.decide',
     ...CONSENT_LEAD,
+    ...MESSAGES,
+    'portal.manage',
   ]),
-  attorney: new Set<Permission>([...READ, ...WRITE, 'matter.update', 'matter.create', 'document.classify', ...CONSENT_ATTORNEY]),
-  paralegal: new Set<Permission>([...READ, ...WRITE, 'consent.read', 'disclosure.read']),
-  assistant: new Set<Permission>([...READ, 'consent.read']),
+  attorney: new Set<Permission>([...READ, ...WRITE, 'matter.update', 'matter.create', 'document.classify', ...CONSENT_ATTORNEY, ...MESSAGES]),
+  paralegal: new Set<Permission>([...READ, ...WRITE, 'consent.read', 'disclosure.read', ...MESSAGES]),
+  assistant: new Set<Permission>([...READ, 'consent.read', 'message.read']),
 };
 
 /** What an active break-glass session allows on its one matter: work, not administration. */
@@ -73,7 +77,15 @@ export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permis
  * client-wide grant, so one matter's seat never opens the client's other matters.
  */
 // A client's consents are client-level: a seat on one of its matters lets one read and record them (a consent listing matters also needs consent.write on each).
-export const SEAT_CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['client.read', 'matter.create', 'consent.read', 'consent.write']);
+// A lead attorney's seat lets them see and invite the client's portal contacts (for the matters they lead; all matters needs client-wide access).
+export const SEAT_CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['client.read', 'matter.create', 'consent.read', 'consent.write', 'portal.manage']);
+
+/**
+ * What a client's own portal contact may be allowed: reading and writing their own data through
+ * the portal module's endpoints. Nothing else is ever decided in a client's favour; whether this
+ * contact reaches this client, matter or item is the portal module's `clientReach` answer.
+ */
+export const CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['portal.read', 'portal.write']);
 
 export function isFirmPermission(permission: Permission): boolean {
   return FIRM_PERMISSIONS.has(permission);
@@ -101,4 +113,4 @@ export type DenialReason =
   | 'STEP_UP';
 
 /** Where an allowed client-data decision came from (recorded as the audit purpose basis). */
-export type AccessBasis = 'firm_role' | 'team' | 'grant' | 'break_glass' | 'system';
+export type AccessBasis = 'firm_role' | 'team' | 'grant' | 'break_glass' | 'system' | 'portal';

@@ -9,11 +9,13 @@ import type { ClientId, MatterId } from '../../common/ids.js';
 import type { MatterRole } from '../../common/roles.js';
 import type { RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
+import { findMatterIdsOfClient } from './facts.repository.js';
 import { findBreakGlassRowsOfMatter } from './break-glass.repository.js';
 import { findGrantRowsOfClient } from './grants.repository.js';
 import { findTeamHistoryRows } from './team.repository.js';
 import { findWallMemberRows, findWallRowsOfClient } from './walls.repository.js';
-import { requireAccess } from './choke-point.js';
+import { requireAccess, type Authorized } from './choke-point.js';
+import type { ClientTarget, MatterTarget, ObjectTarget } from './targets.js';
 import { describeTargets } from './labels.js';
 import { clientRef, matterRef, nameOf, type ClientRef, type MatterRef } from './named.js';
 
@@ -66,8 +68,27 @@ export async function couldAccess(ctx: RequestContext, input: { clientId?: strin
   const target = input.matterId
     ? await requireAccess(ctx, 'access.report.read', { kind: 'matter', matterId: input.matterId as MatterId }, { purpose: 'could-access report' })
     : await requireAccess(ctx, 'access.report.read', { kind: 'client', clientId: input.clientId as ClientId }, { purpose: 'could-access report' });
-  const clientId = target.clientId!;
-  const matterId = input.matterId ?? null;
+  return computeCouldAccess(ctx, target.clientId!, input.matterId ?? null, input.from, input.to);
+}
+
+/**
+ * Who can open the authorized client's data right now (team seats, client-wide grants, walls
+ * applied): the client's own portal asks it after deciding portal.read on the client. Screened
+ * people are left out by the walls' cuts, as in the report.
+ */
+export async function couldAccessNow(ctx: RequestContext, auth: Authorized<ClientTarget | MatterTarget | ObjectTarget>): Promise<CouldAccessReport> {
+  const now = ctx.app.clock.now();
+  if (!auth.clientId) throw new AppError('ACCESS_DENIED', 'Not found');
+  return computeCouldAccess(ctx, auth.clientId, null, now, now);
+}
+
+/** The ids of the authorized client's matters (access's own records). */
+export async function matterIdsOfClient(ctx: RequestContext, auth: Authorized<ClientTarget>): Promise<string[]> {
+  return findMatterIdsOfClient(ctx, auth.clientId);
+}
+
+async function computeCouldAccess(ctx: RequestContext, clientId: string, matterId: string | null, from: number, to: number): Promise<CouldAccessReport> {
+  const input = { from, to };
   const bases: Basis[] = [];
 
   const history = await findTeamHistoryRows(ctx, { matterId, clientId });

@@ -49,6 +49,17 @@ export async function findLeafRows(db: AnyDb, filter: EventFilter, limit: number
   return matching(db, filter).select(['seq', 'leaf', 'leaf_hash']).orderBy('seq').limit(limit).execute();
 }
 
+/**
+ * Allowed events about one client by people (not jobs), of the given actions, newest first, below
+ * `before` when given: a client's "who handled my data" page.
+ */
+export async function findClientTrailRows(db: AnyDb, clientId: string, actions: readonly string[], excludeActorIds: readonly string[], limit: number, before?: number): Promise<(LeafRow & Pick<AuditEventRow, 'at' | 'actor_id' | 'action' | 'matter_id' | 'document_id'>)[]> {
+  let q = tablesOf<AuditTables>(db).selectFrom('audit_event').select(['seq', 'leaf', 'leaf_hash', 'at', 'actor_id', 'action', 'matter_id', 'document_id']).where('client_id', '=', clientId).where('outcome', '=', 'allowed').where('actor_type', '=', 'user').where('action', 'in', [...actions]);
+  if (excludeActorIds.length > 0) q = q.where('actor_id', 'not in', [...excludeActorIds]);
+  if (before !== undefined) q = q.where('seq', '<', before);
+  return q.orderBy('seq', 'desc').limit(limit).execute();
+}
+
 export interface ActorCounts {
   actorId: string | null;
   actorType: string;

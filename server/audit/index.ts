@@ -22,6 +22,12 @@ export type { VerificationReport } from './verify.js';
 export { verifyLog } from './verify.js';
 export { exportEvents } from './export.js';
 export { createCheckpoint, latestCheckpoint } from './checkpoints.js';
+/**
+ * A client's trail, for the client's own portal (the caller has decided portal.read on the
+ * client): allowed events by people, of the given actions, newest first (each entry's inclusion
+ * proof is the public GET /audit/proofs/inclusion any signed-in person may ask).
+ */
+export { readClientTrail, type ClientTrailEntry } from './client-trail.js';
 
 /**
  * Appends one event, in `ctx.db` (so inside the caller's transaction when there is one; outside

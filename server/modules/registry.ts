@@ -9,6 +9,7 @@ import { identityModule } from './identity/index.js';
 import { installKeysProvisions, keysModule } from './keys/index.js';
 import { vaultModule } from './vault/index.js';
 import { consentModule } from './consent/index.js';
+import { portalModule } from './portal/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, AppServices } from '../platform/context.js';
@@ -24,7 +25,7 @@ export async function authenticateRequest(services: AppServices, request: Fastif
   return authenticateWithIdentity(services, request, reply, route);
 }
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule];
 
 /**
  * Installs what every module provides into this instance's services — the one place modules are

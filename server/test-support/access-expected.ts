@@ -55,10 +55,13 @@ const ON_MATTER: Record<string, MatterRole[]> = {
   'disclosure.read': [L, A, P],
   'disclosure.approve': [L],
   'privilege_log.read': [L, A],
+  'portal.manage': [L],
+  'message.read': [L, A, P, S],
+  'message.write': [L, A, P],
 };
 export const GRANT_ROLE: MatterRole = 'paralegal';
 const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee'];
-const SEAT_IMPLIES: string[] = ['client.read', 'matter.create', 'consent.read', 'consent.write'];
+const SEAT_IMPLIES: string[] = ['client.read', 'matter.create', 'consent.read', 'consent.write', 'portal.manage'];
 
 export function expected(permission: Permission, firmRole: FirmRole, matterRole: MatterRole | null, wall: Wall, gate: Gate, grant: Grant, target: 'matter' | 'client'): Expected {
   const firmRoles = FIRM_LEVEL[permission];

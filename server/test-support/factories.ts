@@ -336,3 +336,40 @@ export async function buildDisclosure(instance: TestInstance, options: { consent
   });
   return { id: body.id as string, status: body.status as string, matter, consent, document, by: matter.lead, body };
 }
+
+// ---- portal
+
+export interface BuiltPortalContact {
+  id: UserId;
+  email: string;
+  name: string;
+  clientId: ClientId;
+  /** The matter the contact was invited on (with `matterScope: 'listed'` the only one they see). */
+  matter: BuiltMatter;
+  /** The lead who invited them. */
+  by: BuiltUser;
+  /** A signed-in session with its second factor done (portal contacts always need one). */
+  session: BuiltSession;
+  headers: BuiltSession['headers'];
+  body: Record<string, unknown>;
+}
+
+/**
+ * A client's portal contact invited through `POST /clients/:id/portal-invitations` by the matter's
+ * lead (`matter` built when absent), for all the client's matters unless `matterScope: 'listed'`
+ * (then only `matter`), with a signed-in, MFA-complete session; `input` overrides the request.
+ */
+export async function buildPortalContact(instance: TestInstance, options: { matter?: BuiltMatter; matterScope?: 'all' | 'listed'; input?: Record<string, unknown> } = {}): Promise<BuiltPortalContact> {
+  const matter = options.matter ?? (await buildMatter(instance));
+  const suffix = uniqueSuffix();
+  const scope = options.matterScope ?? 'all';
+  const body = await request(instance, 'buildPortalContact', {
+    method: 'POST',
+    url: `/clients/${matter.clientId}/portal-invitations`,
+    headers: matter.lead.headers,
+    payload: { email: `contact.${suffix}@client.example`, name: `Client Contact ${suffix}`, matterScope: scope, ...(scope === 'listed' ? { matterIds: [matter.id] } : {}), ...options.input },
+  });
+  const contact = body.contact as { id: UserId; email: string; name: string };
+  const session = await buildSession(instance, { id: contact.id });
+  return { id: contact.id, email: contact.email, name: contact.name, clientId: matter.clientId, matter, by: matter.lead, session, headers: session.headers, body };
+}

@@ -53,6 +53,11 @@ export async function findNoticeRow(ctx: RequestContext, id: string): Promise<Co
   return db(ctx).selectFrom('consent_notices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The newest published version (firm text the firm shows its clients: no decision needed). */
+export async function findCurrentNoticeRow(ctx: RequestContext): Promise<ConsentNoticesTable | undefined> {
+  return db(ctx).selectFrom('consent_notices').selectAll().where('status', '=', 'published').orderBy('version', 'desc').limit(1).executeTakeFirst();
+}
+
 export async function findNoticeRows(ctx: RequestContext, _auth: FirmAuth): Promise<ConsentNoticesTable[]> {
   return db(ctx).selectFrom('consent_notices').selectAll().orderBy('version', 'desc').limit(500).execute();
 }
@@ -155,6 +160,14 @@ export async function findDisclosureRows(ctx: RequestContext, scope: Scope, filt
   if (filter.basis) query = query.where('basis', '=', filter.basis);
   if (filter.recipientCategory) query = query.where('recipient_category', '=', filter.recipientCategory);
   return scope.apply(query, 'consent_disclosures.matter_id', 'matter').execute();
+}
+
+/** Executed disclosures of the authorized client (on `matterIds`, or all its matters when null), newest first: what its portal shows. */
+export async function findExecutedDisclosureRowsOfClient(ctx: RequestContext, auth: ClientAuth, matterIds: string[] | null): Promise<ConsentDisclosuresTable[]> {
+  if (matterIds !== null && matterIds.length === 0) return [];
+  let query = db(ctx).selectFrom('consent_disclosures').selectAll().where('client_id', '=', auth.clientId).where('executed_at', 'is not', null).orderBy('id', 'desc').limit(1000);
+  if (matterIds !== null) query = query.where('matter_id', 'in', matterIds);
+  return query.execute();
 }
 
 export async function insertReleasedItemRows(ctx: RequestContext, _auth: ObjectAuth, rows: ConsentReleasedItemsTable[]): Promise<void> {

@@ -104,6 +104,9 @@ export const CreateConsentBody = Type.Object(
 
 const MatterRefSchema = Type.Object({ id: Type.String(), number: Nullable(Type.String()), title: Nullable(Type.String()) });
 
+/** What a consent covers, without its evidence: the terms a firm asks a client to accept in the portal. */
+export const ConsentTermsBody = Type.Omit(CreateConsentBody, ['noticeId', 'evidence', 'validFrom'], { additionalProperties: false });
+
 export const ConsentResponse = Type.Object({
   id: Type.String(),
   clientId: Type.String(),

@@ -48,19 +48,33 @@ async function labelsFor(ctx: RequestContext, rows: ConsentConsentsTable[]) {
  * another client, an unpublished notice, evidence not on this client), KEY_DESTROYED, SEALED.
  */
 export async function recordConsent(ctx: RequestContext, clientId: ClientId, input: ConsentInput): Promise<ConsentView> {
+  return writeConsent(ctx, clientId, input, 'consent.write');
+}
+
+/**
+ * Records the consent a client's portal contact gave by their own click, on the notice they were
+ * shown (evidence `portal_click`: who, when, from where, the notice's SHA-256). portal.write on
+ * the client and on each listed matter (the portal decides whether the contact may speak for all
+ * matters before asking). Throws ACCESS_DENIED, VALIDATION_FAILED, KEY_DESTROYED, SEALED.
+ */
+export async function recordClientConsent(ctx: RequestContext, clientId: ClientId, input: Omit<ConsentInput, 'evidence'>): Promise<ConsentView> {
+  return writeConsent(ctx, clientId, { ...input, evidence: { kind: 'portal_click' } }, 'portal.write');
+}
+
+async function writeConsent(ctx: RequestContext, clientId: ClientId, input: Omit<ConsentInput, 'evidence'> & { evidence: ConsentInput['evidence'] | { kind: 'portal_click' } }, permission: 'consent.write' | 'portal.write'): Promise<ConsentView> {
   return inTransaction(ctx, async (tx) => {
-    const auth = await requireAccess(tx, 'consent.write', { kind: 'client', clientId });
+    const auth = await requireAccess(tx, permission, { kind: 'client', clientId });
     const now = tx.app.clock.now();
     const matterIds = input.matterIds ?? [];
     if (input.matterScope === 'listed' && matterIds.length === 0) throw invalid('body.matterIds', 'must list at least one matter when matterScope is listed', 'List the matters the consent covers');
     if (input.matterScope === 'all' && matterIds.length > 0) throw invalid('body.matterIds', 'must be empty when matterScope is all', 'A consent for all matters lists none');
     // A consent for all matters reaches matters of other teams: it takes client-wide authority (a
     // client grant), not a seat on one matter — a seated person lists the matters they hold.
-    if (input.matterScope === 'all' && !(await canAccess(tx, 'client.update', { kind: 'client', clientId }))) {
+    if (input.matterScope === 'all' && permission === 'consent.write' && !(await canAccess(tx, 'client.update', { kind: 'client', clientId }))) {
       throw await auditedRefusal(tx, new AppError('CLIENT_WIDE_ACCESS_REQUIRED', 'A consent for all matters needs client-wide access; list your matters instead', [{ path: 'body.matterScope', message: 'all needs client-wide access to the client: list the matters instead' }]), { action: 'consent.record', reason: 'CLIENT_WIDE_REQUIRED', resources: { clientId } });
     }
     for (const [index, matterId] of matterIds.entries()) {
-      const matter = await requireAccess(tx, 'consent.write', { kind: 'matter', matterId });
+      const matter = await requireAccess(tx, permission, { kind: 'matter', matterId });
       if (matter.clientId !== clientId) throw invalid(`body.matterIds.${index}`, "is not one of this client's matters", "A listed matter is not this client's");
     }
     const recipients = input.recipients ?? [];
@@ -70,9 +84,14 @@ export async function recordConsent(ctx: RequestContext, clientId: ClientId, inp
     const validUntil = input.validUntil ?? null;
     if (validUntil !== null && validUntil <= validFrom) throw invalid('body.validUntil', 'must be after validFrom', 'The consent must end after it starts');
     const notice = await publishedNoticeFor(tx, input.noticeId, 'body.noticeId');
-    // The signed form: a document the recorder may open, on one of this client's matters (its read is audited).
-    const evidence = await getDocumentById(tx, input.evidence.documentId as DocumentId);
-    if (evidence.clientId !== clientId || evidence.trashedAt !== null) throw invalid('body.evidence.documentId', "is not a live document of this client's", "The signed form must be one of this client's documents");
+    // The signed form: a document the recorder may open, on one of this client's matters (its read
+    // is audited). A portal click is its own evidence: the contact, the time, the address, the notice.
+    let evidenceId: string | null = null;
+    if (input.evidence.kind === 'signed_form') {
+      const evidence = await getDocumentById(tx, input.evidence.documentId as DocumentId);
+      if (evidence.clientId !== clientId || evidence.trashedAt !== null) throw invalid('body.evidence.documentId', "is not a live document of this client's", "The signed form must be one of this client's documents");
+      evidenceId = evidence.id;
+    }
     const sealer = await sealerForWrite(tx, auth);
     const id = newId(now);
     const named: NamedRecipient[] = recipients.map((r) => ({ name: r.name, email: r.email ? r.email.toLowerCase() : null }));
@@ -93,7 +112,7 @@ export async function recordConsent(ctx: RequestContext, clientId: ClientId, inp
       notice_id: notice.id,
       notice_sha256: notice.sha256,
       evidence_kind: input.evidence.kind,
-      evidence_document_id: evidence.id,
+      evidence_document_id: evidenceId,
       status: 'active',
       recorded_by: actorOf(tx),
       recorded_at: now,
@@ -102,14 +121,14 @@ export async function recordConsent(ctx: RequestContext, clientId: ClientId, inp
       withdrawn_at: null,
     };
     await insertConsentRow(tx, auth, row);
-    await recordEvent(tx, { action: 'consent.record', outcome: 'allowed', resources: { clientId, documentId: evidence.id, other: { type: 'consent', id } } });
+    await recordEvent(tx, { action: 'consent.record', outcome: 'allowed', ...(permission === 'portal.write' ? { reason: 'PORTAL_CLICK' } : {}), resources: { clientId, ...(evidenceId ? { documentId: evidenceId } : {}), other: { type: 'consent', id } } });
     return presentConsent(row, sealer, await labelsFor(tx, [row]), now);
   });
 }
 
-/** A client's consents, newest first. consent.read on the client. Throws ACCESS_DENIED, KEY_DESTROYED, SEALED. */
-export async function findConsents(ctx: RequestContext, clientId: ClientId): Promise<ConsentView[]> {
-  const auth = await requireAccess(ctx, 'consent.read', { kind: 'client', clientId });
+/** A client's consents, newest first. consent.read on the client (portal.read: the client's own contact). Throws ACCESS_DENIED, KEY_DESTROYED, SEALED. */
+export async function findConsents(ctx: RequestContext, clientId: ClientId, permission: 'consent.read' | 'portal.read' = 'consent.read'): Promise<ConsentView[]> {
+  const auth = await requireAccess(ctx, permission, { kind: 'client', clientId });
   const rows = await findConsentRowsOfClient(ctx, auth);
   const labels = await labelsFor(ctx, rows);
   const sealers = new Map<number, Awaited<ReturnType<typeof sealerForRead>>>();
@@ -132,12 +151,13 @@ export async function getConsentById(ctx: RequestContext, consentId: string): Pr
 
 /**
  * Withdraws a consent, at once: disclosures not yet executed under it are stopped (each audited),
- * and shares made under it refuse their next use. consent.write on its client. Throws
+ * and shares made under it refuse their next use. consent.write on its client (portal.write: the
+ * client's own contact, in one click). Throws
  * ACCESS_DENIED, CONSENT_WITHDRAWN (already withdrawn).
  */
-export async function withdrawConsent(ctx: RequestContext, consentId: string): Promise<ConsentView> {
+export async function withdrawConsent(ctx: RequestContext, consentId: string, permission: 'consent.write' | 'portal.write' = 'consent.write'): Promise<ConsentView> {
   return inTransaction(ctx, async (tx) => {
-    const auth = await requireAccess(tx, 'consent.write', { kind: 'object', type: 'consent', id: consentId });
+    const auth = await requireAccess(tx, permission, { kind: 'object', type: 'consent', id: consentId });
     const row = await getConsentRow(tx, auth);
     const now = tx.app.clock.now();
     const by = actorOf(tx);

@@ -20,6 +20,7 @@ import { consentState, DISCLOSURES_TABLE, openRecipients, presentDisclosure, REL
 import {
   findConsentRowOfClient,
   findDisclosureRows,
+  findExecutedDisclosureRowsOfClient,
   findReleasedItemRows,
   findShareRows,
   getDisclosureRow,
@@ -356,6 +357,18 @@ export async function findDisclosures(ctx: RequestContext, filter: { clientId?: 
 /** Disclosures a client may be shown (the portal, client reports): never one under a gag order. */
 export async function findClientVisibleDisclosures(ctx: RequestContext, clientId: ClientId): Promise<DisclosureView[]> {
   return (await findDisclosures(ctx, { clientId })).filter((d) => !d.basis.gagOrder);
+}
+
+/**
+ * What a client's portal contact is shown of the disclosures of their data: executed ones, on the
+ * matters they reach, never one under a gag order. portal.read on the client; audited as one list
+ * read. Throws ACCESS_DENIED, AUDIT_UNAVAILABLE, KEY_DESTROYED, SEALED.
+ */
+export async function findDisclosuresForClient(ctx: RequestContext, clientId: ClientId, matterIds: string[] | null): Promise<DisclosureView[]> {
+  const auth = await requireAccess(ctx, 'portal.read', { kind: 'client', clientId });
+  const rows = (await findExecutedDisclosureRowsOfClient(ctx, auth, matterIds)).filter((r) => r.gag_order !== 1);
+  await recordEvent(ctx, { action: 'disclosure.list', outcome: 'allowed', reason: 'PORTAL', resources: { clientId, other: { type: 'result_count', id: String(rows.length) } } });
+  return viewsOf(ctx, rows, (version) => sealerForRead(ctx, auth, version));
 }
 
 async function viewsOf(

@@ -11,7 +11,7 @@ import { inTransaction, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { presentNotice, type NoticeContent, type NoticeView } from './consent.presenter.js';
-import { findNoticeRow, findNoticeRows, insertNoticeRow, nextNoticeVersion, updateDraftNoticeRow } from './consent.repository.js';
+import { findCurrentNoticeRow, findNoticeRow, findNoticeRows, insertNoticeRow, nextNoticeVersion, updateDraftNoticeRow } from './consent.repository.js';
 import type { ConsentNoticesTable } from './consent.tables.js';
 
 const FIRM = { kind: 'firm' } as const;
@@ -90,6 +90,15 @@ export async function getNoticeById(ctx: RequestContext, noticeId: string): Prom
   const row = await findNoticeRow(ctx, noticeId);
   if (!row) throw new AppError('NOTICE_NOT_FOUND');
   return (await views(ctx, [row]))[0]!;
+}
+
+/**
+ * The notice in force: the newest published version, or null when none was published (firm text,
+ * shown to a client's portal contact before they decide on consents; no client data).
+ */
+export async function currentNotice(ctx: RequestContext): Promise<NoticeView | null> {
+  const row = await findCurrentNoticeRow(ctx);
+  return row ? (await views(ctx, [row]))[0]! : null;
 }
 
 /** A published notice a consent names (its id and hash), or a 400 naming `field`. */

@@ -16,6 +16,16 @@ export function invitationMail(ctx: RequestContext, to: { email: string; name: s
   };
 }
 
+/** A client contact's invitation to the firm's portal: no client data, just the link. */
+export function portalInvitationMail(ctx: RequestContext, to: { email: string; name: string }, token: string, days: number): MailMessage {
+  const link = `${ctx.app.config.publicUrl}/portal/welcome#${token}`;
+  return {
+    to: to.email,
+    subject: 'Your secure client portal',
+    text: `Hello ${to.name},\n\nYour lawyers invited you to their secure client portal in Confidant, where you exchange messages and files with them and see who handled your data. Set up your access within ${days} days:\n\n${link}\n\nIf you did not expect this, ignore this message.`,
+  };
+}
+
 export function passwordResetMail(ctx: RequestContext, to: { email: string; name: string }, token: string, minutes: number): MailMessage {
   const link = `${ctx.app.config.publicUrl}/reset-password#${token}`;
   return {

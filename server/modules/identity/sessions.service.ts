@@ -43,9 +43,12 @@ export interface NewSession {
   mfaAt: number | null;
 }
 
-/** Staff need MFA when the firm policy says so; anyone who enrolled a factor must use it. */
+/**
+ * Staff need MFA when the firm policy says so; a client's portal contact always (a password alone
+ * never opens a client's data from outside the firm); anyone who enrolled a factor must use it.
+ */
 export async function isMfaRequired(ctx: RequestContext, user: Pick<UserRow, 'id' | 'role'>): Promise<boolean> {
-  if (user.role !== 'client' && ctx.app.config.identity.mfaRequiredForStaff) return true;
+  if (user.role === 'client' || ctx.app.config.identity.mfaRequiredForStaff) return true;
   return hasConfirmedFactor(ctx.db, user.id);
 }
 

@@ -48,10 +48,11 @@ describe.each(DIALECTS)('API tokens and step-up on %s', (dialect) => {
     const refused = await mint(session.headers);
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error.code).toBe('STEP_UP_REQUIRED');
-    // A session that never completed a factor (MFA not required for it) cannot mint either.
+    // A session that never completed a factor cannot mint either (a client's is refused before
+    // step-up: their second factor is always required).
     const client = await buildUser(instance, { role: 'client' });
     const noFactor = await buildSession(instance, client, { mfa: false });
-    expect((await mint(noFactor.headers)).json().error.code).toBe('STEP_UP_REQUIRED');
+    expect((await mint(noFactor.headers)).json().error.code).toBe('MFA_REQUIRED');
     expect((await inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: session.headers })).json().tokens.filter((t: { name: string }) => t.name === 'script')).toHaveLength(0);
   });
 

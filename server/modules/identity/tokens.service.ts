@@ -37,12 +37,15 @@ export interface CreateTokenInput {
 
 /**
  * Returns the token (shown once) and its view. A person (not the CLI or a job) needs a fresh
- * second factor in an interactive session and may only mint for themselves.
+ * second factor in an interactive session and may only mint for themselves; a client's portal
+ * account never mints one.
  * Throws STEP_UP_REQUIRED, FORBIDDEN, USER_NOT_FOUND, VALIDATION_FAILED.
  */
 export async function createToken(ctx: RequestContext, input: CreateTokenInput): Promise<{ token: string; view: TokenView }> {
   if (ctx.actor.kind !== 'system') {
     if (ctx.actor.kind !== 'user' || ctx.actor.tokenId !== null || ctx.actor.userId !== input.userId) throw new AppError('FORBIDDEN', 'API tokens are created from your own signed-in session');
+    // A client's portal account works in the browser only: no credential that outlives its session.
+    if (ctx.actor.role === 'client') throw new AppError('FORBIDDEN', 'Client portal accounts do not use API tokens');
     requireRecentMfa(ctx);
   }
   const maxDays = ctx.app.config.identity.tokenMaxLifetimeDays;

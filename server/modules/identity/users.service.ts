@@ -32,7 +32,7 @@ import type { UserRow } from './identity.tables.js';
 import { assertPasswordStrength, burnPasswordTime, hashPassword, verifyPassword } from './passwords.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { createSession, isMfaRequired, requireUser, type NewSession } from './sessions.service.js';
-import { deliverMail, invitationMail } from './identity.mails.js';
+import { deliverMail, invitationMail, portalInvitationMail } from './identity.mails.js';
 import { releaseAttempt, reserveAttempt } from './throttle.js';
 
 export const INVITE_LIFETIME_MS = 7 * 24 * 3_600_000;
@@ -355,6 +355,36 @@ async function sendInvitation(ctx: RequestContext, input: Omit<CreateUserInput, 
   // The account and its invitation are committed: a mail server that is down must not lose the
   // link (a retry would hit USER_EXISTS), so a failed send goes to the outbox the administrator reads.
   return { user, delivered: await deliverMail(ctx, invitationMail(ctx, user, token, INVITE_LIFETIME_MS / 86_400_000), 'invitation') };
+}
+
+/**
+ * A client's portal account: created without a password, its one-time link mailed (content-free
+ * but for the firm's greeting). For the portal module, which has decided portal.manage on the
+ * client before calling; `withAccount` writes its own rows in the same transaction. Throws
+ * VALIDATION_FAILED, USER_EXISTS.
+ */
+export async function inviteClientAccount(
+  ctx: RequestContext,
+  input: { email: string; name: string; clientId: string },
+  withAccount: (tx: RequestContext, user: UserView) => Promise<void>,
+): Promise<{ user: UserView; delivered: 'smtp' | 'outbox' }> {
+  validateNewAccount({ ...input, role: 'client' });
+  const { user, token } = await inTransaction(ctx, async (tx) => {
+    const created = await createUser(tx, { ...input, role: 'client' }, 'user.invite');
+    const now = tx.app.clock.now();
+    const secret = newSecret();
+    await insertLink(tx.db, { id: newId(now), purpose: 'invite', user_id: created.id, token_hash: hashSecret(secret), created_at: now, expires_at: now + INVITE_LIFETIME_MS, used_at: null });
+    await withAccount(tx, created);
+    return { user: created, token: secret };
+  });
+  return { user, delivered: await deliverMail(ctx, portalInvitationMail(ctx, user, token, INVITE_LIFETIME_MS / 86_400_000), 'invitation') };
+}
+
+/** Disables a client's portal account and ends its sessions at once (for the portal module, after its own decision). Throws USER_NOT_FOUND. */
+export async function disableClientAccount(ctx: RequestContext, userId: string): Promise<UserView> {
+  const row = await getUserRow(ctx, userId);
+  if (row.role !== 'client') throw new AppError('USER_NOT_FOUND', 'No such user');
+  return disableUser(ctx, userId, 'PORTAL');
 }
 
 /**

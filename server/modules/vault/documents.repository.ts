@@ -121,6 +121,12 @@ export async function findCurrentDocumentsOfClient(ctx: RequestContext, auth: Cl
   return (await documentsWithCurrentVersion(ctx).where('d.client_id', '=', auth.clientId).orderBy('d.id').execute()).map(splitCurrent);
 }
 
+/** Some documents of the authorized client, with their current version (ids of other clients are ignored). */
+export async function findDocumentsOfClientByIds(ctx: RequestContext, auth: { clientId: ClientId | null }, ids: string[]): Promise<DocumentWithCurrent[]> {
+  if (ids.length === 0 || auth.clientId === null) return [];
+  return (await documentsWithCurrentVersion(ctx).where('d.client_id', '=', auth.clientId).where('d.id', 'in', ids.slice(0, 1000)).orderBy('d.id').execute()).map(splitCurrent);
+}
+
 /** The authorized client's document versions still under a key version older than `keyVersion` (re-encryption). */
 export async function findStaleDocumentVersions(ctx: RequestContext, auth: ClientAuth, keyVersion: number): Promise<VaultDocumentVersionsTable[]> {
   const rows = await db(ctx)

@@ -1,57 +1,23 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { DOCUMENT_SIZE_CEILING } from '../../config.js';
 import type { AppServices } from '../../platform/context.js';
-import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { AppError } from '../../platform/errors.js';
 import { Binary } from '../../platform/http/response-schemas.js';
 import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
 import { pageOf as pageFromQuery } from './vault.pagination.js';
 import { ContentQuery, DocumentIdParams, DocumentListQuery, DocumentPage, DocumentResponse, MatterIdParams, RecentDocumentResponse, RecentDocumentsQuery, UpdateDocumentBody, UploadHeaders, UploadQuery } from './vault.schemas.js';
-import { addDocumentVersion, findDocuments, findRecentDocuments, getDocumentById, openDocumentContent, restoreDocument, tooLarge, trashDocument, updateDocument, uploadDocument } from './documents.service.js';
+import { addDocumentVersion, findDocuments, findRecentDocuments, getDocumentById, openDocumentContent, restoreDocument, trashDocument, updateDocument, uploadDocument } from './documents.service.js';
+import { acceptStreamingUploads, documentName, requireOctetStream, sendDocumentContent, uploadStream } from './documents.http.js';
 
 const errors = errorResponses(400, 404, 409, 410, 413, 502, ...SIGNED_IN_ERRORS);
 /** Uploads also answer 415 (not application/octet-stream); 413 is over MAX_DOCUMENT_SIZE. */
 const uploadErrors = errorResponses(400, 404, 409, 410, 413, 415, 502, ...SIGNED_IN_ERRORS);
 
-function documentName(request: FastifyRequest): string {
-  const header = request.headers['x-document-name'];
-  const name = typeof header === 'string' ? Buffer.from(header, 'base64url').toString('utf8') : '';
-  if (name.trim() === '' || name.length > 500 || /[\u0000-\u001f]/.test(name)) {
-    throw new AppError('VALIDATION_FAILED', 'Invalid document name', [{ path: 'headers.x-document-name', message: 'must be base64url of a UTF-8 name (1–500 characters)' }]);
-  }
-  return name;
-}
-
-/** The raw upload: the octet-stream parser above hands the request stream through unread. */
-function uploadStream(request: FastifyRequest): Readable {
-  if (!(request.body instanceof Readable)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
-  // Declared empty: refused before anything is stored (a streamed empty body is refused by the service).
-  if (request.headers['content-length'] === '0') throw new AppError('DOCUMENT_EMPTY', 'The file is empty (0 bytes); choose a file with content', [{ path: 'body', message: 'is empty (0 bytes)' }]);
-  return request.body;
-}
-
-/** RFC 6266 filename for the download header (the name is client content; headers are not logged). */
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 export async function documentsRoutes(fastify: FastifyInstance, services: AppServices): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const maxBytes = services.config.maxDocumentBytes;
-  // The body stays a stream: the service encrypts it chunk by chunk into the blob store, counting
-  // bytes against MAX_DOCUMENT_SIZE (a chunked body has no declared length). A body declared larger
-  // than the limit is refused before a byte of it is read.
-  app.addContentTypeParser('application/octet-stream', (request, payload, done) => {
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > maxBytes) {
-      done(tooLarge(maxBytes), undefined);
-      return;
-    }
-    done(null, payload);
-  });
+  acceptStreamingUploads(app, maxBytes);
 
   app.post(
     '/matters/:matterId/documents',
@@ -70,7 +36,7 @@ export async function documentsRoutes(fastify: FastifyInstance, services: AppSer
     },
     async (request, reply) => {
       const name = documentName(request);
-      if (!request.headers['content-type']?.startsWith('application/octet-stream')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
+      requireOctetStream(request);
       const document = await uploadDocument(request.ctx, request.params.matterId, { name, ...request.query }, uploadStream(request));
       reply.code(201);
       return document;
@@ -118,7 +84,7 @@ export async function documentsRoutes(fastify: FastifyInstance, services: AppSer
     '/documents/:documentId/versions',
     { bodyLimit: DOCUMENT_SIZE_CEILING, schema: { tags: ['documents'], summary: 'Add a version (raw body, streamed and encrypted)', params: DocumentIdParams, ...({ consumes: ['application/octet-stream'] } as object), response: { 201: DocumentResponse, ...uploadErrors } } },
     async (request, reply) => {
-      if (!request.headers['content-type']?.startsWith('application/octet-stream')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as application/octet-stream');
+      requireOctetStream(request);
       const document = await addDocumentVersion(request.ctx, request.params.documentId, uploadStream(request));
       reply.code(201);
       return document;
@@ -144,19 +110,7 @@ export async function documentsRoutes(fastify: FastifyInstance, services: AppSer
     async (request, reply) => {
       const { version } = request.query;
       const content = await openDocumentContent(request.ctx, request.params.documentId, { ...(version ? { version } : {}), ...(request.headers.range ? { rangeHeader: request.headers.range } : {}) });
-      reply
-        .header('content-type', content.contentType)
-        .header('content-disposition', contentDisposition(content.name))
-        .header('accept-ranges', 'bytes')
-        .header('cache-control', 'private, no-store')
-        // Never rendered by the browser in our origin, whatever the detected type.
-        .header('content-security-policy', "default-src 'none'; sandbox");
-      if (content.range) {
-        reply.code(206).header('content-range', `bytes ${content.range.start}-${content.range.end}/${content.size}`).header('content-length', content.range.end - content.range.start + 1);
-      } else {
-        reply.header('content-length', content.size);
-      }
-      return reply.send(content.stream);
+      return sendDocumentContent(reply, content);
     },
   );
 }

@@ -16,10 +16,11 @@ import { inTransaction } from '../../platform/context.js';
 import { IntegrityError, verifiedStart } from '../../platform/crypto/chunked-aead.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { clientKey, currentClientKey } from '../keys/index.js';
+import { clientKey, currentClientKey, type ClientAuthorization } from '../keys/index.js';
 import {
   appendDocumentVersion,
   findCurrentDocumentsOfClient,
+  findDocumentsOfClientByIds,
   findDocumentRowsOfMatter,
   findDocumentVersions,
   findRecentDocumentRows,
@@ -71,9 +72,10 @@ async function abilitiesOn(ctx: RequestContext, matterId: string): Promise<((row
 }
 
 /** Uploads a new document to a matter. Throws ACCESS_DENIED, VALIDATION_FAILED, PAYLOAD_TOO_LARGE, KEY_DESTROYED, SEALED. */
-export async function uploadDocument(ctx: RequestContext, matterId: MatterId, input: UploadInput, body: Readable): Promise<DocumentView> {
+export async function uploadDocument(ctx: RequestContext, matterId: MatterId, input: UploadInput, body: Readable, permission: 'document.write' | 'portal.write' = 'document.write'): Promise<DocumentView> {
   // Checked (and audited) before a byte is stored; the upload event commits with the rows below.
-  const auth = await requireAccess(ctx, 'document.write', { kind: 'matter', matterId });
+  // A client's portal contact uploads under portal.write (the portal module's own endpoints).
+  const auth = await requireAccess(ctx, permission, { kind: 'matter', matterId });
   const matter = await getMatterRow(ctx, auth);
   const clientId = matter.client_id as ClientId;
   const { version: keyVersion, key } = await currentClientKey(ctx, auth);
@@ -110,7 +112,7 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
 }
 
 /** Access to a document: the choke point finds its matter (a missing document is the same audited 404). */
-async function authorizeDocument(ctx: RequestContext, permission: 'document.read' | 'document.write' | 'document.classify', documentId: string): Promise<{ auth: ObjectAuth; row: VaultDocumentsTable }> {
+async function authorizeDocument(ctx: RequestContext, permission: 'document.read' | 'document.write' | 'document.classify' | 'portal.read', documentId: string): Promise<{ auth: ObjectAuth; row: VaultDocumentsTable }> {
   const auth = await requireAccess(ctx, permission, { kind: 'object', type: 'document', id: documentId });
   return { auth, row: await getDocumentRow(ctx, auth) };
 }
@@ -138,8 +140,9 @@ export async function addDocumentVersion(ctx: RequestContext, documentId: Docume
   });
 }
 
-export async function getDocumentById(ctx: RequestContext, documentId: DocumentId): Promise<DocumentView> {
-  const { auth, row } = await authorizeDocument(ctx, 'document.read', documentId);
+/** One document. `portal.read` for a client's portal contact (the choke point asks the portal whether it is shown to them). */
+export async function getDocumentById(ctx: RequestContext, documentId: DocumentId, permission: 'document.read' | 'portal.read' = 'document.read'): Promise<DocumentView> {
+  const { auth, row } = await authorizeDocument(ctx, permission, documentId);
   const versions = await findDocumentVersions(ctx, auth);
   const current = versions.find((v) => v.version === row.current_version)!;
   return presentDocument(row, current, await sealerForRead(ctx, auth, row.key_version), versions, (await abilitiesOn(ctx, row.matter_id))(row));
@@ -274,8 +277,10 @@ async function onIntegrityFailure(ctx: RequestContext, ids: { clientId: string; 
  * fails with INTEGRITY_ERROR while the caller can still answer with that status. Later tampering
  * fails the stream (never released), and is audited too.
  */
-export async function openDocumentContent(ctx: RequestContext, documentId: DocumentId, options: { version?: number; rangeHeader?: string } = {}): Promise<DocumentContent> {
-  const { auth, row } = await authorizeDocument(ctx, 'document.read', documentId);
+export async function openDocumentContent(ctx: RequestContext, documentId: DocumentId, options: { version?: number; rangeHeader?: string; permission?: 'document.read' | 'portal.read' } = {}): Promise<DocumentContent> {
+  const { auth, row } = await authorizeDocument(ctx, options.permission ?? 'document.read', documentId);
+  // A client never opens a document from the firm's trash.
+  if (options.permission === 'portal.read' && row.trashed_at !== null) throw new AppError('ACCESS_DENIED', 'Not found');
   const number = options.version ?? row.current_version;
   const version = await getDocumentVersion(ctx, auth, number);
   const clientId = row.client_id as ClientId;
@@ -309,6 +314,31 @@ export interface ExportedDocument {
   trashedAt: number | null;
   version: VaultDocumentVersionsTable;
   open: () => Promise<Readable>;
+}
+
+/** A document as a client's portal lists it: its name, size and type, no staff detail. */
+export interface DocumentSummary {
+  id: string;
+  matterId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Live documents of the authorized client among `ids` (names opened), for a page that decided
+ * which ids its viewer is shown (the portal) and records its own list event. Trashed ones are left out.
+ */
+export async function documentSummariesOfClient(ctx: RequestContext, auth: ClientAuthorization, ids: string[]): Promise<DocumentSummary[]> {
+  const sealers = sealerCacheFor(ctx, auth);
+  const out: DocumentSummary[] = [];
+  for (const row of await findDocumentsOfClientByIds(ctx, auth, ids)) {
+    if (row.trashed_at !== null) continue;
+    out.push({ id: row.id, matterId: row.matter_id, name: (await sealers(row.key_version)).open(TABLE, row.id, 'name', row.name_sealed), size: Number(row.current.size), contentType: row.current.content_type, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) });
+  }
+  return out;
 }
 
 /** For export: every document of the client `auth` authorized (client.export), each current version openable. */

@@ -31,9 +31,11 @@ export { addParty, deleteParty, updateParty } from './parties.service.js';
 /** The conflict check at intake: the compliance officer's queue and decisions (conflict.review), the requester's own intakes. Throw ACCESS_DENIED (404), VALIDATION_FAILED, CONFLICT (decided), AUDIT_UNAVAILABLE. */
 export { decideConflictCheck, findConflictChecks, findMyIntakeRequests, getConflictCheckById } from './conflicts.service.js';
 /** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, DOCUMENT_EMPTY (400), DOCUMENT_TRASHED (409), LEGAL_HOLD (409, trash), INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED; findRecentDocuments AUDIT_UNAVAILABLE. */
-export { addDocumentVersion, findDocuments, findRecentDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, restoreDocument, trashDocument, updateDocument, uploadDocument } from './documents.service.js';
+export { addDocumentVersion, documentSummariesOfClient, type DocumentSummary, findDocuments, findRecentDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, restoreDocument, trashDocument, updateDocument, uploadDocument } from './documents.service.js';
 export { createNote, deleteNote, findNotes, getNoteById, updateNote } from './notes.service.js';
 export { createRecord, findRecords, getRecordById, moveRecord } from './records.service.js';
+/** The HTTP side of files, for modules with their own upload and download routes (the portal). */
+export { acceptStreamingUploads, documentName, requireOctetStream, sendDocumentContent, uploadStream } from './documents.http.js';
 /** Client export as an age archive (client.export + step-up). */
 export { exportClient, prepareClientExport, EXPORT_PASSPHRASE_MIN_LENGTH, type ExportProtection } from './export.service.js';
 

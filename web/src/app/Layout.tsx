@@ -1,7 +1,8 @@
 import { Suspense, useEffect, useRef, useState, type RefObject } from 'react';
-import { Link, Outlet, useLocation } from 'react-router';
+import { Link, Navigate, Outlet, useLocation } from 'react-router';
 import { Loading } from '../components/Loading';
 import { RequireSession, UserMenu, useSession } from '../features/identity';
+import type { NavItem } from './feature';
 import { FEATURES } from './features';
 import { activeNavItem } from './nav';
 
@@ -25,6 +26,13 @@ function useFocusOnNavigate(main: RefObject<HTMLElement | null>) {
   }, [pathname, main]);
 }
 
+/** Entries without roles are every staff user's; a client's contact sees only entries naming 'client'. */
+function navVisible(item: NavItem, role: string | undefined): boolean {
+  if (role === undefined) return false;
+  if (!item.roles) return role !== 'client';
+  return item.roles.includes(role);
+}
+
 // Signed-out visitors go to /sign-in, sessions still owing their second factor to MFA/enrollment.
 export function Layout() {
   return (
@@ -37,7 +45,7 @@ export function Layout() {
 function SignedInLayout() {
   const { state } = useSession();
   const role = state?.user.role;
-  const nav = FEATURES.flatMap((f) => f.nav ?? []).filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)));
+  const nav = FEATURES.flatMap((f) => f.nav ?? []).filter((item) => navVisible(item, role));
   const { pathname } = useLocation();
   const active = activeNavItem(nav, pathname);
   // On a phone the navigation is a menu behind a button; it closes once a page is chosen.
@@ -45,6 +53,10 @@ function SignedInLayout() {
   useEffect(() => setMenuOpen(false), [pathname]);
   const main = useRef<HTMLElement>(null);
   useFocusOnNavigate(main);
+  // A client's contact lives in the portal (and their account page); staff never see the portal.
+  const inPortal = pathname === '/portal' || pathname.startsWith('/portal/');
+  if (role === 'client' && !inPortal && pathname !== '/account') return <Navigate to="/portal" replace />;
+  if (role !== undefined && role !== 'client' && inPortal) return <Navigate to="/" replace />;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

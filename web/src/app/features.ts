@@ -5,6 +5,7 @@ import { auditFeature } from '../features/audit';
 import { consentFeature } from '../features/consent';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
+import { portalFeature } from '../features/portal';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature, portalFeature];

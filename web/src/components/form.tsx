@@ -3,7 +3,7 @@
  * hint, and an error text announced with the field (aria-describedby + aria-invalid), so a 400
  * naming a field can be shown where it belongs.
  */
-import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 interface FieldProps {
   label: string;
@@ -45,6 +45,18 @@ export function TextField({ label, hint, error, ...input }: TextFieldProps) {
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error} required={input.required}>
       <input id={id} type="text" {...input} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} />
+    </FieldFrame>
+  );
+}
+
+export type TextAreaProps = FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'>;
+
+/** A multi-line text field (four rows unless `rows` says otherwise), wired like TextField. */
+export function TextArea({ label, hint, error, ...textarea }: TextAreaProps) {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error} required={textarea.required}>
+      <textarea id={id} rows={4} {...textarea} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} />
     </FieldFrame>
   );
 }

@@ -7,6 +7,8 @@ import { ReportsPage } from './ReportsPage';
 import './audit.css';
 
 export { MatterAccessHistory } from './MatterAccessHistory';
+/** The RFC 9162 inclusion check in the browser, from a leaf hash (the client's portal). */
+export { verifyInclusionFromLeafHash } from './verify';
 
 export const auditFeature: Feature = {
   name: 'audit',

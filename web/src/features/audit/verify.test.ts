@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyInclusionInBrowser } from './verify';
+import { leafHash, verifyInclusionFromLeafHash, verifyInclusionInBrowser } from './verify';
 
 // RFC 6962 reference vectors (leaves as bytes, proofs and roots as in the CT test suites).
 const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
@@ -18,5 +18,11 @@ describe('inclusion proofs checked with WebCrypto', () => {
     tampered[1] = `00${tampered[1]!.slice(2)}`;
     expect(await verifyInclusionInBrowser(b64(LEAVES[5]!), 5, 8, tampered.map(b64), b64(ROOT8))).toBe(false);
     expect(await verifyInclusionInBrowser(b64(LEAVES[5]!), 9, 8, PROOF_5_OF_8.map(b64), b64(ROOT8))).toBe(false);
+  });
+  it('checks the same proof from the leaf hash alone (the portal), and rejects another hash', async () => {
+    const hash = btoa(String.fromCharCode(...(await leafHash(b64(LEAVES[5]!)))));
+    expect(await verifyInclusionFromLeafHash(hash, 5, 8, PROOF_5_OF_8.map(b64), b64(ROOT8))).toBe(true);
+    const other = btoa(String.fromCharCode(...(await leafHash(b64(LEAVES[4]!)))));
+    expect(await verifyInclusionFromLeafHash(other, 5, 8, PROOF_5_OF_8.map(b64), b64(ROOT8))).toBe(false);
   });
 });

@@ -31,10 +31,22 @@ export async function leafHash(leafBase64: string): Promise<Uint8Array> {
 
 /** RFC 9162 §2.1.3.2, from the leaf's own bytes (not the server's leaf hash). */
 export async function verifyInclusionInBrowser(leafBase64: string, index: number, treeSize: number, proofBase64: string[], rootBase64: string): Promise<boolean> {
+  return verifyInclusionOfHash(await leafHash(leafBase64), index, treeSize, proofBase64, rootBase64);
+}
+
+/**
+ * The same check from a leaf hash (the client's portal is given the hash, not the leaf bytes,
+ * which also hold the staff member's address and device).
+ */
+export async function verifyInclusionFromLeafHash(leafHashBase64: string, index: number, treeSize: number, proofBase64: string[], rootBase64: string): Promise<boolean> {
+  return verifyInclusionOfHash(fromBase64(leafHashBase64), index, treeSize, proofBase64, rootBase64);
+}
+
+async function verifyInclusionOfHash(leaf: Uint8Array, index: number, treeSize: number, proofBase64: string[], rootBase64: string): Promise<boolean> {
   if (index < 0 || index >= treeSize) return false;
   let fn = index;
   let sn = treeSize - 1;
-  let r = await leafHash(leafBase64);
+  let r = leaf;
   const node = new Uint8Array([1]);
   for (const p of proofBase64.map(fromBase64)) {
     if (sn === 0) return false;

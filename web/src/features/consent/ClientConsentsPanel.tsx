@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { usePageAction } from '../../api/query';
-import { Button, ErrorMessage, fieldError, Loading, MatterPicker, Select, TextField, type PickerOption } from '../../components';
+import { Button, ErrorMessage, fieldError, Loading, MatterPicker, type PickerOption, Select, TextArea, TextField } from '../../components';
 import { formatTime } from '../../lib/format';
 import { consentApi, documentContentUrl, type Consent, type ConsentInput } from './api';
 import {
@@ -20,7 +20,7 @@ import {
   shortSha,
   UNENCRYPTED_CHANNELS,
 } from './labels';
-import { CheckboxGroup, Confirmation, StatusBadge, TextArea, type Choice } from './parts';
+import { CheckboxGroup, Confirmation, StatusBadge, type Choice } from './parts';
 
 const choicesOf = (labels: Record<string, string>): Choice[] => Object.entries(labels).map(([value, label]) => ({ value, label }));
 // Evidence is looked for on this many of the client's matters (newest first): enough for a form, bounded for the server.
@@ -132,6 +132,7 @@ function ConsentRow({ consent, noticeVersion, clientId }: { consent: Consent; no
           Notice {noticeVersion !== undefined ? `version ${noticeVersion}` : ''} <code title={consent.notice.sha256}>{shortSha(consent.notice.sha256)}</code>
         </div>
         {consent.evidence.documentId && <a href={documentContentUrl(consent.evidence.documentId)}>Signed form</a>}
+        {consent.evidence.kind === 'portal_click' && <div>Given by the client in the portal</div>}
         <div className="consent-detail">
           Recorded {formatTime(consent.recordedAt)} by {personLabel(consent.recordedByName)}
           {consent.recordedIp ? ` from ${consent.recordedIp}` : ''}

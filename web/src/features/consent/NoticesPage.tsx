@@ -3,12 +3,12 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { usePageAction } from '../../api/query';
-import { Button, ErrorMessage, fieldError, Loading, NotFound, PageTitle, TextField } from '../../components';
+import { Button, ErrorMessage, fieldError, Loading, NotFound, PageTitle, TextArea, TextField } from '../../components';
 import { formatTime } from '../../lib/format';
 import { useSession } from '../identity';
 import { consentApi, type Notice, type NoticeContent } from './api';
 import { NOTICE_SECTIONS, personLabel, shortSha } from './labels';
-import { Confirmation, StatusBadge, TextArea } from './parts';
+import { Confirmation, StatusBadge } from './parts';
 
 const EMPTY: NoticeContent = { collected: '', purposes: '', recipients: '', protection: '', retention: '', rights: '' };
 

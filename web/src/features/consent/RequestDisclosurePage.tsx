@@ -3,11 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { usePageAction } from '../../api/query';
-import { Button, ErrorMessage, fieldError, Loading, MatterPicker, PageTitle, Select, TextField, type PickerOption } from '../../components';
+import { Button, ErrorMessage, fieldError, Loading, MatterPicker, PageTitle, type PickerOption, Select, TextArea, TextField } from '../../components';
 import { formatBytes } from '../../lib/format';
 import { consentApi, type Consent, type DisclosureInput, type MatterDocument } from './api';
 import { CHANNEL_LABELS, DATA_CATEGORY_LABELS, EXCEPTION_LABELS, formatDay, labelsOf, optionsOf, PURPOSE_LABELS, RECIPIENT_CATEGORY_LABELS, UNENCRYPTED_CHANNELS } from './labels';
-import { TextArea } from './parts';
 
 type ItemRef = DisclosureInput['items'][number];
 /** The fields a refusal can name that this form shows beside their control. */

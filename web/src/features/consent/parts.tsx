@@ -1,32 +1,8 @@
-// Small pieces the consent pages share: a labelled textarea and checkbox group with the field
-// error beside them (the shared form controls have no multi-line or multi-choice field), an inline
+// Small pieces the consent pages share: a checkbox group with the field
+// error beside it (the shared form controls have no multi-choice field), an inline
 // confirmation that says what the action cannot undo, and a Copy button for a link shown once.
-import { useId, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { Button } from '../../components';
-
-export function TextArea({ label, hint, error, ...textarea }: { label: string; hint?: string; error?: string | null } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'>) {
-  const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {textarea.required && <span className="required"> (required)</span>}
-      </label>
-      {hint && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <textarea id={id} rows={4} {...textarea} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 export interface Choice {
   value: string;

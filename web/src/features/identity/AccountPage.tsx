@@ -147,7 +147,8 @@ export function AccountPage() {
         )}
       </section>
 
-      <TokensSection tokens={tokens} onChange={load} />
+      {/* A client's portal account works in the browser only: no API tokens. */}
+      {session.state.user.role !== 'client' && <TokensSection tokens={tokens} onChange={load} />}
     </section>
   );
 }

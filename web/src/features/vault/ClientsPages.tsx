@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router';
 import { ClientGrantsPanel } from '../access';
 import { ClientConsentsPanel } from '../consent';
+import { ClientPortalPanel } from '../portal-staff';
 import { api, ApiError, data } from '../../api/client';
 import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
 import { formatTime } from '../../lib/format';
@@ -157,6 +158,7 @@ const CLIENT_TABS = [
   { key: 'matters', label: 'Matters' },
   { key: 'parties', label: 'Parties' },
   { key: 'consents', label: 'Consents' },
+  { key: 'portal', label: 'Portal' },
   { key: 'access', label: 'Access' },
   { key: 'export', label: 'Export' },
 ] as const;
@@ -215,6 +217,7 @@ export function ClientDetailPage() {
         )}
         {current === 'parties' && <PartiesPanel clientId={client.id} parties={client.parties ?? []} matterNumbers={matterNumbers} />}
         {current === 'consents' && <ClientConsentsPanel clientId={client.id} clientName={client.name} />}
+        {current === 'portal' && <ClientPortalPanel clientId={client.id} clientName={client.name} />}
         {current === 'access' && (
           <>
             <ClientGrantsPanel clientId={client.id} />

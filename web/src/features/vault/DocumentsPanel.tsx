@@ -3,6 +3,7 @@ import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import { Button, ErrorMessage, fieldError, Loading, Select, TextField } from '../../components';
 import { formatBytes, formatTime } from '../../lib/format';
+import { DocumentPortalShares } from '../portal-staff';
 import { CLASSIFICATIONS, contentUrl, uploadFile, vaultApi, type Classification, type DocumentVersion, type VaultDocument } from './api';
 import { DocumentPreview, previewKind } from './DocumentPreview';
 
@@ -381,6 +382,7 @@ function DocumentRow({ document, onChanged, onTrashed, onPreview }: { document: 
                 </li>
               ))}
             </ul>
+            <DocumentPortalShares documentId={document.id} clientId={document.clientId} documentName={document.name} />
           </td>
         </tr>
       )}

@@ -6,6 +6,7 @@ import { Button, ErrorMessage, fieldError, Loading, PageTitle, PersonPicker, Tex
 import { formatTime, parseLocal } from '../../lib/format';
 import { BlockedNotice } from '../access';
 import { MatterAccessHistory } from '../audit';
+import { MatterMessagesPanel } from '../portal-staff';
 import { vaultApi, type Matter } from './api';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
@@ -124,6 +125,7 @@ const TABS = [
   { key: 'documents', label: 'Documents' },
   { key: 'notes', label: 'Notes' },
   { key: 'records', label: 'Records' },
+  { key: 'messages', label: 'Messages' },
   { key: 'parties', label: 'Parties' },
   { key: 'team', label: 'Team' },
   { key: 'walls', label: 'Walls' },
@@ -167,6 +169,7 @@ export function MatterDetailPage() {
         {current === 'documents' && <DocumentsPanel matterId={matter.id} />}
         {current === 'notes' && <NotesPanel matterId={matter.id} />}
         {current === 'records' && <RecordsPanel matterId={matter.id} />}
+        {current === 'messages' && <MatterMessagesPanel matterId={matter.id} />}
         {current === 'parties' && <MatterParties matter={matter} />}
         {current === 'team' && <TeamTab matterId={matter.id} />}
         {current === 'walls' && <WallsTab matterId={matter.id} />}
