@@ -27,12 +27,14 @@ import {
   runCli,
   signInWithClientAndMatter,
   startServer,
+  totpCode,
   type LaunchedBrowser,
   type RunningServer,
   type StaffAccount,
   type TrackedPage,
 } from './support/index.js';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../server/test-support/mail-catcher.js';
+import { ageChecker } from '../../server/test-support/age-check.js';
 
 const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? null;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -47,6 +49,7 @@ const REPLY = 'Received, thank you: we are checking the balance against the invo
 const FILE_REQUEST = 'Your bank statements for 2025';
 const ATTACHMENT = { name: 'Statement March 2026.txt', mimeType: 'text/plain', buffer: Buffer.from('Northwind statement, March 2026. Balance 41,250.00\n', 'utf8') };
 const BANK_STATEMENT = { name: 'Bank statement 2025.txt', mimeType: 'text/plain', buffer: Buffer.from('Bank of Northwind — statement for 2025.\n', 'utf8') };
+const EXPORT_PASSPHRASE = 'carol keeps this one on paper 31';
 const SHARED = Buffer.from('Settlement draft for Northwind v. Contoso.\n\u00e9\u00e8 \u2014 bytes beyond ASCII survive.\n', 'utf8');
 
 /** The page's visible text holds no id (names and matter numbers only). */
@@ -453,6 +456,46 @@ describe('the client portal in the browser, with mail through a real SMTP server
     await page.getByRole('heading', { name: 'Disclosures' }).waitFor();
     await page.getByText('Nothing of your data was disclosed.').waitFor();
     await inspect(page, 'disclosures');
+  });
+
+  it('lets her ask for a copy of her data; the attorney approves with a fresh factor; age opens what she downloads', async () => {
+    const { page } = carol;
+    await navigate(page, 'Home');
+    const form = page.getByRole('form', { name: 'Ask for a copy of your data' });
+    await form.getByLabel(/^Passphrase/).fill(EXPORT_PASSPHRASE);
+    await form.getByLabel('Repeat the passphrase').fill(EXPORT_PASSPHRASE);
+    await form.getByRole('button', { name: 'Ask for a copy' }).click();
+    await page.getByText('Your request was sent to your lawyer.').waitFor();
+    const section = page.getByRole('region', { name: 'A copy of your data' });
+    await section.getByText(/Waiting for your lawyer/).waitFor();
+    await inspect(page, 'export-asked');
+
+    const { page: hers } = alice;
+    await hers.goto(`/clients/${clientId}/portal`);
+    const requests = hers.getByRole('region', { name: 'Export requests' });
+    await requests.getByText(/Carol Client/).waitFor();
+    await requests.getByRole('button', { name: 'Approve and make the export' }).click();
+    // A fresh second factor is asked for unless the sign-in was minutes ago.
+    const prompt = hers.getByRole('dialog', { name: 'Confirm with your second factor' });
+    const made = requests.getByText(/Made: the client can download it/);
+    const first = await Promise.race([made.waitFor().then(() => 'made' as const), prompt.waitFor().then(() => 'prompt' as const)]);
+    if (first === 'prompt') {
+      await prompt.getByLabel('Authenticator code').fill(totpCode(aliceAccount.totpSecret));
+      await prompt.getByRole('button', { name: 'Confirm' }).click();
+    }
+    await made.waitFor();
+    await inspect(hers, 'staff-export');
+
+    await page.reload();
+    const link = section.getByRole('link', { name: /Download the encrypted copy/ });
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = await readFile(await download.path());
+    expect(file.subarray(0, 21).toString('latin1')).toBe('age-encryption.org/v1');
+    const tar = (await ageChecker().decryptWithPassphrase(file, EXPORT_PASSPHRASE)).toString('latin1');
+    expect(tar).toContain('confidant-client-export/v1');
+    expect(tar).toContain('Northwind v. Contoso');
+    await inspect(page, 'export-ready');
   });
 
   it('keeps each side out of the other’s pages', async () => {
