@@ -33,9 +33,10 @@ export interface BuiltUser {
   role: FirmRole;
   clientId: string | null;
   password: string;
-  /** An API token (scope `api`, 1 day) — MFA-complete unless `mfa: false`. */
+  /** An API token (scope `api`, 1 day) — MFA-complete unless `mfa: false`. Empty for a client's account, which never has one. */
   token: string;
-  headers: { authorization: string };
+  /** The token's bearer header; for a client's account, a browser-like session's (MFA completed unless `mfa: false`). */
+  headers: Record<string, string>;
 }
 
 let counter = 0;
@@ -55,8 +56,10 @@ export async function buildUser(
   const clientId = options.role === 'client' ? (options.clientId ?? newId()) : null;
   const ctx = instance.system('factory');
   const user = await createUser(ctx, { email, name, role: options.role, clientId, password: FACTORY_PASSWORD });
+  const base = { id: user.id as UserId, email: user.email, name: user.name, role: user.role, clientId, password: FACTORY_PASSWORD };
+  if (options.role === 'client') return { ...base, token: '', headers: (await buildSession(instance, user, { mfa: options.mfa ?? true })).headers };
   const { token } = await createToken(ctx, { userId: user.id, name: 'factory', scopes: ['api'], expiresInMs: 86_400_000, mfaComplete: options.mfa ?? true, createdBy: 'cli' });
-  return { id: user.id as UserId, email: user.email, name: user.name, role: user.role, clientId, password: FACTORY_PASSWORD, token, headers: { authorization: `Bearer ${token}` } };
+  return { ...base, token, headers: { authorization: `Bearer ${token}` } };
 }
 
 export interface BuiltSession {

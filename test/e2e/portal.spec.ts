@@ -493,8 +493,10 @@ describe('the client portal in the browser, with mail through a real SMTP server
     const file = await readFile(await download.path());
     expect(file.subarray(0, 21).toString('latin1')).toBe('age-encryption.org/v1');
     const tar = (await ageChecker().decryptWithPassphrase(file, EXPORT_PASSPHRASE)).toString('latin1');
-    expect(tar).toContain('confidant-client-export/v1');
-    expect(tar).toContain('Northwind v. Contoso');
+    // What the portal shows her (the shared draft, their thread), nothing of the firm's own.
+    expect(tar).toContain('confidant-portal-export/v1');
+    expect(tar).toContain('Settlement draft.txt');
+    expect(tar).toContain(REPLY);
     await inspect(page, 'export-ready');
   });
 

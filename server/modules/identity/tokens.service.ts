@@ -44,8 +44,6 @@ export interface CreateTokenInput {
 export async function createToken(ctx: RequestContext, input: CreateTokenInput): Promise<{ token: string; view: TokenView }> {
   if (ctx.actor.kind !== 'system') {
     if (ctx.actor.kind !== 'user' || ctx.actor.tokenId !== null || ctx.actor.userId !== input.userId) throw new AppError('FORBIDDEN', 'API tokens are created from your own signed-in session');
-    // A client's portal account works in the browser only: no credential that outlives its session.
-    if (ctx.actor.role === 'client') throw new AppError('FORBIDDEN', 'Client portal accounts do not use API tokens');
     requireRecentMfa(ctx);
   }
   const maxDays = ctx.app.config.identity.tokenMaxLifetimeDays;
@@ -56,6 +54,9 @@ export async function createToken(ctx: RequestContext, input: CreateTokenInput):
     const now = tx.app.clock.now();
     const user = await findUserById(tx.db, input.userId);
     if (!user || !isUserActive(user, now)) throw new AppError('USER_NOT_FOUND', 'No such active user');
+    // A client's portal account works in the browser only: no credential that outlives its
+    // session, whoever asks (the person, or an operator's CLI).
+    if (user.role === 'client') throw new AppError('FORBIDDEN', 'Client portal accounts do not use API tokens');
     const token = newSecret(TOKEN_PREFIX);
     const row = {
       id: newId(now),

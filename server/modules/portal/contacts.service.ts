@@ -3,7 +3,7 @@
  * onboarding (the notice in force, the consents asked of them, given or declined by their click).
  */
 import type { ClientId, MatterId } from '../../../common/ids.js';
-import { auditedRefusal, canAccess, describeTargets, matterIdsOfClient, requireAccess } from '../../access/index.js';
+import { auditedRefusal, describeTargets, matterIdsOfClient, requireAccess } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import { inTransaction, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -12,6 +12,7 @@ import { currentNotice, recordClientConsent, type ConsentInput, type ConsentView
 import { disableClientAccount, inviteClientAccount } from '../identity/index.js';
 import {
   countUnreadOfClient,
+  expirePendingExportsOf,
   decideConsentRequestRow,
   findConsentRequestRowsOfContact,
   findContactRowsOfClient,
@@ -24,7 +25,8 @@ import {
   type ClientAuth,
 } from './portal.repository.js';
 import { sealerCache, sealerForWrite } from './portal.sealing.js';
-import { actorIdOf, matterRef, nameOf, requireContact } from './portal.support.js';
+import { mattersOf } from './portal.access.js';
+import { actorIdOf, matterRef, nameOf, requireAuthorityOverMatters, requireContact } from './portal.support.js';
 import type { PortalConsentRequestsTable, PortalContactsTable } from './portal.tables.js';
 
 const REQUESTS_TABLE = 'portal_consent_requests';
@@ -99,12 +101,9 @@ export async function inviteContact(ctx: RequestContext, clientId: ClientId, inp
   const matterIds = input.matterIds ?? [];
   if (input.matterScope === 'listed' && matterIds.length === 0) throw invalid('body.matterIds', 'must list at least one matter when matterScope is listed', 'List the matters this contact may see');
   if (input.matterScope === 'all' && matterIds.length > 0) throw invalid('body.matterIds', 'must be empty when matterScope is all', 'A contact for all matters lists none');
-  if (input.matterScope === 'all' && !(await canAccess(ctx, 'client.update', { kind: 'client', clientId }))) {
-    throw await auditedRefusal(ctx, new AppError('CLIENT_WIDE_ACCESS_REQUIRED', 'A contact for all matters needs client-wide access; list your matters instead', [{ path: 'body.matterScope', message: 'all needs client-wide access to the client: list the matters instead' }]), { action: 'portal.contact_invite', reason: 'CLIENT_WIDE_REQUIRED', resources: { clientId } });
-  }
-  for (const [index, matterId] of matterIds.entries()) {
-    const matter = await requireAccess(ctx, 'portal.manage', { kind: 'matter', matterId });
-    if (matter.clientId !== clientId) throw invalid(`body.matterIds.${index}`, "is not one of this client's matters", "A listed matter is not this client's");
+  const clientsOfMatters = await requireAuthorityOverMatters(ctx, clientId, input.matterScope === 'all' ? null : matterIds, 'portal.contact_invite');
+  for (const [index, matterClient] of clientsOfMatters.entries()) {
+    if (matterClient !== clientId) throw invalid(`body.matterIds.${index}`, "is not one of this client's matters", "A listed matter is not this client's");
   }
   const requests = input.consentRequests ?? [];
   for (const [index, terms] of requests.entries()) {
@@ -148,12 +147,18 @@ export async function findContacts(ctx: RequestContext, clientId: ClientId): Pro
 /** Disables a contact: their sessions end at once and the portal refuses them. portal.manage on their client. Throws ACCESS_DENIED. */
 export async function disableContact(ctx: RequestContext, contactId: string): Promise<ContactView> {
   const auth = await requireAccess(ctx, 'portal.manage', { kind: 'object', type: 'portal_contact', id: contactId });
+  // Only someone with authority over everything the contact sees (a lead of one matter does not
+  // run the portal of the client's other matters).
+  const contactRow = await getContactRow(ctx, auth);
+  await requireAuthorityOverMatters(ctx, contactRow.client_id as ClientId, mattersOf(contactRow), 'portal.contact_disable');
   await inTransaction(ctx, async (tx) => {
     const row = await getContactRow(tx, auth);
     if (row.status === 'disabled') return;
     const now = tx.app.clock.now();
     await updateContactRow(tx, auth, row.user_id, { status: 'disabled', disabled_by: actorIdOf(tx), disabled_at: now });
     await disableClientAccount(tx, row.user_id);
+    // An export they asked for and nobody approved is dropped with its sealed protection.
+    await expirePendingExportsOf(tx, auth, row.user_id);
     await recordEvent(tx, { action: 'portal.contact_disable', outcome: 'allowed', resources: { clientId: row.client_id, userId: row.user_id } });
   });
   const clientAuth = await requireAccess(ctx, 'portal.manage', { kind: 'client', clientId: auth.clientId! });

@@ -207,7 +207,7 @@ export async function createFileRequest(ctx: RequestContext, matterId: MatterId,
     const users = (await describeTargets(ctx, { userIds: contacts.map((c) => c.user_id) })).users.values();
     for (const user of users) await ctx.app.mailer.send({ to: user.email, subject: 'Your lawyers ask you for files', text: `Hello ${user.name},\n\nYour lawyers asked you for files in your secure client portal. Sign in to upload them:\n\n${ctx.app.config.publicUrl}/portal/files\n` });
   } catch (error) {
-    ctx.app.logger.warn({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'file request notification not sent');
+    ctx.app.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'file request notification not sent');
   }
   return (await fileRequestViews(ctx, auth, [row]))[0]!;
 }

@@ -195,6 +195,6 @@ async function notify(ctx: RequestContext, auth: MatterAuth | ObjectAuth, thread
     const users = (await describeTargets(ctx, { userIds: recipients.filter((id) => id !== message.author_id) })).users.values();
     for (const user of users) await ctx.app.mailer.send({ to: user.email, subject: 'You have a new message', text: `Hello ${user.name},\n\n${text}` });
   } catch (error) {
-    ctx.app.logger.warn({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'message notification not sent');
+    ctx.app.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'message notification not sent');
   }
 }

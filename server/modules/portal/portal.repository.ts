@@ -178,8 +178,11 @@ export async function insertMessageRow(ctx: RequestContext, auth: ObjectAuth | M
   await db(ctx).updateTable('portal_threads').set({ last_message_at: row.created_at }).where('id', '=', row.thread_id).execute();
 }
 
-export async function findMessageRowsOfThread(ctx: RequestContext, auth: ObjectAuth, threadId: string): Promise<{ messages: PortalMessagesTable[]; documents: { message_id: string; document_id: string }[]; reads: { message_id: string; user_id: string; read_at: number }[] }> {
-  const messages = await db(ctx).selectFrom('portal_messages').selectAll().where('thread_id', '=', threadId).where('matter_id', '=', auth.matterId!).orderBy('created_at').orderBy('id').limit(2000).execute();
+/** A thread's messages, attachments and reads: the thread authorized itself, or one of the authorized client's. */
+export async function findMessageRowsOfThread(ctx: RequestContext, auth: ObjectAuth | ClientAuth, threadId: string): Promise<{ messages: PortalMessagesTable[]; documents: { message_id: string; document_id: string }[]; reads: { message_id: string; user_id: string; read_at: number }[] }> {
+  let query = db(ctx).selectFrom('portal_messages').selectAll().where('thread_id', '=', threadId).where('client_id', '=', auth.clientId!);
+  if (auth.kind === 'object') query = query.where('matter_id', '=', auth.matterId!);
+  const messages = await query.orderBy('created_at').orderBy('id').limit(2000).execute();
   const ids = messages.map((m) => m.id);
   if (ids.length === 0) return { messages, documents: [], reads: [] };
   const documents = await db(ctx).selectFrom('portal_message_documents').select(['message_id', 'document_id']).where('thread_id', '=', threadId).execute();
@@ -319,4 +322,28 @@ export async function moveExportRequestRow(ctx: RequestContext, auth: ObjectAuth
 
 export async function countExportDownload(ctx: RequestContext, auth: ObjectAuth): Promise<void> {
   await db(ctx).updateTable('portal_export_requests').set((eb) => ({ downloads: eb('downloads', '+', 1) })).where('id', '=', objectOf(auth, 'portal_export_request')).execute();
+}
+
+/** Drops a contact's pending export requests with their sealed protection (the contact was disabled). */
+export async function expirePendingExportsOf(ctx: RequestContext, auth: ClientAuth | ObjectAuth, contactId: string): Promise<void> {
+  await db(ctx).updateTable('portal_export_requests').set({ status: 'expired', protection_sealed: null }).where('client_id', '=', auth.clientId!).where('contact_id', '=', contactId).where('status', '=', 'pending').execute();
+}
+
+/**
+ * Export requests past their time, of every client (the daily sweep: it reads no client data,
+ * only ids, dates and blob names): made archives past `expires_at`, and requests pending since before `pendingBefore`.
+ */
+export async function unsafeFindStaleExportRows(ctx: RequestContext, now: number, pendingBefore: number): Promise<Pick<PortalExportRequestsTable, 'id' | 'client_id' | 'status' | 'blob_id'>[]> {
+  return db(ctx)
+    .selectFrom('portal_export_requests')
+    .select(['id', 'client_id', 'status', 'blob_id'])
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'ready'), eb('expires_at', '<=', now)]), eb.and([eb('status', '=', 'pending'), eb('created_at', '<', pendingBefore)])]))
+    .limit(1000)
+    .execute();
+}
+
+/** Marks a stale request expired and forgets its archive and protection (the sweep, after deleting the blob). */
+export async function unsafeExpireExportRow(ctx: RequestContext, id: string, from: 'ready' | 'pending'): Promise<boolean> {
+  const result = await db(ctx).updateTable('portal_export_requests').set({ status: 'expired', blob_id: null, protection_sealed: null }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -10,12 +10,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyInclusion } from '../../audit/merkle.js';
 import { ageChecker } from '../../test-support/age-check.js';
+import type { ManualClock } from '../../platform/clock.js';
+import { EXPORT_ARCHIVE_LIFETIME_MS, sweepPortalExports } from './exports.service.js';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildDocument, buildMatter, buildPortalContact, buildSession, buildUser, buildWall, type BuiltMatter, type BuiltPortalContact, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 
 type Headers = Record<string, string>;
 const PASSPHRASE = 'a passphrase the client chose 9';
+const NOTE_BODY = 'Internal: the client may not know of the second valuation';
 
 describe.each(DIALECTS)('client portal on %s', (dialect) => {
   let instance: TestInstance;
@@ -233,6 +236,7 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
 
   it('shows who can open the data and who did, each entry provable against the signed checkpoint', async () => {
     const doc = await buildDocument(instance, { matter, name: 'Valuation.pdf' });
+    expect((await api('POST', `/documents/${doc.id}/portal-shares`, matter.lead.headers, { contactId: contact.id })).statusCode).toBe(201);
     expect((await api('GET', `/documents/${doc.id}/content`, matter.lead.headers)).statusCode).toBe(200);
     const people = (await api('GET', '/portal/people', contact.headers)).json().items as { userId: string; name: string; access: { basis: string }[] }[];
     expect(people.find((p) => p.userId === matter.lead.id)!.name).toBe(matter.lead.name);
@@ -249,7 +253,36 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
     expect(verifyInclusion(b(read!.leafHash), read!.index, checkpoint.size, proof.proof.map(b), b(checkpoint.rootHash))).toBe(true);
   });
 
+  it('shows a matter-limited contact nothing of the other matter in the activity, and names only documents shown to them', async () => {
+    const elsewhere = await buildDocument(instance, { matter: otherMatter, name: 'Other matter valuation.pdf' });
+    const internal = await buildDocument(instance, { matter, name: 'Internal costing.pdf' });
+    for (const id of [elsewhere.id, internal.id]) expect((await api('GET', `/documents/${id}/content`, matter.lead.headers)).statusCode).toBe(200);
+    type Entry = { action: string; document: string | null; matter: { id: string } | null };
+    const theirs = (await api('GET', '/portal/activity', limited.headers)).json().items as Entry[];
+    expect(theirs.some((e) => e.matter?.id === otherMatter.id)).toBe(false);
+    expect(theirs.some((e) => e.document === 'Other matter valuation.pdf' || e.document === 'Internal costing.pdf')).toBe(false);
+    // The all-matters contact sees that the internal document was opened, without its name.
+    const all = (await api('GET', '/portal/activity', contact.headers)).json().items as Entry[];
+    expect(all.some((e) => e.action === 'document.read' && e.matter?.id === otherMatter.id && e.document === null)).toBe(true);
+    expect(all.some((e) => e.action === 'disclosure.execute')).toBe(false);
+  });
+
+  it('lets only a contact who speaks for all of a consent withdraw it, and never shows where it was recorded from', async () => {
+    const form = await buildDocument(instance, { matter, name: 'Signed form.pdf' });
+    const recorded = await api('POST', `/clients/${matter.clientId}/consents`, matter.lead.headers, {
+      purposes: ['litigation'], purposeText: 'For the court', dataCategories: ['documents'], recipientCategories: ['court'], channels: ['secure_link'], matterScope: 'all', noticeId, evidence: { kind: 'signed_form', documentId: form.id },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const id = recorded.json().id as string;
+    const seen = ((await api('GET', '/portal/consents', limited.headers)).json().items as { id: string; recordedIp: string | null }[]).find((c) => c.id === id);
+    expect(seen?.recordedIp).toBeNull();
+    expect((await api('POST', `/portal/consents/${id}/withdraw`, limited.headers)).statusCode).toBe(404);
+    expect((await denials(limited.id, 'consent.withdraw')).map((d) => d.reason)).toContain('PORTAL_SCOPE');
+    expect((await api('POST', `/portal/consents/${id}/withdraw`, contact.headers)).json().status).toBe('withdrawn');
+  });
+
   it('exports a limited contact\'s data once the lead approves with a fresh factor: age-encrypted, only their matters', async () => {
+    expect((await api('POST', `/matters/${matter.id}/notes`, matter.lead.headers, { title: 'Valuation', body: NOTE_BODY })).statusCode).toBe(201);
     const short = await api('POST', '/portal/export-requests', limited.headers, { passphrase: 'short' });
     expect(short.statusCode).toBe(400);
     expect(short.json().error.fields[0].path).toBe('body.passphrase');
@@ -274,8 +307,14 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
     const archive = await api('GET', `/portal/export-requests/${id}/archive`, limited.headers);
     expect(archive.statusCode).toBe(200);
     const tar = (await ageChecker().decryptWithPassphrase(archive.rawPayload, PASSPHRASE)).toString('latin1');
-    expect(tar).toContain('confidant-client-export/v1');
-    expect(tar).toContain('Estate of Ada');
+    expect(tar).toContain('confidant-portal-export/v1');
+    // What the portal shows them: the statement attached on their matter's thread, the thread itself.
+    expect(tar).toContain('bank statement.pdf');
+    expect(tar).toContain('statement bytes');
+    expect(tar).toContain('Received, thank you.');
+    // Nothing of the firm's own: no note, no internal document, nothing of the other matter.
+    expect(tar).not.toContain(NOTE_BODY);
+    expect(tar).not.toContain('Internal strategy memo');
     expect(tar).not.toContain('Private second matter');
     expect((await api('GET', '/portal/export-requests', limited.headers)).json().items[0].downloads).toBe(1);
     expect((await api('GET', `/clients/${matter.clientId}/export-requests`, matter.lead.headers)).json().items.map((r: { id: string }) => r.id)).toContain(id);
@@ -288,13 +327,35 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
     expect((await api('GET', '/auth/tokens', contact.headers)).json().tokens).toEqual([]);
   });
 
-  it('disabling a contact ends their session at once', async () => {
+  it('disabling a contact ends their session at once; only someone with authority over all they see may', async () => {
     const leaving = await buildPortalContact(instance, { matter });
     expect((await api('GET', '/portal/home', leaving.headers)).statusCode).toBe(200);
     expect((await api('POST', `/portal-contacts/${leaving.id}/disable`, stranger.headers)).statusCode).toBe(404);
+    // A lead seated on one matter of the client does not run the portal of its other matters.
+    const seatLead = await buildUser(instance, { role: 'attorney' });
+    expect((await instance.app.inject({ method: 'PUT', url: `/api/v1/matters/${otherMatter.id}/team/${seatLead.id}`, headers: matter.lead.headers, payload: { role: 'lead_attorney' } })).statusCode).toBe(200);
+    const narrow = await api('POST', `/portal-contacts/${leaving.id}/disable`, seatLead.headers);
+    expect(narrow.statusCode).toBe(403);
+    expect(narrow.json().error.code).toBe('CLIENT_WIDE_ACCESS_REQUIRED');
     const disabled = await api('POST', `/portal-contacts/${leaving.id}/disable`, matter.lead.headers);
     expect(disabled.statusCode).toBe(200);
     expect(disabled.json().status).toBe('disabled');
     expect((await api('GET', '/portal/home', leaving.headers)).statusCode).toBe(401);
+  });
+
+  it('drops a made archive after its week (the daily sweep; last: it moves the clock)', async () => {
+    const fresh = await buildSession(instance, matter.lead);
+    const asked = (await api('POST', '/portal/export-requests', contact.headers, { passphrase: PASSPHRASE })).json().id as string;
+    expect((await api('POST', `/export-requests/${asked}/approve`, fresh.headers)).statusCode).toBe(200);
+    const blob = (await instance.services.database.db.selectFrom('portal_export_requests').select('blob_id').where('id', '=', asked).executeTakeFirstOrThrow()).blob_id!;
+    expect(await instance.services.blobs.size(blob)).toBeGreaterThan(0);
+    (instance.clock as ManualClock).advance(EXPORT_ARCHIVE_LIFETIME_MS + 1);
+    expect(await sweepPortalExports(instance.services)).toBeGreaterThanOrEqual(1);
+    expect(await instance.services.blobs.size(blob)).toBeNull();
+    // Sessions do not last a week either: a new one.
+    const again = await buildSession(instance, { id: contact.id });
+    expect((await api('GET', `/portal/export-requests/${asked}/archive`, again.headers)).statusCode).toBe(409);
+    const mine = (await api('GET', '/portal/export-requests', again.headers)).json().items as { id: string; status: string }[];
+    expect(mine.find((r) => r.id === asked)!.status).toBe('expired');
   });
 });

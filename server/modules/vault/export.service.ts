@@ -49,18 +49,16 @@ export async function exportClient(ctx: RequestContext, clientId: ClientId, prot
 /**
  * Checks access, step-up and the protection and gathers the metadata, before any byte is written —
  * so an HTTP caller can still answer with an error status. `writeTo` then streams the archive.
- * `matterIds` keeps only those matters (a portal contact limited to some).
  */
-export async function prepareClientExport(ctx: RequestContext, clientId: ClientId, protection: ExportProtection, options: { matterIds?: readonly string[] | null; purpose?: string } = {}): Promise<{ documents: number; writeTo(output: Writable): Promise<ExportResult> }> {
-  const auth = await requireAccess(ctx, 'client.export', { kind: 'client', clientId }, { purpose: options.purpose ?? 'export', stepUp: true });
+export async function prepareClientExport(ctx: RequestContext, clientId: ClientId, protection: ExportProtection): Promise<{ documents: number; writeTo(output: Writable): Promise<ExportResult> }> {
+  const auth = await requireAccess(ctx, 'client.export', { kind: 'client', clientId }, { purpose: 'export', stepUp: true });
   const age = checkedProtection(protection);
   const client = await getClientById(ctx, clientId);
   const matters = [];
   let after: string | null = null;
   for (;;) {
     const page: Awaited<ReturnType<typeof findMatters>> = await findMatters(ctx, { limit: 200, after }, { clientId });
-    // For a contact limited to some matters (the portal's export request): only theirs.
-    matters.push(...page.items.filter((m) => !options.matterIds || options.matterIds.includes(m.id)));
+    matters.push(...page.items);
     if (!page.nextCursor) break;
     after = page.nextCursor;
   }

@@ -36,6 +36,8 @@ export { createNote, deleteNote, findNotes, getNoteById, updateNote } from './no
 export { createRecord, findRecords, getRecordById, moveRecord } from './records.service.js';
 /** The HTTP side of files, for modules with their own upload and download routes (the portal). */
 export { acceptStreamingUploads, documentName, requireOctetStream, sendDocumentContent, uploadStream } from './documents.http.js';
+/** Every document of an authorized client with a way to open its current version (a module's own archive: the portal's export). */
+export { documentsOfClientForExport, type ExportedDocument } from './documents.service.js';
 /** Client export as an age archive (client.export + step-up). */
 export { exportClient, prepareClientExport, EXPORT_PASSPHRASE_MIN_LENGTH, type ExportProtection } from './export.service.js';
 
