@@ -268,6 +268,10 @@ describe('the client portal in the browser, with mail through a real SMTP server
     await onboarding.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'Your matters' }).waitFor();
     await page.getByText(/Northwind v\. Contoso/).waitFor();
+    // She sees whom the firm let into her portal: herself, and Ben, not signed in yet.
+    const people = page.getByRole('region', { name: 'Who of Northwind Traders can use this portal' });
+    await people.getByText(/Ben Backup .*not signed in yet/).waitFor();
+    await people.getByText(CAROL.name).waitFor();
     await inspect(page, 'home');
 
     const { page: hers } = alice;

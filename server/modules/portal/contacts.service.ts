@@ -127,7 +127,20 @@ export async function inviteContact(ctx: RequestContext, clientId: ClientId, inp
     await recordEvent(tx, { action: 'portal.contact_invite', outcome: 'allowed', reason: `${rows.length}r`, resources: { clientId, userId: created.id } });
   });
   const contact = (await contactsOf(ctx, auth)).find((c) => c.id === user.id)!;
+  await tellOtherContacts(ctx, auth, user.id);
   return { contact, delivered };
+}
+
+/** The client's other live contacts learn that someone new was let in (no name, no matter: a link to see who). */
+async function tellOtherContacts(ctx: RequestContext, auth: ClientAuth, newcomer: string): Promise<void> {
+  try {
+    const others = (await findContactRowsOfClient(ctx, auth)).filter((r) => r.user_id !== newcomer && r.status === 'active' && r.activated_at !== null);
+    for (const user of (await describeTargets(ctx, { userIds: others.map((r) => r.user_id) })).users.values()) {
+      await ctx.app.mailer.send({ to: user.email, subject: 'Someone new can use your client portal', text: `Hello ${user.name},\n\nYour lawyers gave one more person access to your secure client portal. Sign in to see who; if you do not know them, tell your lawyers:\n\n${ctx.app.config.publicUrl}/portal\n` });
+    }
+  } catch (error) {
+    ctx.app.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'new-contact notice not sent');
+  }
 }
 
 async function contactsOf(ctx: RequestContext, auth: ClientAuth): Promise<ContactView[]> {
@@ -195,6 +208,7 @@ export interface PortalHome {
   consentRequests: ConsentRequestView[];
   unreadMessages: number;
   openFileRequests: number;
+  people: { name: string | null; email: string | null; status: 'invited' | 'active'; invitedAt: number }[];
 }
 
 /** The contact's home: who they are, their matters, the notice in force, what waits for them. portal.read. The first visit marks the contact active. Throws ACCESS_DENIED. */
@@ -209,6 +223,10 @@ export async function portalHome(ctx: RequestContext): Promise<PortalHome> {
   const matters = matterIds ?? (await matterIdsOfClient(ctx, auth));
   const labels = await describeTargets(ctx, { userIds: [contact.user_id], matterIds: matters, clientIds: [auth.clientId] });
   const pending = (await findConsentRequestRowsOfContact(ctx, auth, contact.user_id)).filter((r) => r.status === 'pending');
+  // The client's own people see whom the firm let into their portal (a contact the firm invited
+  // without the client's knowledge is seen by the others).
+  const others = (await findContactRowsOfClient(ctx, auth)).filter((r) => r.status !== 'disabled');
+  const people = await describeTargets(ctx, { userIds: others.map((r) => r.user_id) });
   const user = labels.users.get(contact.user_id);
   return {
     contact: { id: contact.user_id, name: user?.name ?? null, email: user?.email ?? null },
@@ -218,6 +236,7 @@ export async function portalHome(ctx: RequestContext): Promise<PortalHome> {
     consentRequests: await requestViews(ctx, auth, pending),
     unreadMessages: await countUnreadOfClient(ctx, auth, contact.user_id, matterIds),
     openFileRequests: (await findFileRequestRowsOfMatters(ctx, auth, matterIds)).filter((r) => r.closed_at === null).length,
+    people: others.map((r) => ({ name: people.users.get(r.user_id)?.name ?? null, email: people.users.get(r.user_id)?.email ?? null, status: r.activated_at === null ? 'invited' : 'active', invitedAt: Number(r.invited_at) })),
   };
 }
 

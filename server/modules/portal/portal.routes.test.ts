@@ -93,6 +93,8 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
     expect(body.matters.map((m: { title: string }) => m.title).sort()).toEqual(['Estate of Ada', 'Private second matter']);
     expect(body.notice.id).toBe(noticeId);
     expect(body.consentRequests.map((r: { purposeText: string }) => r.purposeText)).toEqual(['Share the file with the court expert', 'Tell the insurer']);
+    expect(body.people.map((p: { email: string }) => p.email)).toEqual(expect.arrayContaining([contact.email, limited.email]));
+    expect(body.people.map((p: { email: string }) => p.email)).not.toContain(stranger.email);
     const limitedHome = (await api('GET', '/portal/home', limited.headers)).json();
     expect(limitedHome.matters.map((m: { title: string }) => m.title)).toEqual(['Estate of Ada']);
     const listed = (await api('GET', `/clients/${matter.clientId}/portal-contacts`, matter.lead.headers)).json().items as { id: string; status: string }[];
@@ -325,6 +327,17 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
     expect(minted.statusCode).toBe(403);
     expect(minted.json().error.code).toBe('FORBIDDEN');
     expect((await api('GET', '/auth/tokens', contact.headers)).json().tokens).toEqual([]);
+  });
+
+  it("tells the client's active contacts, without a name, when the firm lets someone new in", async () => {
+    const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+    const outbox = instance.config.mail.outboxDir;
+    const before = new Set(existsSync(outbox) ? readdirSync(outbox) : []);
+    const newcomer = await buildPortalContact(instance, { matter, input: { name: 'Nina Newcomer' } });
+    const mails = readdirSync(outbox).filter((f) => !before.has(f)).map((f) => readFileSync(`${outbox}/${f}`, 'utf8')).filter((m) => m.includes('Someone new can use your client portal'));
+    expect(mails.some((m) => m.startsWith(`To: ${contact.email}`))).toBe(true);
+    for (const mail of mails) expect(mail).not.toContain('Nina Newcomer');
+    expect(mails.some((m) => m.startsWith(`To: ${newcomer.email}`))).toBe(false);
   });
 
   it('disabling a contact ends their session at once; only someone with authority over all they see may', async () => {

@@ -77,6 +77,9 @@ export const PortalHomeResponse = Type.Object({
   notice: Nullable(NoticeResponse),
   consentRequests: Type.Array(ConsentRequestResponse, { description: 'Pending ones: the onboarding asks for a decision on each' }),
   unreadMessages: Type.Integer(),
+  people: Type.Array(Type.Object({ name: Nullable(Type.String()), email: Nullable(Type.String()), status: Type.Union([Type.Literal('invited'), Type.Literal('active')]), invitedAt: Type.Integer() }), {
+    description: "Everyone of the client with access to this portal (so the client's people see whom the firm let in)",
+  }),
   openFileRequests: Type.Integer(),
 });
 

@@ -21369,6 +21369,13 @@ export interface operations {
                             askedAt: number;
                         }[];
                         unreadMessages: number;
+                        /** @description Everyone of the client with access to this portal (so the client's people see whom the firm let in) */
+                        people: {
+                            name: string | null;
+                            email: string | null;
+                            status: "invited" | "active";
+                            invitedAt: number;
+                        }[];
                         openFileRequests: number;
                     };
                 };

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
-import { NOTICE_SECTIONS, shortSha } from '../consent/labels';
+import { formatDay, NOTICE_SECTIONS, shortSha } from '../consent/labels';
 import { portalApi, portalKeys, type ConsentRequest, type PortalNotice } from './api';
 import { matterName } from './labels';
 import { ExportSection } from './ExportSection';
@@ -56,7 +56,7 @@ export function PortalHomePage() {
   const home = useQuery({ queryKey: portalKeys.home, queryFn: portalApi.home });
   if (home.isPending) return <Loading />;
   if (home.error) return <ErrorMessage error={home.error} title="Your page could not be loaded" />;
-  const { contact, client, matters, notice, consentRequests, unreadMessages, openFileRequests } = home.data;
+  const { contact, client, matters, notice, consentRequests, unreadMessages, openFileRequests, people } = home.data;
   return (
     <div className="portal">
       <PageTitle title="Home">Welcome{contact.name ? `, ${contact.name}` : ''}</PageTitle>
@@ -93,6 +93,17 @@ export function PortalHomePage() {
             ))}
           </ul>
         )}
+      </section>
+      <section aria-labelledby="portal-people-of-client">
+        <h2 id="portal-people-of-client">Who of {client.name ?? 'your organisation'} can use this portal</h2>
+        <p>If you do not know someone here, tell your lawyers.</p>
+        <ul className="portal-list">
+          {people.map((p, i) => (
+            <li key={`${p.email ?? 'unknown'}-${i}`}>
+              {p.name ?? 'Unknown'} {p.email && <span className="portal-muted">({p.email})</span>} {p.status === 'invited' && <span className="portal-muted">— invited {formatDay(p.invitedAt)}, not signed in yet</span>}
+            </li>
+          ))}
+        </ul>
       </section>
       <ExportSection />
     </div>
