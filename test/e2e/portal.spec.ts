@@ -192,6 +192,16 @@ describe('the client portal in the browser, with mail through a real SMTP server
     await ben.getByText('All matters').waitFor();
     await ben.getByText('Alice Attorney').waitFor();
     await mailFor('ben@northwind.example', /(https?:\/\/\S+\/portal\/welcome#[A-Za-z0-9_-]+)/);
+    // Narrowed to one matter: chosen with the matter picker, shown by number.
+    await ben.getByRole('button', { name: 'Change the matters Ben Backup sees' }).click();
+    const matters = page.getByRole('form', { name: 'Matters Ben Backup sees' });
+    await matters.getByLabel('Only some matters').check();
+    await matters.getByRole('combobox', { name: /Add a matter/ }).fill('contoso');
+    await matters.locator('[role=listbox]').getByRole('option', { name: /Northwind v\. Contoso/ }).first().click();
+    await matters.getByRole('button', { name: 'Save matters' }).click();
+    await matters.waitFor({ state: 'detached' });
+    await ben.getByText(/Northwind v\. Contoso/).waitFor();
+    expect(await ben.getByText('All matters').count()).toBe(0);
 
     // The staff form does not ask for consents: the journey's contact is invited through the API.
     const invited = await apiCall(aliceToken, 'POST', `/clients/${clientId}/portal-invitations`, {
@@ -268,6 +278,10 @@ describe('the client portal in the browser, with mail through a real SMTP server
     await onboarding.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'Your matters' }).waitFor();
     await page.getByText(/Northwind v\. Contoso/).waitFor();
+    // The notice stays on Home after onboarding, with how long her data is kept.
+    const kept = page.getByRole('region', { name: 'How we handle your data, and how long we keep it' });
+    await kept.getByText(/Read the notice in force/).click();
+    await kept.getByText('How long it is kept').waitFor();
     // She sees whom the firm let into her portal: herself, and Ben, not signed in yet.
     const people = page.getByRole('region', { name: 'Who of Northwind Traders can use this portal' });
     await people.getByText(/Ben Backup .*not signed in yet/).waitFor();

@@ -178,6 +178,31 @@ export async function disableContact(ctx: RequestContext, contactId: string): Pr
   return (await contactsOf(ctx, clientAuth)).find((c) => c.id === contactId)!;
 }
 
+/**
+ * Changes which matters a contact sees (all, or listed ones): effective on their next request —
+ * a matter taken away is refused like any other (404, audited). Takes authority over the matters
+ * before and after. Throws ACCESS_DENIED, CLIENT_WIDE_ACCESS_REQUIRED, VALIDATION_FAILED.
+ */
+export async function updateContactMatters(ctx: RequestContext, contactId: string, input: { matterScope: 'all' | 'listed'; matterIds?: MatterId[] }): Promise<ContactView> {
+  const auth = await requireAccess(ctx, 'portal.manage', { kind: 'object', type: 'portal_contact', id: contactId });
+  const row = await getContactRow(ctx, auth);
+  const clientId = row.client_id as ClientId;
+  const matterIds = input.matterIds ?? [];
+  if (input.matterScope === 'listed' && matterIds.length === 0) throw invalid('body.matterIds', 'must list at least one matter when matterScope is listed', 'List the matters this contact may see');
+  if (input.matterScope === 'all' && matterIds.length > 0) throw invalid('body.matterIds', 'must be empty when matterScope is all', 'A contact for all matters lists none');
+  await requireAuthorityOverMatters(ctx, clientId, mattersOf(row), 'portal.contact_update');
+  const clientsOfMatters = await requireAuthorityOverMatters(ctx, clientId, input.matterScope === 'all' ? null : matterIds, 'portal.contact_update');
+  for (const [index, matterClient] of clientsOfMatters.entries()) {
+    if (matterClient !== clientId) throw invalid(`body.matterIds.${index}`, "is not one of this client's matters", "A listed matter is not this client's");
+  }
+  await inTransaction(ctx, async (tx) => {
+    await updateContactRow(tx, auth, row.user_id, { matter_scope: input.matterScope, matter_ids: JSON.stringify(matterIds) });
+    await recordEvent(tx, { action: 'portal.contact_update', outcome: 'allowed', reason: input.matterScope === 'all' ? 'all' : `${matterIds.length}m`, resources: { clientId, userId: row.user_id } });
+  });
+  const clientAuth = await requireAccess(ctx, 'portal.manage', { kind: 'client', clientId });
+  return (await contactsOf(ctx, clientAuth)).find((c) => c.id === contactId)!;
+}
+
 // ── the contact's own side ──
 
 async function requestViews(ctx: RequestContext, auth: ClientAuth, rows: PortalConsentRequestsTable[]): Promise<ConsentRequestView[]> {

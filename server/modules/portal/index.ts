@@ -12,7 +12,7 @@ import { portalRoutes } from './portal.routes.js';
 import { JOB_SWEEP_EXPORTS, sweepPortalExports } from './exports.service.js';
 
 /** Contacts and onboarding. Throw ACCESS_DENIED, CLIENT_WIDE_ACCESS_REQUIRED, VALIDATION_FAILED, USER_EXISTS, CONFLICT, KEY_DESTROYED, SEALED. */
-export { inviteContact, findContacts, disableContact, portalHome, decideConsentRequest } from './contacts.service.js';
+export { inviteContact, findContacts, disableContact, updateContactMatters, portalHome, decideConsentRequest } from './contacts.service.js';
 /** Messages. Throw ACCESS_DENIED, VALIDATION_FAILED, KEY_DESTROYED, SEALED. */
 export { findMatterThreads, findPortalThreads, openThread, postMessage, startThread } from './messages.service.js';
 /** Files: uploads, shares, file requests. Throw ACCESS_DENIED, VALIDATION_FAILED, CONFLICT, PAYLOAD_TOO_LARGE, DOCUMENT_EMPTY, KEY_DESTROYED, SEALED. */

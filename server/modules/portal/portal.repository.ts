@@ -110,7 +110,7 @@ export async function getOwnContactRow(ctx: RequestContext, auth: ClientAuth, us
   return row;
 }
 
-export async function updateContactRow(ctx: RequestContext, auth: ClientAuth | ObjectAuth, userId: string, changes: Partial<Pick<PortalContactsTable, 'status' | 'activated_at' | 'disabled_by' | 'disabled_at'>>): Promise<void> {
+export async function updateContactRow(ctx: RequestContext, auth: ClientAuth | ObjectAuth, userId: string, changes: Partial<Pick<PortalContactsTable, 'status' | 'activated_at' | 'disabled_by' | 'disabled_at' | 'matter_scope' | 'matter_ids'>>): Promise<void> {
   await db(ctx).updateTable('portal_contacts').set(changes).where('user_id', '=', userId).where('client_id', '=', auth.clientId!).execute();
 }
 

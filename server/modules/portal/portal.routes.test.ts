@@ -30,7 +30,7 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
   let compliance: BuiltUser;
   let noticeId: string;
 
-  const api = (method: 'GET' | 'POST', url: string, headers: Headers = {}, payload?: unknown) =>
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, headers: Headers = {}, payload?: unknown) =>
     instance.app.inject({ method, url: `/api/v1${url}`, headers, ...(payload !== undefined ? { payload: payload as string } : {}) });
   const upload = (url: string, headers: Headers, name: string, content: string) =>
     instance.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: { ...headers, 'content-type': 'application/octet-stream', 'x-document-name': Buffer.from(name, 'utf8').toString('base64url') }, payload: Buffer.from(content, 'utf8') });
@@ -327,6 +327,23 @@ describe.each(DIALECTS)('client portal on %s', (dialect) => {
     expect(minted.statusCode).toBe(403);
     expect(minted.json().error.code).toBe('FORBIDDEN');
     expect((await api('GET', '/auth/tokens', contact.headers)).json().tokens).toEqual([]);
+  });
+
+  it('takes a matter away from a contact: refused on their next request, like a matter never theirs (404, audited)', async () => {
+    const mover = await buildPortalContact(instance, { matter });
+    const thread = (await api('POST', `/portal/matters/${otherMatter.id}/threads`, mover.headers, { subject: 'About the second matter', body: 'Hello' })).json().thread.id as string;
+    expect((await api('GET', `/portal/threads/${thread}`, mover.headers)).statusCode).toBe(200);
+    const bad = await api('PUT', `/portal-contacts/${mover.id}/matters`, matter.lead.headers, { matterScope: 'listed', matterIds: [] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields[0].path).toBe('body.matterIds');
+    const changed = await api('PUT', `/portal-contacts/${mover.id}/matters`, matter.lead.headers, { matterScope: 'listed', matterIds: [matter.id] });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().matterScope).toBe('listed');
+    const refused = await api('GET', `/portal/threads/${thread}`, mover.headers);
+    expect(refused.statusCode).toBe(404);
+    expect((await api('POST', `/portal/matters/${otherMatter.id}/threads`, mover.headers, { subject: 's', body: 'b' })).statusCode).toBe(404);
+    expect((await api('GET', '/portal/home', mover.headers)).json().matters.map((m: { id: string }) => m.id)).toEqual([matter.id]);
+    expect((await denials(mover.id, 'portal.read')).length).toBeGreaterThan(0);
   });
 
   it("tells the client's active contacts, without a name, when the firm lets someone new in", async () => {

@@ -12,7 +12,7 @@ import { Binary } from '../../platform/http/response-schemas.js';
 import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
 import { ConsentResponse } from '../consent/index.js';
 import { acceptStreamingUploads, documentName, requireOctetStream, sendDocumentContent, uploadStream } from '../vault/index.js';
-import { decideConsentRequest, disableContact, findContacts, inviteContact, portalHome } from './contacts.service.js';
+import { decideConsentRequest, disableContact, findContacts, inviteContact, portalHome, updateContactMatters } from './contacts.service.js';
 import { closeFileRequest, createFileRequest, findDocumentShares, findMatterFileRequests, findPortalDocuments, findPortalFileRequests, openPortalDocument, revokeShare, shareWithContact, uploadFromPortal } from './files.service.js';
 import { approveExport, declineExport, findClientExportRequests, findMyExportRequests, openExportArchive, requestExport } from './exports.service.js';
 import { findMatterThreads, findPortalThreads, openThread, postMessage, startThread } from './messages.service.js';
@@ -44,6 +44,9 @@ export async function portalRoutes(fastify: FastifyInstance, services: AppServic
     },
   );
   app.get('/clients/:clientId/portal-contacts', { schema: { tags: staff, summary: "The client's portal contacts", params: S.ClientIdParams, response: { 200: S.ContactListResponse, ...errors } } }, async (request) => ({ items: await findContacts(request.ctx, request.params.clientId) }));
+  app.put('/portal-contacts/:contactId/matters', { schema: { tags: staff, summary: 'Change which matters a contact sees (effective on their next request)', params: S.ContactIdParams, body: S.ContactMattersBody, response: { 200: S.ContactResponse, ...errors } } }, async (request) =>
+    updateContactMatters(request.ctx, request.params.contactId, request.body),
+  );
   app.post('/portal-contacts/:contactId/disable', { schema: { tags: staff, summary: 'Disable a contact: their sessions end at once', params: S.ContactIdParams, response: { 200: S.ContactResponse, ...errors } } }, async (request) => disableContact(request.ctx, request.params.contactId));
 
   // ── staff: messages, file requests, shares ──

@@ -35,6 +35,14 @@ export const InvitationBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const ContactMattersBody = Type.Object(
+  {
+    matterScope: Type.Union([Type.Literal('all'), Type.Literal('listed')], { description: 'all: every matter of the client (needs client-wide access); listed: only matterIds' }),
+    matterIds: Type.Optional(Type.Array(branded<MatterId>(Id), { maxItems: 100, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+
 export const ContactResponse = Type.Object({
   id: Type.String({ description: "The contact's account id" }),
   clientId: Type.String(),

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { ApiError } from "../../api/client";
 import { usePageAction } from "../../api/query";
 import {
@@ -142,6 +142,7 @@ function ContactRow({
 }) {
   const action = usePageAction(portalKeys.contacts(clientId));
   const [confirming, setConfirming] = useState(false);
+  const [changing, setChanging] = useState(false);
   const name = nameOf(contact.name, "Contact (name not available)");
   return (
     <tr>
@@ -166,6 +167,23 @@ function ContactRow({
           : contact.matters.length === 0
             ? "None"
             : contact.matters.map((m) => <div key={m.id}>{matterName(m)}</div>)}
+        {contact.status !== "disabled" &&
+          (changing ? (
+            <ContactMattersForm
+              contact={contact}
+              clientId={clientId}
+              onDone={() => setChanging(false)}
+              onCancel={() => setChanging(false)}
+            />
+          ) : (
+            <Button
+              variant="secondary"
+              aria-label={`Change the matters ${name} sees`}
+              onClick={() => setChanging(true)}
+            >
+              Change
+            </Button>
+          ))}
       </td>
       <td>
         {nameOf(contact.invitedByName)}
@@ -318,15 +336,62 @@ function InviteForm({
         autoComplete="off"
         error={err("body.email")}
       />
+      <MatterScopeFields
+        clientId={clientId}
+        scope={scope}
+        onScope={setScope}
+        listed={listed}
+        onListed={setListed}
+        scopeError={scopeError}
+        matterIdsError={matterIdsError}
+      />
+      {error !== null && !onField && (
+        <ErrorMessage error={error} title="The contact was not invited" />
+      )}
+      <div className="ps-actions">
+        <Button type="submit" busy={action.isPending}>
+          Send the invitation
+        </Button>
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Which matters a contact sees: all, or the ones chosen with the matter picker (this client's). */
+function MatterScopeFields({
+  clientId,
+  scope,
+  onScope,
+  listed,
+  onListed,
+  scopeError,
+  matterIdsError,
+}: {
+  clientId: string;
+  scope: "all" | "listed";
+  onScope: (scope: "all" | "listed") => void;
+  listed: PickerOption[];
+  onListed: (listed: PickerOption[]) => void;
+  scopeError: string | null;
+  matterIdsError: string | null;
+}) {
+  const id = useId();
+  const setScope = onScope;
+  const setListed = onListed;
+  return (
+    <>
       <fieldset
         className={`ps-choice${scopeError ? " field-invalid" : ""}`}
-        aria-describedby={scopeError ? "portal-scope-error" : undefined}
+        aria-describedby={scopeError ? `${id}-scope-error` : undefined}
       >
         <legend>Matters they see</legend>
         <label>
           <input
             type="radio"
-            name="portal-scope"
+            name={`${id}-scope`}
             value="all"
             checked={scope === "all"}
             onChange={() => setScope("all")}
@@ -336,7 +401,7 @@ function InviteForm({
         <label>
           <input
             type="radio"
-            name="portal-scope"
+            name={`${id}-scope`}
             value="listed"
             checked={scope === "listed"}
             onChange={() => setScope("listed")}
@@ -344,7 +409,7 @@ function InviteForm({
           Only some matters
         </label>
         {scopeError && (
-          <p className="field-error" id="portal-scope-error">
+          <p className="field-error" id={`${id}-scope-error`}>
             {scopeError}
           </p>
         )}
@@ -380,17 +445,80 @@ function InviteForm({
           )}
         </>
       )}
-      {error !== null && !onField && (
-        <ErrorMessage error={error} title="The contact was not invited" />
-      )}
+    </>
+  );
+}
+
+/** Changes which matters a contact sees, in the contacts table (effective on their next request). */
+function ContactMattersForm({
+  contact,
+  clientId,
+  onDone,
+  onCancel,
+}: {
+  contact: PortalContact;
+  clientId: string;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const action = usePageAction(portalKeys.contacts(clientId));
+  const error = action.error;
+  const [scope, setScope] = useState<"all" | "listed">(contact.matterScope);
+  const [listed, setListed] = useState<PickerOption[]>(
+    contact.matters.map((m) => ({ id: m.id, label: matterName(m) })),
+  );
+  const clientWide =
+    error instanceof ApiError && error.code === "CLIENT_WIDE_ACCESS_REQUIRED";
+  const scopeError = clientWide
+    ? "All matters needs access to the whole client; choose the matters instead."
+    : fieldError(error, "body.matterScope");
+  const matterIdsError =
+    scope === "listed" && listed.length === 0
+      ? "Choose at least one matter."
+      : fieldError(error, "body.matterIds");
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (scope === "listed" && listed.length === 0) return;
+    action.mutate(async () => {
+      await portalStaffApi.setMatters(contact.id, {
+        matterScope: scope,
+        ...(scope === "listed" ? { matterIds: listed.map((m) => m.id) } : {}),
+      });
+      onDone();
+    });
+  };
+  return (
+    <form
+      onSubmit={submit}
+      aria-label={`Matters ${nameOf(contact.name, "this contact")} sees`}
+      className="ps-form"
+      noValidate
+    >
+      <MatterScopeFields
+        clientId={clientId}
+        scope={scope}
+        onScope={setScope}
+        listed={listed}
+        onListed={setListed}
+        scopeError={scopeError}
+        matterIdsError={matterIdsError}
+      />
+      <p className="ps-muted">
+        A matter taken away is closed to them on their next request.
+      </p>
       <div className="ps-actions">
         <Button type="submit" busy={action.isPending}>
-          Send the invitation
+          Save matters
         </Button>
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
       </div>
+      {error !== null &&
+        !clientWide &&
+        !fieldError(error, "body.matterIds") && (
+          <ErrorMessage error={error} title="The matters were not changed" />
+        )}
     </form>
   );
 }

@@ -29,6 +29,7 @@ export const portalStaffApi = {
   contacts: (clientId: string) => data(api.GET('/api/v1/clients/{clientId}/portal-contacts', { params: { path: { clientId } } })),
   invite: (clientId: string, body: InvitationInput) => data(api.POST('/api/v1/clients/{clientId}/portal-invitations', { params: { path: { clientId } }, body })),
   disable: (contactId: string) => data(api.POST('/api/v1/portal-contacts/{contactId}/disable', { params: { path: { contactId } } })),
+  setMatters: (contactId: string, body: RequestBody<'/api/v1/portal-contacts/{contactId}/matters', 'put'>) => data(api.PUT('/api/v1/portal-contacts/{contactId}/matters', { params: { path: { contactId } }, body })),
 
   threads: (matterId: string) => data(api.GET('/api/v1/matters/{matterId}/threads', { params: { path: { matterId } } })),
   thread: (threadId: string) => data(api.GET('/api/v1/threads/{threadId}', { params: { path: { threadId } } })),

@@ -71,6 +71,15 @@ export function PortalHomePage() {
           ))}
         </section>
       )}
+      {consentRequests.length === 0 && notice && (
+        <section aria-labelledby="portal-notice">
+          <h2 id="portal-notice">How we handle your data, and how long we keep it</h2>
+          <details className="portal-notice">
+            <summary>Read the notice in force (version {notice.version})</summary>
+            <NoticeView notice={notice} />
+          </details>
+        </section>
+      )}
       <section aria-labelledby="portal-waiting">
         <h2 id="portal-waiting">What waits for you</h2>
         <ul className="portal-counts">
