@@ -27,3 +27,20 @@ export interface BenchScenario {
   description: string;
   run(options: BenchOptions): Promise<BenchRow[]>;
 }
+
+/** The p-th percentile of an ascending array. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Times `fn` once per sample (µs) and returns p50 and p99. */
+export async function timeEach(samples: number, fn: (i: number) => unknown): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const start = process.hrtime.bigint();
+    await fn(i);
+    times.push(Number(process.hrtime.bigint() - start) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}

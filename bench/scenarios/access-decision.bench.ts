@@ -22,7 +22,7 @@ import { migrateToLatest } from '../../server/platform/db/migrate.js';
 import { newId } from '../../server/platform/ids.js';
 import { createLogger } from '../../server/platform/logging/logger.js';
 import { closeServices, createServices } from '../../server/platform/services.js';
-import type { BenchRow, BenchScenario } from '../harness.js';
+import { timeEach, type BenchRow, type BenchScenario } from '../harness.js';
 
 const ROLES: MatterRole[] = ['lead_attorney', 'attorney', 'paralegal'];
 const ROLE_PERMISSIONS: Record<MatterRole, string[]> = {
@@ -31,21 +31,6 @@ const ROLE_PERMISSIONS: Record<MatterRole, string[]> = {
   paralegal: ['matter.read', 'document.read', 'document.write'],
   assistant: ['matter.read', 'document.read'],
 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function timeEach(samples: number, fn: (i: number) => unknown): Promise<{ p50: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const start = process.hrtime.bigint();
-    await fn(i);
-    times.push(Number(process.hrtime.bigint() - start) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -18,15 +18,11 @@ import { systemContext, type AppServices } from '../../server/platform/context.j
 import { migrateToLatest } from '../../server/platform/db/migrate.js';
 import { createLogger } from '../../server/platform/logging/logger.js';
 import { closeServices, createServices } from '../../server/platform/services.js';
-import type { BenchRow, BenchScenario } from '../harness.js';
+import { percentile, type BenchRow, type BenchScenario } from '../harness.js';
 
 const YEAR = 365 * 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
 const ACTORS = 1000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** Fills audit_event with rows from index `from` up to `total` (exported for resuming a long run). */
 export async function generate(services: AppServices, total: number, from = 0): Promise<void> {

@@ -13,12 +13,8 @@ import { inclusionProof } from '../../server/audit/queries.js';
 import { toPendingEvent } from '../../server/audit/record.js';
 import { verifyLog } from '../../server/audit/verify.js';
 import { closeServices } from '../../server/platform/services.js';
-import type { BenchRow, BenchScenario } from '../harness.js';
+import { percentile, type BenchRow, type BenchScenario } from '../harness.js';
 import { benchInstance, userContext } from './audit-append.bench.js';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 const scenario: BenchScenario = {
   name: 'audit-verify',

@@ -20,22 +20,7 @@ import { migrateToLatest } from '../../server/platform/db/migrate.js';
 import { newId } from '../../server/platform/ids.js';
 import { createLogger } from '../../server/platform/logging/logger.js';
 import { closeServices, createServices } from '../../server/platform/services.js';
-import type { BenchRow, BenchScenario } from '../harness.js';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function timeEach(samples: number, fn: (i: number) => unknown): Promise<{ p50: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const start = process.hrtime.bigint();
-    await fn(i);
-    times.push(Number(process.hrtime.bigint() - start) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
+import { timeEach, type BenchRow, type BenchScenario } from '../harness.js';
 
 function actorCtx(services: AppServices, userId: string, role: FirmRole, clientId: string | null): RequestContext {
   return { ...systemContext(services, 'bench'), requestId: newId(), actor: { kind: 'user', userId: userId as UserId, role, clientId: clientId as ClientId | null, sessionId: null, tokenId: null, mfaAt: 1 } };

@@ -21,13 +21,9 @@ import { tablesOf } from '../../server/platform/db/database.js';
 import { newId } from '../../server/platform/ids.js';
 import { buildUser } from '../../server/test-support/factories.js';
 import { createTestInstance } from '../../server/test-support/test-instance.js';
-import type { BenchRow, BenchScenario } from '../harness.js';
+import { percentile, type BenchRow, type BenchScenario } from '../harness.js';
 
 const CLIENTS = 2_000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function timeEach(samples: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
   const times: number[] = [];

@@ -1,6 +1,7 @@
 // The portal API as a client's contact sees it: calls through the generated client, shapes from the
 // generated schema (server/modules/portal/portal.schemas.ts is the source of both).
-import { api, apiErrorFrom, csrfToken, data, networkError } from '../../api/client';
+import { api, data } from '../../api/client';
+import { uploadWithProgress } from '../../api/upload';
 import type { RequestBody, ResponseBody } from '../../api/types';
 
 export type PortalHome = ResponseBody<'/api/v1/portal/home', 'get'>;
@@ -63,45 +64,8 @@ export const portalContentUrl = (documentId: string) => `/api/v1/portal/document
 /** A made export, for a plain link (an age file the browser saves). */
 export const portalExportUrl = (exportRequestId: string) => `/api/v1/portal/export-requests/${encodeURIComponent(exportRequestId)}/archive`;
 
-/** base64url of the UTF-8 name: the name travels in a header, never in the URL. */
-function encodeName(name: string): string {
-  const bytes = new TextEncoder().encode(name);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/**
- * Uploads one file to a matter with XMLHttpRequest (fetch cannot report upload progress), into a
- * file request when given. `onProgress` gets 0..1. The same CSRF header and ApiError as every
- * other call (as the vault's document upload does it).
- */
+/** Uploads one file to one of the contact's matters (into a file request when given), reporting progress (0..1). */
 export function uploadToPortal(matterId: string, file: File, onProgress: (fraction: number) => void, fileRequestId?: string): Promise<PortalDocument> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    // The (confidential) file name travels in the x-document-name header only, never in the URL.
-    const query = fileRequestId ? `?${new URLSearchParams({ fileRequestId }).toString()}` : '';
-    xhr.open('POST', `/api/v1/portal/matters/${encodeURIComponent(matterId)}/uploads${query}`);
-    xhr.withCredentials = true;
-    xhr.setRequestHeader('content-type', 'application/octet-stream');
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.setRequestHeader('x-document-name', encodeName(file.name));
-    const token = csrfToken();
-    if (token) xhr.setRequestHeader('x-csrf-token', token);
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    };
-    xhr.onload = () => {
-      let body: unknown;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as PortalDocument);
-      reject(apiErrorFrom(xhr.status, body, `Upload failed (${xhr.status})`));
-    };
-    xhr.onerror = () => reject(networkError());
-    xhr.send(file);
-  });
+  const query = fileRequestId ? `?${new URLSearchParams({ fileRequestId }).toString()}` : '';
+  return uploadWithProgress<PortalDocument>(`/api/v1/portal/matters/${encodeURIComponent(matterId)}/uploads${query}`, file, onProgress, { sendName: true });
 }

@@ -1,6 +1,7 @@
 // The vault API as the web app sees it: calls through the generated client, shapes from the
 // generated schema (server/modules/vault/vault.schemas.ts is the source of both).
-import { api, apiErrorFrom, csrfToken, data, networkError } from '../../api/client';
+import { api, apiErrorFrom, data } from '../../api/client';
+import { uploadWithProgress } from '../../api/upload';
 import type { RequestBody, ResponseBody } from '../../api/types';
 import type { ArchiveProtection } from '../../components';
 
@@ -74,43 +75,10 @@ export const vaultApi = {
 /** A document's content, for a plain link (the browser downloads it with the session cookie). */
 export const contentUrl = (documentId: string, version?: number) => `/api/v1/documents/${documentId}/content${version ? `?version=${version}` : ''}`;
 
-/** base64url of the UTF-8 name: the name travels in a header, never in the URL. */
-function encodeName(name: string): string {
-  const bytes = new TextEncoder().encode(name);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** Uploads a new document to a matter, or a new version of a document, reporting progress (0..1). */
+export function uploadFile(target: { matterId: string } | { documentId: string }, file: File, onProgress: (fraction: number) => void, classification?: Classification): Promise<VaultDocument> {
+  const url = 'matterId' in target ? `/api/v1/matters/${target.matterId}/documents${classification ? `?classification=${classification}` : ''}` : `/api/v1/documents/${target.documentId}/versions`;
+  return uploadWithProgress<VaultDocument>(url, file, onProgress, { sendName: 'matterId' in target });
 }
 
-/**
- * Uploads with XMLHttpRequest, not the typed client: fetch cannot report upload progress.
- * `onProgress` gets 0..1. `target` is a matter (new document) or a document (new version).
- * Same CSRF header and the same ApiError as every other call.
- */
-export function uploadFile(target: { matterId: string } | { documentId: string }, file: File, onProgress: (fraction: number) => void, classification?: Classification): Promise<VaultDocument> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    const url = 'matterId' in target ? `/api/v1/matters/${target.matterId}/documents${classification ? `?classification=${classification}` : ''}` : `/api/v1/documents/${target.documentId}/versions`;
-    xhr.open('POST', url);
-    xhr.setRequestHeader('content-type', 'application/octet-stream');
-    xhr.setRequestHeader('accept', 'application/json');
-    if ('matterId' in target) xhr.setRequestHeader('x-document-name', encodeName(file.name));
-    const token = csrfToken();
-    if (token) xhr.setRequestHeader('x-csrf-token', token);
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    };
-    xhr.onload = () => {
-      let body: unknown;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as VaultDocument);
-      reject(apiErrorFrom(xhr.status, body, `Upload failed (${xhr.status})`));
-    };
-    xhr.onerror = () => reject(networkError());
-    xhr.send(file);
-  });
-}
