@@ -1,6 +1,8 @@
 /**
  * keys: the key hierarchy — master key providers (file, env, passphrase with sealed start),
- * versioned per-client data keys wrapped by the master key, rotation and crypto-shredding.
+ * versioned per-client data keys wrapped by the master key, per-object keys (one per document
+ * blob, wrapped by the master key, their data keys derived from the client key), rotation,
+ * crypto-shredding and the destruction of single object keys.
  * Other modules use only the functions below. See docs/cryptography.md.
  */
 import type { ConfidantModule } from '../../platform/module.js';
@@ -44,14 +46,19 @@ export {
   rotateClientKey,
   /** Use case: rotate the master key (key.manage on the firm, step-up). */
   rotateMasterKey,
-  /** Use case: crypto-shred a client's keys (key.manage, step-up). Irreversible. */
+  /** Use case: crypto-shred a client's keys (key.manage, step-up). Irreversible. Throws ACCESS_DENIED, STEP_UP_REQUIRED, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, KEY_NOT_FOUND. */
   shredClientKeys,
-  /** For retention and the CLI, after their own access check: crypto-shreds without asking access again. */
+  /**
+   * For retention and the CLI, after their own access check: crypto-shreds every client key version
+   * and object key of the client without asking access again; returns the index of its `key.shred`
+   * audit event. Throws KEY_NOT_FOUND, LEGAL_HOLD (shred guards), AUDIT_UNAVAILABLE.
+   */
   unsafeShredClientKeys,
-  /** For the CLI (system actor, audited): rotate the master key. */
+  /** For the CLI (system actor, audited): rotate the master key, re-wrapping every live client and object key. Throws SEALED, CONFLICT, VALIDATION_FAILED. */
   unsafeRotateMasterKey,
   /** For the CLI (system actor, audited): rotate a client's key. */
   unsafeRotateClientKey,
+  /** Counts of live and destroyed client and object keys (key.manage on the firm). Throws ACCESS_DENIED. */
   keyStatus,
   sealStatus,
   /** Unseal; on a new instance the first passphrase needs the one-time setup token (HTTP callers). Throws SETUP_TOKEN_INVALID, INVALID_CREDENTIALS, VALIDATION_FAILED, CONFLICT. */
@@ -59,6 +66,28 @@ export {
   /** The one-time token for choosing the first master passphrase (printed at start), or null. */
   createUnsealSetupToken,
 } from './keys.service.js';
+
+export {
+  /**
+   * A new object key (one per document version blob) for `matterId` of the authorized client, under
+   * its current key version: `dataKey` encrypts the blob now, `persist(tx)` inserts the wrapped row
+   * inside the transaction that inserts the row naming it. Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED.
+   */
+  newObjectKey,
+  /** `newObjectKey` by raw ids: only for system jobs without an authorization (the vault's migration of legacy blobs). Throws KEY_NOT_FOUND, KEY_DESTROYED, SEALED. */
+  unsafeNewObjectKey,
+  /** The data key of a blob under an object key of the authorized client. Throws KEY_DESTROYED (410: object key or client key destroyed), KEY_NOT_FOUND, SEALED, INTEGRITY_ERROR. */
+  objectDataKey,
+  /** `objectDataKey` by raw client id: only for system jobs with no single authorization (legacy-blob migration, retention's checks). Same errors. */
+  unsafeObjectDataKey,
+  /**
+   * For the retention module after its own access decision (and the vault replacing a blob):
+   * destroys object keys of a client (and matter) in `ctx`'s transaction, one `key.destroy` audit
+   * event; returns how many were destroyed and the event's index. Throws AUDIT_UNAVAILABLE.
+   */
+  unsafeDestroyObjectKeys,
+  type NewObjectKey,
+} from './object-keys.service.js';
 
 /** Field sealing under a client's key, one scheme per module (its HKDF info and AAD label). */
 export { fieldSealing, type FieldScheme, type FieldSealing, type Sealer } from './field-sealing.js';

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClientId, UserId } from '../../../common/ids.js';
-import type { AppServices } from '../../platform/context.js';
-import { systemContext } from '../../platform/context.js';
+import type { ClientId, MatterId, UserId } from '../../../common/ids.js';
+import type { AppServices, RequestContext } from '../../platform/context.js';
+import { inTransaction, systemContext } from '../../platform/context.js';
+import { IntegrityError } from '../../platform/crypto/chunked-aead.js';
+import { unwrapKey } from '../../platform/crypto/key-wrap.js';
 import { tablesOf } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { createLogger } from '../../platform/logging/logger.js';
@@ -25,7 +27,9 @@ import {
   unsafeRotateMasterKey,
   unsafeShredClientKeys,
   unseal,
+  objectKeyAad,
 } from './keys.service.js';
+import { newObjectKey, objectDataKey, unsafeDestroyObjectKeys, unsafeNewObjectKey, unsafeObjectDataKey } from './object-keys.service.js';
 
 const open: TestInstance[] = [];
 const extra: AppServices[] = [];
@@ -89,7 +93,7 @@ describe.each(DIALECTS)('keys on %s', (dialect) => {
     const b = await unsafeCreateClientKey(ctx, clientB);
     const oldFile = readFileSync(instance.config.masterKey.file, 'utf8');
     const result = await unsafeRotateMasterKey(ctx);
-    expect(result).toEqual({ version: 2, rewrapped: 2 });
+    expect(result).toEqual({ version: 2, rewrapped: 2, rewrappedObjectKeys: 0 });
     expect(readFileSync(instance.config.masterKey.file, 'utf8')).not.toBe(oldFile);
     expect(statSync(instance.config.masterKey.file).mode & 0o777).toBe(0o600);
     expect(existsSync(`${instance.config.masterKey.file}.next`)).toBe(false);
@@ -156,7 +160,7 @@ describe.each(DIALECTS)('keys on %s', (dialect) => {
     await unsafeCreateClientKey(ctx, clientId);
     await unsafeCreateClientKey(ctx, other);
     await unsafeRotateClientKey(ctx, clientId);
-    expect(await unsafeShredClientKeys(ctx, clientId)).toEqual({ destroyedVersions: 2 });
+    expect(await unsafeShredClientKeys(ctx, clientId)).toMatchObject({ destroyedVersions: 2, eventIndex: expect.any(Number) });
     await expect(unsafeCurrentClientKey(ctx, clientId)).rejects.toMatchObject({ code: 'KEY_DESTROYED', status: 410 });
     await expect(unsafeClientKey(ctx, clientId, 1)).rejects.toMatchObject({ code: 'KEY_DESTROYED' });
     await expect(unsafeRotateClientKey(ctx, clientId)).rejects.toMatchObject({ code: 'KEY_DESTROYED' });
@@ -206,5 +210,174 @@ describe.each(DIALECTS)('keys on %s', (dialect) => {
     await expect(startKeys(wrong)).rejects.toThrow(/MASTER_KEY does not open/);
     const right = await restart(instance);
     expect((await unsafeClientKey(systemContext(right, 'test'), clientId, 1)).equals(key.key)).toBe(true);
+  });
+
+  describe('object keys', () => {
+    const objectRows = (ctx: RequestContext) => tablesOf<KeysTables>(ctx.db).selectFrom('keys_object_keys').selectAll();
+
+    /** A client key and `count` persisted object keys of one matter, by raw ids (system jobs' way). */
+    async function objectKeysOf(ctx: RequestContext, count: number, clientId = newId<ClientId>(), matterId = newId<MatterId>()) {
+      if (!(await unsafeCurrentClientKey(ctx, clientId).catch(() => null))) await unsafeCreateClientKey(ctx, clientId);
+      const keys = [];
+      for (let i = 0; i < count; i += 1) {
+        const key = await unsafeNewObjectKey(ctx, clientId, matterId);
+        await inTransaction(ctx, (tx) => key.persist(tx));
+        keys.push(key);
+      }
+      return { clientId, matterId, keys };
+    }
+
+    it('a new object key derives its data key from the client key and a secret stored only wrapped by the master key; it opens for its own client and matter only', async () => {
+      const instance = await instanceWith(dialect);
+      const attorney = newId() as UserId;
+      const mine = await seedMatter(instance, attorney);
+      const other = await seedMatter(instance, attorney);
+      await unsafeCreateClientKey(instance.system(), mine.clientId);
+      await unsafeCreateClientKey(instance.system(), other.clientId);
+      const ctx = userContext(instance, 'attorney', { userId: attorney });
+      const onMatter = await requireAccess(ctx, 'matter.read', { kind: 'matter', matterId: mine.matterId });
+      const key = await newObjectKey(ctx, onMatter, mine.matterId);
+      expect(key.keyVersion).toBe(1);
+      expect(key.dataKey).toHaveLength(32);
+      // Not the client key itself, and not persisted yet: nothing opens it.
+      expect(key.dataKey.equals(await unsafeClientKey(instance.system(), mine.clientId, 1))).toBe(false);
+      await expect(objectDataKey(ctx, onMatter, key.id, 1)).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+      await inTransaction(ctx, (tx) => key.persist(tx));
+      expect((await objectDataKey(ctx, onMatter, key.id, 1)).equals(key.dataKey)).toBe(true);
+      const onClient = await requireAccess(ctx, 'client.read', { kind: 'client', clientId: mine.clientId });
+      expect((await objectDataKey(ctx, onClient, key.id, 1)).equals(key.dataKey)).toBe(true);
+      expect((await unsafeObjectDataKey(instance.system(), mine.clientId, key.id, 1)).equals(key.dataKey)).toBe(true);
+      // Another client's or another matter's authorization does not open it (the same answer as a missing key).
+      const onOtherClient = await requireAccess(ctx, 'client.read', { kind: 'client', clientId: other.clientId });
+      await expect(objectDataKey(ctx, onOtherClient, key.id, 1)).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+      const onOtherMatter = await requireAccess(ctx, 'matter.read', { kind: 'matter', matterId: other.matterId });
+      await expect(objectDataKey(ctx, onOtherMatter, key.id, 1)).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+      await expect(newObjectKey(ctx, onMatter, other.matterId)).rejects.toThrow(/another/);
+      // A wrong key version derives nothing.
+      await expect(objectDataKey(ctx, onMatter, key.id, 2)).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+      const [row] = await objectRows(ctx).where('id', '=', key.id).execute();
+      expect(row).toMatchObject({ client_id: mine.clientId, matter_id: mine.matterId, state: 'active', master_version: 1, destroyed_at: null });
+      const wrapped = Buffer.from(row!.wrapped_key!, 'base64');
+      expect(wrapped).toHaveLength(1 + 12 + 32 + 16);
+      expect(wrapped.includes(key.dataKey)).toBe(false);
+      expect(row!.wrapped_key).not.toContain(key.dataKey.toString('base64'));
+      // Wrapped by the master key directly (AAD: client, matter, id), not by the client key.
+      const master = Buffer.from(readFileSync(instance.config.masterKey.file, 'utf8').trim(), 'base64');
+      expect(unwrapKey(master, row!.wrapped_key!, objectKeyAad(mine.clientId, mine.matterId, key.id))).toHaveLength(32);
+    });
+
+    it('a destroyed object key answers KEY_DESTROYED, leaves the others alive and is audited once with the event index returned', async () => {
+      const instance = await instanceWith(dialect);
+      const ctx = instance.system();
+      const { clientId, matterId, keys } = await objectKeysOf(ctx, 3);
+      const [first, second, third] = keys as [(typeof keys)[0], (typeof keys)[0], (typeof keys)[0]];
+      const result = await unsafeDestroyObjectKeys(ctx, { clientId, matterId, ids: [first.id, second.id, first.id] });
+      expect(result.destroyed).toBe(2);
+      await expect(unsafeObjectDataKey(ctx, clientId, first.id, 1)).rejects.toMatchObject({ code: 'KEY_DESTROYED', status: 410 });
+      await expect(unsafeObjectDataKey(ctx, clientId, second.id, 1)).rejects.toMatchObject({ code: 'KEY_DESTROYED' });
+      expect((await unsafeObjectDataKey(ctx, clientId, third.id, 1)).equals(third.dataKey)).toBe(true);
+      const rows = await objectRows(ctx).where('id', 'in', [first.id, second.id]).execute();
+      expect(rows.every((row) => row.wrapped_key === null && row.state === 'destroyed' && row.destroyed_at !== null)).toBe(true);
+      const events = await instance.services.database.db.selectFrom('audit_event').select(['seq', 'client_id', 'matter_id', 'other_type', 'other_id']).where('action', '=', 'key.destroy').execute();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ client_id: clientId, matter_id: matterId, other_type: 'object_keys', other_id: '2' });
+      expect(Number(events[0]!.seq)).toBe(result.eventIndex);
+      // Again, or under another client or matter: nothing more is destroyed (ids of others are ignored).
+      expect((await unsafeDestroyObjectKeys(ctx, { clientId, ids: [first.id] })).destroyed).toBe(0);
+      expect((await unsafeDestroyObjectKeys(ctx, { clientId: newId(), ids: [third.id] })).destroyed).toBe(0);
+      expect((await unsafeDestroyObjectKeys(ctx, { clientId, matterId: newId(), ids: [third.id] })).destroyed).toBe(0);
+      expect((await unsafeObjectDataKey(ctx, clientId, third.id, 1)).equals(third.dataKey)).toBe(true);
+      // Inside a caller's transaction: rolled back with it.
+      await expect(
+        inTransaction(ctx, async (tx) => {
+          await unsafeDestroyObjectKeys(tx, { clientId, ids: [third.id] });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect((await unsafeObjectDataKey(ctx, clientId, third.id, 1)).equals(third.dataKey)).toBe(true);
+    });
+
+    it('a wrapped object key copied to another id, matter or client does not unwrap', async () => {
+      const instance = await instanceWith(dialect);
+      const ctx = instance.system();
+      const { clientId, matterId, keys } = await objectKeysOf(ctx, 1);
+      const [row] = await objectRows(ctx).where('id', '=', keys[0]!.id).execute();
+      const otherClient = newId<ClientId>();
+      await unsafeCreateClientKey(ctx, otherClient);
+      const copies = [
+        { ...row!, id: newId() },
+        { ...row!, id: newId(), matter_id: newId() },
+        { ...row!, id: newId(), client_id: otherClient },
+      ];
+      await tablesOf<KeysTables>(ctx.db).insertInto('keys_object_keys').values(copies).execute();
+      await expect(unsafeObjectDataKey(ctx, clientId, copies[0]!.id, 1)).rejects.toBeInstanceOf(IntegrityError);
+      await expect(unsafeObjectDataKey(ctx, clientId, copies[1]!.id, 1)).rejects.toBeInstanceOf(IntegrityError);
+      await expect(unsafeObjectDataKey(ctx, otherClient, copies[2]!.id, 1)).rejects.toBeInstanceOf(IntegrityError);
+      // Moving the original row to another matter breaks it as well.
+      await tablesOf<KeysTables>(ctx.db).updateTable('keys_object_keys').set({ matter_id: newId() }).where('id', '=', row!.id).execute();
+      await expect(unsafeObjectDataKey(ctx, clientId, row!.id, 1)).rejects.toBeInstanceOf(IntegrityError);
+      expect(matterId).not.toBe(copies[1]!.matter_id);
+    });
+
+    it('master rotation re-wraps every live object key in its transaction: still usable, and the old master key no longer unwraps any row', async () => {
+      const instance = await instanceWith(dialect);
+      const ctx = instance.system();
+      // More than one page of the batched re-wrap.
+      const a = await objectKeysOf(ctx, 3);
+      const b = await objectKeysOf(ctx, 2);
+      const many = await Promise.all(Array.from({ length: 520 }, () => unsafeNewObjectKey(ctx, a.clientId, a.matterId)));
+      await inTransaction(ctx, async (tx) => {
+        for (const key of many) await key.persist(tx);
+      });
+      await unsafeDestroyObjectKeys(ctx, { clientId: b.clientId, ids: [b.keys[0]!.id] });
+      const before = await objectRows(ctx).where('state', '=', 'active').execute();
+      expect(before).toHaveLength(3 + 1 + 520);
+      const oldMaster = Buffer.from(readFileSync(instance.config.masterKey.file, 'utf8').trim(), 'base64');
+      expect(unwrapKey(oldMaster, before[0]!.wrapped_key!, objectKeyAad(before[0]!.client_id, before[0]!.matter_id, before[0]!.id))).toHaveLength(32);
+
+      expect(await unsafeRotateMasterKey(ctx)).toEqual({ version: 2, rewrapped: 2, rewrappedObjectKeys: 524 });
+      for (const key of [...a.keys, b.keys[1]!, many[0]!, many[519]!]) {
+        const clientId = b.keys.includes(key) ? b.clientId : a.clientId;
+        expect((await unsafeObjectDataKey(ctx, clientId, key.id, 1)).equals(key.dataKey)).toBe(true);
+      }
+      await expect(unsafeObjectDataKey(ctx, b.clientId, b.keys[0]!.id, 1)).rejects.toMatchObject({ code: 'KEY_DESTROYED' });
+      const after = await objectRows(ctx).execute();
+      const live = after.filter((row) => row.state === 'active');
+      expect(live).toHaveLength(524);
+      for (const row of live) {
+        expect(row.master_version).toBe(2);
+        expect(before.find((old) => old.id === row.id)!.wrapped_key).not.toBe(row.wrapped_key);
+        expect(() => unwrapKey(oldMaster, row.wrapped_key!, objectKeyAad(row.client_id, row.matter_id, row.id))).toThrow(IntegrityError);
+      }
+      // The destroyed one stays destroyed (nothing re-wrapped into it).
+      expect(after.find((row) => row.id === b.keys[0]!.id)).toMatchObject({ wrapped_key: null, state: 'destroyed', master_version: 1 });
+      // After a restart with the new key file, they still open.
+      const restarted = await restart(instance);
+      expect((await unsafeObjectDataKey(systemContext(restarted, 'test'), a.clientId, a.keys[0]!.id, 1)).equals(a.keys[0]!.dataKey)).toBe(true);
+    });
+
+    it('shredding the client makes its object data keys fail and destroys its object keys; other clients keep theirs', async () => {
+      const instance = await instanceWith(dialect);
+      const ctx = instance.system();
+      const a = await objectKeysOf(ctx, 2);
+      const b = await objectKeysOf(ctx, 1);
+      await unsafeRotateClientKey(ctx, a.clientId);
+      const later = await unsafeNewObjectKey(ctx, a.clientId, a.matterId);
+      expect(later.keyVersion).toBe(2);
+      await inTransaction(ctx, (tx) => later.persist(tx));
+      const shred = await unsafeShredClientKeys(ctx, a.clientId);
+      expect(shred).toMatchObject({ destroyedVersions: 2 });
+      const [event] = await instance.services.database.db.selectFrom('audit_event').select(['seq']).where('action', '=', 'key.shred').execute();
+      expect(Number(event!.seq)).toBe(shred.eventIndex);
+      for (const key of [...a.keys, later]) await expect(unsafeObjectDataKey(ctx, a.clientId, key.id, key.keyVersion)).rejects.toMatchObject({ code: 'KEY_DESTROYED', status: 410 });
+      const rows = await objectRows(ctx).where('client_id', '=', a.clientId).execute();
+      expect(rows.every((row) => row.state === 'destroyed' && row.wrapped_key === null)).toBe(true);
+      // A key made before the shred and persisted after it is refused (no live key for a shredded client).
+      const shredded = await objectKeysOf(ctx, 0);
+      const stale = await unsafeNewObjectKey(ctx, shredded.clientId, shredded.matterId);
+      await unsafeShredClientKeys(ctx, shredded.clientId);
+      await expect(inTransaction(ctx, (tx) => stale.persist(tx))).rejects.toMatchObject({ code: 'KEY_DESTROYED' });
+      expect((await unsafeObjectDataKey(ctx, b.clientId, b.keys[0]!.id, 1)).equals(b.keys[0]!.dataKey)).toBe(true);
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The key hierarchy: master key (from a provider) → versioned per-client data keys (wrapped by the
- * master key, AES-256-GCM, bound to client id and version) → per-object keys (HKDF, in the
- * platform's CNFD format). Also the firm-wide blind-index key, wrapped by the master key too.
+ * master key, AES-256-GCM, bound to client id and version); per-object secrets, wrapped by the
+ * master key too (object-keys.service.ts), whose blob data keys derive from the client key. Also
+ * the firm-wide blind-index key, wrapped by the master key too.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClientId } from '../../../common/ids.js';
@@ -30,7 +31,9 @@ import {
   clientKeyRow,
   clientKeyStates,
   countClientKeysByState,
+  countObjectKeysByState,
   destroyClientKeyRows,
+  destroyObjectKeyRowsOfClient,
   enableSecureDelete,
   hasUnusedSetupTokenHash,
   insertClientKeyRow,
@@ -38,17 +41,23 @@ import {
   insertSetupToken,
   latestClientKeyRow,
   liveClientKeyRows,
+  liveObjectKeyRowsAfter,
   markSetupTokenUsed,
   MASTER_ROW,
   readMasterRow,
   retireSetupTokens,
   rewrapClientKeyRow,
+  rewrapObjectKeyRows,
   updateMasterRow,
 } from './keys.repository.js';
 import type { KeysClientKeysTable, KeysMasterTable } from './keys.tables.js';
 
 const INDEX_KEY_AAD = encodeContext(['confidant/index-key/v1']);
+/** Object keys re-wrapped per statement by a master rotation (bound-parameter limits). */
+const OBJECT_KEY_PAGE = 500;
 const clientKeyAad = (clientId: string, version: number) => encodeContext(['confidant/client-key/v1', clientId, version]);
+/** Associated data of a wrapped object key: a wrapped key copied to another row, matter or client does not unwrap. */
+export const objectKeyAad = (clientId: string, matterId: string, id: string) => encodeContext(['confidant/object-key/v1', clientId, matterId, id]);
 
 interface Keyring {
   master: Buffer | null;
@@ -132,7 +141,8 @@ async function keyringOf(ctx: RequestContext): Promise<Keyring> {
   return keyring;
 }
 
-async function unsealedKeyring(ctx: RequestContext): Promise<Keyring & { master: Buffer; indexKey: Buffer }> {
+/** The loaded master key and its version, or SEALED (object-keys.service.ts wraps and unwraps with it). */
+export async function unsealedKeyring(ctx: RequestContext): Promise<Keyring & { master: Buffer; indexKey: Buffer }> {
   const keyring = await keyringOf(ctx);
   if (!keyring.master || !keyring.indexKey) throw new AppError('SEALED', 'The vault is sealed until an operator unseals it');
   return keyring as Keyring & { master: Buffer; indexKey: Buffer };
@@ -268,7 +278,7 @@ export async function firmSecretKey(ctx: RequestContext, purpose: string): Promi
 export type ClientAuthorization = Authorized<ClientTarget | MatterTarget | ObjectTarget>;
 
 /** The client an authorization was decided for (access resolved it from its own records). */
-function clientOf(auth: ClientAuthorization): ClientId {
+export function clientOf(auth: ClientAuthorization): ClientId {
   // Allowed client, matter and object decisions always carry their client; this never happens.
   if (!auth.clientId) throw new Error('an authorization without a client opens no client key');
   return auth.clientId;
@@ -285,7 +295,7 @@ export async function unsafeCreateClientKey(ctx: RequestContext, clientId: Clien
   return { version: 1, key };
 }
 
-function liveKeyOf(row: KeysClientKeysTable | undefined): KeysClientKeysTable & { wrapped_key: string } {
+export function liveKeyOf(row: KeysClientKeysTable | undefined): KeysClientKeysTable & { wrapped_key: string } {
   if (!row) throw new AppError('KEY_NOT_FOUND');
   if (row.state === 'destroyed' || row.wrapped_key === null) throw new AppError('KEY_DESTROYED', 'This client’s data was destroyed');
   return row as KeysClientKeysTable & { wrapped_key: string };
@@ -441,25 +451,30 @@ export async function unsafeRotateClientKey(ctx: RequestContext, clientId: Clien
 }
 
 /**
- * Crypto-shreds every version of the client's key: irreversible. Every later read of the client's
- * encrypted data answers KEY_DESTROYED. Audited. (Also used by retention's disposition.)
+ * Crypto-shreds every version of the client's key, and every object key of the client:
+ * irreversible. Every later read of the client's encrypted data answers KEY_DESTROYED. Audited
+ * (`key.shred`); returns that event's index in the audit log (evidence for a certificate). (Also
+ * used by retention's disposition.) Throws KEY_NOT_FOUND, LEGAL_HOLD (a shred guard).
  */
-export async function unsafeShredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number }> {
-  if (ctx.app.database.kind === 'sqlite' && !ctx.db.isTransaction) {
-    // Overwrite freed pages so the wrapped keys do not linger in the database file.
-    await enableSecureDelete(ctx);
-  }
+export async function unsafeShredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number; eventIndex: number }> {
   return inTransaction(ctx, async (tx) => {
+    // Overwrite freed space so the wrapped keys do not linger in the database file (a connection
+    // setting: inside the transaction too, e.g. when an approval executes the shred).
+    if (tx.app.database.kind === 'sqlite') await enableSecureDelete(tx);
     await checkShredGuards(tx, clientId);
     const rows = await clientKeyStates(tx, clientId);
     if (rows.length === 0) throw new AppError('KEY_NOT_FOUND');
     const destroyed = rows.filter((row) => row.state !== 'destroyed').length;
-    await destroyClientKeyRows(tx, clientId, tx.app.clock.now());
+    const now = tx.app.clock.now();
+    await destroyClientKeyRows(tx, clientId, now);
+    // Dead already without the client key (their data keys derive from it); gone too, so nothing
+    // of the client is left wrapped under the master key.
+    await destroyObjectKeyRowsOfClient(tx, clientId, now);
     // In the same transaction: what the key made searchable goes with it, or neither happens.
     for (const hook of shredExtensions(tx).hooks) await hook(tx, clientId);
     indexKeyCacheOf(tx.app).delete(clientId);
-    await recordEvent(tx, { action: 'key.shred', outcome: 'allowed', resources: { clientId } });
-    return { destroyedVersions: destroyed };
+    const { index } = await recordEvent(tx, { action: 'key.shred', outcome: 'allowed', resources: { clientId } });
+    return { destroyedVersions: destroyed, eventIndex: index };
   });
 }
 
@@ -469,12 +484,13 @@ export async function isClientShredded(ctx: RequestContext, clientId: ClientId):
 }
 
 /**
- * Replaces the master key and re-wraps every live client key and the index key with it in one
- * transaction (no content is rewritten). `file`: a new random key, staged beside the old file
+ * Replaces the master key and re-wraps every live client key, every live object key and the index
+ * key with it in one transaction (no content is rewritten; object keys in pages of
+ * OBJECT_KEY_PAGE, one statement each). `file`: a new random key, staged beside the old file
  * first; `passphrase`: derived from `newPassphrase`; `env`: from `newKey` (the operator then sets
  * MASTER_KEY to it). Audited.
  */
-export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string; newKey?: Buffer } = {}): Promise<{ version: number; rewrapped: number }> {
+export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string; newKey?: Buffer } = {}): Promise<{ version: number; rewrapped: number; rewrappedObjectKeys: number }> {
   const { config } = ctx.app;
   const old = await unsealedKeyring(ctx);
   let next: Buffer;
@@ -492,7 +508,7 @@ export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newP
     next = randomBytes(32);
     await stageKeyFile(config, next);
   }
-  let result: { version: number; rewrapped: number };
+  let result: { version: number; rewrapped: number; rewrappedObjectKeys: number };
   try {
     result = await inTransaction(ctx, async (tx) => {
       const row = await readMasterRow(tx);
@@ -503,6 +519,20 @@ export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newP
         const plain = unwrapKey(old.master, key.wrapped_key!, clientKeyAad(key.client_id, key.version));
         await rewrapClientKeyRow(tx, key.client_id, key.version, wrapKey(next, plain, clientKeyAad(key.client_id, key.version)), version);
       }
+      // Destroyed object keys hold nothing to re-wrap; after this commit the old master key opens
+      // no live row, so a backup's copy of a destroyed one dies with the old key.
+      let rewrappedObjectKeys = 0;
+      for (let after = ''; ; ) {
+        const page = await liveObjectKeyRowsAfter(tx, after, OBJECT_KEY_PAGE);
+        if (page.length === 0) break;
+        after = page[page.length - 1]!.id;
+        const rewrapped = page.map((row) => {
+          const aad = objectKeyAad(row.client_id, row.matter_id, row.id);
+          return { id: row.id, wrappedKey: wrapKey(next, unwrapKey(old.master, row.wrapped_key!, aad), aad) };
+        });
+        await rewrapObjectKeyRows(tx, rewrapped, version);
+        rewrappedObjectKeys += page.length;
+      }
       await updateMasterRow(tx, {
         version,
         wrapped_index_key: wrapKey(next, old.indexKey, INDEX_KEY_AAD),
@@ -510,7 +540,7 @@ export async function unsafeRotateMasterKey(ctx: RequestContext, options: { newP
         ...(kdf ? { kdf_salt: kdf.salt.toString('base64'), kdf_params: JSON.stringify(kdf.params) } : {}),
       });
       await recordEvent(tx, { action: 'key.rotate_master', outcome: 'allowed', resources: { other: { type: 'master_key', id: String(version) } } });
-      return { version, rewrapped: live.length };
+      return { version, rewrapped: live.length, rewrappedObjectKeys };
     });
   } catch (error) {
     if (config.masterKey.provider === 'file') await discardStagedKeyFile(config);
@@ -539,7 +569,7 @@ export const SHRED_APPROVAL_KIND = 'keys.shred';
  * server (system actor) shreds at once. A legal hold on any of the client's data refuses it (the
  * hook vault registers). Throws ACCESS_DENIED, STEP_UP_REQUIRED, SECOND_APPROVER_REQUIRED, CONFLICT.
  */
-export async function shredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number } | { approval: ApprovalView }> {
+export async function shredClientKeys(ctx: RequestContext, clientId: ClientId): Promise<{ destroyedVersions: number; eventIndex: number } | { approval: ApprovalView }> {
   await inTransaction(ctx, async (tx) => {
     await requireAccess(tx, 'key.manage', { kind: 'client', clientId }, { stepUp: true });
     await checkShredGuards(tx, clientId);
@@ -557,17 +587,27 @@ export const SHRED_APPROVAL: ApprovalKind = {
   },
 };
 
-export async function rotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string }): Promise<{ version: number; rewrapped: number }> {
+export async function rotateMasterKey(ctx: RequestContext, options: { newPassphrase?: string }): Promise<{ version: number; rewrapped: number; rewrappedObjectKeys: number }> {
   await inTransaction(ctx, async (tx) => {
     await requireAccess(tx, 'key.manage', { kind: 'firm' }, { stepUp: true });
   });
   return unsafeRotateMasterKey(ctx, options);
 }
 
-export async function keyStatus(ctx: RequestContext): Promise<{ provider: string; sealed: boolean; masterVersion: number; clientKeys: number; destroyedClientKeys: number }> {
+/** Counts of the key hierarchy (key.manage on the firm): live and destroyed client keys and object keys. */
+export async function keyStatus(ctx: RequestContext): Promise<{ provider: string; sealed: boolean; masterVersion: number; clientKeys: number; destroyedClientKeys: number; objectKeys: number; destroyedObjectKeys: number }> {
   await requireAccess(ctx, 'key.manage', { kind: 'firm' });
   const keyring = await keyringOf(ctx);
   const counts = await countClientKeysByState(ctx);
-  const count = (state: string) => counts.find((c) => c.state === state)?.count ?? 0;
-  return { provider: ctx.app.config.masterKey.provider, sealed: keyring.master === null, masterVersion: keyring.version, clientKeys: count('active'), destroyedClientKeys: count('destroyed') };
+  const objectCounts = await countObjectKeysByState(ctx);
+  const count = (rows: { state: string; count: number }[], state: string) => rows.find((c) => c.state === state)?.count ?? 0;
+  return {
+    provider: ctx.app.config.masterKey.provider,
+    sealed: keyring.master === null,
+    masterVersion: keyring.version,
+    clientKeys: count(counts, 'active'),
+    destroyedClientKeys: count(counts, 'destroyed'),
+    objectKeys: count(objectCounts, 'active'),
+    destroyedObjectKeys: count(objectCounts, 'destroyed'),
+  };
 }
