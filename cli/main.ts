@@ -7,6 +7,7 @@ import { startServer } from '../server/main.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerConsentCommands } from './commands/consent.js';
 import { registerPortalCommands } from './commands/portal.js';
+import { registerRetentionCommands } from './commands/retention.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerInstanceCommands } from './commands/instance.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -50,6 +51,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerVaultCommands(program, io);
   registerConsentCommands(program, io);
   registerPortalCommands(program, io);
+  registerRetentionCommands(program, io);
   return program;
 }
 

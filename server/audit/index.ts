@@ -28,6 +28,30 @@ export { createCheckpoint, latestCheckpoint } from './checkpoints.js';
  * proof is the public GET /audit/proofs/inclusion any signed-in person may ask).
  */
 export { readClientTrail, type ClientTrailEntry } from './client-trail.js';
+/**
+ * Signing and proving for documents the firm hands out (certificates of destruction …), checkable
+ * offline against the verifier key GET /audit/public-key publishes:
+ * - `signDetached(services, purpose, payload)`: an Ed25519 signature by the audit checkpoint key over
+ *   `"confidant/" + purpose + "\n" + payload` (domain-separated from checkpoint notes, which start
+ *   with the origin line). Throws when the key file is missing or `purpose` is not
+ *   `[a-z0-9][a-z0-9._/-]*`.
+ * - `checkDetachedSignature(signature, purpose, payload, verifierKey)`: pure check of one, under the
+ *   given verifier key (never the key the signature names).
+ * - `proveEvent(services, index)`: the event's canonical leaf text and leaf hash, the oldest signed
+ *   checkpoint covering it (signing one of the current head when none does) and the inclusion
+ *   proof at that checkpoint's size. Throws AUDIT_RANGE_INVALID for an index beyond the log.
+ * - `instanceVerifierKey(dataDir)`: the verifier key of the local instance's key file (what
+ *   `confidant audit verify` checks with). Throws when the file is missing or unusable.
+ */
+export { signDetached, checkDetachedSignature, proveEvent, instanceVerifierKey, type DetachedSignature, type ProvenAuditEvent } from './attestation.js';
+/**
+ * Pure verification primitives (no database): `parseVerifierKey` (a note verifier key string →
+ * Ed25519 public key; throws with the reason), `openCheckpoint` (a signed checkpoint note → origin,
+ * size, root, after checking a signature line by that key; throws with the reason), `hashLeaf`
+ * (RFC 9162 leaf hash SHA-256(0x00 || leaf)) and `verifyInclusion` (RFC 9162 §2.1.3.2).
+ */
+export { parseVerifierKey, openCheckpoint, type OpenedCheckpoint } from './signing.js';
+export { hashLeaf, verifyInclusion } from './merkle.js';
 
 /**
  * Appends one event, in `ctx.db` (so inside the caller's transaction when there is one; outside
