@@ -109,7 +109,7 @@ export function backupsStatement(record: Pick<DestructionRecord, 'scope' | 'mast
   }
   return [
     `${before} may still contain the items listed, but only as ciphertext under their per-object keys, which were destroyed.`,
-    'Such a backup also holds a copy of each destroyed per-object key wrapped under the master key in force when the backup was taken; those copies become unreadable for good once that master key has been rotated and every copy of the former master key destroyed.',
+    'Each per-object key is derived from the client’s key and a secret of its own, so the client’s key alone cannot open these items. Such a backup also holds a copy of each destroyed secret, wrapped under the master key in force when the backup was taken; those copies become unreadable for good once that master key has been rotated and every copy of the former master key destroyed.',
     rotation,
     'The client’s own data key was not destroyed, because the client’s remaining data still needs it: identifying metadata of these items held in those older backups — such as names and titles, which are sealed under the client’s key rather than under the per-object keys — stays sealed under the client’s key, and so remains readable to the firm from those backups, until those backups expire.',
     expiry,
