@@ -74,14 +74,14 @@ function documentsWithCurrentVersion(ctx: RequestContext) {
     .selectFrom('vault_documents as d')
     .innerJoin('vault_document_versions as v', (join) => join.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'))
     .selectAll('d')
-    .select(['v.size', 'v.content_type', 'v.id as version_id', 'v.blob_id', 'v.key_version as blob_key_version', 'v.sealed_size', 'v.created_by as version_created_by', 'v.created_at as version_created_at', 'v.version']);
+    .select(['v.size', 'v.content_type', 'v.id as version_id', 'v.blob_id', 'v.key_version as blob_key_version', 'v.object_key_id', 'v.sealed_size', 'v.created_by as version_created_by', 'v.created_at as version_created_at', 'v.version']);
 }
 
 type JoinedRow = Awaited<ReturnType<ReturnType<typeof documentsWithCurrentVersion>['execute']>>[number];
 
-function splitCurrent({ size, content_type, version_id, blob_id, blob_key_version, sealed_size, version_created_by, version_created_at, version, ...document }: JoinedRow): DocumentWithCurrent {
+function splitCurrent({ size, content_type, version_id, blob_id, blob_key_version, object_key_id, sealed_size, version_created_by, version_created_at, version, ...document }: JoinedRow): DocumentWithCurrent {
   // PostgreSQL returns bigint columns as strings.
-  const current = { id: version_id, document_id: document.id, version, blob_id, key_version: blob_key_version, size: Number(size), sealed_size: Number(sealed_size), content_type, created_by: version_created_by, created_at: version_created_at };
+  const current = { id: version_id, document_id: document.id, version, blob_id, key_version: blob_key_version, object_key_id, size: Number(size), sealed_size: Number(sealed_size), content_type, created_by: version_created_by, created_at: version_created_at };
   return { ...document, current };
 }
 
@@ -127,12 +127,16 @@ export async function findDocumentsOfClientByIds(ctx: RequestContext, auth: { cl
   return (await documentsWithCurrentVersion(ctx).where('d.client_id', '=', auth.clientId).where('d.id', 'in', ids.slice(0, 1000)).orderBy('d.id').execute()).map(splitCurrent);
 }
 
+/** A version with the matter and client of its document (re-encryption makes its new object key for that matter). */
+export type VersionOfMatter = VaultDocumentVersionsTable & { matter_id: string; client_id: string };
+
 /** The authorized client's document versions still under a key version older than `keyVersion` (re-encryption). */
-export async function findStaleDocumentVersions(ctx: RequestContext, auth: ClientAuth, keyVersion: number): Promise<VaultDocumentVersionsTable[]> {
+export async function findStaleDocumentVersions(ctx: RequestContext, auth: ClientAuth, keyVersion: number): Promise<VersionOfMatter[]> {
   const rows = await db(ctx)
     .selectFrom('vault_document_versions as v')
     .innerJoin('vault_documents as d', 'd.id', 'v.document_id')
     .selectAll('v')
+    .select(['d.matter_id', 'd.client_id'])
     .where('d.client_id', '=', auth.clientId)
     .where('v.key_version', '<', keyVersion)
     .orderBy('v.id')
@@ -140,20 +144,63 @@ export async function findStaleDocumentVersions(ctx: RequestContext, auth: Clien
   return rows.map((row) => ({ ...row, size: Number(row.size), sealed_size: Number(row.sealed_size) }));
 }
 
+/** Where a re-encrypted version's content now lives. */
+export interface MovedBlob {
+  blobId: string;
+  keyVersion: number;
+  sealedSize: number;
+  objectKeyId: string;
+}
+
 /**
- * Points a re-encrypted version of the authorized client at its new blob, if it still points at
- * `version.blob_id`. Throws CONFLICT when the version changed meanwhile.
+ * Points a re-encrypted version of the authorized client at its new blob and object key, if it
+ * still points at `version.blob_id`. Throws CONFLICT when the version changed meanwhile.
  */
-export async function moveDocumentVersionBlob(ctx: RequestContext, auth: ClientAuth, version: VaultDocumentVersionsTable, to: { blobId: string; keyVersion: number; sealedSize: number }): Promise<void> {
+export async function moveDocumentVersionBlob(ctx: RequestContext, auth: ClientAuth, version: VaultDocumentVersionsTable, to: MovedBlob): Promise<void> {
   const result = await db(ctx)
     .updateTable('vault_document_versions')
-    .set({ blob_id: to.blobId, key_version: to.keyVersion, sealed_size: to.sealedSize })
+    .set({ blob_id: to.blobId, key_version: to.keyVersion, sealed_size: to.sealedSize, object_key_id: to.objectKeyId })
     .where('id', '=', version.id)
     .where('blob_id', '=', version.blob_id)
     // Only a version of the authorized client's documents.
     .where('document_id', 'in', db(ctx).selectFrom('vault_documents').select('id').where('client_id', '=', auth.clientId))
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new AppError('CONFLICT', 'The version changed meanwhile');
+}
+
+/**
+ * Legacy versions (blob under the client key alone: no object key) after `after` by id, `limit` at
+ * a time, with their document's matter and client. Unsafe (every client's rows, no
+ * authorization): only for the migration to object keys, a system job that audits each move.
+ */
+export async function unsafeFindLegacyDocumentVersions(ctx: RequestContext, after: string, limit: number): Promise<VersionOfMatter[]> {
+  const rows = await db(ctx)
+    .selectFrom('vault_document_versions as v')
+    .innerJoin('vault_documents as d', 'd.id', 'v.document_id')
+    .selectAll('v')
+    .select(['d.matter_id', 'd.client_id'])
+    .where('v.object_key_id', 'is', null)
+    .where('v.id', '>', after)
+    .orderBy('v.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...row, size: Number(row.size), sealed_size: Number(row.sealed_size) }));
+}
+
+/**
+ * Points a legacy version at its re-encrypted blob and new object key, if it is still the legacy
+ * version it was (same blob, no object key): false when another run moved it first. Unsafe (by
+ * raw id): only for the migration job.
+ */
+export async function unsafeMoveLegacyVersionBlob(ctx: RequestContext, version: VaultDocumentVersionsTable, to: MovedBlob): Promise<boolean> {
+  const result = await db(ctx)
+    .updateTable('vault_document_versions')
+    .set({ blob_id: to.blobId, key_version: to.keyVersion, sealed_size: to.sealedSize, object_key_id: to.objectKeyId })
+    .where('id', '=', version.id)
+    .where('blob_id', '=', version.blob_id)
+    .where('object_key_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Which of these blob ids some document version references (the orphan-blob sweeper; ids only, no client data). */

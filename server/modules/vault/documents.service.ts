@@ -16,7 +16,7 @@ import { inTransaction } from '../../platform/context.js';
 import { IntegrityError, verifiedStart } from '../../platform/crypto/chunked-aead.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { clientKey, currentClientKey, type ClientAuthorization } from '../keys/index.js';
+import { clientKey, currentClientKey, newObjectKey, objectDataKey, unsafeDestroyObjectKeys, type ClientAuthorization } from '../keys/index.js';
 import {
   appendDocumentVersion,
   findCurrentDocumentsOfClient,
@@ -78,9 +78,11 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
   const auth = await requireAccess(ctx, permission, { kind: 'matter', matterId });
   const matter = await getMatterRow(ctx, auth);
   const clientId = matter.client_id as ClientId;
-  const { version: keyVersion, key } = await currentClientKey(ctx, auth);
+  // A key of the blob's own (destroyable on its own), its data key derived from the client's current key.
+  const objectKey = await newObjectKey(ctx, auth, matterId);
+  const keyVersion = objectKey.keyVersion;
   const documentId = newId<DocumentId>(ctx.app.clock.now());
-  const stored = await storeContent(ctx, body, key, blobContext(documentId, 1, clientId, keyVersion));
+  const stored = await storeContent(ctx, body, objectKey.dataKey, blobContext(documentId, 1, clientId, keyVersion));
   return commitOrDiscard(ctx, stored.blobId, () => {
     if (stored.size === 0) throw emptyDocument();
     return inTransaction(ctx, async (tx) => {
@@ -103,8 +105,9 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
         trashed_at: null,
         trashed_by: null,
       };
-      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: 1, blob_id: stored.blobId, key_version: keyVersion, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
+      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: 1, blob_id: stored.blobId, key_version: keyVersion, object_key_id: objectKey.id, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
       await insertDocumentRows(tx, auth, row, version);
+      await objectKey.persist(tx);
       await recordEvent(tx, { action: 'document.upload', outcome: 'allowed', resources: { clientId, matterId, documentId } });
       return presentDocument(row, version, sealer, [version], (await abilitiesOn(tx, matterId))(row));
     });
@@ -122,17 +125,19 @@ export async function addDocumentVersion(ctx: RequestContext, documentId: Docume
   const { auth, row } = await authorizeDocument(ctx, 'document.write', documentId);
   if (row.trashed_at !== null) throw trashedDocument();
   const clientId = row.client_id as ClientId;
-  const { version: keyVersion, key } = await currentClientKey(ctx, auth);
+  const objectKey = await newObjectKey(ctx, auth, row.matter_id);
+  const keyVersion = objectKey.keyVersion;
   // The number is chosen before the upload; a concurrent version makes the commit fail (unique).
   const number = row.current_version + 1;
-  const stored = await storeContent(ctx, body, key, blobContext(documentId, number, clientId, keyVersion));
+  const stored = await storeContent(ctx, body, objectKey.dataKey, blobContext(documentId, number, clientId, keyVersion));
   return commitOrDiscard(ctx, stored.blobId, () => {
     if (stored.size === 0) throw emptyDocument();
     return inTransaction(ctx, async (tx) => {
       const now = tx.app.clock.now();
       const actor = actorOf(tx);
-      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: number, blob_id: stored.blobId, key_version: keyVersion, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
+      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: number, blob_id: stored.blobId, key_version: keyVersion, object_key_id: objectKey.id, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
       await appendDocumentVersion(tx, auth, version, row.current_version);
+      await objectKey.persist(tx);
       await recordEvent(tx, { action: 'document.version', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId } });
       const next = { ...row, current_version: number, updated_at: now };
       return presentDocument(next, version, await sealerForRead(tx, auth, row.key_version), await findDocumentVersions(tx, auth), (await abilitiesOn(tx, row.matter_id))(next));
@@ -284,7 +289,7 @@ export async function openDocumentContent(ctx: RequestContext, documentId: Docum
   const number = options.version ?? row.current_version;
   const version = await getDocumentVersion(ctx, auth, number);
   const clientId = row.client_id as ClientId;
-  const key = await clientKey(ctx, auth, version.key_version);
+  const key = await blobKeyOf(ctx, auth, version);
   const name = (await sealerForRead(ctx, auth, row.key_version)).open(TABLE, row.id, 'name', row.name_sealed);
   const ids = { clientId, matterId: row.matter_id, documentId };
   const range = parseRange(options.rangeHeader, version.size);
@@ -355,7 +360,7 @@ export async function documentsOfClientForExport(ctx: RequestContext, auth: Clie
       privileged: row.privileged === 1,
       trashedAt: row.trashed_at ?? null,
       version,
-      open: async () => openStoredContent(ctx, version, await clientKey(ctx, auth, version.key_version), blobContext(version.document_id, version.version, auth.clientId, version.key_version)),
+      open: async () => openStoredContent(ctx, version, await blobKeyOf(ctx, auth, version), blobContext(version.document_id, version.version, auth.clientId, version.key_version)),
     });
   }
   return out;
@@ -363,27 +368,41 @@ export async function documentsOfClientForExport(ctx: RequestContext, auth: Clie
 
 /**
  * Background re-encryption after a client key rotation: every document version of the client still
- * under an older key version is decrypted and re-encrypted under the current version into a new
- * blob, then its row points at the new blob (one short transaction per version, audited as
- * `document.reencrypt`), and the old blob is deleted. Streams, so memory stays constant. Needs
- * key.manage on the client and a recent MFA check. Returns how many versions were moved.
+ * under an older key version is decrypted and re-encrypted under a new object key (derived from the
+ * current version) into a new blob, then its row points at the new blob (one short transaction per
+ * version, audited as `document.reencrypt`; the replaced object key is destroyed in it, so no live
+ * key opens a backup's copy of the old blob once the master key rotates), and the old blob is
+ * deleted. Streams, so memory stays constant. Needs key.manage on the client and a recent MFA
+ * check. Returns how many versions were moved.
  */
 export async function reencryptClientDocuments(ctx: RequestContext, clientId: ClientId): Promise<{ reencrypted: number; keyVersion: number }> {
   const auth = await requireAccess(ctx, 'key.manage', { kind: 'client', clientId }, { stepUp: true });
-  const { version: keyVersion, key } = await currentClientKey(ctx, auth);
+  const { version: keyVersion } = await currentClientKey(ctx, auth);
   let moved = 0;
   for (const version of await findStaleDocumentVersions(ctx, auth, keyVersion)) {
-    const oldKey = await clientKey(ctx, auth, version.key_version);
+    const oldKey = await blobKeyOf(ctx, auth, version);
+    const objectKey = await newObjectKey(ctx, auth, version.matter_id);
     const plaintext = await openStoredContent(ctx, version, oldKey, blobContext(version.document_id, version.version, clientId, version.key_version));
-    const stored = await storeContent(ctx, plaintext, key, blobContext(version.document_id, version.version, clientId, keyVersion));
+    const stored = await storeContent(ctx, plaintext, objectKey.dataKey, blobContext(version.document_id, version.version, clientId, objectKey.keyVersion));
     await commitOrDiscard(ctx, stored.blobId, () =>
       inTransaction(ctx, async (tx) => {
-        await moveDocumentVersionBlob(tx, auth, version, { blobId: stored.blobId, keyVersion, sealedSize: stored.sealedSize });
-        await recordEvent(tx, { action: 'document.reencrypt', outcome: 'allowed', resources: { clientId, documentId: version.document_id, other: { type: 'client_key', id: String(keyVersion) } } });
+        await moveDocumentVersionBlob(tx, auth, version, { blobId: stored.blobId, keyVersion: objectKey.keyVersion, sealedSize: stored.sealedSize, objectKeyId: objectKey.id });
+        await objectKey.persist(tx);
+        if (version.object_key_id !== null) await unsafeDestroyObjectKeys(tx, { clientId, matterId: version.matter_id, ids: [version.object_key_id] });
+        await recordEvent(tx, { action: 'document.reencrypt', outcome: 'allowed', resources: { clientId, matterId: version.matter_id, documentId: version.document_id, other: { type: 'client_key', id: String(objectKey.keyVersion) } } });
       }),
     );
     await ctx.app.blobs.delete(version.blob_id);
     moved += 1;
   }
   return { reencrypted: moved, keyVersion };
+}
+
+/**
+ * The data key of a stored version: its object key's (derived from the client key version it
+ * names), or for a legacy version (no object key) that client key version itself. Throws
+ * KEY_DESTROYED, KEY_NOT_FOUND, SEALED.
+ */
+async function blobKeyOf(ctx: RequestContext, auth: ClientAuthorization, version: VaultDocumentVersionsTable): Promise<Buffer> {
+  return version.object_key_id !== null ? objectDataKey(ctx, auth, version.object_key_id, version.key_version) : clientKey(ctx, auth, version.key_version);
 }

@@ -18,6 +18,7 @@ import { recordsRoutes } from './records.routes.js';
 import { refuseShredUnderHold } from './documents.repository.js';
 import { PARENT_RESOLVERS } from './vault.repository.js';
 import { JOB_REINDEX, REINDEX_INTERVAL_MS, reindexBlindIndexes, wipeClientIndexes } from './vault.reindex.js';
+import { JOB_MIGRATE_OBJECT_KEYS, MIGRATE_OBJECT_KEYS_INTERVAL_MS, migrateBlobsToObjectKeys, stopObjectKeyMigration } from './object-keys.migration.js';
 import { vaultLabeler } from './vault.labels.js';
 
 /** Clients. Throw ACCESS_DENIED (404), KEY_DESTROYED (410), SEALED (503); lists and searches AUDIT_UNAVAILABLE (503) when their event cannot be recorded. */
@@ -70,9 +71,22 @@ export const vaultModule: ConfidantModule = {
     await reindexBlindIndexes(services).catch((error: unknown) => services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'blind index re-index failed; retried by its job'));
     // Clients from before the conflict check get their conflict-key token (idempotent; retried at the next start).
     await backfillConflictIndex(services).catch((error: unknown) => services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'conflict index backfill failed; retried at the next start'));
+    // Legacy blobs (under the client key alone) move to object keys: once now — in the background,
+    // since re-encrypting a firm's documents may take long; stop waits for it — and hourly (sealed
+    // instances: the scheduled run after unseal).
+    services.jobs.register(JOB_MIGRATE_OBJECT_KEYS, async () => void (await migrateBlobsToObjectKeys(services)), { retryLimit: 2 });
+    services.jobs.schedule(JOB_MIGRATE_OBJECT_KEYS, MIGRATE_OBJECT_KEYS_INTERVAL_MS);
+    void migrateBlobsToObjectKeys(services).catch((error: unknown) => services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'object key migration failed; retried by its job'));
   },
+  stop: async (services) => stopObjectKeyMigration(services),
 };
 
+/**
+ * Moves legacy document blobs (encrypted under the client key alone) to per-object keys: one short
+ * transaction per version, audited `document.reencrypt` (reason OBJECT_KEY); idempotent and
+ * resumable. System actor. Returns `{ migrated, skipped, failed }`. Throws AUDIT_UNAVAILABLE.
+ */
+export { migrateBlobsToObjectKeys, type ObjectKeyMigrationResult } from './object-keys.migration.js';
 /** Removes document blobs no version references (older than a grace period). */
 export { sweepOrphanBlobs } from './blob-sweeper.js';
 /** Recomputes blind indexes still under the old firm-wide key with each client's own key (idempotent, audited `vault.reindex`). Throws AUDIT_UNAVAILABLE. */

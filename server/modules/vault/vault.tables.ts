@@ -120,7 +120,10 @@ export interface VaultDocumentVersionsTable {
   document_id: string;
   version: number;
   blob_id: string;
+  /** The client key version the blob's data key derives from (with the object key, or alone for a legacy blob). */
   key_version: number;
+  /** The blob's object key (keys module); null: a legacy blob under the client key alone. */
+  object_key_id: string | null;
   size: number;
   sealed_size: number;
   content_type: string;
