@@ -7,7 +7,7 @@ import { auditModule, installAuditProvisions } from '../audit/index.js';
 import type { ConfidantModule } from '../platform/module.js';
 import { identityModule } from './identity/index.js';
 import { installKeysProvisions, keysModule } from './keys/index.js';
-import { vaultModule } from './vault/index.js';
+import { installVaultProvisions, vaultModule } from './vault/index.js';
 import { consentModule } from './consent/index.js';
 import { portalModule } from './portal/index.js';
 
@@ -36,4 +36,5 @@ export function composeModules(services: AppServices, modules: ConfidantModule[]
   installAccessProvisions(services, modules.flatMap((m) => (m.provides?.access ? [m.provides.access] : [])));
   installAuditProvisions(services, modules.flatMap((m) => (m.provides?.audit ? [m.provides.audit] : [])));
   installKeysProvisions(services, modules.flatMap((m) => (m.provides?.keys ? [m.provides.keys] : [])));
+  installVaultProvisions(services, modules.flatMap((m) => (m.provides?.vault ? [m.provides.vault] : [])));
 }

@@ -135,11 +135,12 @@ describe.each(DIALECTS)('documents in the UI: versions, rename, classification, 
     expect(await events('document.restore', document.id)).toMatchObject([{ outcome: 'allowed' }]);
   });
 
-  it('refuses the trash with LEGAL_HOLD while a hold applies, audits the refusal, and hides the control', async () => {
+  it('refuses the trash (and any change) with LEGAL_HOLD while the document’s own hold marker is set, audits the refusal, and hides the controls', async () => {
     const document = await buildDocument(instance, { matter, name: 'Evidence.txt' });
-    // The hold marker is the document's legal_hold (the retention module will set it).
+    // The document's own legal_hold marker (holds the retention module keeps come through the vault hook: holds.routes.test.ts).
     await sql`update vault_documents set legal_hold = 1 where id = ${document.id}`.execute(instance.services.database.db);
-    expect((await call('GET', `/documents/${document.id}`, lead)).json()).toMatchObject({ legalHold: true, can: { edit: true, classify: true, trash: false } });
+    expect((await call('GET', `/documents/${document.id}`, lead)).json()).toMatchObject({ legalHold: true, can: { edit: false, classify: false, trash: false } });
+    expect((await call('PATCH', `/documents/${document.id}`, lead, { name: 'Renamed.txt' })).json().error.code).toBe('LEGAL_HOLD');
     const refused = await call('POST', `/documents/${document.id}/trash`, lead);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('LEGAL_HOLD');

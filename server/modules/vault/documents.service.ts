@@ -9,7 +9,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ClientId, DocumentId, MatterId } from '../../../common/ids.js';
-import { auditedRefusal, canAccess, requireAccess, scopeFor } from '../../access/index.js';
+import { canAccess, requireAccess, scopeFor } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
@@ -33,6 +33,7 @@ import {
 } from './documents.repository.js';
 import { blobContext, commitOrDiscard, openStoredContent, parseRange, storeContent, type ContentRange } from './documents.streaming.js';
 import { recordListRead } from './vault.audit.js';
+import { heldItemIds, refuseIfHeld, type HeldItem } from './vault.holds.js';
 import { pageResult, type Page } from './vault.pagination.js';
 import { presentDocument, presentRecentDocument, type DocumentAbilities, type DocumentView, type RecentDocumentView } from './vault.presenter.js';
 import { getMatterRow, type ClientAuth, type ObjectAuth } from './vault.repository.js';
@@ -58,17 +59,31 @@ const emptyDocument = () => new AppError('DOCUMENT_EMPTY', 'The file is empty (0
 
 const trashedDocument = () => new AppError('DOCUMENT_TRASHED', 'The document is in the trash; restore it before changing it');
 
+/** A document as a legal hold sees it: the item and its custodian (the person who created it). */
+const heldItemOf = (row: VaultDocumentsTable): HeldItem => ({ type: 'document', id: row.id, custodianId: row.created_by });
+
+/** Refuses (409 LEGAL_HOLD, audited as a denied `action`) a change to a held document: its own marker or a provision's hold. Inside the write's transaction. */
+async function refuseIfDocumentHeld(tx: RequestContext, row: VaultDocumentsTable, action: string): Promise<void> {
+  await refuseIfHeld(tx, { clientId: row.client_id, matterId: row.matter_id }, heldItemOf(row), { action, resources: { clientId: row.client_id, matterId: row.matter_id, documentId: row.id } }, row.legal_hold === 1);
+}
+
 /**
  * What the actor may do with documents of a matter — for showing controls only (the silent
- * check; each action is decided and audited again when asked).
+ * check; each action is decided and audited again when asked) — and which of `rows` (of that
+ * matter) are under legal hold: one hook call for them all.
  */
-async function abilitiesOn(ctx: RequestContext, matterId: string): Promise<((row: VaultDocumentsTable) => DocumentAbilities) & { upload: boolean }> {
+async function documentViewsOn(ctx: RequestContext, matterId: string, rows: VaultDocumentsTable[]): Promise<{ of: (row: VaultDocumentsTable) => { can: DocumentAbilities; legalHold: boolean }; upload: boolean }> {
   const target = { kind: 'matter', matterId: matterId as MatterId } as const;
   const edit = await canAccess(ctx, 'document.write', target);
   const classify = await canAccess(ctx, 'document.classify', target);
-  // A legal hold forbids the trash; restoring a document is always allowed to its editors.
-  const of = (row: VaultDocumentsTable) => ({ edit: edit && row.trashed_at === null, classify: classify && row.trashed_at === null, trash: edit && (row.legal_hold !== 1 || row.trashed_at !== null) });
-  return Object.assign(of, { upload: edit });
+  const hooked = rows.length > 0 ? await heldItemIds(ctx, { clientId: rows[0]!.client_id, matterId }, rows.map(heldItemOf)) : new Set<string>();
+  const of = (row: VaultDocumentsTable) => {
+    const legalHold = row.legal_hold === 1 || hooked.has(row.id);
+    const live = row.trashed_at === null;
+    // A legal hold forbids changes and the trash; restoring a document is always allowed to its editors.
+    return { legalHold, can: { edit: edit && live && !legalHold, classify: classify && live && !legalHold, trash: edit && (!live || !legalHold) } };
+  };
+  return { of, upload: edit };
 }
 
 /** Uploads a new document to a matter. Throws ACCESS_DENIED, VALIDATION_FAILED, PAYLOAD_TOO_LARGE, KEY_DESTROYED, SEALED. */
@@ -109,7 +124,7 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
       await insertDocumentRows(tx, auth, row, version);
       await objectKey.persist(tx);
       await recordEvent(tx, { action: 'document.upload', outcome: 'allowed', resources: { clientId, matterId, documentId } });
-      return presentDocument(row, version, sealer, [version], (await abilitiesOn(tx, matterId))(row));
+      return presentDocument(row, version, sealer, [version], (await documentViewsOn(tx, matterId, [row])).of(row));
     });
   });
 }
@@ -124,6 +139,8 @@ async function authorizeDocument(ctx: RequestContext, permission: 'document.read
 export async function addDocumentVersion(ctx: RequestContext, documentId: DocumentId, body: Readable): Promise<DocumentView> {
   const { auth, row } = await authorizeDocument(ctx, 'document.write', documentId);
   if (row.trashed_at !== null) throw trashedDocument();
+  // Asked before a byte is stored (a held document takes no upload), and again in the commit.
+  await refuseIfDocumentHeld(ctx, row, 'document.version');
   const clientId = row.client_id as ClientId;
   const objectKey = await newObjectKey(ctx, auth, row.matter_id);
   const keyVersion = objectKey.keyVersion;
@@ -133,6 +150,7 @@ export async function addDocumentVersion(ctx: RequestContext, documentId: Docume
   return commitOrDiscard(ctx, stored.blobId, () => {
     if (stored.size === 0) throw emptyDocument();
     return inTransaction(ctx, async (tx) => {
+      await refuseIfDocumentHeld(tx, row, 'document.version');
       const now = tx.app.clock.now();
       const actor = actorOf(tx);
       const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: number, blob_id: stored.blobId, key_version: keyVersion, object_key_id: objectKey.id, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
@@ -140,7 +158,7 @@ export async function addDocumentVersion(ctx: RequestContext, documentId: Docume
       await objectKey.persist(tx);
       await recordEvent(tx, { action: 'document.version', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId } });
       const next = { ...row, current_version: number, updated_at: now };
-      return presentDocument(next, version, await sealerForRead(tx, auth, row.key_version), await findDocumentVersions(tx, auth), (await abilitiesOn(tx, row.matter_id))(next));
+      return presentDocument(next, version, await sealerForRead(tx, auth, row.key_version), await findDocumentVersions(tx, auth), (await documentViewsOn(tx, row.matter_id, [next])).of(next));
     });
   });
 }
@@ -150,7 +168,7 @@ export async function getDocumentById(ctx: RequestContext, documentId: DocumentI
   const { auth, row } = await authorizeDocument(ctx, permission, documentId);
   const versions = await findDocumentVersions(ctx, auth);
   const current = versions.find((v) => v.version === row.current_version)!;
-  return presentDocument(row, current, await sealerForRead(ctx, auth, row.key_version), versions, (await abilitiesOn(ctx, row.matter_id))(row));
+  return presentDocument(row, current, await sealerForRead(ctx, auth, row.key_version), versions, (await documentViewsOn(ctx, row.matter_id, [row])).of(row));
 }
 
 /** Documents of a matter (the live ones, or with `trashed` those in its trash), by id order. */
@@ -159,10 +177,10 @@ export async function findDocuments(ctx: RequestContext, matterId: MatterId, pag
   await getMatterRow(ctx, auth);
   const { rows, nextCursor } = pageResult(await findDocumentRowsOfMatter(ctx, auth, page, options.trashed ?? false), page);
   const sealers = sealerCacheFor(ctx, auth);
-  const can = await abilitiesOn(ctx, matterId);
+  const views = await documentViewsOn(ctx, matterId, rows);
   const items: DocumentView[] = [];
-  for (const row of rows) items.push(presentDocument(row, row.current, await sealers(row.key_version), undefined, can(row)));
-  return { items, nextCursor, can: { upload: can.upload } };
+  for (const row of rows) items.push(presentDocument(row, row.current, await sealers(row.key_version), undefined, views.of(row)));
+  return { items, nextCursor, can: { upload: views.upload } };
 }
 
 /**
@@ -197,10 +215,8 @@ export async function trashDocument(ctx: RequestContext, documentId: DocumentId)
   return inTransaction(ctx, async (tx) => {
     const { auth, row } = await authorizeDocument(tx, 'document.write', documentId);
     const resources = { clientId: row.client_id, matterId: row.matter_id, documentId };
-    // The hold marker is the vault's `legal_hold` (set by legal holds; the retention module will own it).
-    if (row.legal_hold === 1) {
-      throw await auditedRefusal(tx, new AppError('LEGAL_HOLD', 'This document is under legal hold; it cannot be moved to the trash until the hold is released'), { action: 'document.trash', reason: 'LEGAL_HOLD', resources });
-    }
+    // Held by the vault's own `legal_hold` marker or by a hold the retention module keeps.
+    await refuseIfDocumentHeld(tx, row, 'document.trash');
     let next = row;
     if (row.trashed_at === null) {
       const now = tx.app.clock.now();
@@ -228,7 +244,7 @@ export async function restoreDocument(ctx: RequestContext, documentId: DocumentI
 
 async function presentWithVersions(ctx: RequestContext, auth: ObjectAuth, row: VaultDocumentsTable): Promise<DocumentView> {
   const versions = await findDocumentVersions(ctx, auth);
-  return presentDocument(row, versions.find((v) => v.version === row.current_version)!, await sealerForRead(ctx, auth, row.key_version), versions, (await abilitiesOn(ctx, row.matter_id))(row));
+  return presentDocument(row, versions.find((v) => v.version === row.current_version)!, await sealerForRead(ctx, auth, row.key_version), versions, (await documentViewsOn(ctx, row.matter_id, [row])).of(row));
 }
 
 /** Changes classification, privilege or name. Classification and privilege need document.classify. */
@@ -237,6 +253,7 @@ export async function updateDocument(ctx: RequestContext, documentId: DocumentId
     const reclassify = input.classification !== undefined || input.privileged !== undefined;
     const { auth, row } = await authorizeDocument(tx, reclassify ? 'document.classify' : 'document.write', documentId);
     if (row.trashed_at !== null) throw trashedDocument();
+    await refuseIfDocumentHeld(tx, row, reclassify ? 'document.reclassify' : 'document.rename');
     if (reclassify && input.name !== undefined) await requireAccess(tx, 'document.write', { kind: 'matter', matterId: row.matter_id as MatterId }, { documentId });
     const clientId = row.client_id as ClientId;
     const now = tx.app.clock.now();
@@ -254,7 +271,7 @@ export async function updateDocument(ctx: RequestContext, documentId: DocumentId
     }
     if (input.name !== undefined) await recordEvent(tx, { action: 'document.rename', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId } });
     const versions = await findDocumentVersions(tx, auth);
-    return presentDocument(next, versions.find((v) => v.version === next.current_version)!, sealer, versions, (await abilitiesOn(tx, row.matter_id))(next));
+    return presentDocument(next, versions.find((v) => v.version === next.current_version)!, sealer, versions, (await documentViewsOn(tx, row.matter_id, [next])).of(next));
   });
 }
 

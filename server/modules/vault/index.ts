@@ -31,10 +31,17 @@ export { closeMatter, createMatter, findMatters, getMatterById, reopenMatter, up
 export { addParty, deleteParty, updateParty } from './parties.service.js';
 /** The conflict check at intake: the compliance officer's queue and decisions (conflict.review), the requester's own intakes. Throw ACCESS_DENIED (404), VALIDATION_FAILED, CONFLICT (decided), AUDIT_UNAVAILABLE. */
 export { decideConflictCheck, findConflictChecks, findMyIntakeRequests, getConflictCheckById } from './conflicts.service.js';
-/** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, DOCUMENT_EMPTY (400), DOCUMENT_TRASHED (409), LEGAL_HOLD (409, trash), INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED; findRecentDocuments AUDIT_UNAVAILABLE. */
+/** Documents. Throw ACCESS_DENIED, PAYLOAD_TOO_LARGE, DOCUMENT_EMPTY (400), DOCUMENT_TRASHED (409), LEGAL_HOLD (409: rename, classify, new version, trash under a legal hold), INTEGRITY_ERROR (502), RANGE_NOT_SATISFIABLE, KEY_DESTROYED, SEALED; findRecentDocuments AUDIT_UNAVAILABLE. */
 export { addDocumentVersion, documentSummariesOfClient, type DocumentSummary, findDocuments, findRecentDocuments, getDocumentById, openDocumentContent, reencryptClientDocuments, restoreDocument, trashDocument, updateDocument, uploadDocument } from './documents.service.js';
+/** Notes. Throw ACCESS_DENIED, VALIDATION_FAILED, CONFLICT (lost update), LEGAL_HOLD (409: update, delete under a legal hold), KEY_DESTROYED, SEALED. */
 export { createNote, deleteNote, findNotes, getNoteById, updateNote } from './notes.service.js';
 export { createRecord, findRecords, getRecordById, moveRecord } from './records.service.js';
+/**
+ * Legal holds as the vault asks them (the retention module owns holds): `provides.vault.heldItems`
+ * says which of a matter's documents, notes and records are held; the composition root installs it.
+ * Every edit or removal of a held item is refused with 409 LEGAL_HOLD, audited.
+ */
+export { installVaultProvisions, type HeldItem, type VaultProvisions } from './vault.holds.js';
 /** The HTTP side of files, for modules with their own upload and download routes (the portal). */
 export { acceptStreamingUploads, documentName, requireOctetStream, sendDocumentContent, uploadStream } from './documents.http.js';
 /** Every document of an authorized client with a way to open its current version (a module's own archive: the portal's export). */

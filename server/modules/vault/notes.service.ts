@@ -9,6 +9,7 @@ import { newId } from '../../platform/ids.js';
 import { pageResult, type Page } from './vault.pagination.js';
 import { presentNote, type NoteView } from './vault.presenter.js';
 import { findNoteRowsOfMatter, getMatterRow, getNoteRow, insertNoteRow, tombstoneNoteRow, updateNoteRow, type ObjectAuth } from './vault.repository.js';
+import { refuseIfHeld } from './vault.holds.js';
 import { sealerCacheFor, sealerForRead, sealerForWrite } from './vault.sealing.js';
 import type { VaultNotesTable } from './vault.tables.js';
 
@@ -54,10 +55,16 @@ export async function getNoteById(ctx: RequestContext, noteId: NoteId): Promise<
   return presentNote(row, await sealerForRead(ctx, auth, row.key_version));
 }
 
-/** Updates a note; `revision` must be the one the editor loaded (else CONFLICT: someone saved meanwhile). */
+/** Refuses (409 LEGAL_HOLD, audited as a denied `action`) a change to a note under legal hold; inside the write's transaction. */
+async function refuseIfNoteHeld(tx: RequestContext, row: VaultNotesTable, action: string): Promise<void> {
+  await refuseIfHeld(tx, { clientId: row.client_id, matterId: row.matter_id }, { type: 'note', id: row.id, custodianId: row.created_by }, { action, resources: { clientId: row.client_id, matterId: row.matter_id, other: { type: 'note', id: row.id } } });
+}
+
+/** Updates a note; `revision` must be the one the editor loaded (else CONFLICT: someone saved meanwhile). Throws LEGAL_HOLD under a legal hold. */
 export async function updateNote(ctx: RequestContext, noteId: NoteId, input: { title?: string; body?: string; revision: number }): Promise<NoteView> {
   return inTransaction(ctx, async (tx) => {
     const { auth, row } = await authorizeNote(tx, 'note.write', noteId);
+    await refuseIfNoteHeld(tx, row, 'note.updated');
     if (row.revision !== input.revision) throw new AppError('CONFLICT', 'The note was changed meanwhile', [{ path: 'body.revision', message: 'is not the latest' }]);
     const current = presentNote(row, await sealerForRead(tx, auth, row.key_version));
     const sealer = await sealerForWrite(tx, auth);
@@ -76,10 +83,11 @@ export async function updateNote(ctx: RequestContext, noteId: NoteId, input: { t
   });
 }
 
-/** Deletes a note: its sealed text is overwritten, the row kept as a tombstone for the audit trail. */
+/** Deletes a note: its sealed text is overwritten, the row kept as a tombstone for the audit trail. Throws LEGAL_HOLD under a legal hold. */
 export async function deleteNote(ctx: RequestContext, noteId: NoteId): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const { auth, row } = await authorizeNote(tx, 'note.write', noteId);
+    await refuseIfNoteHeld(tx, row, 'note.deleted');
     await tombstoneNoteRow(tx, auth, actorId(tx), tx.app.clock.now());
     await recordEvent(tx, { action: 'note.deleted', outcome: 'allowed', resources: { clientId: row.client_id, matterId: row.matter_id, other: { type: 'note', id: row.id } } });
   });

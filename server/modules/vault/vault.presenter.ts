@@ -185,7 +185,8 @@ function presentVersion(row: VaultDocumentVersionsTable): DocumentVersionView {
   return { version: row.version, size: row.size, contentType: row.content_type, createdBy: row.created_by, createdAt: row.created_at };
 }
 
-export function presentDocument(row: VaultDocumentsTable, current: VaultDocumentVersionsTable, sealer: Sealer | null, versions?: VaultDocumentVersionsTable[], can?: DocumentAbilities): DocumentView {
+/** `view`: what the viewer may do and whether a legal hold covers it (the service asks the hold provisions); without it, the document's own hold marker. */
+export function presentDocument(row: VaultDocumentsTable, current: VaultDocumentVersionsTable, sealer: Sealer | null, versions?: VaultDocumentVersionsTable[], view?: { can: DocumentAbilities; legalHold: boolean }): DocumentView {
   return {
     id: row.id,
     matterId: row.matter_id,
@@ -193,7 +194,7 @@ export function presentDocument(row: VaultDocumentsTable, current: VaultDocument
     name: sealer ? sealer.open('vault_documents', row.id, 'name', row.name_sealed) : '',
     classification: row.classification,
     privileged: row.privileged === 1,
-    legalHold: row.legal_hold === 1,
+    legalHold: view ? view.legalHold : row.legal_hold === 1,
     currentVersion: row.current_version,
     size: current.size,
     contentType: current.content_type,
@@ -202,7 +203,7 @@ export function presentDocument(row: VaultDocumentsTable, current: VaultDocument
     updatedAt: row.updated_at,
     trashedAt: row.trashed_at ?? null,
     ...(versions ? { versions: versions.map(presentVersion) } : {}),
-    ...(can ? { can } : {}),
+    ...(view ? { can: view.can } : {}),
   };
 }
 
