@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   DOCUMENT_EMPTY: 400,
   /** The document is in the trash: restore it before changing it. */
   DOCUMENT_TRASHED: 409,
+  /** The physical record is checked out: check it in before destroying it. */
+  RECORD_CHECKED_OUT: 409,
   /** The CLI's --output file already exists (nothing was written; --force replaces it). */
   OUTPUT_EXISTS: 409,
   // portal

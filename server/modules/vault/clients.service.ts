@@ -81,6 +81,7 @@ export async function createClient(ctx: RequestContext, input: CreateClientInput
       conflict_index: await conflictTokenForIntake(tx, id, sealer.version, input.name),
       conflict_index_key_version: sealer.version,
       number: await nextClientNumber(tx),
+      ended_at: null,
       created_by: creator,
       created_at: now,
       updated_at: now,

@@ -9,7 +9,7 @@ import { tablesOf } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Scope } from '../../access/index.js';
 import type { Page } from './vault.pagination.js';
-import { notFound, objectOf, type ClientAuth, type MatterAuth, type ObjectAuth } from './vault.repository.js';
+import { destroyed, notFound, objectOf, type ClientAuth, type MatterAuth, type ObjectAuth } from './vault.repository.js';
 import type { VaultDocumentsTable, VaultDocumentVersionsTable, VaultTables } from './vault.tables.js';
 
 // The context's handle (a transaction or not); never exported: SQL stays in the repositories.
@@ -24,11 +24,12 @@ export async function insertDocumentRows(ctx: RequestContext, auth: MatterAuth, 
   await db(ctx).insertInto('vault_document_versions').values(version).execute();
 }
 
-/** The authorized document, read by its id and the matter access found it under. */
+/** The authorized document, read by its id and the matter access found it under. Throws KEY_DESTROYED when it was destroyed. */
 export async function getDocumentRow(ctx: RequestContext, auth: ObjectAuth): Promise<VaultDocumentsTable> {
   const document = objectOf(auth, 'document');
   const row = await db(ctx).selectFrom('vault_documents').selectAll().where('id', '=', document.id).where('matter_id', '=', document.matterId).executeTakeFirst();
   if (!row) throw notFound();
+  if (row.destroyed_at !== null) throw destroyed('document');
   return row;
 }
 
@@ -38,11 +39,12 @@ export async function findDocumentVersions(ctx: RequestContext, auth: ObjectAuth
   return db(ctx).selectFrom('vault_document_versions').selectAll().where('document_id', '=', document.id).orderBy('version', 'asc').execute();
 }
 
-/** One version of the authorized document. Throws ACCESS_DENIED (404) when there is no such version. */
+/** One version of the authorized document. Throws ACCESS_DENIED (404) when there is no such version, KEY_DESTROYED when it was destroyed. */
 export async function getDocumentVersion(ctx: RequestContext, auth: ObjectAuth, version: number): Promise<VaultDocumentVersionsTable> {
   const document = objectOf(auth, 'document');
   const row = await db(ctx).selectFrom('vault_document_versions').selectAll().where('document_id', '=', document.id).where('version', '=', version).executeTakeFirst();
   if (!row) throw notFound();
+  if (row.destroyed_at !== null) throw destroyed('document version');
   return row;
 }
 
@@ -68,20 +70,21 @@ export async function updateDocumentRow(ctx: RequestContext, auth: ObjectAuth, n
   await db(ctx).updateTable('vault_documents').set(next).where('id', '=', document.id).where('matter_id', '=', document.matterId).execute();
 }
 
-/** Documents joined with their current version (one row each). */
+/** Live documents (destroyed ones left out) joined with their current version (one row each). */
 function documentsWithCurrentVersion(ctx: RequestContext) {
   return db(ctx)
     .selectFrom('vault_documents as d')
     .innerJoin('vault_document_versions as v', (join) => join.onRef('v.document_id', '=', 'd.id').onRef('v.version', '=', 'd.current_version'))
+    .where('d.destroyed_at', 'is', null)
     .selectAll('d')
-    .select(['v.size', 'v.content_type', 'v.id as version_id', 'v.blob_id', 'v.key_version as blob_key_version', 'v.object_key_id', 'v.sealed_size', 'v.created_by as version_created_by', 'v.created_at as version_created_at', 'v.version']);
+    .select(['v.size', 'v.content_type', 'v.id as version_id', 'v.blob_id', 'v.key_version as blob_key_version', 'v.object_key_id', 'v.sealed_size', 'v.created_by as version_created_by', 'v.created_at as version_created_at', 'v.destroyed_at as version_destroyed_at', 'v.version']);
 }
 
 type JoinedRow = Awaited<ReturnType<ReturnType<typeof documentsWithCurrentVersion>['execute']>>[number];
 
-function splitCurrent({ size, content_type, version_id, blob_id, blob_key_version, object_key_id, sealed_size, version_created_by, version_created_at, version, ...document }: JoinedRow): DocumentWithCurrent {
+function splitCurrent({ size, content_type, version_id, blob_id, blob_key_version, object_key_id, sealed_size, version_created_by, version_created_at, version_destroyed_at, version, ...document }: JoinedRow): DocumentWithCurrent {
   // PostgreSQL returns bigint columns as strings.
-  const current = { id: version_id, document_id: document.id, version, blob_id, key_version: blob_key_version, object_key_id, size: Number(size), sealed_size: Number(sealed_size), content_type, created_by: version_created_by, created_at: version_created_at };
+  const current = { id: version_id, document_id: document.id, version, blob_id, key_version: blob_key_version, object_key_id, size: Number(size), sealed_size: Number(sealed_size), content_type, created_by: version_created_by, created_at: version_created_at, destroyed_at: version_destroyed_at };
   return { ...document, current };
 }
 
@@ -139,6 +142,7 @@ export async function findStaleDocumentVersions(ctx: RequestContext, auth: Clien
     .select(['d.matter_id', 'd.client_id'])
     .where('d.client_id', '=', auth.clientId)
     .where('v.key_version', '<', keyVersion)
+    .where('v.destroyed_at', 'is', null)
     .orderBy('v.id')
     .execute();
   return rows.map((row) => ({ ...row, size: Number(row.size), sealed_size: Number(row.sealed_size) }));
@@ -180,6 +184,7 @@ export async function unsafeFindLegacyDocumentVersions(ctx: RequestContext, afte
     .selectAll('v')
     .select(['d.matter_id', 'd.client_id'])
     .where('v.object_key_id', 'is', null)
+    .where('v.destroyed_at', 'is', null)
     .where('v.id', '>', after)
     .orderBy('v.id')
     .limit(limit)
@@ -199,14 +204,19 @@ export async function unsafeMoveLegacyVersionBlob(ctx: RequestContext, version: 
     .where('id', '=', version.id)
     .where('blob_id', '=', version.blob_id)
     .where('object_key_id', 'is', null)
+    .where('destroyed_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Which of these blob ids some document version references (the orphan-blob sweeper; ids only, no client data). */
+/**
+ * Which of these blob ids some live document version references (the orphan-blob sweeper; ids
+ * only, no client data). A destroyed version's blob counts as unreferenced: the retention module
+ * deletes it after its commit, and the sweeper is the backstop when that was cut short.
+ */
 export async function findReferencedBlobIds(ctx: RequestContext, blobIds: string[]): Promise<Set<string>> {
   if (blobIds.length === 0) return new Set();
-  const rows = await db(ctx).selectFrom('vault_document_versions').select('blob_id').where('blob_id', 'in', blobIds).execute();
+  const rows = await db(ctx).selectFrom('vault_document_versions').select('blob_id').where('blob_id', 'in', blobIds).where('destroyed_at', 'is', null).execute();
   return new Set(rows.map((r) => r.blob_id));
 }
 
@@ -215,6 +225,6 @@ export async function findReferencedBlobIds(ctx: RequestContext, blobIds: string
  * with the keys module as a shred guard; shredding has no vault authorization to pass). Throws LEGAL_HOLD.
  */
 export async function refuseShredUnderHold(ctx: RequestContext, clientId: ClientId): Promise<void> {
-  const held = await db(ctx).selectFrom('vault_documents').select('id').where('client_id', '=', clientId).where('legal_hold', '=', 1).limit(1).executeTakeFirst();
+  const held = await db(ctx).selectFrom('vault_documents').select('id').where('client_id', '=', clientId).where('legal_hold', '=', 1).where('destroyed_at', 'is', null).limit(1).executeTakeFirst();
   if (held) throw new AppError('LEGAL_HOLD', 'Some of this client’s documents are under legal hold; release the hold before destroying its data');
 }

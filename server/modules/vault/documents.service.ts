@@ -119,8 +119,9 @@ export async function uploadDocument(ctx: RequestContext, matterId: MatterId, in
         updated_at: now,
         trashed_at: null,
         trashed_by: null,
+        destroyed_at: null,
       };
-      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: 1, blob_id: stored.blobId, key_version: keyVersion, object_key_id: objectKey.id, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
+      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: 1, blob_id: stored.blobId, key_version: keyVersion, object_key_id: objectKey.id, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now, destroyed_at: null };
       await insertDocumentRows(tx, auth, row, version);
       await objectKey.persist(tx);
       await recordEvent(tx, { action: 'document.upload', outcome: 'allowed', resources: { clientId, matterId, documentId } });
@@ -153,7 +154,7 @@ export async function addDocumentVersion(ctx: RequestContext, documentId: Docume
       await refuseIfDocumentHeld(tx, row, 'document.version');
       const now = tx.app.clock.now();
       const actor = actorOf(tx);
-      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: number, blob_id: stored.blobId, key_version: keyVersion, object_key_id: objectKey.id, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now };
+      const version: VaultDocumentVersionsTable = { id: newId(now), document_id: documentId, version: number, blob_id: stored.blobId, key_version: keyVersion, object_key_id: objectKey.id, size: stored.size, sealed_size: stored.sealedSize, content_type: stored.contentType, created_by: actor, created_at: now, destroyed_at: null };
       await appendDocumentVersion(tx, auth, version, row.current_version);
       await objectKey.persist(tx);
       await recordEvent(tx, { action: 'document.version', outcome: 'allowed', resources: { clientId, matterId: row.matter_id, documentId } });

@@ -94,6 +94,29 @@ export const vaultModule: ConfidantModule = {
  * resumable. System actor. Returns `{ migrated, skipped, failed }`. Throws AUDIT_UNAVAILABLE.
  */
 export { migrateBlobsToObjectKeys, type ObjectKeyMigrationResult } from './object-keys.migration.js';
+/**
+ * For the retention module, after its own access decision (system actor): inventories (ids,
+ * numbers, statuses, dates — nothing sealed) and the destruction primitives, each in `ctx`'s
+ * transaction. Destruction asks the legal-hold provisions again (LEGAL_HOLD, 409) and returns the
+ * blob ids for the caller to delete after its commit. See destruction.service.ts for each one's
+ * errors: MATTER_NOT_FOUND / DOCUMENT_NOT_FOUND / RECORD_NOT_FOUND / CLIENT_NOT_FOUND (404),
+ * RECORD_CHECKED_OUT (409), CONFLICT (the current version in a subset), VALIDATION_FAILED,
+ * KEY_DESTROYED (anonymising a shredded client), SEALED, AUDIT_UNAVAILABLE.
+ */
+export {
+  unsafeAnonymiseClient,
+  unsafeClientInventory,
+  unsafeDestroyDocumentVersions,
+  unsafeDestroyMatterContent,
+  unsafeMarkRecordDestroyed,
+  unsafeMatterInventory,
+  unsafeSetClientEnded,
+  type ClientInventory,
+  type DestructionResult,
+  type InventoryDocument,
+  type InventoryVersion,
+  type MatterInventory,
+} from './destruction.service.js';
 /** Removes document blobs no version references (older than a grace period). */
 export { sweepOrphanBlobs } from './blob-sweeper.js';
 /** Recomputes blind indexes still under the old firm-wide key with each client's own key (idempotent, audited `vault.reindex`). Throws AUDIT_UNAVAILABLE. */

@@ -95,6 +95,8 @@ export async function deleteNote(ctx: RequestContext, noteId: NoteId): Promise<v
 
 export async function findNotes(ctx: RequestContext, matterId: MatterId, page: Page): Promise<{ items: NoteView[]; nextCursor: string | null }> {
   const auth = await requireAccess(ctx, 'note.read', { kind: 'matter', matterId });
+  // A destroyed matter answers KEY_DESTROYED.
+  await getMatterRow(ctx, auth);
   const { rows, nextCursor } = pageResult(await findNoteRowsOfMatter(ctx, auth, page), page);
   const sealers = sealerCacheFor(ctx, auth);
   const items: NoteView[] = [];

@@ -42,6 +42,9 @@ export async function createRecord(ctx: RequestContext, matterId: MatterId, inpu
       status: 'in',
       created_at: now,
       updated_at: now,
+      destroyed_at: null,
+      destruction_method: null,
+      destruction_witness: null,
     };
     const movement: VaultRecordMovementsTable = { id: newId(now), record_id: id, action: 'create', user_id: actorId(tx), at: now };
     await insertRecordRow(tx, auth, row, movement);
@@ -62,6 +65,8 @@ export async function getRecordById(ctx: RequestContext, recordId: string): Prom
 
 export async function findRecords(ctx: RequestContext, matterId: MatterId): Promise<RecordView[]> {
   const auth = await requireAccess(ctx, 'record.read', { kind: 'matter', matterId });
+  // A destroyed matter answers KEY_DESTROYED.
+  await getMatterRow(ctx, auth);
   const rows = await findRecordRowsOfMatter(ctx, auth);
   const sealers = sealerCacheFor(ctx, auth);
   const out: RecordView[] = [];

@@ -4,6 +4,7 @@
  * were crypto-shredded: the sealed text is gone with them). Nothing else of a row leaves the
  * module; the routes' response schemas drop anything not declared on top of that.
  */
+import { destroyed } from './vault.repository.js';
 import type { Sealer } from './vault.sealing.js';
 import type { Classification, PartyRole, VaultClientsTable, VaultPartiesTable, VaultDocumentsTable, VaultDocumentVersionsTable, VaultMattersTable, VaultNotesTable, VaultRecordMovementsTable, VaultRecordsTable } from './vault.tables.js';
 
@@ -118,6 +119,8 @@ export interface MatterView {
 
 /** Null sealer: the client's keys were crypto-shredded; title, description and reason are gone with them. */
 export function presentMatter(row: VaultMattersTable, sealer: Sealer | null, labels: { clientName: string; leadName: string | null } = { clientName: '', leadName: null }): MatterView {
+  // Never shown: its sealed fields are wiped (the repositories leave such rows out or answer 410 first).
+  if (row.status === 'destroyed') throw destroyed('matter');
   const open = (field: string, sealed: string | null) => (sealer && sealed ? sealer.open('vault_matters', row.id, field, sealed) : null);
   return {
     id: row.id,
@@ -187,6 +190,7 @@ function presentVersion(row: VaultDocumentVersionsTable): DocumentVersionView {
 
 /** `view`: what the viewer may do and whether a legal hold covers it (the service asks the hold provisions); without it, the document's own hold marker. */
 export function presentDocument(row: VaultDocumentsTable, current: VaultDocumentVersionsTable, sealer: Sealer | null, versions?: VaultDocumentVersionsTable[], view?: { can: DocumentAbilities; legalHold: boolean }): DocumentView {
+  if (row.destroyed_at !== null) throw destroyed('document');
   return {
     id: row.id,
     matterId: row.matter_id,
@@ -202,7 +206,8 @@ export function presentDocument(row: VaultDocumentsTable, current: VaultDocument
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     trashedAt: row.trashed_at ?? null,
-    ...(versions ? { versions: versions.map(presentVersion) } : {}),
+    // Destroyed versions (superseded ones the retention module destroyed) are left out.
+    ...(versions ? { versions: versions.filter((v) => v.destroyed_at === null).map(presentVersion) } : {}),
     ...(view ? { can: view.can } : {}),
   };
 }
@@ -225,6 +230,7 @@ export interface RecentDocumentView {
 
 /** A recent document with its matter's number and title (both opened by the service for matters in scope). */
 export function presentRecentDocument(row: VaultDocumentsTable & { current: VaultDocumentVersionsTable }, matter: { number: string; title: string }, sealer: Sealer): RecentDocumentView {
+  if (row.destroyed_at !== null) throw destroyed('document');
   return {
     id: row.id,
     name: sealer.open('vault_documents', row.id, 'name', row.name_sealed),
@@ -290,6 +296,7 @@ export interface RecordView {
 }
 
 export function presentRecord(row: VaultRecordsTable, sealer: Sealer, movements?: VaultRecordMovementsTable[]): RecordView {
+  if (row.status === 'destroyed') throw destroyed('record');
   return {
     id: row.id,
     matterId: row.matter_id,

@@ -25,6 +25,9 @@ const db = (ctx: RequestContext) => tablesOf<VaultTables>(ctx.db);
 /** Missing and forbidden look the same to the caller. */
 export const notFound = () => new AppError('ACCESS_DENIED', 'Not found');
 
+/** 410 for something whose content was destroyed (retention): its row stays, its content is gone for good. */
+export const destroyed = (what: 'matter' | 'document' | 'document version' | 'record') => new AppError('KEY_DESTROYED', `This ${what} was destroyed`);
+
 /** The matter an object authorization was decided under (always set for an allowed object). */
 export function matterOfAuth(auth: ObjectAuth): MatterId {
   if (!auth.matterId) throw notFound();
@@ -100,10 +103,12 @@ export async function insertMatterRow(ctx: RequestContext, auth: ClientAuth, row
   await db(ctx).insertInto('vault_matters').values({ ...row, client_id: auth.clientId }).execute();
 }
 
-export async function getMatterRow(ctx: RequestContext, auth: MatterAuth): Promise<VaultMattersTable> {
+/** The authorized matter. Throws KEY_DESTROYED when its content was destroyed. */
+export async function getMatterRow(ctx: RequestContext, auth: MatterAuth): Promise<VaultMattersTable & { status: Exclude<VaultMattersTable['status'], 'destroyed'> }> {
   const row = await db(ctx).selectFrom('vault_matters').selectAll().where('id', '=', auth.matterId).executeTakeFirst();
   if (!row) throw notFound();
-  return row;
+  if (row.status === 'destroyed') throw destroyed('matter');
+  return { ...row, status: row.status };
 }
 
 export async function updateMatterRow(ctx: RequestContext, auth: MatterAuth, next: VaultMattersTable): Promise<void> {
@@ -112,7 +117,8 @@ export async function updateMatterRow(ctx: RequestContext, auth: MatterAuth, nex
 
 /** A page of the matters in `scope` (optionally of one client), or exactly the matched `ids` (scoped again). At most `page.limit + 1` rows. */
 export async function findMatterRows(ctx: RequestContext, scope: Scope, page: Page, filter: { clientId?: string; ids?: string[] }): Promise<VaultMattersTable[]> {
-  let query = db(ctx).selectFrom('vault_matters').selectAll().orderBy('id', 'asc').limit(page.limit + 1);
+  // Destroyed matters are left out: nothing of them is left to show.
+  let query = db(ctx).selectFrom('vault_matters').selectAll().where('status', '!=', 'destroyed').orderBy('id', 'asc').limit(page.limit + 1);
   if (filter.ids !== undefined) {
     query = filter.ids.length === 0 ? query.where(sql<SqlBool>`1 = 0`) : query.where('id', 'in', filter.ids);
   } else {
@@ -130,7 +136,7 @@ export async function findMatterIndexRows(
   limit: number,
   clientId: string | undefined,
 ): Promise<Pick<VaultMattersTable, 'id' | 'client_id' | 'title_index' | 'title_index_key_version'>[]> {
-  let query = db(ctx).selectFrom('vault_matters').select(['id', 'client_id', 'title_index', 'title_index_key_version']).orderBy('id', 'asc').limit(limit);
+  let query = db(ctx).selectFrom('vault_matters').select(['id', 'client_id', 'title_index', 'title_index_key_version']).where('status', '!=', 'destroyed').orderBy('id', 'asc').limit(limit);
   if (after) query = query.where('id', '>', after);
   if (clientId) query = query.where('client_id', '=', clientId);
   return scope.apply(query, 'vault_matters.id', 'matter').execute();
@@ -179,11 +185,13 @@ export async function insertRecordRow(ctx: RequestContext, auth: MatterAuth, row
   await db(ctx).insertInto('vault_record_movements').values(movement).execute();
 }
 
-export async function getRecordRow(ctx: RequestContext, auth: ObjectAuth): Promise<VaultRecordsTable> {
+/** The authorized record. Throws KEY_DESTROYED when it was destroyed. */
+export async function getRecordRow(ctx: RequestContext, auth: ObjectAuth): Promise<VaultRecordsTable & { status: 'in' | 'out' }> {
   const record = objectOf(auth, 'record');
   const row = await db(ctx).selectFrom('vault_records').selectAll().where('id', '=', record.id).where('matter_id', '=', record.matterId).executeTakeFirst();
   if (!row) throw notFound();
-  return row;
+  if (row.status === 'destroyed') throw destroyed('record');
+  return { ...row, status: row.status };
 }
 
 /** The check-out/check-in log of the authorized record, oldest first. */
@@ -192,9 +200,10 @@ export async function findRecordMovements(ctx: RequestContext, auth: ObjectAuth)
   return db(ctx).selectFrom('vault_record_movements').selectAll().where('record_id', '=', record.id).orderBy('at', 'asc').orderBy('id', 'asc').execute();
 }
 
-/** The records of the authorized matter, by id (at most 1000). */
-export async function findRecordRowsOfMatter(ctx: RequestContext, auth: MatterAuth): Promise<VaultRecordsTable[]> {
-  return db(ctx).selectFrom('vault_records').selectAll().where('matter_id', '=', auth.matterId).orderBy('id', 'asc').limit(1000).execute();
+/** The records of the authorized matter, by id (at most 1000); destroyed ones are left out. */
+export async function findRecordRowsOfMatter(ctx: RequestContext, auth: MatterAuth): Promise<(VaultRecordsTable & { status: 'in' | 'out' })[]> {
+  const rows = await db(ctx).selectFrom('vault_records').selectAll().where('matter_id', '=', auth.matterId).where('status', '!=', 'destroyed').orderBy('id', 'asc').limit(1000).execute();
+  return rows.flatMap((row) => (row.status === 'destroyed' ? [] : [{ ...row, status: row.status }]));
 }
 
 /** Writes `next` if the record's status is still `status`. */

@@ -34,6 +34,18 @@ export const unsafeSealerForNewClient = (ctx: RequestContext, clientId: ClientId
  */
 export const unsafeSealerForIntake = unsafeSealerForNewClient;
 
+/**
+ * `sealerForWrite` by raw client id for the retention module's primitives (anonymising a client),
+ * which run after retention's own access decision as a system actor: no vault authorization names
+ * the client. Only for destruction.service.ts. Throws KEY_DESTROYED, SEALED.
+ */
+export const unsafeSealerForRetention = unsafeSealerForNewClient;
+
+/** `indexToken` for the same case as `unsafeSealerForRetention`. Throws KEY_DESTROYED, SEALED. */
+export async function unsafeIndexTokenForRetention(ctx: RequestContext, clientId: ClientId, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
+  return unsafeIndexTokenForNewClient(ctx, clientId, keyVersion, purpose, value);
+}
+
 /** `indexToken` for the same cases as `unsafeSealerForIntake`. Throws KEY_DESTROYED, SEALED. */
 export async function unsafeIndexTokenForIntake(ctx: RequestContext, clientId: ClientId, keyVersion: number, purpose: IndexPurpose, value: string): Promise<IndexToken> {
   return unsafeIndexTokenForNewClient(ctx, clientId, keyVersion, purpose, value);

@@ -17,6 +17,8 @@ export interface VaultClientsTable {
   conflict_index_key_version: number | null;
   /** The firm's client number (the `{client}` token of matter numbers); null until one is needed for clients from before numbering. */
   number: number | null;
+  /** When the relationship with the client ended (set by the retention module); null while it goes on. */
+  ended_at: number | null;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -33,8 +35,12 @@ export interface VaultMattersTable {
   title_index_key_version: number | null;
   practice_area: string | null;
   jurisdiction: string | null;
-  /** conflict_review: opened with possible conflicts, held (unknown to access, so nobody opens it) until the compliance officer decides. */
-  status: 'open' | 'pending' | 'closed' | 'conflict_review';
+  /**
+   * conflict_review: opened with possible conflicts, held (unknown to access, so nobody opens it)
+   * until the compliance officer decides. destroyed: its content destroyed by the retention module
+   * (sealed fields wiped; reads answer KEY_DESTROYED; lists leave it out).
+   */
+  status: 'open' | 'pending' | 'closed' | 'conflict_review' | 'destroyed';
   opened_at: number;
   closed_at: number | null;
   lead_user_id: string;
@@ -113,6 +119,8 @@ export interface VaultDocumentsTable {
   /** Set while the document is in the trash (restorable; versions and blobs kept). */
   trashed_at: number | null;
   trashed_by: string | null;
+  /** When it was destroyed (name wiped, every version destroyed): reads answer KEY_DESTROYED, lists leave it out. */
+  destroyed_at: number | null;
 }
 
 export interface VaultDocumentVersionsTable {
@@ -129,6 +137,8 @@ export interface VaultDocumentVersionsTable {
   content_type: string;
   created_by: string;
   created_at: number;
+  /** When this version was destroyed (its object key destroyed, its blob deleted): its content answers KEY_DESTROYED. */
+  destroyed_at: number | null;
 }
 
 export interface VaultNotesTable {
@@ -154,9 +164,14 @@ export interface VaultRecordsTable {
   label_sealed: string;
   location_sealed: string;
   custodian_user_id: string | null;
-  status: 'in' | 'out';
+  /** destroyed: label and location wiped (reads answer KEY_DESTROYED, lists leave it out). */
+  status: 'in' | 'out' | 'destroyed';
   created_at: number;
   updated_at: number;
+  /** When, how (a short method code, never client content) and before whom it was destroyed. */
+  destroyed_at: number | null;
+  destruction_method: string | null;
+  destruction_witness: string | null;
 }
 
 export interface VaultRecordMovementsTable {
