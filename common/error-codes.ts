@@ -102,6 +102,17 @@ export const ERROR_CODES = {
   SHARE_CODE_INVALID: 401,
   /** The recipient must prove their e-mail address with a one-time code first. */
   SHARE_VERIFICATION_REQUIRED: 401,
+  // retention
+  /** A schedule may not keep items for less than the legal minimum that applies to them. */
+  RETENTION_BELOW_MINIMUM: 400,
+  /** What a disposition would destroy changed since it was reviewed: review it again. */
+  DISPOSITION_CHANGED: 409,
+  /** The disposition is not in a state that allows this (already decided, executed, or waiting for something else). */
+  DISPOSITION_STATE: 409,
+  /** This person already approved this disposition; a second approval must come from someone else. */
+  ALREADY_APPROVED: 409,
+  /** The legal hold was already released. */
+  HOLD_RELEASED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

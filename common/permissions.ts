@@ -44,6 +44,13 @@ export const PERMISSIONS = [
   'message.write',
   'portal.read',
   'portal.write',
+  // Retention (retention module): the compliance officer runs schedules, holds and disposition
+  // (also on any client or matter, as oversight); the matter team sees its matter's holds; the
+  // lead attorney places holds on their matters and approves their matters' disposition.
+  'retention.manage',
+  'hold.read',
+  'hold.manage',
+  'disposition.approve',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

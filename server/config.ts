@@ -52,6 +52,17 @@ export interface Config {
     /** How matter numbers are made (MATTER_NUMBER_FORMAT), validated: `{year}`, `{seq}` / `{seq:N}`, `{client}` / `{client:N}` and literal `A-Z a-z 0-9 . _ / -`. */
     matterNumberFormat: string;
   };
+  /** The retention module's settings (docs/retention.md). */
+  retention: {
+    /** Hours between retention runs (queue what became due, execute what was approved). */
+    runIntervalHours: number;
+    /** Days between reminders to a custodian who has not acknowledged a legal hold. */
+    holdReminderDays: number;
+    /** What a destroyed matter's tombstone keeps (RETENTION_TOMBSTONE_FIELDS). */
+    tombstoneFields: TombstoneField[];
+    /** The firm's name on end-of-engagement letters. */
+    firmName: string;
+  };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   auditSinks: AuditSinkConfig[];
@@ -60,6 +71,10 @@ export interface Config {
   /** The configuration file's `alertRules` section: every rule, defaults filled in. */
   alertRules: AlertRulesConfig;
 }
+
+/** Fields a destroyed matter's tombstone may keep (nothing identifying: no title, no names). */
+export const TOMBSTONE_FIELDS = ['number', 'practiceArea', 'jurisdiction', 'openedAt', 'closedAt'] as const;
+export type TombstoneField = (typeof TOMBSTONE_FIELDS)[number];
 
 export interface AuditConfig {
   /** The checkpoint origin line; fixed at init in the key file, this is only the initial value. */
@@ -165,6 +180,10 @@ export const SETTINGS: Setting[] = [
   { name: 'ACCESS_GRANT_APPROVAL', description: '`true`: a client-wide grant waits for a compliance officer\'s approval before it takes effect (two-person rule). Otherwise the client\'s lead attorney grants alone (never to themselves).', default: 'false' },
   { name: 'BREAK_GLASS_ROLES', description: 'Comma-separated firm roles that may use break-glass (emergency access): `attorney`, `paralegal`, `staff`, `compliance_officer`. Firm administrators and client accounts never can.', default: 'attorney,paralegal' },
   { name: 'BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS', description: 'Accounts created less than this many days ago may not use break-glass (a freshly invited account cannot reach a locked matter at once). 0 turns the rule off.', default: '7' },
+  { name: 'RETENTION_RUN_INTERVAL_HOURS', description: 'Hours between retention runs: items that became due enter the review queue, approved dispositions are executed and certified (1–168).', default: '24' },
+  { name: 'RETENTION_HOLD_REMINDER_DAYS', description: 'Days between reminders to a custodian who has not acknowledged a legal hold notice (one mail per custodian per run, whatever the number of holds).', default: '7' },
+  { name: 'RETENTION_TOMBSTONE_FIELDS', description: 'What the tombstone of a destroyed matter keeps, comma-separated from `number`, `practiceArea`, `jurisdiction`, `openedAt`, `closedAt` (empty: nothing).', default: 'number,openedAt,closedAt' },
+  { name: 'FIRM_NAME', description: 'The firm\'s name on end-of-engagement letters.', default: 'The firm' },
   { name: 'MATTER_NUMBER_FORMAT', description: 'How the firm numbers matters: literal characters (`A-Z a-z 0-9 . _ / -`) and the tokens `{year}` (the year it is opened, UTC), `{seq}` or `{seq:N}` (a counter starting at 1 each year, zero-padded to N digits; required, once) and `{client}` or `{client:N}` (the client\'s firm number; the counter then runs per client and year). Two matters opened at the same moment never get the same number. Changing it affects new matters only.', default: '{year}-{seq:4}' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
@@ -318,6 +337,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       breakGlassMinAccountAgeDays: integer('BREAK_GLASS_MIN_ACCOUNT_AGE_DAYS', 7, 0, 3650),
     },
     vault: { matterNumberFormat: parseMatterNumberFormat(get('MATTER_NUMBER_FORMAT'), problems) },
+    retention: {
+      runIntervalHours: integer('RETENTION_RUN_INTERVAL_HOURS', 24, 1, 24 * 7),
+      holdReminderDays: integer('RETENTION_HOLD_REMINDER_DAYS', 7, 1, 365),
+      tombstoneFields: parseTombstoneFields(get('RETENTION_TOMBSTONE_FIELDS'), problems),
+      firmName: get('FIRM_NAME') ?? 'The firm',
+    },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
     auditSinks,
@@ -326,6 +351,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `RETENTION_TOMBSTONE_FIELDS`: a comma-separated subset of TOMBSTONE_FIELDS (empty keeps nothing). */
+function parseTombstoneFields(value: string | undefined, problems: string[]): TombstoneField[] {
+  if (value === undefined) return ['number', 'openedAt', 'closedAt'];
+  const fields = value.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const unknown = fields.filter((f) => !(TOMBSTONE_FIELDS as readonly string[]).includes(f));
+  if (unknown.length > 0) problems.push(`RETENTION_TOMBSTONE_FIELDS may list only ${TOMBSTONE_FIELDS.join(', ')}`);
+  return [...new Set(fields)].filter((f): f is TombstoneField => (TOMBSTONE_FIELDS as readonly string[]).includes(f));
 }
 
 /** `MATTER_NUMBER_FORMAT`: literal characters allowed in a matter number and the known tokens, `{seq…}` exactly once, short enough for a number (40 characters). */

@@ -5,12 +5,58 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { instanceVerifierKey } from '../../server/audit/index.js';
-import { verifyCertificate } from '../../server/modules/retention/certificate.js';
-import { CliError, cliConfig, type Io } from '../context.js';
+import { previewRetention, runRetention, verifyCertificate } from '../../server/modules/retention/index.js';
+import { CliError, cliConfig, withServices, type Io } from '../context.js';
+import { operatorContext } from './keys.js';
 
 export function registerRetentionCommands(program: Command, io: Io): void {
   const retention = program.command('retention').description('Retention schedules, legal holds, disposition and certificates of destruction');
+  registerRun(retention, io);
+  registerPreview(retention, io);
   registerVerifyCertificate(retention, io);
+}
+
+/** `retention run`: what the scheduled job does, now (queue what is due, execute what was approved, certify). */
+function registerRun(retention: Command, io: Io): void {
+  retention
+    .command('run')
+    .description('Run retention now: queue what became due, execute approved dispositions (destroy keys, delete blobs), certify; resumes an interrupted run')
+    .option('--json', 'print JSON')
+    .option('--passphrase-stdin', 'read the master passphrase from standard input')
+    .action(async (options: { json?: boolean; passphraseStdin?: boolean }) => {
+      await withServices(async (services) => {
+        await operatorContext(services, io, 'cli.retention', options);
+        const result = await runRetention(services);
+        if (options.json) return io.out(JSON.stringify(result, null, 2));
+        io.out(`Queued for review: ${result.queued}. Executed and certified: ${result.executed}. Held by a legal hold: ${result.held}. Waiting for physical destruction: ${result.awaitingPhysical}. Failed (alert raised; the next run resumes): ${result.failed}.`);
+        if (result.executed > 0) io.out(result.masterKeyRotated ? 'The master key was rotated: backups taken before hold the destroyed keys only under the old master key.' : 'Rotate the master key (confidant keys rotate-master) so backups lose the destroyed keys too.');
+        if (result.failed > 0) throw new CliError(`${result.failed} disposition(s) failed`, 1, 'RETENTION_FAILED');
+      });
+    });
+}
+
+/** `retention preview --on YYYY-MM-DD`: what would become due by the end of that day; nothing runs. */
+function registerPreview(retention: Command, io: Io): void {
+  retention
+    .command('preview')
+    .description('Show what would become due by the end of a day, before anything runs')
+    .requiredOption('--on <day>', 'the day, YYYY-MM-DD')
+    .option('--client <id>', 'only this client')
+    .option('--json', 'print JSON')
+    .option('--passphrase-stdin', 'read the master passphrase from standard input')
+    .action(async (options: { on: string; client?: string; json?: boolean; passphraseStdin?: boolean }) => {
+      await withServices(async (services) => {
+        const ctx = await operatorContext(services, io, 'cli.retention', options);
+        const preview = await previewRetention(ctx, { on: options.on, ...(options.client ? { clientId: options.client } : {}) });
+        if (options.json) return io.out(JSON.stringify(preview, null, 2));
+        if (preview.items.length === 0) return io.out(`Nothing becomes due by ${preview.on}.`);
+        for (const item of preview.items) {
+          const what = item.itemType === 'document_version' ? `version ${item.version} of document ${item.documentId}` : item.itemType === 'matter' ? `matter ${item.matter?.label ?? item.itemId}` : item.itemType === 'record' ? `physical record ${item.itemId}` : `client ${item.client.label}`;
+          io.out(`${new Date(item.dueAt).toISOString().slice(0, 10)}  ${item.action.padEnd(9)}  ${what}  (${item.schedule?.name ?? 'legal minimum'})${item.held ? '  ON HOLD' : ''}  [${item.status}]`);
+        }
+        io.out(`${preview.items.length} item(s) due by ${preview.on}; ${preview.held} on hold.${preview.truncated ? ' (more not shown)' : ''}`);
+      });
+    });
 }
 
 /** The local instance's verifier key (its audit key file), or a usage error saying what to pass instead. */

@@ -29,7 +29,7 @@ export {
 export { type GateDefinition } from './gates.js';
 export { installAccessProvisions, type AccessProvisions, type ClientReach } from './extensions.js';
 export { requestApproval, hasSecondApprover, type ApprovalKind, type ApprovalView } from './approvals.service.js';
-export { auditedRefusal } from './support.js';
+export { auditedRefusal, checkStaff } from './support.js';
 /** Who can open an authorized client's data now (the client's portal; the caller decided on the client). */
 export { couldAccessNow, matterIdsOfClient, type CouldAccessReport, type AccessPeriod } from './reports.service.js';
 export { type SealingKeyProvider } from './sealing.js';

@@ -24,12 +24,14 @@ export const FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'notice.manage',
   // The compliance officer's oversight of disclosures: approving legal exceptions, the register.
   'disclosure.oversee',
+  // Retention: schedules, legal holds and the disposition queue (names ids and numbers, never content).
+  'retention.manage',
 ]);
 
 /** Firm-wide permissions per firm role. Firm admins run the system but hold no client data. */
 export const FIRM_ROLE_PERMISSIONS: Record<FirmRole, ReadonlySet<Permission>> = {
   firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage', 'audit.status.read']),
-  compliance_officer: new Set<Permission>(['wall.manage', 'conflict.review', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage', 'notice.read', 'notice.manage', 'disclosure.oversee']),
+  compliance_officer: new Set<Permission>(['wall.manage', 'conflict.review', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage', 'notice.read', 'notice.manage', 'disclosure.oversee', 'retention.manage']),
   attorney: new Set<Permission>(['client.create', 'matter.create', 'notice.read']),
   paralegal: new Set<Permission>(['notice.read']),
   staff: new Set<Permission>(['notice.read']),
@@ -43,6 +45,8 @@ const CONSENT_ATTORNEY: Permission[] = ['consent.read', 'consent.write', 'disclo
 const CONSENT_LEAD: Permission[] = [...CONSENT_ATTORNEY, 'disclosure.approve'];
 // Portal (portal module): the team reads the client's messages and writes to the client; the lead invites the client's contacts.
 const MESSAGES: Permission[] = ['message.read', 'message.write'];
+// Retention: everyone on a matter's team learns of the holds on it (they must preserve); only the lead places one or approves the matter's disposition.
+const HOLDS: Permission[] = ['hold.read'];
 
 /** Client-data permissions per role on a matter team (or held client-wide through a grant). */
 export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>> = {
@@ -59,17 +63,20 @@ export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>
     ...CONSENT_LEAD,
     ...MESSAGES,
     'portal.manage',
+    ...HOLDS,
+    'hold.manage',
+    'disposition.approve',
   ]),
-  attorney: new Set<Permission>([...READ, ...WRITE, 'matter.update', 'matter.create', 'document.classify', ...CONSENT_ATTORNEY, ...MESSAGES]),
-  paralegal: new Set<Permission>([...READ, ...WRITE, 'consent.read', 'disclosure.read', ...MESSAGES]),
-  assistant: new Set<Permission>([...READ, 'consent.read', 'message.read']),
+  attorney: new Set<Permission>([...READ, ...WRITE, 'matter.update', 'matter.create', 'document.classify', ...CONSENT_ATTORNEY, ...MESSAGES, ...HOLDS]),
+  paralegal: new Set<Permission>([...READ, ...WRITE, 'consent.read', 'disclosure.read', ...MESSAGES, ...HOLDS]),
+  assistant: new Set<Permission>([...READ, 'consent.read', 'message.read', ...HOLDS]),
 };
 
 /** What an active break-glass session allows on its one matter: work, not administration. */
 export const BREAK_GLASS_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([...READ, ...WRITE]);
 
 /** Firm permissions that may name a client or matter: oversight of that target, never its data. */
-export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee']);
+export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee', 'retention.manage']);
 
 /**
  * Client-level permissions a seat on one of the client's matters implies. Everything else on a
@@ -78,7 +85,7 @@ export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permis
  */
 // A client's consents are client-level: a seat on one of its matters lets one read and record them (a consent listing matters also needs consent.write on each).
 // A lead attorney's seat lets them see and invite the client's portal contacts (for the matters they lead; all matters needs client-wide access).
-export const SEAT_CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['client.read', 'matter.create', 'consent.read', 'consent.write', 'portal.manage']);
+export const SEAT_CLIENT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['client.read', 'matter.create', 'consent.read', 'consent.write', 'portal.manage', 'hold.read']);
 
 /**
  * What a client's own portal contact may be allowed: reading and writing their own data through

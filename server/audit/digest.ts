@@ -25,6 +25,7 @@ export const RULE_TITLES: Record<string, string> = {
   break_glass: 'Break-glass access',
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
+  retention_failure: 'A retention run could not finish a disposition',
 };
 
 const timers = new WeakMap<AppServices, NodeJS.Timeout>();
@@ -68,6 +69,8 @@ export function describeFinding(rule: string, detail: Record<string, number | st
       return `at ${String(n('hour')).padStart(2, '0')}:00 local time${n('weekend') === 1 ? ' on a weekend' : ''}`;
     case 'verification_failed':
       return `${n('problems')} problem(s)${n('firstBadIndex') >= 0 ? `, first at event ${n('firstBadIndex')}` : ''}`;
+    case 'retention_failure':
+      return `${String(detail.code ?? 'error')} on ${String(detail.itemType ?? 'an item')} (attempt ${n('attempts')})`;
     default:
       return typeof detail.action === 'string' ? `action ${detail.action}` : '';
   }

@@ -20,6 +20,8 @@ export type { AuditEventInput, AuditResources } from './record.js';
 export { installAuditProvisions, type AuditProvisions, type IdentityHooks } from './hooks.js';
 export type { VerificationReport } from './verify.js';
 export { verifyLog } from './verify.js';
+/** Raises an alert for the compliance officer (audited `alert.raise`; in the burst's digest mail): for jobs that must never fail silently. */
+export { raiseAlert, type AlertRule } from './alerts.js';
 export { exportEvents } from './export.js';
 export { createCheckpoint, latestCheckpoint } from './checkpoints.js';
 /**

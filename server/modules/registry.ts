@@ -10,6 +10,7 @@ import { installKeysProvisions, keysModule } from './keys/index.js';
 import { installVaultProvisions, vaultModule } from './vault/index.js';
 import { consentModule } from './consent/index.js';
 import { portalModule } from './portal/index.js';
+import { retentionModule } from './retention/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, AppServices } from '../platform/context.js';
@@ -25,7 +26,7 @@ export async function authenticateRequest(services: AppServices, request: Fastif
   return authenticateWithIdentity(services, request, reply, route);
 }
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule];
 
 /**
  * Installs what every module provides into this instance's services — the one place modules are

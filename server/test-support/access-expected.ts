@@ -28,6 +28,7 @@ const FIRM_LEVEL: Record<string, FirmRole[]> = {
   'notice.read': ['compliance_officer', 'attorney', 'paralegal', 'staff'],
   'notice.manage': ['compliance_officer'],
   'disclosure.oversee': ['compliance_officer'],
+  'retention.manage': ['compliance_officer'],
 };
 const L = 'lead_attorney',
   A = 'attorney',
@@ -58,10 +59,13 @@ const ON_MATTER: Record<string, MatterRole[]> = {
   'portal.manage': [L],
   'message.read': [L, A, P, S],
   'message.write': [L, A, P],
+  'hold.read': [L, A, P, S],
+  'hold.manage': [L],
+  'disposition.approve': [L],
 };
 export const GRANT_ROLE: MatterRole = 'paralegal';
-const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee'];
-const SEAT_IMPLIES: string[] = ['client.read', 'matter.create', 'consent.read', 'consent.write', 'portal.manage'];
+const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee', 'retention.manage'];
+const SEAT_IMPLIES: string[] = ['client.read', 'matter.create', 'consent.read', 'consent.write', 'portal.manage', 'hold.read'];
 
 export function expected(permission: Permission, firmRole: FirmRole, matterRole: MatterRole | null, wall: Wall, gate: Gate, grant: Grant, target: 'matter' | 'client'): Expected {
   const firmRoles = FIRM_LEVEL[permission];

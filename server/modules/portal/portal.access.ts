@@ -42,6 +42,9 @@ export const clientReach: ClientReach = async ({ ctx, actor, target, clientId, m
           return (await unsafeConsentRequestOwner(ctx, target.id)) === actor.userId;
         case 'portal_export_request':
           return (await unsafeExportRequestOwner(ctx, target.id)) === actor.userId;
+        case 'certificate':
+          // A certificate of destruction of their client (and, for a matter's, one of their matters: checked above).
+          return true;
         default:
           return false;
       }

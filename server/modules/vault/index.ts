@@ -88,6 +88,9 @@ export const vaultModule: ConfidantModule = {
   stop: async (services) => stopObjectKeyMigration(services),
 };
 
+/** Ids, numbers, statuses and dates of the whole vault (or one client), for the retention run and preview only (after retention.manage on the firm). */
+export { unsafeRetentionFacts, type RetentionFacts } from './retention-facts.repository.js';
+
 /**
  * Moves legacy document blobs (encrypted under the client key alone) to per-object keys: one short
  * transaction per version, audited `document.reencrypt` (reason OBJECT_KEY); idempotent and

@@ -2827,6 +2827,452 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/retention/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention schedules (retired ones included) */
+        get: operations["listRetentionSchedules"];
+        put?: never;
+        /** Add a schedule (400 RETENTION_BELOW_MINIMUM when it would undercut a legal minimum) */
+        post: operations["createRetentionSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a schedule (applies to what is not yet queued) */
+        patch: operations["updateRetentionSchedule"];
+        trace?: never;
+    };
+    "/api/v1/retention/schedules/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a schedule (kept for the record; nothing new becomes due under it) */
+        post: operations["createRetentionScheduleRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/minimums": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legal minimums no schedule may undercut */
+        get: operations["listRetentionMinimums"];
+        put?: never;
+        /** Record a legal minimum (shorter schedules are applied at it) */
+        post: operations["createRetentionMinimum"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/minimums/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a legal minimum */
+        delete: operations["deleteRetentionMinimum"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What would become due by the end of a day, before anything runs */
+        get: operations["getRetentionPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run retention now: queue what is due, execute what was approved, certify */
+        post: operations["createRetentionRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legal holds the caller may see (their matters’; all for the compliance officer) */
+        get: operations["listLegalHolds"];
+        put?: never;
+        /** Place a legal hold: from its commit, covered items cannot be edited, deleted or destroyed */
+        post: operations["createLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s own custodian notices */
+        get: operations["listLegalHoldsNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One legal hold */
+        get: operations["getLegalHold"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a hold, with a reason (compliance officer) */
+        post: operations["createLegalHoldRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A custodian acknowledges their notice */
+        post: operations["acknowledgeLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispositions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The disposition queue the caller may review */
+        get: operations["listDispositions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispositions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One disposition */
+        get: operations["getDisposition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispositions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve as reviewed (bound to snapshotHash; two different people for sensitive items) */
+        post: operations["createDispositionApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispositions/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keep the item longer (out of the queue for some days) */
+        post: operations["createDispositionExtend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispositions/{id}/physical-destruction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the witnessed destruction of a physical record (409 RECORD_CHECKED_OUT while it is out) */
+        post: operations["createDispositionPhysicalDestruction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificates of destruction the caller may see */
+        get: operations["listCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A certificate as signed (JSON; verify with `confidant retention verify-certificate`) */
+        get: operations["getCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A certificate as PDF */
+        get: operations["getCertificatePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{clientId}/termination": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The end of the relationship with a client (404 NOT_FOUND while it has not ended) */
+        get: operations["getClientTermination"];
+        put?: never;
+        /** End the relationship with a client: close its matters, schedule disposition */
+        post: operations["createClientTermination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{clientId}/termination/letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The end-of-engagement letter (PDF) */
+        get: operations["getClientTerminationLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client’s certificates of destruction */
+        get: operations["listPortalCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the client’s certificates, as signed (JSON) */
+        get: operations["getPortalCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/certificates/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the client’s certificates, as PDF */
+        get: operations["getPortalCertificatePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/end-of-engagement-letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client’s end-of-engagement letter (PDF; 409 while the relationship continues) */
+        get: operations["getPortalEndOfEngagementLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3149,7 +3595,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3225,7 +3671,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3355,7 +3801,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3456,7 +3902,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3591,7 +4037,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3691,7 +4137,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3797,7 +4243,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3879,7 +4325,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4030,7 +4476,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4066,7 +4512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4133,7 +4579,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4169,7 +4615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4217,7 +4663,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4253,7 +4699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4356,7 +4802,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4392,7 +4838,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4499,7 +4945,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4535,7 +4981,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4597,7 +5043,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4633,7 +5079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4696,7 +5142,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4732,7 +5178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,7 +5394,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4984,7 +5430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5126,7 +5572,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5162,7 +5608,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5261,7 +5707,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5297,7 +5743,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5355,7 +5801,7 @@ export interface operations {
                     "application/json": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5391,7 +5837,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5461,7 +5907,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5497,7 +5943,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5618,7 +6064,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5654,7 +6100,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5722,7 +6168,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5758,7 +6204,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5831,7 +6277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5867,7 +6313,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5945,7 +6391,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5981,7 +6427,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6059,7 +6505,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6095,7 +6541,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6169,7 +6615,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6205,7 +6651,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6282,7 +6728,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6318,7 +6764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6487,7 +6933,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6523,7 +6969,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6657,7 +7103,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6693,7 +7139,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6753,7 +7199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6789,7 +7235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6855,7 +7301,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6891,7 +7337,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6974,7 +7420,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7010,7 +7456,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7097,7 +7543,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7133,7 +7579,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7214,7 +7660,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7250,7 +7696,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7337,7 +7783,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7373,7 +7819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7405,7 +7851,7 @@ export interface operations {
     getAccessDecision: {
         parameters: {
             query: {
-                permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "conflict.review" | "access.request.decide" | "access.report.read" | "audit.read" | "audit.status.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage" | "notice.read" | "notice.manage" | "consent.read" | "consent.write" | "disclosure.request" | "disclosure.read" | "disclosure.approve" | "disclosure.oversee" | "privilege_log.read" | "portal.manage" | "message.read" | "message.write" | "portal.read" | "portal.write";
+                permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "conflict.review" | "access.request.decide" | "access.report.read" | "audit.read" | "audit.status.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage" | "notice.read" | "notice.manage" | "consent.read" | "consent.write" | "disclosure.request" | "disclosure.read" | "disclosure.approve" | "disclosure.oversee" | "privilege_log.read" | "portal.manage" | "message.read" | "message.write" | "portal.read" | "portal.write" | "retention.manage" | "hold.read" | "hold.manage" | "disposition.approve";
                 clientId?: string;
                 matterId?: string;
             };
@@ -7428,7 +7874,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7464,7 +7910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7586,7 +8032,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7604,7 +8050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7684,7 +8130,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7773,7 +8219,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7838,7 +8284,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7897,7 +8343,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7961,7 +8407,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7988,7 +8434,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8074,7 +8520,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8355,7 +8801,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8488,7 +8934,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8705,7 +9151,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8770,7 +9216,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8866,7 +9312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8921,7 +9367,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8948,7 +9394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9027,7 +9473,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9124,7 +9570,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9214,7 +9660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9281,7 +9727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9411,7 +9857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9470,7 +9916,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9564,7 +10010,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9645,7 +10091,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9710,7 +10156,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9801,7 +10247,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10004,7 +10450,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10031,7 +10477,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10092,7 +10538,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10231,7 +10677,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10267,7 +10713,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10328,7 +10774,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10364,7 +10810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10428,7 +10874,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10464,7 +10910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10568,7 +11014,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10604,7 +11050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10665,7 +11111,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10701,7 +11147,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10762,7 +11208,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10837,7 +11283,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10915,7 +11361,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11041,7 +11487,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11068,7 +11514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11195,7 +11641,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11231,7 +11677,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11282,7 +11728,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11418,7 +11864,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11454,7 +11900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11514,7 +11960,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11654,7 +12100,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11761,7 +12207,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11878,7 +12324,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12010,7 +12456,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12120,7 +12566,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12156,7 +12602,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12258,7 +12704,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12294,7 +12740,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12389,7 +12835,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12425,7 +12871,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12503,7 +12949,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12539,7 +12985,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12631,7 +13077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12667,7 +13113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12753,7 +13199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12789,7 +13235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12873,7 +13319,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12909,7 +13355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13012,7 +13458,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13048,7 +13494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13166,7 +13612,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13202,7 +13648,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13302,7 +13748,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13401,7 +13847,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13437,7 +13883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13545,7 +13991,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13581,7 +14027,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13689,7 +14135,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13725,7 +14171,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13841,7 +14287,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13877,7 +14323,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13961,7 +14407,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13997,7 +14443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14110,7 +14556,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14146,7 +14592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14242,7 +14688,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14278,7 +14724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14379,7 +14825,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14415,7 +14861,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14490,7 +14936,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14526,7 +14972,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14594,7 +15040,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14630,7 +15076,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14690,7 +15136,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14726,7 +15172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14802,7 +15248,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14838,7 +15284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14912,7 +15358,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14948,7 +15394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15027,7 +15473,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15063,7 +15509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15135,7 +15581,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15171,7 +15617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15243,7 +15689,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15279,7 +15725,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15357,7 +15803,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15393,7 +15839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15460,7 +15906,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15548,7 +15994,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15671,7 +16117,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15758,7 +16204,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15870,7 +16316,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15992,7 +16438,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16028,7 +16474,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16093,7 +16539,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16129,7 +16575,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16210,7 +16656,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16246,7 +16692,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16336,7 +16782,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16372,7 +16818,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16448,7 +16894,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16484,7 +16930,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16587,7 +17033,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16623,7 +17069,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16708,7 +17154,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16744,7 +17190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16849,7 +17295,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16885,7 +17331,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16970,7 +17416,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17006,7 +17452,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17102,7 +17548,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17138,7 +17584,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17267,7 +17713,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17303,7 +17749,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17400,7 +17846,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17436,7 +17882,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17530,7 +17976,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17566,7 +18012,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17660,7 +18106,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17696,7 +18142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17820,7 +18266,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17856,7 +18302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18014,7 +18460,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18050,7 +18496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18164,7 +18610,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18200,7 +18646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18314,7 +18760,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18350,7 +18796,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18474,7 +18920,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18510,7 +18956,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18577,7 +19023,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18613,7 +19059,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18727,7 +19173,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18763,7 +19209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18840,7 +19286,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18876,7 +19322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18946,7 +19392,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19039,7 +19485,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19134,7 +19580,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19229,7 +19675,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19317,7 +19763,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19462,7 +19908,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19498,7 +19944,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19583,7 +20029,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19619,7 +20065,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19710,7 +20156,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19746,7 +20192,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19829,7 +20275,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19865,7 +20311,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19939,7 +20385,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19975,7 +20421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20083,7 +20529,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20119,7 +20565,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20216,7 +20662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20252,7 +20698,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20357,7 +20803,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20393,7 +20839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20472,7 +20918,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20508,7 +20954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20592,7 +21038,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20628,7 +21074,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20705,7 +21151,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20741,7 +21187,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20810,7 +21256,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20846,7 +21292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20919,7 +21365,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20955,7 +21401,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21023,7 +21469,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21059,7 +21505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21133,7 +21579,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21169,7 +21615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21241,7 +21687,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21277,7 +21723,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21358,7 +21804,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21394,7 +21840,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21524,7 +21970,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21560,7 +22006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21685,7 +22131,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21721,7 +22167,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21793,7 +22239,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21829,7 +22275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21937,7 +22383,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21973,7 +22419,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22070,7 +22516,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22106,7 +22552,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22211,7 +22657,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22247,7 +22693,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22326,7 +22772,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22362,7 +22808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22460,7 +22906,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22496,7 +22942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22563,7 +23009,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22599,7 +23045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22694,7 +23140,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22730,7 +23176,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22800,7 +23246,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22836,7 +23282,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22912,7 +23358,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22948,7 +23394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23042,7 +23488,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23078,7 +23524,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23172,7 +23618,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23208,7 +23654,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23280,7 +23726,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23316,7 +23762,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23395,7 +23841,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23431,7 +23877,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23489,7 +23935,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23525,7 +23971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23600,7 +24046,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23636,7 +24082,3588 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRetentionSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            practiceArea: string | null;
+                            jurisdiction: string | null;
+                            /** @description matter_closed: from the day the matter closed; client_ended: from the end of the client relationship; document_superseded: older versions of a document, from the day the next version replaced them; fixed_date: on a given day */
+                            trigger: "matter_closed" | "client_ended" | "document_superseded" | "fixed_date";
+                            fixedDate: string | null;
+                            periodDays: number;
+                            /** @description The period applied: the schedule’s, or the legal minimum where that is longer */
+                            effectiveDays: number;
+                            /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                            action: "destroy" | "anonymise" | "review";
+                            status: "active" | "retired";
+                            createdBy: {
+                                id: string;
+                                name: string;
+                            };
+                            createdAt: number;
+                            updatedAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRetentionSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the schedule is called (firm text) */
+                    name: string;
+                    practiceArea?: string | null;
+                    jurisdiction?: string | null;
+                    /** @description matter_closed: from the day the matter closed; client_ended: from the end of the client relationship; document_superseded: older versions of a document, from the day the next version replaced them; fixed_date: on a given day */
+                    trigger: "matter_closed" | "client_ended" | "document_superseded" | "fixed_date";
+                    fixedDate?: string | null;
+                    /** @description How long after the trigger the item is kept, in days */
+                    periodDays: number;
+                    /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                    action: "destroy" | "anonymise" | "review";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        practiceArea: string | null;
+                        jurisdiction: string | null;
+                        /** @description matter_closed: from the day the matter closed; client_ended: from the end of the client relationship; document_superseded: older versions of a document, from the day the next version replaced them; fixed_date: on a given day */
+                        trigger: "matter_closed" | "client_ended" | "document_superseded" | "fixed_date";
+                        fixedDate: string | null;
+                        periodDays: number;
+                        /** @description The period applied: the schedule’s, or the legal minimum where that is longer */
+                        effectiveDays: number;
+                        /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                        action: "destroy" | "anonymise" | "review";
+                        status: "active" | "retired";
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                        updatedAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateRetentionSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the schedule is called (firm text) */
+                    name?: string;
+                    practiceArea?: string | null;
+                    jurisdiction?: string | null;
+                    /** @description matter_closed: from the day the matter closed; client_ended: from the end of the client relationship; document_superseded: older versions of a document, from the day the next version replaced them; fixed_date: on a given day */
+                    trigger?: "matter_closed" | "client_ended" | "document_superseded" | "fixed_date";
+                    fixedDate?: string | null;
+                    /** @description How long after the trigger the item is kept, in days */
+                    periodDays?: number;
+                    /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                    action?: "destroy" | "anonymise" | "review";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        practiceArea: string | null;
+                        jurisdiction: string | null;
+                        /** @description matter_closed: from the day the matter closed; client_ended: from the end of the client relationship; document_superseded: older versions of a document, from the day the next version replaced them; fixed_date: on a given day */
+                        trigger: "matter_closed" | "client_ended" | "document_superseded" | "fixed_date";
+                        fixedDate: string | null;
+                        periodDays: number;
+                        /** @description The period applied: the schedule’s, or the legal minimum where that is longer */
+                        effectiveDays: number;
+                        /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                        action: "destroy" | "anonymise" | "review";
+                        status: "active" | "retired";
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                        updatedAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRetentionScheduleRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        practiceArea: string | null;
+                        jurisdiction: string | null;
+                        /** @description matter_closed: from the day the matter closed; client_ended: from the end of the client relationship; document_superseded: older versions of a document, from the day the next version replaced them; fixed_date: on a given day */
+                        trigger: "matter_closed" | "client_ended" | "document_superseded" | "fixed_date";
+                        fixedDate: string | null;
+                        periodDays: number;
+                        /** @description The period applied: the schedule’s, or the legal minimum where that is longer */
+                        effectiveDays: number;
+                        /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                        action: "destroy" | "anonymise" | "review";
+                        status: "active" | "retired";
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                        updatedAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRetentionMinimums: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            practiceArea: string | null;
+                            jurisdiction: string | null;
+                            minDays: number;
+                            citation: string;
+                            createdAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRetentionMinimum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    practiceArea?: string | null;
+                    jurisdiction?: string | null;
+                    /** @description The least number of days the law requires matching items to be kept */
+                    minDays: number;
+                    /** @description Where the rule comes from (statute, regulator’s rule) */
+                    citation: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        practiceArea: string | null;
+                        jurisdiction: string | null;
+                        minDays: number;
+                        citation: string;
+                        createdAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteRetentionMinimum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getRetentionPreview: {
+        parameters: {
+            query: {
+                /** @description A day, YYYY-MM-DD (UTC) */
+                on: string;
+                clientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        on: string;
+                        items: {
+                            itemType: "client" | "matter" | "document_version" | "record";
+                            itemId: string;
+                            client: {
+                                id: string;
+                                /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                                label: string;
+                            };
+                            matter: {
+                                id: string;
+                                /** @description The matter number (and title for its team) */
+                                label: string;
+                            } | null;
+                            documentId: string | null;
+                            version: number | null;
+                            schedule: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description matter_closed: from the day the matter closed; client_ended: from the end of the client relationship; document_superseded: older versions of a document, from the day the next version replaced them; fixed_date: on a given day */
+                            trigger: "matter_closed" | "client_ended" | "document_superseded" | "fixed_date";
+                            triggeredAt: number;
+                            dueAt: number;
+                            /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                            action: "destroy" | "anonymise" | "review";
+                            held: boolean;
+                            status: string;
+                        }[];
+                        held: number;
+                        truncated: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRetentionRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        queued: number;
+                        executed: number;
+                        held: number;
+                        failed: number;
+                        awaitingPhysical: number;
+                        masterKeyRotated: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listLegalHolds: {
+        parameters: {
+            query?: {
+                clientId?: string;
+                matterId?: string;
+                status?: "active" | "released";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            client: {
+                                id: string;
+                                /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                                label: string;
+                            };
+                            matter: {
+                                id: string;
+                                /** @description The matter number (and title for its team) */
+                                label: string;
+                            } | null;
+                            /** @description client: everything of the client; matter: one matter; custodian: the documents and notes a person created and the records in their custody (within the client, or one matter); documents: a named set */
+                            scope: "client" | "matter" | "custodian" | "documents";
+                            custodian: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            documentIds: string[];
+                            name: string;
+                            reason: string;
+                            status: "active" | "released";
+                            createdBy: {
+                                id: string;
+                                name: string;
+                            };
+                            createdAt: number;
+                            releasedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            releasedAt: number | null;
+                            releaseReason: string | null;
+                            notices: {
+                                user: {
+                                    id: string;
+                                    name: string;
+                                };
+                                notifiedAt: number;
+                                acknowledgedAt: number | null;
+                                reminders: number;
+                            }[];
+                            canRelease: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    clientId: string;
+                    matterId?: string;
+                    /** @description client: everything of the client; matter: one matter; custodian: the documents and notes a person created and the records in their custody (within the client, or one matter); documents: a named set */
+                    scope: "client" | "matter" | "custodian" | "documents";
+                    /** @description For a custodian hold: whose items */
+                    custodianUserId?: string;
+                    documentIds?: string[];
+                    /** @description What the hold is for (e.g. the dispute); sealed under the client’s key */
+                    name: string;
+                    /** @description Why, and what must be preserved; sealed */
+                    reason: string;
+                    /** @description Custodians to notify by mail (they acknowledge in Confidant) */
+                    notify?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        client: {
+                            id: string;
+                            /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                            label: string;
+                        };
+                        matter: {
+                            id: string;
+                            /** @description The matter number (and title for its team) */
+                            label: string;
+                        } | null;
+                        /** @description client: everything of the client; matter: one matter; custodian: the documents and notes a person created and the records in their custody (within the client, or one matter); documents: a named set */
+                        scope: "client" | "matter" | "custodian" | "documents";
+                        custodian: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        documentIds: string[];
+                        name: string;
+                        reason: string;
+                        status: "active" | "released";
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                        releasedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        releasedAt: number | null;
+                        releaseReason: string | null;
+                        notices: {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                            notifiedAt: number;
+                            acknowledgedAt: number | null;
+                            reminders: number;
+                        }[];
+                        canRelease: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listLegalHoldsNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            holdId: string;
+                            name: string | null;
+                            reason: string | null;
+                            placedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            notifiedAt: number;
+                            acknowledgedAt: number | null;
+                            status: "active" | "released";
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        client: {
+                            id: string;
+                            /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                            label: string;
+                        };
+                        matter: {
+                            id: string;
+                            /** @description The matter number (and title for its team) */
+                            label: string;
+                        } | null;
+                        /** @description client: everything of the client; matter: one matter; custodian: the documents and notes a person created and the records in their custody (within the client, or one matter); documents: a named set */
+                        scope: "client" | "matter" | "custodian" | "documents";
+                        custodian: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        documentIds: string[];
+                        name: string;
+                        reason: string;
+                        status: "active" | "released";
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                        releasedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        releasedAt: number | null;
+                        releaseReason: string | null;
+                        notices: {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                            notifiedAt: number;
+                            acknowledgedAt: number | null;
+                            reminders: number;
+                        }[];
+                        canRelease: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createLegalHoldRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the hold ends (sealed) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        client: {
+                            id: string;
+                            /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                            label: string;
+                        };
+                        matter: {
+                            id: string;
+                            /** @description The matter number (and title for its team) */
+                            label: string;
+                        } | null;
+                        /** @description client: everything of the client; matter: one matter; custodian: the documents and notes a person created and the records in their custody (within the client, or one matter); documents: a named set */
+                        scope: "client" | "matter" | "custodian" | "documents";
+                        custodian: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        documentIds: string[];
+                        name: string;
+                        reason: string;
+                        status: "active" | "released";
+                        createdBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                        releasedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        releasedAt: number | null;
+                        releaseReason: string | null;
+                        notices: {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                            notifiedAt: number;
+                            acknowledgedAt: number | null;
+                            reminders: number;
+                        }[];
+                        canRelease: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    acknowledgeLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acknowledgedAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listDispositions: {
+        parameters: {
+            query?: {
+                status?: string;
+                clientId?: string;
+                matterId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            itemType: "client" | "matter" | "document_version" | "record";
+                            itemId: string;
+                            client: {
+                                id: string;
+                                /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                                label: string;
+                            };
+                            matter: {
+                                id: string;
+                                /** @description The matter number (and title for its team) */
+                                label: string;
+                            } | null;
+                            schedule: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                            action: "destroy" | "anonymise" | "review";
+                            decision: ("destroy" | "anonymise") | null;
+                            dueAt: number;
+                            status: string;
+                            /** @description Privileged or highly confidential content: two different approvers */
+                            sensitive: boolean;
+                            approvalsRequired: number;
+                            approvals: {
+                                user: {
+                                    id: string;
+                                    name: string;
+                                };
+                                at: number;
+                            }[];
+                            snapshotHash: string;
+                            contents: {
+                                documents: number;
+                                versions: number;
+                                notes: number;
+                                records: number;
+                                bytes: number;
+                            };
+                            requestedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            canApprove: boolean;
+                            certificateId: string | null;
+                            errorCode: string | null;
+                            executedAt: number | null;
+                            tombstone: {
+                                [key: string]: string | number | null;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getDisposition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        itemType: "client" | "matter" | "document_version" | "record";
+                        itemId: string;
+                        client: {
+                            id: string;
+                            /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                            label: string;
+                        };
+                        matter: {
+                            id: string;
+                            /** @description The matter number (and title for its team) */
+                            label: string;
+                        } | null;
+                        schedule: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                        action: "destroy" | "anonymise" | "review";
+                        decision: ("destroy" | "anonymise") | null;
+                        dueAt: number;
+                        status: string;
+                        /** @description Privileged or highly confidential content: two different approvers */
+                        sensitive: boolean;
+                        approvalsRequired: number;
+                        approvals: {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                            at: number;
+                        }[];
+                        snapshotHash: string;
+                        contents: {
+                            documents: number;
+                            versions: number;
+                            notes: number;
+                            records: number;
+                            bytes: number;
+                        };
+                        requestedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        canApprove: boolean;
+                        certificateId: string | null;
+                        errorCode: string | null;
+                        executedAt: number | null;
+                        tombstone: {
+                            [key: string]: string | number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createDispositionApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The snapshotHash the approver reviewed */
+                    snapshotHash: string;
+                    /** @description Required for items whose schedule says review */
+                    decision?: "destroy" | "anonymise";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        itemType: "client" | "matter" | "document_version" | "record";
+                        itemId: string;
+                        client: {
+                            id: string;
+                            /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                            label: string;
+                        };
+                        matter: {
+                            id: string;
+                            /** @description The matter number (and title for its team) */
+                            label: string;
+                        } | null;
+                        schedule: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                        action: "destroy" | "anonymise" | "review";
+                        decision: ("destroy" | "anonymise") | null;
+                        dueAt: number;
+                        status: string;
+                        /** @description Privileged or highly confidential content: two different approvers */
+                        sensitive: boolean;
+                        approvalsRequired: number;
+                        approvals: {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                            at: number;
+                        }[];
+                        snapshotHash: string;
+                        contents: {
+                            documents: number;
+                            versions: number;
+                            notes: number;
+                            records: number;
+                            bytes: number;
+                        };
+                        requestedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        canApprove: boolean;
+                        certificateId: string | null;
+                        errorCode: string | null;
+                        executedAt: number | null;
+                        tombstone: {
+                            [key: string]: string | number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createDispositionExtend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        itemType: "client" | "matter" | "document_version" | "record";
+                        itemId: string;
+                        client: {
+                            id: string;
+                            /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                            label: string;
+                        };
+                        matter: {
+                            id: string;
+                            /** @description The matter number (and title for its team) */
+                            label: string;
+                        } | null;
+                        schedule: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                        action: "destroy" | "anonymise" | "review";
+                        decision: ("destroy" | "anonymise") | null;
+                        dueAt: number;
+                        status: string;
+                        /** @description Privileged or highly confidential content: two different approvers */
+                        sensitive: boolean;
+                        approvalsRequired: number;
+                        approvals: {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                            at: number;
+                        }[];
+                        snapshotHash: string;
+                        contents: {
+                            documents: number;
+                            versions: number;
+                            notes: number;
+                            records: number;
+                            bytes: number;
+                        };
+                        requestedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        canApprove: boolean;
+                        certificateId: string | null;
+                        errorCode: string | null;
+                        executedAt: number | null;
+                        tombstone: {
+                            [key: string]: string | number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createDispositionPhysicalDestruction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    method: "shred" | "incinerate" | "pulp" | "degauss" | "other";
+                    /** @description A second person who saw it destroyed */
+                    witnessUserId: string;
+                    /** @description When (epoch ms); now when absent */
+                    destroyedAt?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        itemType: "client" | "matter" | "document_version" | "record";
+                        itemId: string;
+                        client: {
+                            id: string;
+                            /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                            label: string;
+                        };
+                        matter: {
+                            id: string;
+                            /** @description The matter number (and title for its team) */
+                            label: string;
+                        } | null;
+                        schedule: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        /** @description What happens when due (always after review and approval): destroy, anonymise (keep the matter shells, remove content and personal data), or review (the reviewer decides) */
+                        action: "destroy" | "anonymise" | "review";
+                        decision: ("destroy" | "anonymise") | null;
+                        dueAt: number;
+                        status: string;
+                        /** @description Privileged or highly confidential content: two different approvers */
+                        sensitive: boolean;
+                        approvalsRequired: number;
+                        approvals: {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                            at: number;
+                        }[];
+                        snapshotHash: string;
+                        contents: {
+                            documents: number;
+                            versions: number;
+                            notes: number;
+                            records: number;
+                            bytes: number;
+                        };
+                        requestedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        canApprove: boolean;
+                        certificateId: string | null;
+                        errorCode: string | null;
+                        executedAt: number | null;
+                        tombstone: {
+                            [key: string]: string | number | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listCertificates: {
+        parameters: {
+            query?: {
+                clientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            dispositionId: string;
+                            client: {
+                                id: string;
+                                /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                                label: string;
+                            };
+                            matter: {
+                                id: string;
+                                /** @description The matter number (and title for its team) */
+                                label: string;
+                            } | null;
+                            scope: string;
+                            items: number;
+                            createdAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificate: {
+                            [key: string]: unknown;
+                        };
+                        signature: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCertificatePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getClientTermination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clientId: string;
+                        endedAt: number;
+                        anonymise: boolean;
+                        requestedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        closedMatters: number;
+                        dispositions: {
+                            id: string;
+                            itemType: "client" | "matter" | "document_version" | "record";
+                            itemId: string;
+                            dueAt: number;
+                            status: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createClientTermination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A day, YYYY-MM-DD (UTC) */
+                    endedOn?: string;
+                    /** @description At the end of retention, anonymise (keep matter shells without content or personal data) instead of destroying the client’s keys */
+                    anonymise: boolean;
+                    /** @description Why the open matters close (sealed) */
+                    closeReason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clientId: string;
+                        endedAt: number;
+                        anonymise: boolean;
+                        requestedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        closedMatters: number;
+                        dispositions: {
+                            id: string;
+                            itemType: "client" | "matter" | "document_version" | "record";
+                            itemId: string;
+                            dueAt: number;
+                            status: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getClientTerminationLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listPortalCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            dispositionId: string;
+                            client: {
+                                id: string;
+                                /** @description The client number and name, or a neutral label where the name is not the viewer’s to see */
+                                label: string;
+                            };
+                            matter: {
+                                id: string;
+                                /** @description The matter number (and title for its team) */
+                                label: string;
+                            } | null;
+                            scope: string;
+                            items: number;
+                            createdAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPortalCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificate: {
+                            [key: string]: unknown;
+                        };
+                        signature: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPortalCertificatePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPortalEndOfEngagementLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
             409: {
                 headers: {
                     [name: string]: unknown;

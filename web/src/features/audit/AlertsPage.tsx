@@ -16,6 +16,7 @@ const RULE_LABELS: Record<string, string> = {
   break_glass: 'Break-glass access',
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
+  retention_failure: 'A retention run could not finish a disposition',
 };
 
 const DETAIL_LABELS: Record<string, string> = { documents: 'documents', denials: 'refused attempts', clients: 'clients', threshold: 'threshold', windowMinutes: 'minutes', hour: 'hour', weekend: 'weekend', action: 'action', problems: 'problems', firstBadIndex: 'first bad event' };

@@ -202,6 +202,7 @@ const ALERT_RULES: Record<string, string> = {
   break_glass: 'Break-glass access',
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
+  retention_failure: 'A retention run could not finish a disposition',
 };
 
 function OpenAlerts() {
