@@ -414,6 +414,21 @@ async function resnapshot(ctx: RequestContext, row: RetentionDispositionsTable, 
   });
 }
 
+/**
+ * Whether an approval of `approved` still covers the item as it is now: nothing was added (a
+ * document, a version, a note, a record) and nothing became sensitive. Less is fine — a matter of
+ * a client destroyed meanwhile under its own schedule, a version superseded and destroyed.
+ */
+function coveredBy(now: Snapshot, approved: Snapshot | null): boolean {
+  if (!approved) return false;
+  if (now.sensitive && !approved.sensitive) return false;
+  const blobs = new Set(approved.documents.flatMap((d) => d.versions.map((v) => `${d.id}#${v.version}#${v.blobId}`)));
+  if (now.documents.some((d) => d.versions.some((v) => !blobs.has(`${d.id}#${v.version}#${v.blobId}`)))) return false;
+  const notes = new Set(approved.notes);
+  const records = new Set(approved.records);
+  return now.notes.every((n) => notes.has(n)) && now.records.every((r) => records.has(r));
+}
+
 /** Only closed matters (and clients whose matters are all closed) are destroyed. */
 function closedEnough(snapshot: Snapshot | null): boolean {
   if (!snapshot) return false;
@@ -590,7 +605,7 @@ async function execute(services: AppServices, ctx: RequestContext, start: Retent
   }
   if (row.manifest === null) {
     const snapshot = await snapshotOf(ctx, row.item_type, row.item_id, { clientId: row.client_id, matterId: row.matter_id });
-    if (hashOf(row.id, snapshot) !== row.snapshot_hash || !snapshot || !closedEnough(snapshot)) {
+    if (!snapshot || !closedEnough(snapshot) || !coveredBy(snapshot, JSON.parse(row.snapshot) as Snapshot | null)) {
       // Something changed since approval (or the matter was reopened): the approvals covered something else.
       await resnapshot(ctx, { ...row, status: 'executing' }, snapshot);
       return 'changed';
@@ -642,7 +657,8 @@ async function certify(ctx: RequestContext, row: RetentionDispositionsTable, mas
     approvals: approvals.map((a) => ({ userId: a.user_id, name: personOf(labels, a.user_id).name, at: Number(a.at) })),
     executedAt: Number(fresh.executed_at ?? ctx.app.clock.now()),
     tombstone: fresh.tombstone ? (JSON.parse(fresh.tombstone) as Record<string, string | number | null>) : {},
-    keyDestructionEventIndex: fresh.key_event_index === null ? null : Number(fresh.key_event_index),
+    // A physical record has no key: its certificate cites no key-destruction event (the record.destroy event is in the log).
+    keyDestructionEventIndex: manifest.physical || fresh.key_event_index === null ? null : Number(fresh.key_event_index),
     ...(manifest.physical ? { physical: manifest.physical } : {}),
     masterKeyRotated,
   };

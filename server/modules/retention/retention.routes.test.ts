@@ -7,13 +7,16 @@
  * self-approval, replayed and stale approvals, destroying held items, probing for holds.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildDocument, buildMatter, buildPortalContact, buildSession, buildUser, type BuiltMatter, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { instanceVerifierKey } from '../../audit/index.js';
+import type { ManualClock } from '../../platform/clock.js';
 import { runRetention } from './disposition.service.js';
+import { remindCustodians } from './holds.service.js';
 import { verifyCertificate } from './certificate.js';
 
 type Headers = Record<string, string>;
@@ -137,6 +140,7 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
   });
 
   it('disposition: queued when due, approved with the reviewed snapshot, executed and certified; the data is gone for good', async () => {
+    const started = Date.now() - 1000;
     const matter = await buildMatter(instance, { title: 'Finished matter' });
     const doc = await buildDocument(instance, { matter, content: CANARY });
     const preview0 = (await api('GET', `/retention/preview?on=${today()}`, compliance.headers)).json().items as { itemId: string }[];
@@ -216,6 +220,16 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
       }
     };
     walk(instance.config.dataDir);
+    // Temporary files written meanwhile (uploads, archives) hold none of it either.
+    for (const f of readdirSync(tmpdir())) {
+      const p = join(tmpdir(), f);
+      try {
+        const st = statSync(p);
+        if (st.isFile() && st.size < 50_000_000 && st.mtimeMs >= started) haystacks.push(readFileSync(p).toString('latin1'));
+      } catch {
+        // gone meanwhile
+      }
+    }
     expect(haystacks.some((h) => h.includes(CANARY))).toBe(false);
     expect(haystacks.some((h) => h.includes('Finished matter'))).toBe(false);
   });
@@ -341,6 +355,60 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     expect(finished.certificateId).toBeTruthy();
   });
 
+  it('a physical record: awaiting witnessed destruction after approval; refused while checked out or with oneself as witness; certified', async () => {
+    const matter = await buildMatter(instance);
+    const record = await api('POST', `/matters/${matter.id}/records`, matter.lead.headers, { label: 'Box 12', location: 'Basement shelf 3' });
+    expect(record.statusCode).toBe(201);
+    const recordId = record.json().id as string;
+    await closeMatter(matter);
+    await runRetention(instance.services);
+    const item = (await dispositionOf(recordId))!;
+    expect(item.status).toBe('review');
+    const leadSession = (await buildSession(instance, matter.lead)).headers;
+    expect((await api('POST', `/dispositions/${item.id}/approve`, leadSession, { snapshotHash: item.snapshotHash })).json().status).toBe('approved');
+    await runRetention(instance.services);
+    expect((await dispositionOf(recordId))!.status).toBe('awaiting_physical');
+    expect((await api('POST', `/records/${recordId}/check-out`, matter.lead.headers)).statusCode).toBe(200);
+    const witness = await buildUser(instance, { role: 'paralegal' });
+    const out = await api('POST', `/dispositions/${item.id}/physical-destruction`, leadSession, { method: 'shred', witnessUserId: witness.id });
+    expect(out.statusCode).toBe(409);
+    expect(out.json().error.code).toBe('RECORD_CHECKED_OUT');
+    expect((await api('POST', `/records/${recordId}/check-in`, matter.lead.headers, {})).statusCode).toBe(200);
+    const self = await api('POST', `/dispositions/${item.id}/physical-destruction`, leadSession, { method: 'shred', witnessUserId: matter.lead.id });
+    expect(self.json().error.code).toBe('SEPARATION_OF_DUTIES');
+    const bad = await api('POST', `/dispositions/${item.id}/physical-destruction`, leadSession, { method: 'burying', witnessUserId: witness.id });
+    expect(bad.json().error.fields[0].path).toBe('body.method');
+    const done = await api('POST', `/dispositions/${item.id}/physical-destruction`, leadSession, { method: 'shred', witnessUserId: witness.id });
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'executed' });
+    const cert = (await api('GET', `/certificates/${done.json().certificateId as string}`, compliance.headers)).json();
+    expect(cert.certificate.physical).toMatchObject({ method: 'shred', witness: { userId: witness.id } });
+    const key = (await api('GET', '/audit/public-key', compliance.headers)).json().verifierKey as string;
+    expect(verifyCertificate(cert, { verifierKey: key }).valid).toBe(true);
+    expect([404, 410]).toContain((await api('GET', `/records/${recordId}`, matter.lead.headers)).statusCode);
+  });
+
+  it('termination with anonymisation: the matters lose their content, the client keeps only an anonymous shell', async () => {
+    const matter = await buildMatter(instance);
+    const doc = await buildDocument(instance, { matter, content: 'to be anonymised' });
+    const ended = await api('POST', `/clients/${matter.clientId}/termination`, matter.lead.headers, { anonymise: true, closeReason: 'Engagement over' });
+    expect(ended.statusCode).toBe(201);
+    expect(ended.json()).toMatchObject({ anonymise: true, closedMatters: 1 });
+    expect((await api('GET', `/matters/${matter.id}`, matter.lead.headers)).json().status).toBe('closed');
+    const client = (ended.json().dispositions as { id: string; itemType: string }[]).find((d) => d.itemType === 'client')!;
+    // The lead asked for it: the compliance officer approves (and the matter's own item too).
+    for (const d of ended.json().dispositions as { id: string }[]) {
+      const row = (await api('GET', `/dispositions/${d.id}`, complianceSession)).json();
+      expect((await api('POST', `/dispositions/${d.id}/approve`, complianceSession, { snapshotHash: row.snapshotHash, ...(row.action === 'review' ? { decision: 'anonymise' } : {}) })).statusCode).toBe(200);
+    }
+    await runRetention(instance.services);
+    expect((await api('GET', `/dispositions/${client.id}`, complianceSession)).json().status).toBe('executed');
+    expect([404, 410]).toContain((await api('GET', `/documents/${doc.id}/content`, matter.lead.headers)).statusCode);
+    const shell = await api('GET', `/clients/${matter.clientId}`, matter.lead.headers);
+    expect(shell.statusCode).toBe(200);
+    expect(shell.json().name).toMatch(/^Anonymised client/);
+  });
+
   it('the client downloads its certificates in the portal; another client cannot', async () => {
     const matter = await buildMatter(instance);
     await buildDocument(instance, { matter });
@@ -358,4 +426,33 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     expect(((await api('GET', '/portal/certificates', stranger.headers)).json().items as { id: string }[]).map((c) => c.id)).not.toContain(certificateId);
     expect((await api('GET', `/portal/certificates/${certificateId}`, stranger.headers)).statusCode).toBe(404);
   });
+  // Last: it moves the clock a week on (sessions and tokens of the others would expire).
+  it('holds stack: releasing one leaves the item frozen by the other; reminders go once per custodian, only to those who did not acknowledge', async () => {
+    const matter = await buildMatter(instance);
+    const doc = await buildDocument(instance, { matter });
+    const custodian = await buildUser(instance, { role: 'paralegal' });
+    const first = (await api('POST', '/legal-holds', compliance.headers, { clientId: matter.clientId, matterId: matter.id, scope: 'documents', documentIds: [doc.id], name: 'First', reason: 'One', notify: [custodian.id] })).json().id as string;
+    const second = await api('POST', '/legal-holds', compliance.headers, { clientId: matter.clientId, matterId: matter.id, scope: 'custodian', custodianUserId: matter.lead.id, name: 'Second', reason: 'Two', notify: [custodian.id] });
+    expect(second.statusCode).toBe(201);
+    expect((await api('POST', `/legal-holds/${first}/release`, compliance.headers, { reason: 'Settled' })).statusCode).toBe(200);
+    // Still held by the custodian hold (the lead created the document).
+    expect((await api('POST', `/documents/${doc.id}/trash`, matter.lead.headers)).json().error.code).toBe('LEGAL_HOLD');
+    // Another document of the matter by someone else is free.
+    const other = await buildDocument(instance, { matter, by: matter.lead });
+    void other;
+    const clock = instance.clock as ManualClock;
+    clock.advance(8 * 86_400_000);
+    const outbox = instance.config.mail.outboxDir;
+    const before = readdirSync(outbox).length;
+    expect(await remindCustodians(instance.services)).toBeGreaterThanOrEqual(1);
+    const reminders = readdirSync(outbox).slice(before).map((f) => readFileSync(join(outbox, f), 'utf8')).filter((m) => m.includes('Reminder'));
+    expect(reminders.length).toBeGreaterThanOrEqual(1);
+    // Not again the next day; never for a custodian who acknowledged.
+    const after = readdirSync(outbox).length;
+    clock.advance(86_400_000);
+    await remindCustodians(instance.services);
+    const again = readdirSync(outbox).slice(after).map((f) => readFileSync(join(outbox, f), 'utf8')).filter((m) => m.includes(custodian.email));
+    expect(again).toHaveLength(0);
+  });
+
 });
