@@ -6,6 +6,7 @@
 import type { MatterId } from '../../../common/ids.js';
 import { systemContext, type AppServices } from '../../platform/context.js';
 import { userDirectory } from '../identity/index.js';
+import { AppError } from '../../platform/errors.js';
 import { findMatters, getMatterById } from '../vault/index.js';
 import { findExpiringConsents } from './consents.service.js';
 
@@ -20,7 +21,14 @@ export async function remindExpiringConsents(services: AppServices): Promise<num
   for (const consent of consents) {
     const leads = new Set<string>();
     if (consent.matterScope === 'listed') {
-      for (const matter of consent.matters) leads.add((await getMatterById(ctx, matter.id as MatterId)).leadUserId);
+      for (const matter of consent.matters) {
+        // A matter destroyed under retention (410) has no lead to remind: the others still are.
+        const found = await getMatterById(ctx, matter.id as MatterId).catch((error: unknown) => {
+          if (error instanceof AppError && (error.code === 'KEY_DESTROYED' || error.code === 'ACCESS_DENIED')) return null;
+          throw error;
+        });
+        if (found) leads.add(found.leadUserId);
+      }
     } else {
       for (const matter of (await findMatters(ctx, { limit: 200, after: null }, { clientId: consent.clientId })).items) leads.add(matter.leadUserId);
     }

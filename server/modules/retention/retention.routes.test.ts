@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
-import { buildDocument, buildMatter, buildPortalContact, buildSession, buildUser, type BuiltMatter, type BuiltUser } from '../../test-support/factories.js';
+import { buildConsent, buildDocument, buildMatter, buildPortalContact, buildSession, buildUser, type BuiltMatter, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { instanceVerifierKey } from '../../audit/index.js';
 import type { ManualClock } from '../../platform/clock.js';
 import { runRetention } from './disposition.service.js';
 import { remindCustodians } from './holds.service.js';
+import { remindExpiringConsents } from '../consent/index.js';
 import { verifyCertificate } from './certificate.js';
 
 type Headers = Record<string, string>;
@@ -407,6 +408,19 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     const shell = await api('GET', `/clients/${matter.clientId}`, matter.lead.headers);
     expect(shell.statusCode).toBe(200);
     expect(shell.json().name).toMatch(/^Anonymised client/);
+  });
+
+  it('other modules live with a destroyed matter: the consent reminder job still runs', async () => {
+    const matter = await buildMatter(instance);
+    const kept = await buildMatter(instance, { client: matter.client, lead: matter.lead });
+    await buildConsent(instance, { matter: kept, input: { matterScope: 'listed', matterIds: [matter.id, kept.id], validUntil: Date.now() + 10 * 86_400_000 } });
+    await closeMatter(matter);
+    await runRetention(instance.services);
+    const queued = (await dispositionOf(matter.id))!;
+    await api('POST', `/dispositions/${queued.id}/approve`, (await buildSession(instance, matter.lead)).headers, { snapshotHash: queued.snapshotHash });
+    await runRetention(instance.services);
+    expect((await dispositionOf(matter.id))!.status).toBe('executed');
+    expect(await remindExpiringConsents(instance.services)).toBeGreaterThanOrEqual(1);
   });
 
   it('the client downloads its certificates in the portal; another client cannot', async () => {
