@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvent } from '../../server/audit/index.js';
 import { issueCertificate, type SignedCertificate } from '../../server/modules/retention/certificate.js';
 import { DIALECTS } from '../../server/test-support/dialects.js';
+import { buildDocument, buildMatter, buildUser } from '../../server/test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../server/test-support/test-instance.js';
 import { main } from '../main.js';
 import type { Io } from '../context.js';
@@ -100,5 +101,26 @@ describe.each(DIALECTS)('confidant retention verify-certificate on %s', (dialect
     const notJson = capture();
     expect(await main(['node', 'confidant', 'retention', 'verify-certificate', pdf, '--key', cert.signature.verifierKey], notJson)).toBe(1);
     expect(notJson.errors.join('\n')).toMatch(/not JSON/);
+  });
+
+  it('preview and run from the command line: what is due on a day, then a run that queues it', async () => {
+    const compliance = await buildUser(instance, { role: 'compliance_officer' });
+    await instance.app.inject({ method: 'POST', url: '/api/v1/retention/schedules', headers: compliance.headers, payload: { name: 'At once', trigger: 'matter_closed', periodDays: 0, action: 'destroy' } });
+    const matter = await buildMatter(instance);
+    await buildDocument(instance, { matter });
+    expect((await instance.app.inject({ method: 'POST', url: `/api/v1/matters/${matter.id}/close`, headers: matter.lead.headers, payload: { reason: 'Done' } })).statusCode).toBe(200);
+    const day = new Date(instance.clock.now()).toISOString().slice(0, 10);
+    const preview = capture();
+    expect(await main(['node', 'confidant', 'retention', 'preview', '--on', day, '--json'], preview)).toBe(0);
+    const items = (JSON.parse(preview.lines.join('\n')) as { items: { itemId: string; status: string }[] }).items;
+    expect(items.find((i) => i.itemId === matter.id)).toMatchObject({ status: 'new' });
+    const bad = capture();
+    expect(await main(['node', 'confidant', 'retention', 'preview', '--on', '2027-13-01'], bad)).not.toBe(0);
+    const run = capture();
+    expect(await main(['node', 'confidant', 'retention', 'run'], run)).toBe(0);
+    expect(run.lines.join('\n')).toMatch(/Queued for review: [1-9]/);
+    const again = capture();
+    expect(await main(['node', 'confidant', 'retention', 'preview', '--on', day], again)).toBe(0);
+    expect(again.lines.join('\n')).toContain('[review]');
   });
 });
