@@ -3,9 +3,11 @@ import type { Feature } from './feature';
 import { accessFeature } from '../features/access';
 import { auditFeature } from '../features/audit';
 import { consentFeature } from '../features/consent';
+import { holdsFeature } from '../features/holds';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
 import { portalFeature } from '../features/portal';
+import { retentionFeature } from '../features/retention';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature, portalFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature, holdsFeature, retentionFeature, portalFeature];

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
 import { formatDay, NOTICE_SECTIONS, shortSha } from '../consent/labels';
+import { PortalRetentionSection } from '../retention';
 import { portalApi, portalKeys, type ConsentRequest, type PortalNotice } from './api';
 import { matterName } from './labels';
 import { ExportSection } from './ExportSection';
@@ -115,6 +116,7 @@ export function PortalHomePage() {
         </ul>
       </section>
       <ExportSection />
+      <PortalRetentionSection />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { Link, NavLink, useNavigate, useParams } from 'react-router';
 import { ClientGrantsPanel } from '../access';
 import { ClientConsentsPanel } from '../consent';
 import { ClientPortalPanel } from '../portal-staff';
+import { EngagementSection } from '../retention';
 import { api, ApiError, data } from '../../api/client';
 import { Button, ErrorMessage, fieldError, Loading, PageTitle, Select, TextField } from '../../components';
 import { formatTime } from '../../lib/format';
@@ -161,6 +162,7 @@ const CLIENT_TABS = [
   { key: 'portal', label: 'Portal' },
   { key: 'access', label: 'Access' },
   { key: 'export', label: 'Export' },
+  { key: 'engagement', label: 'End of engagement' },
 ] as const;
 type ClientTabKey = (typeof CLIENT_TABS)[number]['key'];
 
@@ -225,6 +227,7 @@ export function ClientDetailPage() {
           </>
         )}
         {current === 'export' && <ExportPanel clientId={client.id} />}
+        {current === 'engagement' && <EngagementSection clientId={client.id} clientName={client.name} matterLabels={new Map((matters?.items ?? []).map((m) => [m.id, `${m.number} — ${m.title}`]))} />}
       </div>
     </section>
   );

@@ -6,6 +6,7 @@ import { Button, ErrorMessage, fieldError, Loading, PageTitle, PersonPicker, Tex
 import { formatTime, parseLocal } from '../../lib/format';
 import { BlockedNotice } from '../access';
 import { MatterAccessHistory } from '../audit';
+import { MatterHoldsPanel } from '../holds';
 import { MatterMessagesPanel } from '../portal-staff';
 import { vaultApi, type Matter } from './api';
 import { DocumentsPanel } from './DocumentsPanel';
@@ -157,6 +158,7 @@ export function MatterDetailPage() {
       </p>
       {matter.description && <p className="vault-pre">{matter.description}</p>}
       {matter.status === 'closed' && matter.closeReason && <p>Closed because: {matter.closeReason}</p>}
+      <MatterHoldsPanel matterId={matter.id} clientId={matter.clientId} />
       <MatterActions matter={matter} />
       <nav className="vault-tabs" aria-label="Matter sections">
         {TABS.map((t) => (
