@@ -16,13 +16,14 @@ import { inTransaction, systemContext, type AppServices, type RequestContext } f
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { unsafeDestroyObjectKeys, unsafeRotateMasterKey, unsafeShredClientKeys } from '../keys/index.js';
-import { unsafeAnonymiseClient, unsafeClientInventory, unsafeDestroyDocumentVersions, unsafeDestroyMatterContent, unsafeMarkRecordDestroyed, unsafeMatterInventory, unsafeRetentionFacts } from '../vault/index.js';
+import { unsafeAnonymiseClient, unsafeClientInventory, unsafeClientNumbers, unsafeDestroyDocumentVersions, unsafeDestroyMatterContent, unsafeMarkRecordDestroyed, unsafeMatterInventory, unsafeRetentionFacts } from '../vault/index.js';
 import { issueCertificate, type DestructionRecord } from './certificate.js';
 import { isDispositionItemHeld } from './holds.service.js';
 import {
   approvalsOf,
   deleteApprovals,
   findDispositionRows,
+  flushDestroyedPages,
   findMinimums,
   findSchedules,
   getDisposition,
@@ -39,7 +40,7 @@ import {
   DISPOSITION,
 } from './retention.repository.js';
 import { covers, minimumFor } from './schedules.service.js';
-import { actorIdOf, clientRefOf, DAY_MS, FIRM, labelsFor, matterRefOf, parseDay, personOf } from './retention.support.js';
+import { actorIdOf, clientRefOf, DAY_MS, DISPOSITIONS_TABLE, FIRM, labelsFor, matterRefOf, parseDay, personOf, RETENTION_FIELDS } from './retention.support.js';
 import type { DispositionItem, DispositionStatus, RetentionDispositionsTable, RetentionSchedulesTable, ScheduleAction, ScheduleTrigger } from './retention.tables.js';
 
 const isCompliance = (ctx: RequestContext): boolean => ctx.actor.kind === 'system' || (ctx.actor.kind === 'user' && ctx.actor.role === 'compliance_officer');
@@ -161,11 +162,12 @@ const PREVIEW_LIMIT = 2000;
  */
 export async function previewRetention(ctx: RequestContext, input: { on: string; clientId?: string }): Promise<PreviewView> {
   await requireAccess(ctx, 'retention.manage', FIRM);
-  const on = parseDay(input.on, 'on') + DAY_MS - 1;
+  const on = parseDay(input.on, 'querystring.on') + DAY_MS - 1;
   const due = await computeDue(ctx, on, input.clientId);
   const shown = due.slice(0, PREVIEW_LIMIT);
   const queued = await unsafeDispositionsOfItems(ctx, shown.map((d) => d.itemId));
   const labels = await labelsFor(ctx, { matterIds: shown.map((d) => d.matterId), clientIds: shown.map((d) => d.clientId) });
+  const numbers = await unsafeClientNumbers(ctx, shown.map((d) => d.clientId));
   const items: PreviewView['items'] = [];
   let held = 0;
   for (const d of shown) {
@@ -176,7 +178,7 @@ export async function previewRetention(ctx: RequestContext, input: { on: string;
     items.push({
       itemType: d.itemType,
       itemId: d.itemId,
-      client: clientRefOf(labels, d.clientId),
+      client: clientRefOf(labels, d.clientId, numbers.get(d.clientId)),
       matter: matterRefOf(labels, d.matterId),
       documentId: d.documentId,
       version: d.version,
@@ -287,12 +289,18 @@ export interface DispositionView {
   errorCode: string | null;
   executedAt: number | null;
   tombstone: Record<string, string | number | null> | null;
+  extendReason: string | null;
 }
 
 const approvalsRequired = (row: RetentionDispositionsTable) => (row.sensitive === 1 ? 2 : 1);
 
 async function presentDispositions(ctx: RequestContext, rows: RetentionDispositionsTable[]): Promise<DispositionView[]> {
   const approvals = await approvalsOf(ctx, rows.map((r) => r.id));
+  // Rows came through the actor's scope or a decision on each: opened with their client's key.
+  const sealers = RETENTION_FIELDS.unsafeCache(ctx);
+  const reasons = new Map<string, string>();
+  for (const r of rows) if (r.extend_reason_sealed && r.extend_key_version !== null) reasons.set(r.id, (await sealers(r.client_id, r.extend_key_version)).open(DISPOSITIONS_TABLE, r.id, 'extend_reason', r.extend_reason_sealed));
+  const numbers = await unsafeClientNumbers(ctx, rows.map((r) => r.client_id));
   const schedules = new Map((await findSchedules(ctx)).map((s) => [s.id, s]));
   const labels = await labelsFor(ctx, { userIds: [...rows.map((r) => r.requested_by), ...[...approvals.values()].flat().map((a) => a.user_id)], matterIds: rows.map((r) => r.matter_id), clientIds: rows.map((r) => r.client_id) });
   const me = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
@@ -304,7 +312,7 @@ async function presentDispositions(ctx: RequestContext, rows: RetentionDispositi
       id: row.id,
       itemType: row.item_type,
       itemId: row.item_id,
-      client: clientRefOf(labels, row.client_id),
+      client: clientRefOf(labels, row.client_id, numbers.get(row.client_id)),
       matter: matterRefOf(labels, row.matter_id),
       schedule: schedule ? { id: schedule.id, name: schedule.name } : null,
       action: row.action,
@@ -328,6 +336,7 @@ async function presentDispositions(ctx: RequestContext, rows: RetentionDispositi
       errorCode: row.error_code,
       executedAt: row.executed_at === null ? null : Number(row.executed_at),
       tombstone: row.tombstone ? (JSON.parse(row.tombstone) as Record<string, string | number | null>) : null,
+      extendReason: reasons.get(row.id) ?? null,
     };
   });
 }
@@ -386,11 +395,11 @@ export async function approveDisposition(ctx: RequestContext, id: string, input:
     if (!closedEnough(snapshot)) throw await refusal(tx, row, new AppError('DISPOSITION_STATE', 'The matter is open again: nothing of it is destroyed while it is open'));
     let decision: 'destroy' | 'anonymise';
     if (row.action === 'review') {
-      if (!input.decision) throw new AppError('VALIDATION_FAILED', 'Choose what happens to this item', [{ path: '/decision', message: 'is required when the schedule says review' }]);
-      if (row.decision !== null && row.decision !== input.decision) throw new AppError('VALIDATION_FAILED', 'An earlier approver chose differently', [{ path: '/decision', message: `must be ${row.decision}, as the first approver chose (or extend the item instead)` }]);
+      if (!input.decision) throw new AppError('VALIDATION_FAILED', 'Choose what happens to this item', [{ path: 'body.decision', message: 'is required when the schedule says review' }]);
+      if (row.decision !== null && row.decision !== input.decision) throw new AppError('VALIDATION_FAILED', 'An earlier approver chose differently', [{ path: 'body.decision', message: `must be ${row.decision}, as the first approver chose (or extend the item instead)` }]);
       decision = input.decision;
     } else {
-      if (input.decision && input.decision !== row.action) throw new AppError('VALIDATION_FAILED', `This schedule says ${row.action}`, [{ path: '/decision', message: `must be ${row.action} or absent` }]);
+      if (input.decision && input.decision !== row.action) throw new AppError('VALIDATION_FAILED', `This schedule says ${row.action}`, [{ path: 'body.decision', message: `must be ${row.action} or absent` }]);
       decision = row.action;
     }
     const now = tx.app.clock.now();
@@ -447,16 +456,20 @@ async function anyCompliance(ctx: RequestContext, userIds: string[]): Promise<bo
  * Keeps an item longer: out of the queue until `days` after today (or after its due date, if
  * later); approvals given so far are dropped. Throws ACCESS_DENIED, DISPOSITION_STATE.
  */
-export async function extendDisposition(ctx: RequestContext, id: string, input: { days: number }): Promise<DispositionView> {
+export async function extendDisposition(ctx: RequestContext, id: string, input: { days: number; reason: string }): Promise<DispositionView> {
+  const reason = input.reason.trim();
+  if (reason === '') throw new AppError('VALIDATION_FAILED', 'Say why the item is kept longer', [{ path: 'body.reason', message: 'must not be blank' }]);
   return inTransaction(ctx, async (tx) => {
-    const { row } = await authorizeDisposition(tx, id);
+    const { auth, row } = await authorizeDisposition(tx, id);
     if (!['review', 'approved', 'held', 'failed'].includes(row.status)) throw await refusal(tx, row, new AppError('DISPOSITION_STATE', 'This item can no longer be extended'));
     const now = tx.app.clock.now();
     const due = Math.max(now, Number(row.due_at)) + input.days * DAY_MS;
-    if (!(await updateDispositionFrom(tx, id, [row.status], { status: 'extended', due_at: due, decision: null, updated_at: now }))) throw new AppError('DISPOSITION_STATE', 'This item changed meanwhile');
+    const sealer = await RETENTION_FIELDS.forWrite(tx, auth);
+    const sealed = sealer.seal(DISPOSITIONS_TABLE, id, 'extend_reason', reason);
+    if (!(await updateDispositionFrom(tx, id, [row.status], { status: 'extended', due_at: due, decision: null, extend_reason_sealed: sealed, extend_key_version: sealer.version, updated_at: now }))) throw new AppError('DISPOSITION_STATE', 'This item changed meanwhile');
     await deleteApprovals(tx, id);
     await recordEvent(tx, { action: 'disposition.extend', outcome: 'allowed', reason: String(input.days), resources: { clientId: row.client_id, ...(row.matter_id ? { matterId: row.matter_id } : {}), other: { type: 'disposition', id } } });
-    return (await presentDispositions(tx, [{ ...row, status: 'extended', due_at: due, decision: null }]))[0]!;
+    return (await presentDispositions(tx, [{ ...row, status: 'extended', due_at: due, decision: null, extend_reason_sealed: sealed, extend_key_version: sealer.version }]))[0]!;
   });
 }
 
@@ -473,7 +486,7 @@ export async function recordPhysicalDestruction(ctx: RequestContext, id: string,
     const { row } = await authorizeDisposition(tx, id, true);
     if (row.item_type !== 'record' || row.status !== 'awaiting_physical') throw await refusal(tx, row, new AppError('DISPOSITION_STATE', 'This item is not a physical record waiting for destruction'));
     if (input.witnessUserId === userId) throw await refusal(tx, row, new AppError('SEPARATION_OF_DUTIES', 'The witness must be someone else'));
-    const witness = (await checkStaff(tx, [input.witnessUserId], '/witnessUserId')).get(input.witnessUserId);
+    const witness = (await checkStaff(tx, [input.witnessUserId], 'body.witnessUserId')).get(input.witnessUserId);
     await lockClientRetention(tx, row.client_id);
     const inv = row.matter_id ? await unsafeMatterInventory(tx, row.matter_id) : null;
     const record = inv?.records.find((r) => r.id === row.item_id);
@@ -699,6 +712,8 @@ async function queue(ctx: RequestContext, item: DueItem, requestedBy: string | n
     key_event_index: null,
     tombstone: null,
     certificate_id: null,
+    extend_reason_sealed: null,
+    extend_key_version: null,
     attempts: 0,
     error_code: null,
     created_at: now,
@@ -751,6 +766,7 @@ export async function runRetention(services: AppServices, options: { now?: numbe
       await failed(services, ctx, row, error);
     }
   }
+  if (destroyed.length > 0) await flushDestroyedPages(ctx).catch((error: unknown) => services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'retention: the WAL checkpoint after destruction failed; the next run retries'));
   if (destroyed.length > 0 && services.config.masterKey.provider === 'file') {
     try {
       await unsafeRotateMasterKey(ctx);
@@ -759,6 +775,8 @@ export async function runRetention(services: AppServices, options: { now?: numbe
       services.logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'retention: master key rotation after destruction failed; certificates say so');
     }
   }
+  // The rotation rewrote live keys: flush again so the old master's wraps leave the WAL too.
+  if (result.masterKeyRotated) await flushDestroyedPages(ctx).catch(() => undefined);
   for (const row of destroyed) {
     try {
       await certify(ctx, row, result.masterKeyRotated);

@@ -14,7 +14,7 @@ import type { Permission } from '../../../common/permissions.js';
 import { inTransaction, systemContext, type AppServices, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { unsafeMatterInventory, type HeldItem } from '../vault/index.js';
+import { unsafeClientNumbers, unsafeMatterInventory, type HeldItem } from '../vault/index.js';
 import {
   acknowledgeNotice,
   findHoldRows,
@@ -81,12 +81,13 @@ async function presentHolds(ctx: RequestContext, rows: RetentionHoldsTable[], op
     matterIds: rows.map((r) => r.matter_id),
     clientIds: rows.map((r) => r.client_id),
   });
+  const numbers = await unsafeClientNumbers(ctx, rows.map((r) => r.client_id));
   const out: HoldView[] = [];
   for (const row of rows) {
     const text = await open(row);
     out.push({
       id: row.id,
-      client: clientRefOf(labels, row.client_id),
+      client: clientRefOf(labels, row.client_id, numbers.get(row.client_id)),
       matter: matterRefOf(labels, row.matter_id),
       scope: row.scope,
       custodian: row.custodian_user_id ? personOf(labels, row.custodian_user_id) : null,
@@ -126,24 +127,24 @@ async function openerFor(ctx: RequestContext, auth: Parameters<typeof RETENTION_
  * Throws ACCESS_DENIED (404), VALIDATION_FAILED, KEY_DESTROYED, SEALED.
  */
 export async function createHold(ctx: RequestContext, input: HoldInput): Promise<HoldView> {
-  if ((input.scope === 'matter' || input.scope === 'documents') && !input.matterId) throw field('/matterId', `a ${input.scope} hold needs its matter`);
-  if (input.scope === 'custodian' && !input.custodianUserId) throw field('/custodianUserId', 'a custodian hold needs the custodian');
-  if (input.scope !== 'custodian' && input.custodianUserId) throw field('/custodianUserId', 'only a custodian hold names a custodian');
-  if (input.scope === 'documents' && !input.documentIds?.length) throw field('/documentIds', 'a documents hold needs at least one document');
-  if (input.scope !== 'documents' && input.documentIds?.length) throw field('/documentIds', 'only a documents hold lists documents');
-  if (input.scope === 'client' && input.matterId) throw field('/matterId', 'a client hold covers every matter: leave out the matter');
+  if ((input.scope === 'matter' || input.scope === 'documents') && !input.matterId) throw field('body.matterId', `a ${input.scope} hold needs its matter`);
+  if (input.scope === 'custodian' && !input.custodianUserId) throw field('body.custodianUserId', 'a custodian hold needs the custodian');
+  if (input.scope !== 'custodian' && input.custodianUserId) throw field('body.custodianUserId', 'only a custodian hold names a custodian');
+  if (input.scope === 'documents' && !input.documentIds?.length) throw field('body.documentIds', 'a documents hold needs at least one document');
+  if (input.scope !== 'documents' && input.documentIds?.length) throw field('body.documentIds', 'only a documents hold lists documents');
+  if (input.scope === 'client' && input.matterId) throw field('body.matterId', 'a client hold covers every matter: leave out the matter');
   const permission: Permission = isCompliance(ctx) ? 'retention.manage' : 'hold.manage';
   const created = await inTransaction(ctx, async (tx) => {
     const auth: TargetAuth = input.matterId ? await requireAccess(tx, permission, { kind: 'matter', matterId: input.matterId }) : await requireAccess(tx, permission, { kind: 'client', clientId: input.clientId });
     // A matter of another client answers like one that does not exist.
     if (auth.clientId !== input.clientId) throw notFound();
     const people = [...new Set([...(input.notify ?? []), ...(input.custodianUserId ? [input.custodianUserId] : [])])];
-    if (input.custodianUserId) await checkStaff(tx, [input.custodianUserId], '/custodianUserId');
-    const directory = people.length > 0 ? await checkStaff(tx, people, '/notify') : new Map();
+    if (input.custodianUserId) await checkStaff(tx, [input.custodianUserId], 'body.custodianUserId');
+    const directory = people.length > 0 ? await checkStaff(tx, people, 'body.notify') : new Map();
     if (input.scope === 'documents') {
       const inventory = await unsafeMatterInventory(tx, input.matterId!);
       const known = new Set((inventory?.documents ?? []).filter((d) => d.destroyedAt === null).map((d) => d.id));
-      if (input.documentIds!.some((id) => !known.has(id))) throw field('/documentIds', 'lists a document that is not in this matter');
+      if (input.documentIds!.some((id) => !known.has(id))) throw field('body.documentIds', 'lists a document that is not in this matter');
     }
     await lockClientRetention(tx, input.clientId);
     const now = tx.app.clock.now();

@@ -60,6 +60,17 @@ export async function lockClientRetention(ctx: RequestContext, clientId: string)
   await sql`select pg_advisory_xact_lock(hashtextextended(${`confidant/retention/${clientId}`}, 0))`.execute(ctx.db);
 }
 
+/**
+ * SQLite (WAL mode): copies every committed page into the database file and truncates the WAL, so
+ * frames holding rows as they were before a destruction (wrapped keys, sealed fields) leave the
+ * disk; with secure_delete on, the database file's freed space is zeroed already. Outside a
+ * transaction. A no-op on PostgreSQL (its old row versions go with VACUUM; see docs/retention.md).
+ */
+export async function flushDestroyedPages(ctx: RequestContext): Promise<void> {
+  if (ctx.app.database.kind !== 'sqlite') return;
+  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(ctx.db);
+}
+
 // ── schedules and minimums (firm text) ───────────────────────────────────────────────────────
 
 export async function insertSchedule(ctx: RequestContext, _auth: FirmAuth, row: RetentionSchedulesTable): Promise<void> {

@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildConsent, buildDocument, buildMatter, buildPortalContact, buildSession, buildUser, type BuiltMatter, type BuiltUser } from '../../test-support/factories.js';
@@ -61,11 +62,11 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields[0].path).toBe('body.periodDays');
     const noDay = await api('POST', '/retention/schedules', compliance.headers, { name: 'Fixed', trigger: 'fixed_date', periodDays: 0, action: 'review' });
-    expect(noDay.json().error.fields[0].path).toBe('/fixedDate');
+    expect(noDay.json().error.fields[0].path).toBe('body.fixedDate');
     expect((await api('POST', '/retention/minimums', compliance.headers, { jurisdiction: 'Ruritania', minDays: 2190, citation: 'Solicitors Rule 6.1' })).statusCode).toBe(201);
     const under = await api('POST', '/retention/schedules', compliance.headers, { name: 'Too short', jurisdiction: 'Ruritania', trigger: 'matter_closed', periodDays: 365, action: 'destroy' });
     expect(under.statusCode).toBe(400);
-    expect(under.json().error).toMatchObject({ code: 'RETENTION_BELOW_MINIMUM', fields: [{ path: '/periodDays' }] });
+    expect(under.json().error).toMatchObject({ code: 'RETENTION_BELOW_MINIMUM', fields: [{ path: 'body.periodDays' }] });
     const ok = await api('POST', '/retention/schedules', compliance.headers, { name: 'Six years', jurisdiction: 'Ruritania', trigger: 'matter_closed', periodDays: 2190, action: 'review' });
     expect(ok.statusCode).toBe(201);
     // A schedule for any jurisdiction is applied at the minimum where one applies.
@@ -172,6 +173,13 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     // Replaying the approval: refused, the item is no longer waiting for review.
     expect((await api('POST', `/dispositions/${queued!.id}/approve`, complianceSession, { snapshotHash: queued!.snapshotHash })).json().error.code).toBe('DISPOSITION_STATE');
 
+    // What must not survive: the wrapped object keys and the title's blind-index token.
+    const db = instance.services.database.db as unknown as Kysely<Record<string, Record<string, string>>>;
+    const wrapped = (await db.selectFrom('keys_object_keys').select('wrapped_key').where('matter_id', '=', matter.id).execute()).map((r) => r.wrapped_key!);
+    const token = (await db.selectFrom('vault_matters').select('title_index').where('id', '=', matter.id).executeTakeFirstOrThrow()).title_index!;
+    expect(wrapped.length).toBeGreaterThan(0);
+    expect(token.length).toBeGreaterThan(10);
+
     const result = await runRetention(instance.services);
     expect(result.executed).toBeGreaterThanOrEqual(1);
     const done = await dispositionOf(matter.id);
@@ -233,6 +241,8 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     }
     expect(haystacks.some((h) => h.includes(CANARY))).toBe(false);
     expect(haystacks.some((h) => h.includes('Finished matter'))).toBe(false);
+    for (const w of wrapped) expect(haystacks.filter((h) => h.includes(w)).map((h) => h.slice(0, 40))).toEqual([]);
+    expect(haystacks.some((h) => h.includes(token))).toBe(false);
   });
 
   it('sensitive items need two different approvers, one of them the compliance officer; nobody approves twice', async () => {
@@ -248,6 +258,13 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     expect((await denials(matter.lead.id, 'disposition.approve')).some((d) => d.reason === 'ALREADY_APPROVED')).toBe(true);
     const second = await api('POST', `/dispositions/${queued.id}/approve`, complianceSession, { snapshotHash: queued.snapshotHash });
     expect(second.json()).toMatchObject({ status: 'approved' });
+    // Kept longer instead, with a reason (sealed; shown to those who see the item): approvals dropped.
+    expect((await api('POST', `/dispositions/${queued.id}/extend`, compliance.headers, { days: 30, reason: '   ' })).json().error.fields[0].path).toBe('body.reason');
+    const kept = await api('POST', `/dispositions/${queued.id}/extend`, compliance.headers, { days: 30, reason: 'The client asked us to keep it during the appeal' });
+    expect(kept.json()).toMatchObject({ status: 'extended', approvals: [], extendReason: 'The client asked us to keep it during the appeal' });
+    expect(kept.json().client.label).toMatch(/^Client \d+/);
+    const events = await instance.services.database.db.selectFrom('audit_event').select('leaf').where('action', '=', 'disposition.extend').execute();
+    expect(JSON.stringify(events)).not.toContain('appeal');
   });
 
   it('an approval covers what was reviewed: a document added afterwards sends the item back to review', async () => {

@@ -189,6 +189,7 @@ export const DispositionSchema = Type.Object({
   errorCode: Nullable(Type.String()),
   executedAt: Nullable(Type.Number()),
   tombstone: Nullable(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]))),
+  extendReason: Nullable(Type.String({ description: 'Why a reviewer kept it longer' })),
 });
 export const DispositionList = items(DispositionSchema);
 export const DispositionsQuery = Type.Object(
@@ -203,7 +204,7 @@ export const ApproveBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ExtendBody = Type.Object({ days: Type.Integer({ minimum: 1, maximum: 36_500 }), reason: Text(2000) }, { additionalProperties: false });
+export const ExtendBody = Type.Object({ days: Type.Integer({ minimum: 1, maximum: 36_500 }), reason: Text(2000, 'Why it is kept longer (sealed)') }, { additionalProperties: false });
 export const PhysicalBody = Type.Object(
   {
     method: Type.Union([Type.Literal('shred'), Type.Literal('incinerate'), Type.Literal('pulp'), Type.Literal('degauss'), Type.Literal('other')]),

@@ -10,11 +10,12 @@ export const DAY_MS = 86_400_000;
 /** Hold names and reasons, rejection and release reasons: sealed under the client's key. Never change these strings. */
 export const RETENTION_FIELDS = fieldSealing({ keyInfo: 'confidant/retention-fields/v1', aadLabel: 'confidant/retention-field/v1' });
 export const HOLDS_TABLE = 'retention_holds';
+export const DISPOSITIONS_TABLE = 'retention_dispositions';
 
-/** `YYYY-MM-DD` → epoch ms at UTC midnight; 400 naming `field` when it is not a real day. */
-export function parseDay(value: string, field: string): number {
+/** `YYYY-MM-DD` → epoch ms at UTC midnight; 400 naming `path` (e.g. `body.fixedDate`) when it is not a real day. */
+export function parseDay(value: string, path: string): number {
   const at = Date.parse(`${value}T00:00:00.000Z`);
-  if (!Number.isFinite(at) || new Date(at).toISOString().slice(0, 10) !== value) throw new AppError('VALIDATION_FAILED', `${field} is not a valid day`, [{ path: `/${field}`, message: 'must be a real calendar day, YYYY-MM-DD' }]);
+  if (!Number.isFinite(at) || new Date(at).toISOString().slice(0, 10) !== value) throw new AppError('VALIDATION_FAILED', `${path.replace(/^[a-z]+\./, '')} is not a valid day`, [{ path, message: 'must be a real calendar day, YYYY-MM-DD' }]);
   return at;
 }
 
@@ -31,7 +32,7 @@ export function personOf(labels: TargetLabels, id: string): { id: string; name: 
 }
 
 /** How a client shows: its number and name where the viewer may open it, a neutral label otherwise. */
-export function clientRefOf(labels: TargetLabels, clientId: string, number?: string | null): { id: string; label: string } {
+export function clientRefOf(labels: TargetLabels, clientId: string, number?: string | number | null): { id: string; label: string } {
   const name = labels.clients.get(clientId)?.name ?? null;
   const prefix = number ? `Client ${number}` : 'Client';
   return { id: clientId, label: name ? (number ? `${number} · ${name}` : name) : prefix };

@@ -103,6 +103,9 @@ export interface RetentionDispositionsTable {
   /** JSON of the tombstone kept: only the fields the firm chose. */
   tombstone: string | null;
   certificate_id: string | null;
+  /** Why a reviewer kept it longer (sealed under the client's key at `extend_key_version`). */
+  extend_reason_sealed: string | null;
+  extend_key_version: number | null;
   attempts: number;
   error_code: string | null;
   created_at: number;

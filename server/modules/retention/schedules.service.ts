@@ -75,16 +75,16 @@ function checkInput(input: ScheduleInput, minimums: RetentionMinimumsTable[]): O
   const jurisdiction = norm(input.jurisdiction);
   let fixed_date: number | null = null;
   if (input.trigger === 'fixed_date') {
-    if (!input.fixedDate) throw new AppError('VALIDATION_FAILED', 'A fixed-date schedule needs its day', [{ path: '/fixedDate', message: 'is required when trigger is fixed_date' }]);
-    fixed_date = parseDay(input.fixedDate, 'fixedDate');
+    if (!input.fixedDate) throw new AppError('VALIDATION_FAILED', 'A fixed-date schedule needs its day', [{ path: 'body.fixedDate', message: 'is required when trigger is fixed_date' }]);
+    fixed_date = parseDay(input.fixedDate, 'body.fixedDate');
   } else if (input.fixedDate) {
-    throw new AppError('VALIDATION_FAILED', 'Only a fixed-date schedule has a day', [{ path: '/fixedDate', message: 'is only for trigger fixed_date' }]);
+    throw new AppError('VALIDATION_FAILED', 'Only a fixed-date schedule has a day', [{ path: 'body.fixedDate', message: 'is only for trigger fixed_date' }]);
   }
   const name = input.name.trim();
-  if (name === '') throw new AppError('VALIDATION_FAILED', 'A schedule needs a name', [{ path: '/name', message: 'must not be blank' }]);
+  if (name === '') throw new AppError('VALIDATION_FAILED', 'A schedule needs a name', [{ path: 'body.name', message: 'must not be blank' }]);
   // A fixed day has no period after it; anything else may not undercut the law.
   const floor = input.trigger === 'fixed_date' ? 0 : minimumUnder(minimums, { practice_area, jurisdiction });
-  if (input.periodDays < floor) throw new AppError('RETENTION_BELOW_MINIMUM', `The law requires keeping these matters at least ${floor} days`, [{ path: '/periodDays', message: `must be at least ${floor} days (the legal minimum for these matters)` }]);
+  if (input.periodDays < floor) throw new AppError('RETENTION_BELOW_MINIMUM', `The law requires keeping these matters at least ${floor} days`, [{ path: 'body.periodDays', message: `must be at least ${floor} days (the legal minimum for these matters)` }]);
   return { name, practice_area, jurisdiction, trigger: input.trigger, fixed_date, period_days: input.periodDays, action: input.action };
 }
 
@@ -182,7 +182,7 @@ export async function createLegalMinimum(ctx: RequestContext, input: { practiceA
     const auth = await requireAccess(tx, 'retention.manage', FIRM);
     const now = tx.app.clock.now();
     const citation = input.citation.trim();
-    if (citation === '') throw new AppError('VALIDATION_FAILED', 'Say where the rule comes from', [{ path: '/citation', message: 'must not be blank' }]);
+    if (citation === '') throw new AppError('VALIDATION_FAILED', 'Say where the rule comes from', [{ path: 'body.citation', message: 'must not be blank' }]);
     const row: RetentionMinimumsTable = { id: newId(now), practice_area: norm(input.practiceArea), jurisdiction: norm(input.jurisdiction), min_days: input.minDays, citation, created_by: actorIdOf(tx), created_at: now };
     await insertMinimum(tx, auth, row);
     await recordEvent(tx, { action: 'retention.minimum.create', outcome: 'allowed', resources: { other: { type: 'retention_minimum', id: row.id } } });

@@ -12,7 +12,7 @@ import type { Permission } from '../../../common/permissions.js';
 import { inTransaction, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { closeMatter, unsafeRetentionFacts } from '../vault/index.js';
+import { closeMatter, unsafeRetentionFacts, unsafeSetClientEnded } from '../vault/index.js';
 import { computeDue, queueRequested, type DueItem } from './disposition.service.js';
 import { renderEndOfEngagementLetter } from './letter.pdf.js';
 import { findMinimums, findTermination, insertTermination, unsafeDispositionsOfItems } from './retention.repository.js';
@@ -44,8 +44,8 @@ async function plannedItems(ctx: RequestContext, clientId: string): Promise<DueI
  * matters the actor may not close), VALIDATION_FAILED.
  */
 export async function terminateClient(ctx: RequestContext, clientId: ClientId, input: { endedOn?: string; anonymise: boolean; closeReason?: string }): Promise<TerminationView> {
-  const endedAt = input.endedOn ? parseDay(input.endedOn, 'endedOn') : ctx.app.clock.now();
-  if (endedAt > ctx.app.clock.now() + DAY_MS) throw new AppError('VALIDATION_FAILED', 'The relationship cannot end in the future', [{ path: '/endedOn', message: 'must be today or earlier' }]);
+  const endedAt = input.endedOn ? parseDay(input.endedOn, 'body.endedOn') : ctx.app.clock.now();
+  if (endedAt > ctx.app.clock.now() + DAY_MS) throw new AppError('VALIDATION_FAILED', 'The relationship cannot end in the future', [{ path: 'body.endedOn', message: 'must be today or earlier' }]);
   return inTransaction(ctx, async (tx) => {
     const auth = await requireAccess(tx, terminatePermission(tx), { kind: 'client', clientId });
     if (await findTermination(tx, clientId)) throw new AppError('CONFLICT', 'The relationship with this client has ended already');
@@ -60,6 +60,7 @@ export async function terminateClient(ctx: RequestContext, clientId: ClientId, i
     const now = tx.app.clock.now();
     const requestedBy = actorIdOf(tx);
     await insertTermination(tx, { id: newId(now), client_id: clientId, ended_at: endedAt, anonymise: input.anonymise ? 1 : 0, requested_by: requestedBy, created_at: now });
+    await unsafeSetClientEnded(tx, clientId, endedAt);
     await recordEvent(tx, { action: 'client.terminate', outcome: 'allowed', reason: input.anonymise ? 'ANONYMISE' : 'DESTROY', resources: { clientId } });
     let planned = await plannedItems(tx, clientId);
     if (!planned.some((p) => p.itemType === 'client')) {

@@ -89,7 +89,7 @@ export const vaultModule: ConfidantModule = {
 };
 
 /** Ids, numbers, statuses and dates of the whole vault (or one client), for the retention run and preview only (after retention.manage on the firm). */
-export { unsafeRetentionFacts, type RetentionFacts } from './retention-facts.repository.js';
+export { unsafeClientNumbers, unsafeRetentionFacts, type RetentionFacts } from './retention-facts.repository.js';
 
 /**
  * Moves legacy document blobs (encrypted under the client key alone) to per-object keys: one short

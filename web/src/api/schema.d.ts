@@ -25984,6 +25984,7 @@ export interface operations {
                             tombstone: {
                                 [key: string]: string | number | null;
                             } | null;
+                            extendReason: string | null;
                         }[];
                     };
                 };
@@ -26131,6 +26132,7 @@ export interface operations {
                         tombstone: {
                             [key: string]: string | number | null;
                         } | null;
+                        extendReason: string | null;
                     };
                 };
             };
@@ -26286,6 +26288,7 @@ export interface operations {
                         tombstone: {
                             [key: string]: string | number | null;
                         } | null;
+                        extendReason: string | null;
                     };
                 };
             };
@@ -26376,6 +26379,7 @@ export interface operations {
             content: {
                 "application/json": {
                     days: number;
+                    /** @description Why it is kept longer (sealed) */
                     reason: string;
                 };
             };
@@ -26439,6 +26443,7 @@ export interface operations {
                         tombstone: {
                             [key: string]: string | number | null;
                         } | null;
+                        extendReason: string | null;
                     };
                 };
             };
@@ -26595,6 +26600,7 @@ export interface operations {
                         tombstone: {
                             [key: string]: string | number | null;
                         } | null;
+                        extendReason: string | null;
                     };
                 };
             };
