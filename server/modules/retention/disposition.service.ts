@@ -414,11 +414,20 @@ export async function approveDisposition(ctx: RequestContext, id: string, input:
   });
 }
 
+/**
+ * Back to review with what the item covers now: a new snapshot and hash, no decision, and no
+ * manifest or tombstone (a new execution writes its own); an item that became sensitive stays so
+ * (two approvers), one never becomes less so.
+ */
+function freshReview(row: RetentionDispositionsTable, snapshot: Snapshot | null): Partial<RetentionDispositionsTable> {
+  return { status: 'review', snapshot: JSON.stringify(snapshot), snapshot_hash: hashOf(row.id, snapshot), decision: null, manifest: null, tombstone: null, sensitive: row.sensitive === 1 || snapshot?.sensitive ? 1 : 0 };
+}
+
 /** Replaces a disposition's snapshot with what the item covers now and drops the approvals given for the old one. */
 async function resnapshot(ctx: RequestContext, row: RetentionDispositionsTable, snapshot: Snapshot | null): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     await deleteApprovals(tx, row.id);
-    await updateDispositionFrom(tx, row.id, [row.status], { status: 'review', snapshot: JSON.stringify(snapshot), snapshot_hash: hashOf(row.id, snapshot), decision: null, updated_at: tx.app.clock.now() });
+    await updateDispositionFrom(tx, row.id, [row.status], { ...freshReview(row, snapshot), updated_at: tx.app.clock.now() });
     await recordEvent(tx, { action: 'disposition.requeue', outcome: 'allowed', reason: 'CHANGED', resources: { clientId: row.client_id, other: { type: 'disposition', id: row.id } } });
   });
 }
@@ -442,7 +451,11 @@ function coveredBy(now: Snapshot, approved: Snapshot | null): boolean {
 function closedEnough(snapshot: Snapshot | null): boolean {
   if (!snapshot) return false;
   if (snapshot.itemType === 'client') return snapshot.state.split(',').every((s) => s === '' || s === 'closed' || s === 'destroyed');
-  return snapshot.state.split('/')[0] === 'closed';
+  const matter = snapshot.state.split('/')[0];
+  // A superseded version goes whatever the matter's state (never a destroyed one's); a box once its matter closed.
+  if (snapshot.itemType === 'document_version') return matter !== 'destroyed';
+  if (snapshot.itemType === 'record') return matter === 'closed' || matter === 'destroyed';
+  return matter === 'closed';
 }
 
 async function anyCompliance(ctx: RequestContext, userIds: string[]): Promise<boolean> {
@@ -466,7 +479,7 @@ export async function extendDisposition(ctx: RequestContext, id: string, input: 
     const due = Math.max(now, Number(row.due_at)) + input.days * DAY_MS;
     const sealer = await RETENTION_FIELDS.forWrite(tx, auth);
     const sealed = sealer.seal(DISPOSITIONS_TABLE, id, 'extend_reason', reason);
-    if (!(await updateDispositionFrom(tx, id, [row.status], { status: 'extended', due_at: due, decision: null, extend_reason_sealed: sealed, extend_key_version: sealer.version, updated_at: now }))) throw new AppError('DISPOSITION_STATE', 'This item changed meanwhile');
+    if (!(await updateDispositionFrom(tx, id, [row.status], { status: 'extended', due_at: due, decision: null, manifest: null, tombstone: null, extend_reason_sealed: sealed, extend_key_version: sealer.version, updated_at: now }))) throw new AppError('DISPOSITION_STATE', 'This item changed meanwhile');
     await deleteApprovals(tx, id);
     await recordEvent(tx, { action: 'disposition.extend', outcome: 'allowed', reason: String(input.days), resources: { clientId: row.client_id, ...(row.matter_id ? { matterId: row.matter_id } : {}), other: { type: 'disposition', id } } });
     return (await presentDispositions(tx, [{ ...row, status: 'extended', due_at: due, decision: null, extend_reason_sealed: sealed, extend_key_version: sealer.version }]))[0]!;
@@ -550,7 +563,7 @@ async function buildManifest(ctx: RequestContext, snapshot: Snapshot, row: Reten
     }
   }
   for (const n of snapshot.notes) items.push({ type: 'note', id: n });
-  for (const r of snapshot.records) items.push({ type: 'record', id: r });
+  // Physical records are not in it: each box has its own witnessed destruction and certificate.
   const keys: Manifest['keys'] = [];
   if (row.item_type === 'client' && row.decision !== 'anonymise') keys.push({ type: 'client_key', ids: [row.client_id] });
   if (objectKeys.length > 0) keys.push({ type: 'object_key', ids: objectKeys });
@@ -568,7 +581,7 @@ function tombstoneOf(ctx: RequestContext, matter: { number: string; practiceArea
  * Destroys one approved item inside the caller's transaction, under the lock, after checking
  * holds there. Returns the audit index of the key-destruction event, or 'held'.
  */
-async function destroyInside(tx: RequestContext, row: RetentionDispositionsTable): Promise<number | 'held'> {
+async function destroyInside(tx: RequestContext, row: RetentionDispositionsTable): Promise<number | 'held' | 'changed'> {
   await lockClientRetention(tx, row.client_id);
   // Another node's run may have done it meanwhile (two runs resuming one item): once only.
   const done = (await unsafeGetDisposition(tx, row.id))?.key_event_index;
@@ -577,7 +590,14 @@ async function destroyInside(tx: RequestContext, row: RetentionDispositionsTable
   let custodianId: string | null = null;
   if (documentId && row.matter_id) custodianId = (await unsafeMatterInventory(tx, row.matter_id))?.documents.find((d) => d.id === documentId)?.createdBy ?? null;
   if (await isDispositionItemHeld(tx, { clientId: row.client_id, matterId: row.matter_id, itemType: row.item_type, ...(documentId ? { documentId } : {}), custodianId })) return 'held';
+  // Under the lock, as it is now: still closed, and nothing in it the approvers did not see.
+  const now = await snapshotOf(tx, row.item_type, row.item_id, { clientId: row.client_id, matterId: row.matter_id });
+  if (!now || !closedEnough(now) || !coveredBy(now, JSON.parse(row.snapshot) as Snapshot | null)) return 'changed';
   let keyEvent: number | null = null;
+  if (row.item_type === 'matter' && (await unsafeMatterInventory(tx, row.item_id))?.records.some((r) => r.status === 'out')) {
+    // A box of the matter is checked out: the matter waits (failed with an alert, retried by the next run) until it is back.
+    throw new AppError('RECORD_CHECKED_OUT', 'A physical record of this matter is checked out');
+  }
   if (row.item_type === 'matter') keyEvent = (await unsafeDestroyMatterContent(tx, row.item_id)).objectKeyEventIndex;
   else if (row.item_type === 'document_version') keyEvent = (await unsafeDestroyDocumentVersions(tx, documentId!, [Number(version)])).objectKeyEventIndex;
   else if (row.item_type === 'client' && row.decision === 'anonymise') {
@@ -632,6 +652,7 @@ async function execute(services: AppServices, ctx: RequestContext, start: Retent
   if (row.key_event_index === null) {
     const outcome = await inTransaction(ctx, async (tx) => {
       const result = await destroyInside(tx, row);
+      if (result === 'changed') return 'changed' as const;
       if (result === 'held') {
         await updateDispositionFrom(tx, row.id, ['executing'], { status: 'held', updated_at: services.clock.now() });
         await recordEvent(tx, { action: 'disposition.hold', outcome: 'allowed', reason: 'LEGAL_HOLD', resources: { clientId: row.client_id, ...(row.matter_id ? { matterId: row.matter_id } : {}), other: { type: 'disposition', id: row.id } } });
@@ -641,6 +662,10 @@ async function execute(services: AppServices, ctx: RequestContext, start: Retent
       return result;
     });
     if (outcome === 'held') return 'held';
+    if (outcome === 'changed') {
+      await resnapshot(ctx, { ...row, status: 'executing' }, await snapshotOf(ctx, row.item_type, row.item_id, { clientId: row.client_id, matterId: row.matter_id }));
+      return 'changed';
+    }
     row = { ...row, key_event_index: outcome, executed_at: services.clock.now() };
   }
   const manifest = JSON.parse(row.manifest!) as Manifest;
@@ -750,7 +775,7 @@ export async function runRetention(services: AppServices, options: { now?: numbe
     const snapshot = await snapshotOf(ctx, row.item_type, row.item_id, { clientId: row.client_id, matterId: row.matter_id });
     await inTransaction(ctx, async (tx) => {
       await deleteApprovals(tx, row.id);
-      await updateDispositionFrom(tx, row.id, [row.status], { status: 'review', decision: null, snapshot: JSON.stringify(snapshot), snapshot_hash: hashOf(row.id, snapshot), updated_at: now });
+      await updateDispositionFrom(tx, row.id, [row.status], { ...freshReview(row, snapshot), updated_at: now });
       await recordEvent(tx, { action: 'disposition.requeue', outcome: 'allowed', reason: row.status.toUpperCase(), resources: { clientId: row.client_id, other: { type: 'disposition', id: row.id } } });
     });
   }

@@ -296,6 +296,8 @@ function holdCovers(hold: ActiveHold, matterId: string | null, item: { id?: stri
 
 /** The vault's hook: which of these items of one matter a hold freezes (asked inside the vault's write transaction). */
 export async function heldItems(tx: RequestContext, where: { clientId: string; matterId: string }, items: HeldItem[]): Promise<Set<string>> {
+  // A hold being placed on this client waits for this write to commit, or this write sees it (PostgreSQL READ COMMITTED).
+  await lockClientRetention(tx, where.clientId, 'shared');
   const holds = await unsafeActiveHoldsOfClient(tx, where.clientId);
   const held = new Set<string>();
   if (holds.length === 0) return held;
@@ -305,6 +307,7 @@ export async function heldItems(tx: RequestContext, where: { clientId: string; m
 
 /** Keys' shred guard: no client key is destroyed while any hold on the client is active (request and execution alike). */
 export async function refuseShredUnderRetentionHold(tx: RequestContext, clientId: ClientId): Promise<void> {
+  await lockClientRetention(tx, clientId, 'shared');
   if ((await unsafeActiveHoldsOfClient(tx, clientId)).length > 0) throw new AppError('LEGAL_HOLD', 'A legal hold covers this client’s data; release it before destroying anything');
 }
 
@@ -317,6 +320,8 @@ export async function isDispositionItemHeld(tx: RequestContext, item: { clientId
   const holds = await unsafeActiveHoldsOfClient(tx, item.clientId);
   if (item.itemType === 'client') return holds.length > 0;
   if (item.itemType === 'matter') return holds.some((h) => h.scope === 'client' || h.matter_id === item.matterId || (h.scope === 'custodian' && h.matter_id === null));
+  // A physical record changes hands: any custodian hold reaching its matter holds it (its custodian may have handed it back).
+  if (item.itemType === 'record') return holds.some((h) => h.scope === 'client' || (h.scope === 'matter' && h.matter_id === item.matterId) || (h.scope === 'custodian' && (h.matter_id === null || h.matter_id === item.matterId)));
   return holds.some((h) => holdCovers(h, item.matterId, { id: item.documentId, custodianId: item.custodianId ?? null }));
 }
 

@@ -55,9 +55,12 @@ export const PARENT_RESOLVERS = {
  * advisory lock (released at commit or rollback); SQLite runs one write transaction at a time
  * already. Call inside a transaction.
  */
-export async function lockClientRetention(ctx: RequestContext, clientId: string): Promise<void> {
+export async function lockClientRetention(ctx: RequestContext, clientId: string, mode: 'exclusive' | 'shared' = 'exclusive'): Promise<void> {
   if (ctx.app.database.kind !== 'postgres') return;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`confidant/retention/${clientId}`}, 0))`.execute(ctx.db);
+  const key = `confidant/retention/${clientId}`;
+  // Shared for the vault's writes and shred checks (they exclude hold creation and destruction, not each other).
+  if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`.execute(ctx.db);
+  else await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(ctx.db);
 }
 
 /**

@@ -69,7 +69,7 @@ export async function unsafeRecordRowsOfMatter(ctx: RequestContext, matterId: st
 /**
  * Wipes everything sealed of the matter and of what it holds, and marks it destroyed: its title,
  * description, close reason and blind index; its documents' names (destroyed, their versions
- * destroyed); its notes' text (deleted); its records' label and location (destroyed); its parties
+ * destroyed); its notes' text (deleted); its parties
  * (deleted); the waiver notes of its conflict checks. Times already set are kept.
  */
 export async function unsafeWipeMatterContent(ctx: RequestContext, matterId: string, now: number): Promise<void> {
@@ -79,8 +79,7 @@ export async function unsafeWipeMatterContent(ctx: RequestContext, matterId: str
   await db(ctx).updateTable('vault_documents').set({ destroyed_at: now }).where('matter_id', '=', matterId).where('destroyed_at', 'is', null).execute();
   await db(ctx).updateTable('vault_notes').set({ title_sealed: '', body_sealed: '', updated_at: now }).where('matter_id', '=', matterId).execute();
   await db(ctx).updateTable('vault_notes').set({ deleted_at: now }).where('matter_id', '=', matterId).where('deleted_at', 'is', null).execute();
-  await db(ctx).updateTable('vault_records').set({ label_sealed: '', location_sealed: '', updated_at: now }).where('matter_id', '=', matterId).execute();
-  await db(ctx).updateTable('vault_records').set({ status: 'destroyed', destroyed_at: now }).where('matter_id', '=', matterId).where('status', '!=', 'destroyed').execute();
+  // Physical records are not touched: each box goes by its own witnessed destruction (a checked-out one must come back first).
   await db(ctx).deleteFrom('vault_parties').where('matter_id', '=', matterId).execute();
   await db(ctx).updateTable('vault_conflict_checks').set({ note_sealed: null, note_key_version: null }).where('matter_id', '=', matterId).execute();
   await db(ctx)

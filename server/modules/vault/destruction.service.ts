@@ -196,7 +196,7 @@ async function destroyKeysOf(tx: RequestContext, where: { clientId: string; matt
  * (keys' `unsafeDestroyObjectKeys`, one `key.destroy` event whose index is returned), the sealed
  * fields of the matter (title, description, close reason; its blind index wiped), of its
  * documents (names; each document and version marked destroyed), notes (text wiped, deleted),
- * records (label and location wiped, status destroyed) and its parties (deleted); the matter's
+ * parties (deleted) — physical records are left to their own witnessed destruction; the matter's
  * status becomes `destroyed`. Audited `matter.destroyed`. Idempotent (a destroyed matter is
  * destroyed again to no effect, returning its blob ids). Does not delete blobs. Unsafe: after
  * retention's own access decision; system actor. Throws MATTER_NOT_FOUND, LEGAL_HOLD (409, audited:

@@ -5,12 +5,14 @@ import { recordEvent } from '../../audit/index.js';
 import type { RequestContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { refuseIfHeld } from './vault.holds.js';
 import { newId } from '../../platform/ids.js';
 import { presentRecord, type RecordView } from './vault.presenter.js';
 import {
   findRecordMovements,
   findRecordRowsOfMatter,
   getMatterRow,
+  refuseUnderDestroyedMatter,
   getRecordRow,
   insertRecordMovement,
   insertRecordRow,
@@ -55,7 +57,10 @@ export async function createRecord(ctx: RequestContext, matterId: MatterId, inpu
 
 async function authorizeRecord(ctx: RequestContext, permission: 'record.read' | 'record.write', recordId: string): Promise<{ auth: ObjectAuth; row: VaultRecordsTable }> {
   const auth = await requireAccess(ctx, permission, { kind: 'object', type: 'record', id: recordId });
-  return { auth, row: await getRecordRow(ctx, auth) };
+  const row = await getRecordRow(ctx, auth);
+  // A destroyed matter's boxes answer like the matter (410): they wait for their own witnessed destruction through retention.
+  await refuseUnderDestroyedMatter(ctx, auth);
+  return { auth, row };
 }
 
 export async function getRecordById(ctx: RequestContext, recordId: string): Promise<RecordView> {
@@ -87,6 +92,8 @@ export async function moveRecord(ctx: RequestContext, recordId: string, action: 
     let sealer = await sealerForRead(tx, auth, row.key_version);
     let next: VaultRecordsTable = { ...row, status: action === 'check_out' ? 'out' : 'in', custodian_user_id: action === 'check_out' ? actorId(tx) : null, updated_at: now };
     if (input.location !== undefined) {
+      // Moving a held box elsewhere is a change: refused while a hold covers it (checking it out and in is not).
+      await refuseIfHeld(tx, { clientId: row.client_id, matterId: row.matter_id }, { type: 'record', id: row.id, custodianId: row.custodian_user_id }, { action: `record.${action}`, resources: { clientId: row.client_id, matterId: row.matter_id, other: { type: 'record', id: row.id } } });
       const label = sealer.open(TABLE, row.id, 'label', row.label_sealed);
       sealer = await sealerForWrite(tx, auth);
       next = { ...next, key_version: sealer.version, label_sealed: sealer.seal(TABLE, row.id, 'label', label), location_sealed: sealer.seal(TABLE, row.id, 'location', input.location) };

@@ -194,6 +194,13 @@ export async function getRecordRow(ctx: RequestContext, auth: ObjectAuth): Promi
   return { ...row, status: row.status };
 }
 
+/** Refuses (410 KEY_DESTROYED) an object of a destroyed matter: a physical record of one waits for its own witnessed destruction. */
+export async function refuseUnderDestroyedMatter(ctx: RequestContext, auth: ObjectAuth): Promise<void> {
+  if (!auth.matterId) return;
+  const row = await db(ctx).selectFrom('vault_matters').select('status').where('id', '=', auth.matterId).executeTakeFirst();
+  if (row?.status === 'destroyed') throw destroyed('matter');
+}
+
 /** The check-out/check-in log of the authorized record, oldest first. */
 export async function findRecordMovements(ctx: RequestContext, auth: ObjectAuth): Promise<VaultRecordMovementsTable[]> {
   const record = objectOf(auth, 'record');
