@@ -22,6 +22,9 @@ export { requestExport, findMyExportRequests, findClientExportRequests, approveE
 /** Transparency. Throw ACCESS_DENIED, CONSENT_WITHDRAWN, AUDIT_UNAVAILABLE. */
 export { whoCanAccess, activity, portalConsents, withdrawPortalConsent, portalDisclosures } from './transparency.service.js';
 
+/** For retention's execution (system, after its own decision): forgets a destroyed matter's threads, messages, file requests, uploads and shares in the destroying transaction. */
+export { unsafeForgetMatter } from './portal.repository.js';
+
 export const portalModule: ConfidantModule = {
   name: 'portal',
   provides: { access: { parentResolvers: PARENT_RESOLVERS, clientReach } },

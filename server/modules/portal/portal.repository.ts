@@ -347,3 +347,19 @@ export async function unsafeExpireExportRow(ctx: RequestContext, id: string, fro
   const result = await db(ctx).updateTable('portal_export_requests').set({ status: 'expired', blob_id: null, protection_sealed: null }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * Forgets everything the portal keeps of a matter the retention module destroyed, in its
+ * transaction: threads, messages (and their attachments and read receipts), file requests,
+ * uploads and shares. Unsafe (raw id): only for retention's execution, after its own decision.
+ */
+export async function unsafeForgetMatter(ctx: RequestContext, matterId: string): Promise<void> {
+  const messages = db(ctx).selectFrom('portal_messages').select('id').where('matter_id', '=', matterId);
+  await db(ctx).deleteFrom('portal_reads').where('message_id', 'in', messages).execute();
+  await db(ctx).deleteFrom('portal_message_documents').where('message_id', 'in', messages).execute();
+  await db(ctx).deleteFrom('portal_messages').where('matter_id', '=', matterId).execute();
+  await db(ctx).deleteFrom('portal_threads').where('matter_id', '=', matterId).execute();
+  await db(ctx).deleteFrom('portal_uploads').where('matter_id', '=', matterId).execute();
+  await db(ctx).deleteFrom('portal_file_requests').where('matter_id', '=', matterId).execute();
+  await db(ctx).deleteFrom('portal_shared_documents').where('matter_id', '=', matterId).execute();
+}

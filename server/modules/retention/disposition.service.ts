@@ -17,6 +17,7 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { unsafeDestroyObjectKeys, unsafeRotateMasterKey, unsafeShredClientKeys } from '../keys/index.js';
 import { unsafeAnonymiseClient, unsafeClientInventory, unsafeClientNumbers, unsafeDestroyDocumentVersions, unsafeDestroyMatterContent, unsafeMarkRecordDestroyed, unsafeMatterInventory, unsafeRetentionFacts } from '../vault/index.js';
+import { unsafeForgetMatter } from '../portal/index.js';
 import { issueCertificate, type DestructionRecord } from './certificate.js';
 import { isDispositionItemHeld } from './holds.service.js';
 import {
@@ -60,7 +61,12 @@ export interface DueItem {
   triggeredAt: number;
   dueAt: number;
   action: ScheduleAction;
+  /** The trigger date was given more than BACKDATE_MS before it was recorded: the compliance officer must approve. */
+  backdated?: boolean;
 }
+
+/** A closing or an end dated further back than this before it was recorded needs the compliance officer's approval. */
+const BACKDATE_MS = 30 * DAY_MS;
 
 interface Candidate {
   schedule: RetentionSchedulesTable;
@@ -98,7 +104,8 @@ export async function computeDue(ctx: RequestContext, on: number, clientId?: str
     if (!chosen) continue;
     matterDue.set(matter.id, chosen.dueAt);
     if (chosen.dueAt > on) continue;
-    out.push({ itemType: 'matter', itemId: matter.id, clientId: matter.clientId, matterId: matter.id, documentId: null, version: null, schedule: chosen.schedule, trigger: chosen.schedule.trigger, triggeredAt: chosen.triggeredAt, dueAt: chosen.dueAt, action: chosen.schedule.action });
+    const backdated = matter.closedRecordedAt !== null && matter.closedRecordedAt - matter.closedAt > BACKDATE_MS;
+    out.push({ itemType: 'matter', itemId: matter.id, clientId: matter.clientId, matterId: matter.id, documentId: null, version: null, schedule: chosen.schedule, trigger: chosen.schedule.trigger, triggeredAt: chosen.triggeredAt, dueAt: chosen.dueAt, action: chosen.schedule.action, backdated });
     for (const record of facts.records) {
       if (record.matterId !== matter.id || record.status === 'destroyed') continue;
       out.push({ itemType: 'record', itemId: record.id, clientId: matter.clientId, matterId: matter.id, documentId: null, version: null, schedule: chosen.schedule, trigger: chosen.schedule.trigger, triggeredAt: chosen.triggeredAt, dueAt: chosen.dueAt, action: 'destroy' });
@@ -127,7 +134,7 @@ export async function computeDue(ctx: RequestContext, on: number, clientId?: str
     // Never before any of its matters would be due under their own schedules.
     const dueAt = matters.reduce((max, m) => Math.max(max, matterDue.get(m.id) ?? 0), chosen.dueAt);
     if (dueAt > on) continue;
-    out.push({ itemType: 'client', itemId: client.id, clientId: client.id, matterId: null, documentId: null, version: null, schedule: chosen.schedule, trigger: 'client_ended', triggeredAt: endedAt, dueAt, action: ended.anonymise === 1 ? 'anonymise' : chosen.schedule.action });
+    out.push({ itemType: 'client', itemId: client.id, clientId: client.id, matterId: null, documentId: null, version: null, schedule: chosen.schedule, trigger: 'client_ended', triggeredAt: endedAt, dueAt, action: ended.anonymise === 1 ? 'anonymise' : chosen.schedule.action, backdated: Number(ended.created_at) - endedAt > BACKDATE_MS });
   }
   return out.sort((a, b) => a.dueAt - b.dueAt || a.itemId.localeCompare(b.itemId));
 }
@@ -507,6 +514,7 @@ export async function recordPhysicalDestruction(ctx: RequestContext, id: string,
       throw await refusal(tx, row, new AppError('LEGAL_HOLD', 'A legal hold covers this record'));
     }
     const now = tx.app.clock.now();
+    if (input.destroyedAt !== undefined && input.destroyedAt > now) throw new AppError('VALIDATION_FAILED', 'A destruction cannot be recorded ahead of time', [{ path: 'body.destroyedAt', message: 'must not be in the future' }]);
     const destroyedAt = input.destroyedAt ?? now;
     await unsafeMarkRecordDestroyed(tx, row.item_id, { method: input.method, witnessUserId: input.witnessUserId, destroyedAt });
     const { index } = await recordEvent(tx, { action: 'record.destroy', outcome: 'allowed', reason: input.method, resources: { clientId: row.client_id, ...(row.matter_id ? { matterId: row.matter_id } : {}), userId: input.witnessUserId, other: { type: 'record', id: row.item_id } } });
@@ -598,11 +606,19 @@ async function destroyInside(tx: RequestContext, row: RetentionDispositionsTable
     // A box of the matter is checked out: the matter waits (failed with an alert, retried by the next run) until it is back.
     throw new AppError('RECORD_CHECKED_OUT', 'A physical record of this matter is checked out');
   }
-  if (row.item_type === 'matter') keyEvent = (await unsafeDestroyMatterContent(tx, row.item_id)).objectKeyEventIndex;
+  if (row.item_type === 'matter') {
+    keyEvent = (await unsafeDestroyMatterContent(tx, row.item_id)).objectKeyEventIndex;
+    // The matter's conversations with the client go with it (sealed under the client's key, which lives on).
+    await unsafeForgetMatter(tx, row.item_id);
+  }
   else if (row.item_type === 'document_version') keyEvent = (await unsafeDestroyDocumentVersions(tx, documentId!, [Number(version)])).objectKeyEventIndex;
   else if (row.item_type === 'client' && row.decision === 'anonymise') {
     const client = await unsafeClientInventory(tx, row.client_id);
-    for (const m of client?.matters ?? []) if (m.status !== 'destroyed') keyEvent = (await unsafeDestroyMatterContent(tx, m.matterId)).objectKeyEventIndex ?? keyEvent;
+    for (const m of client?.matters ?? []) {
+      if (m.status === 'destroyed') continue;
+      keyEvent = (await unsafeDestroyMatterContent(tx, m.matterId)).objectKeyEventIndex ?? keyEvent;
+      await unsafeForgetMatter(tx, m.matterId);
+    }
     await unsafeAnonymiseClient(tx, row.client_id, client?.number ? `Anonymised client ${client.number}` : 'Anonymised client');
   } else if (row.item_type === 'client') {
     keyEvent = (await unsafeShredClientKeys(tx, row.client_id as ClientId)).eventIndex;
@@ -729,7 +745,8 @@ async function queue(ctx: RequestContext, item: DueItem, requestedBy: string | n
     decision: null,
     due_at: item.dueAt,
     status: 'review',
-    sensitive: snapshot.sensitive ? 1 : 0,
+    // Privileged or highly confidential content, or a backdated closing: two approvers, one the compliance officer.
+    sensitive: snapshot.sensitive || item.backdated ? 1 : 0,
     snapshot: JSON.stringify(snapshot),
     snapshot_hash: hashOf(id, snapshot),
     requested_by: requestedBy,

@@ -267,6 +267,18 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     expect(JSON.stringify(events)).not.toContain('appeal');
   });
 
+  it('a closing backdated to make a matter due at once needs the compliance officer too', async () => {
+    const matter = await buildMatter(instance);
+    const opened = Date.UTC(2010, 0, 4);
+    expect((await api('PATCH', `/matters/${matter.id}`, matter.lead.headers, { openedAt: opened })).statusCode).toBe(200);
+    expect((await api('POST', `/matters/${matter.id}/close`, matter.lead.headers, { reason: 'Long done', closedAt: opened + 86_400_000 })).statusCode).toBe(200);
+    await runRetention(instance.services);
+    const queued = (await dispositionOf(matter.id))!;
+    expect(queued).toMatchObject({ status: 'review', sensitive: true });
+    const leadSession = (await buildSession(instance, matter.lead)).headers;
+    expect((await api('POST', `/dispositions/${queued.id}/approve`, leadSession, { snapshotHash: queued.snapshotHash })).json()).toMatchObject({ status: 'review', approvalsRequired: 2 });
+  });
+
   it('an approval covers what was reviewed: a document added afterwards sends the item back to review', async () => {
     const matter = await buildMatter(instance);
     await buildDocument(instance, { matter });
@@ -427,8 +439,12 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     expect(shell.json().name).toMatch(/^Anonymised client/);
   });
 
-  it('other modules live with a destroyed matter: the consent reminder job still runs', async () => {
+  it('other modules live with a destroyed matter: the portal forgets its threads, the consent reminder job still runs', async () => {
     const matter = await buildMatter(instance);
+    const contact = await buildPortalContact(instance, { matter });
+    const thread = await api('POST', `/matters/${matter.id}/threads`, matter.lead.headers, { subject: 'SECRET-SUBJECT about the deal', body: 'SECRET-BODY of the message' });
+    expect(thread.statusCode).toBe(201);
+    const threadId = thread.json().thread.id as string;
     const kept = await buildMatter(instance, { client: matter.client, lead: matter.lead });
     await buildConsent(instance, { matter: kept, input: { matterScope: 'listed', matterIds: [matter.id, kept.id], validUntil: Date.now() + 10 * 86_400_000 } });
     await closeMatter(matter);
@@ -438,6 +454,11 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
     await runRetention(instance.services);
     expect((await dispositionOf(matter.id))!.status).toBe('executed');
     expect(await remindExpiringConsents(instance.services)).toBeGreaterThanOrEqual(1);
+    expect((await api('GET', `/threads/${threadId}`, matter.lead.headers)).statusCode).toBe(404);
+    expect((await api('GET', `/portal/threads/${threadId}`, contact.headers)).statusCode).toBe(404);
+    expect(((await api('GET', '/portal/threads', contact.headers)).json().items as { id: string }[]).map((t) => t.id)).not.toContain(threadId);
+    const left = await instance.services.database.db.selectFrom('portal_threads' as 'audit_event').selectAll().where('matter_id' as 'action', '=', matter.id).execute();
+    expect(left).toHaveLength(0);
   });
 
   it('the client downloads its certificates in the portal; another client cannot', async () => {

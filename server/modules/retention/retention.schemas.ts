@@ -193,7 +193,7 @@ export const DispositionSchema = Type.Object({
 });
 export const DispositionList = items(DispositionSchema);
 export const DispositionsQuery = Type.Object(
-  { status: Type.Optional(Type.String({ maxLength: 20 })), clientId: Type.Optional(branded<ClientId>(Id)), matterId: Type.Optional(branded<MatterId>(Id)) },
+  { status: Type.Optional(DispositionStatusSchema), clientId: Type.Optional(branded<ClientId>(Id)), matterId: Type.Optional(branded<MatterId>(Id)) },
   { additionalProperties: false },
 );
 

@@ -84,7 +84,10 @@ function checkInput(input: ScheduleInput, minimums: RetentionMinimumsTable[]): O
   if (name === '') throw new AppError('VALIDATION_FAILED', 'A schedule needs a name', [{ path: 'body.name', message: 'must not be blank' }]);
   // A fixed day has no period after it; anything else may not undercut the law.
   const floor = input.trigger === 'fixed_date' ? 0 : minimumUnder(minimums, { practice_area, jurisdiction });
-  if (input.periodDays < floor) throw new AppError('RETENTION_BELOW_MINIMUM', `The law requires keeping these matters at least ${floor} days`, [{ path: 'body.periodDays', message: `must be at least ${floor} days (the legal minimum for these matters)` }]);
+  if (input.periodDays < floor) {
+    const years = floor % 365 === 0 ? ` (${floor / 365} year${floor === 365 ? '' : 's'})` : '';
+    throw new AppError('RETENTION_BELOW_MINIMUM', `The law requires keeping these matters at least ${floor} days${years}`, [{ path: 'body.periodDays', message: `must be at least ${floor} days${years}: the legal minimum for these matters` }]);
+  }
   return { name, practice_area, jurisdiction, trigger: input.trigger, fixed_date, period_days: input.periodDays, action: input.action };
 }
 

@@ -68,7 +68,7 @@ export async function terminateClient(ctx: RequestContext, clientId: ClientId, i
       const minimums = await findMinimums(tx);
       const floor = facts.matters.reduce((max, m) => Math.max(max, minimumFor(minimums, m)), 0) * DAY_MS;
       const latestMatter = planned.reduce((max, p) => Math.max(max, p.dueAt), 0);
-      planned = [...planned, { itemType: 'client', itemId: clientId, clientId, matterId: null, documentId: null, version: null, schedule: null, trigger: 'client_ended', triggeredAt: endedAt, dueAt: Math.max(endedAt + floor, latestMatter), action: input.anonymise ? 'anonymise' : 'review' }];
+      planned = [...planned, { itemType: 'client', itemId: clientId, clientId, matterId: null, documentId: null, version: null, schedule: null, trigger: 'client_ended', triggeredAt: endedAt, dueAt: Math.max(endedAt + floor, latestMatter), action: input.anonymise ? 'anonymise' : 'review', backdated: now - endedAt > 30 * DAY_MS }];
     }
     await queueRequested(tx, planned);
     const queued = await unsafeDispositionsOfItems(tx, planned.map((p) => p.itemId));
@@ -89,7 +89,10 @@ export async function getTermination(ctx: RequestContext, clientId: ClientId): P
   const auth = await requireAccess(ctx, isCompliance(ctx) ? 'retention.manage' : 'client.read', { kind: 'client', clientId });
   const row = await findTermination(ctx, auth.clientId);
   if (!row) return null;
-  const queued = [...(await unsafeDispositionsOfItems(ctx, [clientId, ...(await unsafeRetentionFacts(ctx, clientId)).matters.map((m) => m.id)])).values()];
+  const all = [...(await unsafeDispositionsOfItems(ctx, [clientId, ...(await unsafeRetentionFacts(ctx, clientId)).matters.map((m) => m.id)])).values()];
+  // Someone seated on one matter sees the client's item and their own matters' items, not the others'.
+  const queued = [];
+  for (const d of all) if (isCompliance(ctx) || d.matter_id === null || (await canAccess(ctx, 'matter.read', { kind: 'matter', matterId: d.matter_id as MatterId }))) queued.push(d);
   const labels = await labelsFor(ctx, { userIds: [row.requested_by] });
   return { clientId, endedAt: Number(row.ended_at), anonymise: row.anonymise === 1, requestedBy: personOf(labels, row.requested_by), closedMatters: 0, dispositions: queued.map((d) => ({ id: d.id, itemType: d.item_type, itemId: d.item_id, dueAt: Number(d.due_at), status: d.status })) };
 }

@@ -121,6 +121,7 @@ export async function createMatter(ctx: RequestContext, input: CreateMatterInput
       description_sealed: input.description ? sealer.seal(TABLE, id, 'description', input.description) : null,
       close_reason_sealed: null,
       closed_by: null,
+      closed_recorded_at: null,
       created_at: now,
       updated_at: now,
     };
@@ -207,7 +208,7 @@ export async function closeMatter(ctx: RequestContext, matterId: MatterId, input
     const reason = input.reason.trim();
     if (reason === '') throw new AppError('VALIDATION_FAILED', 'Say why the matter closes', [{ path: 'body.reason', message: 'is required' }]);
     const sealer = await sealerForWrite(tx, auth);
-    const next = await resealed(tx, auth, row, sealer, { status: 'closed', closed_at: closedAt, closed_by: userOf(tx), close_reason_sealed: sealer.seal(TABLE, row.id, 'close_reason', reason), updated_at: now });
+    const next = await resealed(tx, auth, row, sealer, { status: 'closed', closed_at: closedAt, closed_by: userOf(tx), closed_recorded_at: now, close_reason_sealed: sealer.seal(TABLE, row.id, 'close_reason', reason), updated_at: now });
     await updateMatterRow(tx, auth, next);
     await recordEvent(tx, { action: 'matter.closed', outcome: 'allowed', resources: { clientId: row.client_id, matterId } });
     return presentOne(tx, auth, next, sealer);
@@ -221,7 +222,7 @@ export async function reopenMatter(ctx: RequestContext, matterId: MatterId): Pro
     const row = await getMatterRow(tx, auth);
     if (row.status !== 'closed') throw new AppError('CONFLICT', 'The matter is not closed');
     const sealer = await sealerForWrite(tx, auth);
-    const next = await resealed(tx, auth, row, sealer, { status: 'open', closed_at: null, closed_by: null, close_reason_sealed: null, updated_at: tx.app.clock.now() });
+    const next = await resealed(tx, auth, row, sealer, { status: 'open', closed_at: null, closed_by: null, closed_recorded_at: null, close_reason_sealed: null, updated_at: tx.app.clock.now() });
     await updateMatterRow(tx, auth, next);
     await recordEvent(tx, { action: 'matter.reopened', outcome: 'allowed', resources: { clientId: row.client_id, matterId } });
     return presentOne(tx, auth, next, sealer);

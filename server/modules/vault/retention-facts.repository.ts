@@ -11,7 +11,7 @@ const db = (ctx: RequestContext) => tablesOf<VaultTables>(ctx.db);
 
 export interface RetentionFacts {
   clients: { id: string; number: number | null; status: string }[];
-  matters: { id: string; clientId: string; number: string; status: string; practiceArea: string | null; jurisdiction: string | null; openedAt: number; closedAt: number | null }[];
+  matters: { id: string; clientId: string; number: string; status: string; practiceArea: string | null; jurisdiction: string | null; openedAt: number; closedAt: number | null; closedRecordedAt: number | null }[];
   /** Versions a later version replaced, with when the next one came. */
   superseded: { documentId: string; matterId: string; clientId: string; version: number; supersededAt: number }[];
   records: { id: string; matterId: string; clientId: string; status: string }[];
@@ -19,7 +19,7 @@ export interface RetentionFacts {
 
 export async function unsafeRetentionFacts(ctx: RequestContext, clientId?: string): Promise<RetentionFacts> {
   let clients = db(ctx).selectFrom('vault_clients').select(['id', 'number', 'status']);
-  let matters = db(ctx).selectFrom('vault_matters').select(['id', 'client_id', 'number', 'status', 'practice_area', 'jurisdiction', 'opened_at', 'closed_at']).where('status', '!=', 'conflict_review');
+  let matters = db(ctx).selectFrom('vault_matters').select(['id', 'client_id', 'number', 'status', 'practice_area', 'jurisdiction', 'opened_at', 'closed_at', 'closed_recorded_at']).where('status', '!=', 'conflict_review');
   let superseded = db(ctx)
     .selectFrom('vault_document_versions as v')
     .innerJoin('vault_document_versions as next', (join) => join.onRef('next.document_id', '=', 'v.document_id').on((eb) => eb('next.version', '=', eb('v.version', '+', 1))))
@@ -34,7 +34,7 @@ export async function unsafeRetentionFacts(ctx: RequestContext, clientId?: strin
   }
   return {
     clients: (await clients.execute()).map((c) => ({ id: c.id, number: c.number === null ? null : Number(c.number), status: c.status })),
-    matters: (await matters.execute()).map((m) => ({ id: m.id, clientId: m.client_id, number: m.number, status: m.status, practiceArea: m.practice_area, jurisdiction: m.jurisdiction, openedAt: Number(m.opened_at), closedAt: m.closed_at === null ? null : Number(m.closed_at) })),
+    matters: (await matters.execute()).map((m) => ({ id: m.id, clientId: m.client_id, number: m.number, status: m.status, practiceArea: m.practice_area, jurisdiction: m.jurisdiction, openedAt: Number(m.opened_at), closedAt: m.closed_at === null ? null : Number(m.closed_at), closedRecordedAt: m.closed_recorded_at === null ? null : Number(m.closed_recorded_at) })),
     superseded: (await superseded.execute()).map((s) => ({ documentId: s.document_id, matterId: s.matter_id, clientId: s.client_id, version: Number(s.version), supersededAt: Number(s.created_at) })),
     records: (await records.execute()).map((r) => ({ id: r.id, matterId: r.matter_id, clientId: r.client_id, status: r.status })),
   };

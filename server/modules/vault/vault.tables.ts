@@ -49,6 +49,8 @@ export interface VaultMattersTable {
   /** Why it was closed (sealed); null while open. */
   close_reason_sealed: string | null;
   closed_by: string | null;
+  /** When the closing was recorded (server time; `closed_at` is the date the user gave). Null while open, and for matters closed before it was kept. */
+  closed_recorded_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -25915,7 +25915,8 @@ export interface operations {
     listDispositions: {
         parameters: {
             query?: {
-                status?: string;
+                /** @description review: waiting for approval; approved: executed by the next run; extended: kept longer by a reviewer; held: a legal hold suspends it; awaiting_physical: a physical record waits for its witnessed destruction; executed: destroyed and certified; failed: the run could not finish (an alert was raised; the next run resumes) */
+                status?: "review" | "approved" | "extended" | "held" | "executing" | "awaiting_physical" | "executed" | "failed";
                 clientId?: string;
                 matterId?: string;
             };

@@ -6,11 +6,11 @@ import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, fieldError, Loading, PageTitle, PersonPicker, Select, TextArea, TextField, type PickerOption } from '../../components';
 import { formatBytes, formatTime, parseLocal } from '../../lib/format';
 import { useSession } from '../identity';
-import { retentionApi, retentionKeys, type Disposition, type PhysicalMethod } from './api';
+import { retentionApi, retentionKeys, type Disposition, type DispositionStatus, type PhysicalMethod } from './api';
 import { ACTION_LABELS, contentsText, dayText, DECISION_LABELS, itemText, METHOD_LABELS, statusText } from './labels';
 import { CertificateDownloads, hasFieldErrors, PlainError, RetentionTabs, StatusBadge, useSteppedAction } from './parts';
 
-const FILTERS: { status: string; label: string }[] = [
+const FILTERS: { status: DispositionStatus; label: string }[] = [
   { status: 'review', label: 'Waiting for review' },
   { status: 'approved', label: 'Approved' },
   { status: 'held', label: 'Held' },
@@ -52,7 +52,7 @@ const PHYSICAL_WORDS: Record<string, string> = {
  * physical records, and the certificate of what was done.
  */
 export function QueuePage() {
-  const [status, setStatus] = useState('review');
+  const [status, setStatus] = useState<DispositionStatus>('review');
   const queue = useQuery({
     queryKey: retentionKeys.dispositionsBy(status),
     queryFn: () => retentionApi.dispositions(status),

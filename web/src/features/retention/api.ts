@@ -2,6 +2,10 @@
 // generated schema (server/modules/retention/retention.schemas.ts is the source of both).
 import { api, apiErrorFrom, data } from '../../api/client';
 import type { RequestBody, ResponseBody } from '../../api/types';
+import type { paths } from '../../api/schema';
+
+/** A status of the disposition queue, as the API names them. */
+export type DispositionStatus = NonNullable<NonNullable<paths['/api/v1/dispositions']['get']['parameters']['query']>['status']>;
 
 export type Schedule = ResponseBody<'/api/v1/retention/schedules', 'get'>['items'][number];
 export type ScheduleInput = RequestBody<'/api/v1/retention/schedules', 'post'>;
@@ -69,7 +73,7 @@ export const retentionApi = {
   preview: (on: string) => data(api.GET('/api/v1/retention/preview', { params: { query: { on } } })),
   run: () => data(api.POST('/api/v1/retention/run')),
 
-  dispositions: (status?: string) =>
+  dispositions: (status?: DispositionStatus) =>
     data(
       api.GET('/api/v1/dispositions', {
         params: { query: status ? { status } : {} },
