@@ -421,7 +421,10 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
   it('termination with anonymisation: the matters lose their content, the client keeps only an anonymous shell', async () => {
     const matter = await buildMatter(instance);
     const doc = await buildDocument(instance, { matter, content: 'to be anonymised' });
+    // Before: not ended; the lead (whole client) may end it, a paralegal seated on one matter may not.
+    expect((await api('GET', `/clients/${matter.clientId}/termination`, matter.lead.headers)).json()).toMatchObject({ ended: false, canEnd: true, termination: null });
     const ended = await api('POST', `/clients/${matter.clientId}/termination`, matter.lead.headers, { anonymise: true, closeReason: 'Engagement over' });
+    expect((await api('GET', `/clients/${matter.clientId}/termination`, matter.lead.headers)).json()).toMatchObject({ ended: true, canEnd: false, termination: { anonymise: true } });
     expect(ended.statusCode).toBe(201);
     expect(ended.json()).toMatchObject({ anonymise: true, closedMatters: 1 });
     expect((await api('GET', `/matters/${matter.id}`, matter.lead.headers)).json().status).toBe('closed');

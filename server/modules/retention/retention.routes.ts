@@ -44,6 +44,7 @@ import {
   SignedCertificateSchema,
   TerminationBody,
   TerminationSchema,
+  TerminationStatusSchema,
 } from './retention.schemas.js';
 import { changeSchedule, createLegalMinimum, createSchedule, deleteLegalMinimum, findLegalMinimums, findRetentionSchedules, retireSchedule } from './schedules.service.js';
 import { endOfEngagementLetter, getTermination, terminateClient } from './termination.service.js';
@@ -117,11 +118,9 @@ export async function retentionRoutes(fastify: FastifyInstance): Promise<void> {
     reply.code(201);
     return terminateClient(request.ctx, request.params.clientId, request.body);
   });
-  app.get('/clients/:clientId/termination', { schema: { tags, summary: 'The end of the relationship with a client (404 NOT_FOUND while it has not ended)', params: ClientIdParams, response: { 200: TerminationSchema, ...errors } } }, async (request) => {
-    const view = await getTermination(request.ctx, request.params.clientId);
-    if (!view) throw new AppError('NOT_FOUND', 'The relationship with this client has not ended');
-    return view;
-  });
+  app.get('/clients/:clientId/termination', { schema: { tags, summary: 'Whether the relationship with a client ended (and what is scheduled), and whether the caller may end it', params: ClientIdParams, response: { 200: TerminationStatusSchema, ...errors } } }, async (request) =>
+    getTermination(request.ctx, request.params.clientId),
+  );
   app.get('/clients/:clientId/termination/letter', { schema: { tags, summary: 'The end-of-engagement letter (PDF)', params: ClientIdParams, response: { 200: pdf, ...errors } } }, async (request, reply) =>
     reply.type('application/pdf').headers(noStore).header('content-disposition', 'attachment; filename="end-of-engagement.pdf"').send(await endOfEngagementLetter(request.ctx, request.params.clientId)),
   );

@@ -239,3 +239,11 @@ export const TerminationSchema = Type.Object({
   closedMatters: Type.Integer(),
   dispositions: Type.Array(Type.Object({ id: Type.String(), itemType: ItemTypeSchema, itemId: Type.String(), dueAt: Type.Number(), status: Type.String() })),
 });
+
+/** Whether the relationship with a client ended, and whether the caller may end it. */
+export const TerminationStatusSchema = Type.Object({
+  ended: Type.Boolean(),
+  /** The caller may end it (the lead attorney with the whole client, or the compliance officer). */
+  canEnd: Type.Boolean(),
+  termination: Nullable(TerminationSchema),
+});

@@ -84,17 +84,17 @@ export async function terminateClient(ctx: RequestContext, clientId: ClientId, i
   });
 }
 
-/** The termination of a client, if it ended (the client page shows it). Throws ACCESS_DENIED. */
-export async function getTermination(ctx: RequestContext, clientId: ClientId): Promise<TerminationView | null> {
+/** Whether the relationship with a client ended (with what is scheduled), and whether the caller may end it (the client page). Throws ACCESS_DENIED. */
+export async function getTermination(ctx: RequestContext, clientId: ClientId): Promise<{ ended: boolean; canEnd: boolean; termination: TerminationView | null }> {
   const auth = await requireAccess(ctx, isCompliance(ctx) ? 'retention.manage' : 'client.read', { kind: 'client', clientId });
   const row = await findTermination(ctx, auth.clientId);
-  if (!row) return null;
+  if (!row) return { ended: false, canEnd: await canAccess(ctx, terminatePermission(ctx), { kind: 'client', clientId }), termination: null };
   const all = [...(await unsafeDispositionsOfItems(ctx, [clientId, ...(await unsafeRetentionFacts(ctx, clientId)).matters.map((m) => m.id)])).values()];
   // Someone seated on one matter sees the client's item and their own matters' items, not the others'.
   const queued = [];
   for (const d of all) if (isCompliance(ctx) || d.matter_id === null || (await canAccess(ctx, 'matter.read', { kind: 'matter', matterId: d.matter_id as MatterId }))) queued.push(d);
   const labels = await labelsFor(ctx, { userIds: [row.requested_by] });
-  return { clientId, endedAt: Number(row.ended_at), anonymise: row.anonymise === 1, requestedBy: personOf(labels, row.requested_by), closedMatters: 0, dispositions: queued.map((d) => ({ id: d.id, itemType: d.item_type, itemId: d.item_id, dueAt: Number(d.due_at), status: d.status })) };
+  return { ended: true, canEnd: false, termination: { clientId, endedAt: Number(row.ended_at), anonymise: row.anonymise === 1, requestedBy: personOf(labels, row.requested_by), closedMatters: 0, dispositions: queued.map((d) => ({ id: d.id, itemType: d.item_type, itemId: d.item_id, dueAt: Number(d.due_at), status: d.status })) } };
 }
 
 /**

@@ -3177,7 +3177,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The end of the relationship with a client (404 NOT_FOUND while it has not ended) */
+        /** Whether the relationship with a client ended (and what is scheduled), and whether the caller may end it */
         get: operations["getClientTermination"];
         put?: never;
         /** End the relationship with a client: close its matters, schedule disposition */
@@ -27004,21 +27004,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        clientId: string;
-                        endedAt: number;
-                        anonymise: boolean;
-                        requestedBy: {
-                            id: string;
-                            name: string;
-                        };
-                        closedMatters: number;
-                        dispositions: {
-                            id: string;
-                            itemType: "client" | "matter" | "document_version" | "record";
-                            itemId: string;
-                            dueAt: number;
-                            status: string;
-                        }[];
+                        ended: boolean;
+                        canEnd: boolean;
+                        termination: {
+                            clientId: string;
+                            endedAt: number;
+                            anonymise: boolean;
+                            requestedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            closedMatters: number;
+                            dispositions: {
+                                id: string;
+                                itemType: "client" | "matter" | "document_version" | "record";
+                                itemId: string;
+                                dueAt: number;
+                                status: string;
+                            }[];
+                        } | null;
                     };
                 };
             };

@@ -1,6 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api/client';
 import { usePageAction } from '../../api/query';
 import { Button, fieldError, Loading, TextArea, TextField } from '../../components';
 import { retentionApi, retentionKeys, terminationLetterUrl, type Termination } from './api';
@@ -12,8 +11,7 @@ const FIELDS = ['body.endedOn', 'body.anonymise', 'body.closeReason'];
 /**
  * The client page's "End of the engagement": before it ends, the form that ends it (closing the
  * open matters and scheduling what is kept and for how long); after, when and by whom, what is
- * scheduled, and the letter for the client. A tab of its own: the GET answers 404 while the
- * engagement goes on, which a browser reports as an error, so it is asked only when opened.
+ * scheduled, and the letter for the client. The form only for someone who may end it.
  * `matterLabels` names the client's matters by number for the schedule.
  */
 export function EngagementSection({ clientId, clientName, matterLabels }: { clientId: string; clientName: string; matterLabels: ReadonlyMap<string, string> }) {
@@ -22,15 +20,20 @@ export function EngagementSection({ clientId, clientName, matterLabels }: { clie
     queryFn: () => retentionApi.termination(clientId),
     retry: false,
   });
-  // 404 NOT_FOUND: it has not ended (the form); any other refusal: not this person's to see.
-  const notEnded = termination.error instanceof ApiError && termination.error.code === 'NOT_FOUND';
   if (termination.isPending) return <Loading label="Checking the engagement…" />;
-  // Anyone else (who may open the client but not its engagement) learns only that.
-  if (termination.error && !notEnded) return <p className="ret-detail">The end of this client’s engagement is shown to its lead attorney and the compliance officer.</p>;
+  // A refusal: not this person's to see.
+  if (termination.error || !termination.data) return <p className="ret-detail">The end of this client’s engagement is shown to its lead attorney and the compliance officer.</p>;
+  const status = termination.data;
   return (
     <section className="ret-engagement" aria-labelledby="engagement-title">
       <h2 id="engagement-title">End of the engagement</h2>
-      {termination.data ? <Ended termination={termination.data} clientId={clientId} matterLabels={matterLabels} /> : <EndForm clientId={clientId} clientName={clientName} />}
+      {status.termination ? (
+        <Ended termination={status.termination} clientId={clientId} matterLabels={matterLabels} />
+      ) : status.canEnd ? (
+        <EndForm clientId={clientId} clientName={clientName} />
+      ) : (
+        <p className="ret-detail">The engagement with this client goes on. Its lead attorney (with the whole client) or the compliance officer ends it here when it is over.</p>
+      )}
     </section>
   );
 }

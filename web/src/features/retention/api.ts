@@ -22,7 +22,8 @@ export type ApproveInput = RequestBody<'/api/v1/dispositions/{id}/approve', 'pos
 export type PhysicalInput = RequestBody<'/api/v1/dispositions/{id}/physical-destruction', 'post'>;
 export type PhysicalMethod = PhysicalInput['method'];
 export type Certificate = ResponseBody<'/api/v1/certificates', 'get'>['items'][number];
-export type Termination = ResponseBody<'/api/v1/clients/{clientId}/termination', 'get'>;
+export type TerminationStatus = ResponseBody<'/api/v1/clients/{clientId}/termination', 'get'>;
+export type Termination = NonNullable<TerminationStatus['termination']>;
 export type TerminationInput = RequestBody<'/api/v1/clients/{clientId}/termination', 'post'>;
 
 /** Query keys: every change invalidates the lists it touches. */
