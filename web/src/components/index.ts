@@ -8,3 +8,4 @@ export { fieldError } from './form-errors';
 export { Picker, type PickerOption, type PickerProps } from './Picker';
 export { PersonPicker, ClientPicker, MatterPicker, searchPeople, searchClients, searchMatters, searchMattersByNumber, type TypedPickerProps } from './pickers';
 export { ArchiveProtectionForm, isProtectionFieldError, type ArchiveProtection, type ArchiveProtectionFormProps } from './ArchiveProtectionForm';
+export { Confirmation, type ConfirmationProps } from './Confirmation';

@@ -1,8 +1,8 @@
 // Small pieces the consent pages share: a checkbox group with the field
 // error beside it (the shared form controls have no multi-choice field), an inline
 // confirmation that says what the action cannot undo, and a Copy button for a link shown once.
-import { useId, useState, type ReactNode } from 'react';
-import { Button } from '../../components';
+import { useId, useState } from 'react';
+import { Button, Confirmation as SharedConfirmation, type ConfirmationProps } from '../../components';
 
 export interface Choice {
   value: string;
@@ -49,24 +49,8 @@ export function CheckboxGroup({ legend, choices, value, onChange, error, hint, r
  * Asks before an action that cannot be undone: the question, what it means, and the two choices.
  * Inline rather than a browser dialog, so it reads like the page and works the same everywhere.
  */
-export function Confirmation({ title, children, confirmLabel, onConfirm, onCancel, busy, variant = 'danger' }: { title: string; children: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; busy?: boolean; variant?: 'primary' | 'danger' }) {
-  const id = useId();
-  return (
-    <div className="consent-confirm" role="group" aria-labelledby={`${id}-title`}>
-      <p className="consent-confirm-title" id={`${id}-title`}>
-        {title}
-      </p>
-      <div>{children}</div>
-      <div className="consent-actions">
-        <Button variant={variant} busy={busy} onClick={onConfirm}>
-          {confirmLabel}
-        </Button>
-        <Button variant="secondary" onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-      </div>
-    </div>
-  );
+export function Confirmation(props: ConfirmationProps) {
+  return <SharedConfirmation {...props} classPrefix="consent" />;
 }
 
 /** Copies a text (a share link) to the clipboard and says whether it worked. */

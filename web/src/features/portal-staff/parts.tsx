@@ -1,28 +1,11 @@
 // Small pieces the portal's staff panels share: an inline confirmation and a chooser of the
 // matter's documents to attach.
-import { useId, type ReactNode } from 'react';
-import { Button } from '../../components';
+import { Confirmation as SharedConfirmation, type ConfirmationProps } from '../../components';
 import type { MatterDocument } from './api';
 
 /** Asks before an action that takes effect at once: the question, what it means, the two choices. */
-export function Confirmation({ title, children, confirmLabel, onConfirm, onCancel, busy }: { title: string; children: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; busy?: boolean }) {
-  const id = useId();
-  return (
-    <div className="ps-confirm" role="alertdialog" aria-labelledby={`${id}-title`}>
-      <p className="ps-confirm-title" id={`${id}-title`}>
-        {title}
-      </p>
-      <div>{children}</div>
-      <div className="ps-actions">
-        <Button variant="danger" busy={busy} onClick={onConfirm}>
-          {confirmLabel}
-        </Button>
-        <Button variant="secondary" onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-      </div>
-    </div>
-  );
+export function Confirmation(props: ConfirmationProps) {
+  return <SharedConfirmation {...props} classPrefix="ps" role="alertdialog" />;
 }
 
 /** The matter's documents as checkboxes, folded away until wanted. */

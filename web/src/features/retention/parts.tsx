@@ -1,10 +1,10 @@
 // Small pieces the retention pages share: the section tabs, an inline confirmation, an error in
 // plain words for the codes a reviewer meets, and the two downloads of a certificate.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError } from '../../api/client';
-import { Button, ErrorMessage } from '../../components';
+import { Button, Confirmation as SharedConfirmation, ErrorMessage, type ConfirmationProps } from '../../components';
 import { saveBlob } from '../../lib/download';
 import { useSession, useStepUp } from '../identity';
 
@@ -46,40 +46,8 @@ export function RetentionTabs() {
 }
 
 /** Asks before an action that takes effect at once: the question, what it means, the two choices. */
-export function Confirmation({
-  title,
-  children,
-  confirmLabel,
-  onConfirm,
-  onCancel,
-  busy,
-  variant = 'danger',
-}: {
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  onConfirm: () => void;
-  onCancel: () => void;
-  busy?: boolean;
-  variant?: 'primary' | 'danger';
-}) {
-  const id = useId();
-  return (
-    <div className="ret-confirm" role="group" aria-labelledby={`${id}-title`}>
-      <p className="ret-confirm-title" id={`${id}-title`}>
-        {title}
-      </p>
-      <div>{children}</div>
-      <div className="ret-actions">
-        <Button variant={variant} busy={busy} onClick={onConfirm}>
-          {confirmLabel}
-        </Button>
-        <Button variant="secondary" onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-      </div>
-    </div>
-  );
+export function Confirmation(props: ConfirmationProps) {
+  return <SharedConfirmation {...props} classPrefix="ret" />;
 }
 
 /** A refusal said in words the person can act on, for the codes listed; anything else as the shared error box. */
