@@ -5,6 +5,7 @@ import { MigrationError } from '../server/platform/db/migrate.js';
 import { isAppError } from '../server/platform/errors.js';
 import { startServer } from '../server/main.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerConsentCommands } from './commands/consent.js';
 import { registerPortalCommands } from './commands/portal.js';
 import { registerRetentionCommands } from './commands/retention.js';
@@ -52,6 +53,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerConsentCommands(program, io);
   registerPortalCommands(program, io);
   registerRetentionCommands(program, io);
+  registerBackupCommands(program, io);
   return program;
 }
 

@@ -54,6 +54,8 @@ export { signDetached, checkDetachedSignature, proveEvent, instanceVerifierKey, 
  */
 export { parseVerifierKey, openCheckpoint, type OpenedCheckpoint } from './signing.js';
 export { hashLeaf, verifyInclusion } from './merkle.js';
+/** `signingKeyPath(dataDir)`: where the audit checkpoint signing key lives (`<dataDir>/keys/audit-checkpoint.key`); backups copy that file. */
+export { signingKeyPath } from './signing.js';
 
 /**
  * Appends one event, in `ctx.db` (so inside the caller's transaction when there is one; outside

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ageChecker, type AgeIdentity } from '../../server/test-support/age-check.js';
+import { createTestDatabase, DIALECTS } from '../../server/test-support/dialects.js';
+import { buildDocument } from '../../server/test-support/factories.js';
+import { createTestInstance, type TestInstance } from '../../server/test-support/test-instance.js';
+import type { Io } from '../context.js';
+import { main } from '../main.js';
+
+function capture(): Io & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), readStdin: async () => '' };
+}
+
+describe.each(DIALECTS)('confidant backup on %s', (dialect) => {
+  let instance: TestInstance;
+  let identity: AgeIdentity;
+  let folder: string;
+  let keyFile: string;
+  const saved = { ...process.env };
+  const run = async (...args: string[]) => {
+    const io = capture();
+    const code = await main(['node', 'confidant', ...args], io, {});
+    return { code, ...io };
+  };
+  beforeAll(async () => {
+    instance = await createTestInstance(dialect);
+    await buildDocument(instance);
+    identity = await ageChecker().generateIdentity();
+    folder = mkdtempSync(join(tmpdir(), 'confidant-backup-cli-'));
+    keyFile = join(folder, 'identity.txt');
+    writeFileSync(keyFile, `# backup identity\n${identity.secretKey}\n`);
+    process.env.CONFIDANT_DATA_DIR = instance.database.dataDir;
+    process.env.DATABASE_URL = instance.database.url;
+    process.env.LOG_LEVEL = 'silent';
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await instance.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('create --json writes progress as JSON lines and the result on stdout; verify and restore follow', async () => {
+    const to = join(folder, 'backups');
+    const created = await run('backup', 'create', '--to', to, '--recipient', identity.recipient, '--include-master-key', '--json');
+    expect(created.code).toBe(0);
+    const result = JSON.parse(created.lines.at(-1)!) as { event: string; blobs: number; masterKeyIncluded: boolean };
+    expect(result).toMatchObject({ event: 'result', masterKeyIncluded: true });
+    expect(result.blobs).toBeGreaterThanOrEqual(1);
+    expect(created.errors.map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(expect.arrayContaining(['start', 'table', 'archive', 'blob', 'done']));
+
+    const verified = await run('backup', 'verify', to, '--identity', keyFile);
+    expect(verified.code).toBe(0);
+    expect(verified.lines.join('\n')).toMatch(/is intact/);
+
+    const wrongRecipient = await run('backup', 'create', '--to', to, '--recipient', 'age1notakey');
+    expect(wrongRecipient.code).toBe(2);
+    expect(wrongRecipient.errors.join('\n')).toMatch(/^error BACKUP_RECIPIENT_INVALID: /);
+
+    // Restore into the instance's own (non-empty) target: refused.
+    const refused = await run('backup', 'restore', to, '--identity', keyFile);
+    expect(refused.code).toBe(1);
+    expect(refused.errors.join('\n')).toMatch(/^error BACKUP_TARGET_NOT_EMPTY: /);
+
+    const target = await createTestDatabase(dialect);
+    try {
+      process.env.CONFIDANT_DATA_DIR = target.dataDir;
+      process.env.DATABASE_URL = target.url;
+      const restored = await run('backup', 'restore', to, '--identity', keyFile);
+      expect(restored.errors).toEqual([]);
+      expect(restored.code).toBe(0);
+      const audit = await run('audit', 'verify');
+      expect(audit.code).toBe(0);
+      expect(readFileSync(join(target.dataDir, 'keys', 'master.key'))).toEqual(readFileSync(instance.config.masterKey.file));
+    } finally {
+      process.env.CONFIDANT_DATA_DIR = instance.database.dataDir;
+      process.env.DATABASE_URL = instance.database.url;
+      await target.drop();
+    }
+  });
+
+  it('verify names a damaged archive', async () => {
+    const to = join(folder, 'damaged');
+    expect((await run('backup', 'create', '--to', to, '--recipient', identity.recipient)).code).toBe(0);
+    const { readdirSync } = await import('node:fs');
+    const id = readdirSync(join(to, 'backups'))[0]!;
+    const archive = join(to, 'backups', id, 'archive.tar.age');
+    const bytes = readFileSync(archive);
+    writeFileSync(archive, bytes.subarray(0, bytes.length - 10));
+    const verified = await run('backup', 'verify', to);
+    expect(verified.code).toBe(1);
+    expect(verified.errors.join('\n')).toMatch(/^error BACKUP_ARCHIVE_DAMAGED: .*truncated/);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * `confidant backup create | verify | restore`: age-encrypted, signed, content-addressed backups
+ * (docs/backup.md). Progress goes to stderr (a line per step on a terminal, JSON lines with
+ * --json); the result to stdout.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BackupError, createBackup, restoreBackup, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
+import { cliConfig, CliError, withServices, type Io } from '../context.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function asCliError(error: unknown): never {
+  if (error instanceof BackupError) throw new CliError(error.message, error.code === 'BACKUP_RECIPIENT_INVALID' || error.code === 'BACKUP_TARGET_INVALID' ? 2 : 1, error.code);
+  throw error;
+}
+
+async function readIdentity(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new CliError(`cannot read the identity file ${path}`, 2, 'BACKUP_IDENTITY_INVALID');
+  }
+}
+
+function reporter(io: Io, json: boolean): (event: BackupProgress | { event: string; [key: string]: unknown }) => void {
+  if (json) return (event) => io.err(JSON.stringify(event));
+  if (!process.stderr.isTTY) return () => undefined;
+  return (event) => {
+    const e = event as Record<string, unknown>;
+    if (e.event === 'table') io.err(`  table ${String(e.name)}: ${String(e.rows)} rows`);
+    else if (e.event === 'blob') io.err(`  blobs ${String(e.done)}/${String(e.total)}`);
+    else if (e.event === 'archive') io.err(`  archive ${String(e.size)} bytes`);
+  };
+}
+
+export function registerBackupCommands(program: Command, io: Io): void {
+  const backup = program.command('backup').description('Encrypted, signed backups: create, verify, restore (docs/backup.md)');
+
+  backup
+    .command('create')
+    .description('Back up the database, the audit signing key and the blobs into DIR')
+    .requiredOption('--to <dir>', 'the backup folder (blobs are shared by every backup in it)')
+    .requiredOption('--recipient <age1…>', 'an age X25519 public key that may open the archive (repeatable)', collect)
+    .option('--include-master-key', 'put the master key file (file provider) inside the archive too')
+    .option('--json', 'progress and result as JSON lines')
+    .action(async (options: { to: string; recipient: string[]; includeMasterKey?: boolean; json?: boolean }) => {
+      const json = options.json === true;
+      const summary = await withServices((services) => createBackup(services, { to: options.to, recipients: options.recipient, includeMasterKey: options.includeMasterKey === true, progress: reporter(io, json) })).catch(asCliError);
+      if (json) io.out(JSON.stringify({ event: 'result', ...summary }));
+      else {
+        io.out(`Backup ${summary.id} written to ${summary.path}: ${summary.tables} tables, ${summary.rows} rows, ${summary.blobs} blobs (${summary.copiedBlobs} copied now).`);
+        if (!summary.masterKeyIncluded) io.out('The master key is NOT in this backup: keep it (or its passphrase) safe separately; a restore needs it.');
+      }
+    });
+
+  backup
+    .command('verify')
+    .description('Check a backup without restoring it: signature, every SHA-256; with --identity the archive too')
+    .argument('<dir>', 'the backup folder')
+    .option('--backup <id>', 'which backup (default: the latest)')
+    .option('--identity <keyfile>', 'an age identity file: decrypt the archive and check its parts')
+    .option('--verifier-key <key>', 'the audit verifier key to trust (GET /audit/public-key)')
+    .option('--json', 'the result as JSON')
+    .action(async (dir: string, options: { backup?: string; identity?: string; verifierKey?: string; json?: boolean }) => {
+      const identity = options.identity ? await readIdentity(options.identity) : undefined;
+      const report = await verifyBackup(dir, { ...(options.backup ? { backup: options.backup } : {}), ...(identity !== undefined ? { identity } : {}), ...(options.verifierKey ? { verifierKey: options.verifierKey } : {}) }).catch(asCliError);
+      if (options.json) io.out(JSON.stringify({ ok: true, ...report }));
+      else io.out(`Backup ${report.id} (${report.createdAt}, ${report.dialect}) is intact: signature (${report.trust}), archive, ${report.blobs} blobs${report.decrypted ? `, ${report.partsChecked} parts decrypted and checked` : ''}.`);
+    });
+
+  backup
+    .command('restore')
+    .description('Restore a backup into the empty data directory and database this configuration names')
+    .argument('<dir>', 'the backup folder')
+    .requiredOption('--identity <keyfile>', 'an age identity file that opens the archive')
+    .option('--backup <id>', 'which backup (default: the latest)')
+    .option('--verifier-key <key>', 'the audit verifier key to trust')
+    .option('--json', 'progress and result as JSON lines')
+    .action(async (dir: string, options: { identity: string; backup?: string; verifierKey?: string; json?: boolean }) => {
+      const json = options.json === true;
+      const identity = await readIdentity(options.identity);
+      const report = await restoreBackup(cliConfig(), dir, { identity, progress: reporter(io, json), ...(options.backup ? { backup: options.backup } : {}), ...(options.verifierKey ? { verifierKey: options.verifierKey } : {}) }).catch(asCliError);
+      if (json) io.out(JSON.stringify({ event: 'result', ...report }));
+      else {
+        io.out(`Backup ${report.id} restored into ${report.restoredInto.dataDir} (${report.restoredInto.database}): ${report.rows} rows, ${report.blobs} blobs.`);
+        if (report.masterKeyNeeded) io.out(`The master key was not in the backup: put it back (${report.masterKeyNeeded}) before starting, then run \`confidant audit verify\`.`);
+      }
+    });
+}
