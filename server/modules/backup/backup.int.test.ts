@@ -10,7 +10,7 @@ import { createLogger } from '../../platform/logging/logger.js';
 import { closeServices, createServices } from '../../platform/services.js';
 import { composeModules } from '../registry.js';
 import { ageChecker, type AgeIdentity } from '../../test-support/age-check.js';
-import { createTestDatabase, DIALECTS } from '../../test-support/dialects.js';
+import { createTestDatabase, DIALECTS, type Dialect } from '../../test-support/dialects.js';
 import { buildDocument, buildSession, type BuiltDocument } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { BackupError, createBackup, restoreBackup, verifyBackup } from './index.js';
@@ -176,6 +176,41 @@ describe.each(DIALECTS)('backups on %s', (dialect) => {
       expect(readdirSync(target.dataDir)).toEqual([]);
     } finally {
       await target.drop();
+    }
+  });
+});
+
+const crossings: [Dialect, Dialect][] = DIALECTS.includes('postgres') ? [['sqlite', 'postgres'], ['postgres', 'sqlite']] : [];
+describe.each(crossings)('a backup taken on %s restores onto %s (the migration path)', (from, to) => {
+  it('restores, the audit log verifies and the document downloads intact', async () => {
+    const instance = await createTestInstance(from);
+    const dir = mkdtempSync(join(tmpdir(), 'confidant-backup-cross-'));
+    const target = await createTestDatabase(to);
+    try {
+      const doc = await buildDocument(instance, { content: Buffer.alloc(70_000, 'migrated ') });
+      const identity = await age.generateIdentity();
+      await createBackup(instance.services, { to: dir, recipients: [identity.recipient], includeMasterKey: true });
+      const config = testConfig(target.dataDir, { DATABASE_URL: target.url });
+      const report = await restoreBackup(config, dir, { identity: identity.secretKey });
+      expect(report).toMatchObject({ dialect: from, restoredInto: { database: to } });
+      const services = createServices(config, { logger: createLogger({ logLevel: 'silent' }) });
+      composeModules(services);
+      const app = await buildApp(services, { webRoot: null, logRequests: false });
+      try {
+        expect((await verifyLog(services, {})).ok).toBe(true);
+        const fake = { services, system: (name = 'test') => systemContext(services, name) } as unknown as TestInstance;
+        const session = await buildSession(fake, doc.by);
+        const response = await app.inject({ method: 'GET', url: `/api/v1/documents/${doc.id}/content`, headers: session.headers });
+        expect(response.statusCode).toBe(200);
+        expect(response.rawPayload.equals(doc.content)).toBe(true);
+      } finally {
+        await app.close();
+        await closeServices(services);
+      }
+    } finally {
+      await instance.close();
+      await target.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
