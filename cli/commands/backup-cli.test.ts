@@ -52,6 +52,10 @@ describe.each(DIALECTS)('confidant backup on %s', (dialect) => {
     expect(result.blobs).toBeGreaterThanOrEqual(1);
     expect(created.errors.map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(expect.arrayContaining(['start', 'table', 'archive', 'blob', 'done']));
 
+    const shreds = await run('backup', 'record-shreds', '--to', to);
+    expect(shreds.code).toBe(0);
+    expect(shreds.lines.join('\n')).toMatch(/^Shred list: 0 destroyed keys \(0 added now\)\.$/);
+
     const verified = await run('backup', 'verify', to, '--identity', keyFile);
     expect(verified.code).toBe(0);
     expect(verified.lines.join('\n')).toMatch(/is intact/);

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { BackupError, createBackup, restoreBackup, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
+import { BackupError, createBackup, recordShreds, restoreBackup, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
 import { cliConfig, CliError, withServices, type Io } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -76,15 +76,26 @@ export function registerBackupCommands(program: Command, io: Io): void {
     .requiredOption('--identity <keyfile>', 'an age identity file that opens the archive')
     .option('--backup <id>', 'which backup (default: the latest)')
     .option('--verifier-key <key>', 'the audit verifier key to trust')
+    .option('--shred-list <file>', 'another shred list to apply besides DIR/shreds.jsonl (repeatable)', collect)
     .option('--json', 'progress and result as JSON lines')
-    .action(async (dir: string, options: { identity: string; backup?: string; verifierKey?: string; json?: boolean }) => {
+    .action(async (dir: string, options: { identity: string; backup?: string; verifierKey?: string; shredList?: string[]; json?: boolean }) => {
       const json = options.json === true;
       const identity = await readIdentity(options.identity);
-      const report = await restoreBackup(cliConfig(), dir, { identity, progress: reporter(io, json), ...(options.backup ? { backup: options.backup } : {}), ...(options.verifierKey ? { verifierKey: options.verifierKey } : {}) }).catch(asCliError);
+      const report = await restoreBackup(cliConfig(), dir, { identity, progress: reporter(io, json), shredLists: options.shredList ?? [], ...(options.backup ? { backup: options.backup } : {}), ...(options.verifierKey ? { verifierKey: options.verifierKey } : {}) }).catch(asCliError);
       if (json) io.out(JSON.stringify({ event: 'result', ...report }));
       else {
         io.out(`Backup ${report.id} restored into ${report.restoredInto.dataDir} (${report.restoredInto.database}): ${report.rows} rows, ${report.blobs} blobs.`);
+        if (report.reappliedShreds.clients + report.reappliedShreds.objectKeys > 0) io.out(`Shredded since the backup, destroyed again: ${report.reappliedShreds.clients} clients, ${report.reappliedShreds.objectKeys} object keys.`);
         if (report.masterKeyNeeded) io.out(`The master key was not in the backup: put it back (${report.masterKeyNeeded}) before starting, then run \`confidant audit verify\`.`);
       }
+    });
+
+  backup
+    .command('record-shreds')
+    .description('Add the keys destroyed since the last backup to DIR/shreds.jsonl (run after a shred)')
+    .requiredOption('--to <dir>', 'the backup folder')
+    .action(async (options: { to: string }) => {
+      const result = await withServices((services) => recordShreds(services, options.to)).catch(asCliError);
+      io.out(`Shred list: ${result.entries} destroyed keys (${result.added} added now).`);
     });
 }

@@ -13,7 +13,8 @@ import { ageChecker, type AgeIdentity } from '../../test-support/age-check.js';
 import { createTestDatabase, DIALECTS, type Dialect } from '../../test-support/dialects.js';
 import { buildDocument, buildSession, type BuiltDocument } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
-import { BackupError, createBackup, restoreBackup, verifyBackup } from './index.js';
+import { unsafeShredClientKeys } from '../keys/index.js';
+import { BackupError, createBackup, recordShreds, restoreBackup, verifyBackup } from './index.js';
 import { readTar } from './tar-read.js';
 
 const age = ageChecker();
@@ -111,7 +112,8 @@ describe.each(DIALECTS)('backups on %s', (dialect) => {
     expect(await codeOf(verifyBackup(bad))).toBe('BACKUP_ARCHIVE_DAMAGED');
 
     bad = copy();
-    const blobs = readdirSync(join(bad, 'blobs')).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    // A blob the latest manifest lists (DIR/blobs may also hold blobs only older backups name).
+    const blobs = (JSON.parse(readFileSync(join(latestDir(bad), 'manifest.json'), 'utf8')) as { manifest: { blobs: { sha256: string }[] } }).manifest.blobs.map((b) => b.sha256);
     flip(join(bad, 'blobs', blobs[0]!), 100);
     expect(await codeOf(verifyBackup(bad))).toBe('BACKUP_BLOB_MISMATCH');
 
@@ -211,6 +213,93 @@ describe.each(crossings)('a backup taken on %s restores onto %s (the migration p
       await instance.close();
       await target.drop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(DIALECTS)('crypto-shred survives restore on %s', (dialect) => {
+  let instance: TestInstance;
+  let identity: AgeIdentity;
+  let shredded: BuiltDocument;
+  let kept: BuiltDocument;
+  let dir: string;
+  let before: string;
+  beforeAll(async () => {
+    instance = await createTestInstance(dialect);
+    shredded = await buildDocument(instance);
+    kept = await buildDocument(instance);
+    identity = await age.generateIdentity();
+    dir = mkdtempSync(join(tmpdir(), 'confidant-backup-shred-'));
+    // The backup is taken while the client is alive; the client is shredded afterwards.
+    before = (await createBackup(instance.services, { to: dir, recipients: [identity.recipient], includeMasterKey: true })).id;
+    await unsafeShredClientKeys(instance.system('test'), shredded.matter.clientId);
+  });
+  afterAll(async () => {
+    await instance.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const restoreAndDownload = async (options: { shredLists?: string[] } = {}) => {
+    const target = await createTestDatabase(dialect);
+    const config = testConfig(target.dataDir, { DATABASE_URL: target.url });
+    try {
+      const report = await restoreBackup(config, dir, { identity: identity.secretKey, backup: before, ...options });
+      const services = createServices(config, { logger: createLogger({ logLevel: 'silent' }) });
+      composeModules(services);
+      const app = await buildApp(services, { webRoot: null, logRequests: false });
+      try {
+        const fake = { services, system: (name = 'test') => systemContext(services, name) } as unknown as TestInstance;
+        const status = async (doc: BuiltDocument) => (await app.inject({ method: 'GET', url: `/api/v1/documents/${doc.id}/content`, headers: (await buildSession(fake, doc.by)).headers })).statusCode;
+        return { report, shredded: await status(shredded), kept: await status(kept), audit: (await verifyLog(services, {})).ok };
+      } finally {
+        await app.close();
+        await closeServices(services);
+      }
+    } finally {
+      await target.drop();
+    }
+  };
+
+  it('without the shred list the old backup would bring the client back (the test can fail)', async () => {
+    const result = await restoreAndDownload();
+    expect(result.shredded).toBe(200);
+    expect(result.report.reappliedShreds.clients).toBe(0);
+  });
+
+  it('once the shred is in DIR’s shred list, restoring the older backup leaves the client unreadable', async () => {
+    expect((await recordShreds(instance.services, dir)).added).toBeGreaterThanOrEqual(1);
+    const result = await restoreAndDownload();
+    expect(result.report.reappliedShreds.clients).toBe(1);
+    expect(result.shredded).toBe(410);
+    expect(result.kept).toBe(200);
+    expect(result.audit).toBe(true);
+  });
+
+  it('a later backup records the shred list in its signed manifest; a cut list is refused', async () => {
+    await createBackup(instance.services, { to: dir, recipients: [identity.recipient] });
+    const list = join(dir, 'shreds.jsonl');
+    const saved = readFileSync(list);
+    writeFileSync(list, '');
+    try {
+      const target = await createTestDatabase(dialect);
+      try {
+        const config = testConfig(target.dataDir, { DATABASE_URL: target.url });
+        expect(await codeOf(restoreBackup(config, dir, { identity: identity.secretKey, backup: before }))).toBe('BACKUP_MANIFEST_INVALID');
+        expect(readdirSync(target.dataDir)).toEqual([]);
+      } finally {
+        await target.drop();
+      }
+    } finally {
+      writeFileSync(list, saved);
+    }
+    // A list kept elsewhere is applied too.
+    const elsewhere = join(tmpdir(), `shreds-${Date.now()}.jsonl`);
+    writeFileSync(elsewhere, saved);
+    try {
+      const result = await restoreAndDownload({ shredLists: [elsewhere] });
+      expect(result.shredded).toBe(410);
+    } finally {
+      rmSync(elsewhere, { force: true });
     }
   });
 });

@@ -57,6 +57,8 @@ export interface BackupManifest {
   archive: BackupPart;
   parts: BackupPart[];
   blobs: { id: string; sha256: string; size: number }[];
+  /** DIR/shreds.jsonl when this backup was written: a later restore checks the list was not cut short. */
+  shreds: { entries: number; size: number; sha256: string };
 }
 
 export interface SignedManifest {
@@ -226,6 +228,77 @@ async function copyBlob(store: BlobStore, id: string, blobsDir: string): Promise
   }
 }
 
+/** One destroyed key, as the shred list keeps it (docs/backup.md, "Crypto-shredding and restores"). */
+export type ShredEntry = { kind: 'client'; clientId: string; destroyedAt: number | null } | { kind: 'object'; id: string; clientId: string; destroyedAt: number | null };
+
+const SHRED_LIST = 'shreds.jsonl';
+const shredKey = (entry: ShredEntry) => (entry.kind === 'client' ? `client:${entry.clientId}` : `object:${entry.id}`);
+
+function destroyedKeys(clientKeyRows: Record<string, unknown>[], objectKeyRows: Record<string, unknown>[]): ShredEntry[] {
+  const entries = new Map<string, ShredEntry>();
+  for (const row of clientKeyRows) {
+    if (row.state !== 'destroyed') continue;
+    const entry: ShredEntry = { kind: 'client', clientId: String(row.client_id), destroyedAt: typeof row.destroyed_at === 'number' ? row.destroyed_at : null };
+    entries.set(shredKey(entry), entry);
+  }
+  for (const row of objectKeyRows) {
+    if (row.state !== 'destroyed') continue;
+    const entry: ShredEntry = { kind: 'object', id: String(row.id), clientId: String(row.client_id), destroyedAt: typeof row.destroyed_at === 'number' ? row.destroyed_at : null };
+    entries.set(shredKey(entry), entry);
+  }
+  return [...entries.values()];
+}
+
+/** The entries of a shred list file (missing file: none). */
+export async function readShredList(path: string): Promise<ShredEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const entries: ShredEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const entry = JSON.parse(line) as ShredEntry;
+      if ((entry.kind === 'client' && typeof entry.clientId === 'string') || (entry.kind === 'object' && typeof entry.id === 'string')) entries.push(entry);
+      else throw new Error('bad entry');
+    } catch {
+      throw new BackupError('BACKUP_MANIFEST_INVALID', `${path} holds a line that is not a shred list entry`);
+    }
+  }
+  return entries;
+}
+
+/** Appends to DIR/shreds.jsonl the destroyed keys it does not list yet; returns the list's size and SHA-256 afterwards. */
+async function appendShreds(target: string, entries: ShredEntry[]): Promise<{ entries: number; size: number; sha256: string; added: number }> {
+  const path = join(target, SHRED_LIST);
+  const known = new Set((await readShredList(path)).map(shredKey));
+  const fresh = entries.filter((e) => !known.has(shredKey(e)));
+  if (fresh.length > 0) {
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(path, fresh.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+  }
+  const bytes = await readFile(path).catch(() => Buffer.alloc(0));
+  return { entries: known.size + fresh.length, size: bytes.length, sha256: sha256(bytes), added: fresh.length };
+}
+
+/**
+ * `backup record-shreds --to DIR`: adds the keys destroyed in the live database since the last
+ * backup to DIR's shred list, without taking a backup (run it after a shred; `backup create` does
+ * it too).
+ */
+export async function recordShreds(services: AppServices, to: string): Promise<{ entries: number; added: number }> {
+  const target = localTarget(to);
+  await mkdir(target, { recursive: true, mode: 0o700 });
+  const db = services.database.db as unknown as Kysely<unknown>;
+  const entries = destroyedKeys(await unsafeReadTable(db, services.database.kind, 'keys_client_keys'), await unsafeReadTable(db, services.database.kind, 'keys_object_keys'));
+  const result = await appendShreds(target, entries);
+  return { entries: result.entries, added: result.added };
+}
+
 /** `backup create`: see the file comment. */
 export async function createBackup(services: AppServices, options: CreateBackupOptions): Promise<BackupSummary> {
   const target = localTarget(options.to);
@@ -304,6 +377,8 @@ export async function createBackup(services: AppServices, options: CreateBackupO
       options.progress?.({ event: 'blob', done: blobs.length, total: ids.length, copied, bytes: copiedBytes });
     }
 
+    const rowsOf = (name: string) => (dump.tables.find((t) => t.name === name)?.jsonl.toString('utf8') ?? '').split('\n').filter(Boolean).map(decodeRow);
+    const shreds = await appendShreds(target, destroyedKeys(rowsOf('keys_client_keys'), rowsOf('keys_object_keys')));
     const manifest: BackupManifest = {
       format: BACKUP_FORMAT,
       id,
@@ -316,6 +391,7 @@ export async function createBackup(services: AppServices, options: CreateBackupO
       archive: { path: ARCHIVE_FILE, sha256: archiveHash.digest('hex'), size: archiveSize },
       parts: parts.map((p) => ({ path: p.path, sha256: sha256(p.bytes), size: p.bytes.length })),
       blobs,
+      shreds: { entries: shreds.entries, size: shreds.size, sha256: shreds.sha256 },
     };
     const signature = signDetached(services, MANIFEST_PURPOSE, manifestBytes(manifest));
     const manifestPath = join(backupDir, MANIFEST_FILE);
@@ -447,6 +523,8 @@ export async function verifyBackup(dir: string, options: VerifyOptions = {}): Pr
 
 export interface RestoreOptions {
   backup?: string;
+  /** More shred lists to apply (e.g. the copy the firm keeps apart from DIR). */
+  shredLists?: string[];
   identity: string;
   verifierKey?: string;
   progress?: (event: { event: string; [key: string]: unknown }) => void;
@@ -456,6 +534,8 @@ export interface RestoreReport extends VerifyReport {
   restoredInto: { dataDir: string; database: Dialect };
   rows: number;
   masterKeyRestored: boolean;
+  /** Destroyed keys the shred lists named that were live in the backup: destroyed again in the restored data. */
+  reappliedShreds: { clients: number; objectKeys: number };
   /** Set when the master key was not in the backup: where it must be put back before starting. */
   masterKeyNeeded: string | null;
 }
@@ -563,6 +643,32 @@ export async function restoreBackup(config: Config, dir: string, options: Restor
     }
 
     const tables = manifest.tables.map((t) => ({ name: t.name, rows: (parts.get(`db/${t.name}.jsonl`)?.toString('utf8') ?? '').split('\n').filter(Boolean).map(decodeRow) }));
+    // Crypto-shred survives restore: every key a shred list names is destroyed in the restored
+    // rows before they are written, whatever the backup held.
+    // The list only grows: what the newest backup saw of it must still be its beginning.
+    const newest = (await listBackups(opened.dir)).at(-1);
+    const seen = newest ? (await readSignedManifest(join(opened.dir, 'backups', newest, MANIFEST_FILE))).manifest.shreds : undefined;
+    if (seen && seen.size > 0) {
+      const list = await readFile(join(opened.dir, SHRED_LIST)).catch(() => Buffer.alloc(0));
+      if (list.length < seen.size || sha256(list.subarray(0, seen.size)) !== seen.sha256) throw new BackupError('BACKUP_MANIFEST_INVALID', `${join(opened.dir, SHRED_LIST)} was cut or altered since backup ${newest} recorded it: restore refused (a shredded client could come back)`);
+    }
+    const shredEntries = [...(await readShredList(join(opened.dir, SHRED_LIST))), ...(await Promise.all((options.shredLists ?? []).map(readShredList))).flat()];
+    const shreddedClients = new Set(shredEntries.filter((e) => e.kind === 'client').map((e) => e.clientId));
+    const destroyedObjects = new Set(shredEntries.flatMap((e) => (e.kind === 'object' ? [e.id] : [])));
+    const destroyedAt = Date.now();
+    const reapplied = { clients: new Set<string>(), objectKeys: 0 };
+    for (const table of tables) {
+      if (table.name !== 'keys_client_keys' && table.name !== 'keys_object_keys') continue;
+      for (const row of table.rows) {
+        const hit = shreddedClients.has(String(row.client_id)) || (table.name === 'keys_object_keys' && destroyedObjects.has(String(row.id)));
+        if (!hit || row.state === 'destroyed') continue;
+        row.wrapped_key = null;
+        row.state = 'destroyed';
+        row.destroyed_at = destroyedAt;
+        if (table.name === 'keys_client_keys') reapplied.clients.add(String(row.client_id));
+        else reapplied.objectKeys += 1;
+      }
+    }
     const load = async (database: Database) => {
       await migrateToLatest(database);
       if (database.kind === 'postgres') postgresMigrated = true;
@@ -598,6 +704,7 @@ export async function restoreBackup(config: Config, dir: string, options: Restor
       ...opened.report,
       restoredInto: { dataDir, database: config.database.kind },
       rows,
+      reappliedShreds: { clients: reapplied.clients.size, objectKeys: reapplied.objectKeys },
       masterKeyRestored: masterKey !== undefined,
       masterKeyNeeded: masterKey ? null : manifest.masterKey.provider === 'file' ? resolve(config.masterKey.file ?? defaultMasterFile) : `the ${manifest.masterKey.provider} master key provider's key`,
     };

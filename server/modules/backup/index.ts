@@ -12,5 +12,5 @@
  * - `restoreBackup(config, dir, { identity, backup?, verifierKey? })`: the checks of verify, then
  *   BACKUP_SCHEMA_MISMATCH, BACKUP_TARGET_NOT_EMPTY, BACKUP_RESTORE_FAILED (undone).
  */
-export { createBackup, verifyBackup, restoreBackup, listBackups, type BackupManifest, type BackupProgress, type BackupSummary, type VerifyReport, type RestoreReport } from './backup.service.js';
+export { createBackup, verifyBackup, restoreBackup, listBackups, recordShreds, readShredList, type ShredEntry, type BackupManifest, type BackupProgress, type BackupSummary, type VerifyReport, type RestoreReport } from './backup.service.js';
 export { BackupError, type BackupErrorCode } from './backup.errors.js';
