@@ -60,6 +60,18 @@ describe.each(DIALECTS)('confidant backup on %s', (dialect) => {
     expect(verified.code).toBe(0);
     expect(verified.lines.join('\n')).toMatch(/is intact/);
 
+    const drill = await run('backup', 'drill', to, '--identity', keyFile, '--json');
+    expect(drill.errors).toEqual([]);
+    expect(drill.code).toBe(0);
+    expect(JSON.parse(drill.lines.at(-1)!)).toMatchObject({ ok: true, auditOk: true, dialect });
+    expect((JSON.parse(readFileSync(join(to, 'drills.jsonl'), 'utf8').trim().split('\n').at(-1)!) as { ok: boolean }).ok).toBe(true);
+    const stranger = await ageChecker().generateIdentity();
+    const strangerFile = join(folder, 'stranger.txt');
+    writeFileSync(strangerFile, stranger.secretKey);
+    const failed = await run('backup', 'drill', to, '--identity', strangerFile);
+    expect(failed.code).toBe(1);
+    expect(failed.errors.join('\n')).toMatch(/^error BACKUP_DRILL_FAILED: .*BACKUP_IDENTITY_WRONG/);
+
     const wrongRecipient = await run('backup', 'create', '--to', to, '--recipient', 'age1notakey');
     expect(wrongRecipient.code).toBe(2);
     expect(wrongRecipient.errors.join('\n')).toMatch(/^error BACKUP_RECIPIENT_INVALID: /);

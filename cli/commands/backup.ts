@@ -3,8 +3,15 @@
  * (docs/backup.md). Progress goes to stderr (a line per step on a terminal, JSON lines with
  * --json); the result to stdout.
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { verifyLog } from '../../server/audit/index.js';
+import { loadConfig } from '../../server/config.js';
+import { composeModules } from '../../server/modules/registry.js';
+import { createLogger } from '../../server/platform/logging/logger.js';
+import { closeServices, createServices } from '../../server/platform/services.js';
 import { BackupError, createBackup, recordShreds, restoreBackup, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
 import { cliConfig, CliError, withServices, type Io } from '../context.js';
 
@@ -97,5 +104,50 @@ export function registerBackupCommands(program: Command, io: Io): void {
     .action(async (options: { to: string }) => {
       const result = await withServices((services) => recordShreds(services, options.to)).catch(asCliError);
       io.out(`Shred list: ${result.entries} destroyed keys (${result.added} added now).`);
+    });
+
+  backup
+    .command('drill')
+    .description('Restore a backup into a scratch instance, verify its audit log, time it, and record the result in DIR/drills.jsonl')
+    .argument('<dir>', 'the backup folder')
+    .requiredOption('--identity <keyfile>', 'an age identity file that opens the archive')
+    .option('--backup <id>', 'which backup (default: the latest)')
+    .option('--json', 'the result as JSON')
+    .action(async (dir: string, options: { identity: string; backup?: string; json?: boolean }) => {
+      const identity = await readIdentity(options.identity);
+      const live = cliConfig();
+      const scratch = await mkdtemp(join(tmpdir(), 'confidant-drill-'));
+      const started = Date.now();
+      const result: Record<string, unknown> = { at: new Date(started).toISOString(), ok: false };
+      try {
+        // A scratch SQLite instance whatever the backup's database (the format is the same); the
+        // master key from the backup, else the one this instance is configured with.
+        const env: Record<string, string> = { CONFIDANT_DATA_DIR: join(scratch, 'data'), LOG_LEVEL: 'silent', PORT: '0', MASTER_KEY_PROVIDER: live.masterKey.provider };
+        if (live.masterKey.provider === 'env' && live.masterKey.envValue) env.MASTER_KEY = live.masterKey.envValue;
+        const config = loadConfig(env, scratch);
+        const report = await restoreBackup(config, dir, { identity, ...(options.backup ? { backup: options.backup } : {}) });
+        if (!report.masterKeyRestored && live.masterKey.provider === 'file') {
+          const { copyFile } = await import('node:fs/promises');
+          await copyFile(resolve(live.masterKey.file), config.masterKey.file);
+        }
+        const services = createServices(config, { logger: createLogger({ logLevel: 'silent' }) });
+        composeModules(services);
+        try {
+          const audit = await verifyLog(services, {});
+          Object.assign(result, { backup: report.id, backupCreatedAt: report.createdAt, dialect: report.dialect, rows: report.rows, blobs: report.blobs, auditEvents: audit.events, auditOk: audit.ok, ok: audit.ok });
+          if (!audit.ok) result.problems = audit.problems;
+        } finally {
+          await closeServices(services);
+        }
+      } catch (error) {
+        result.error = error instanceof BackupError ? error.code : error instanceof Error ? error.message : String(error);
+      } finally {
+        result.rtoSeconds = (Date.now() - started) / 1000;
+        await rm(scratch, { recursive: true, force: true });
+      }
+      await appendFile(join(resolve(dir), 'drills.jsonl'), `${JSON.stringify(result)}\n`, { mode: 0o600 });
+      if (options.json) io.out(JSON.stringify(result));
+      else io.out(result.ok ? `Drill passed: backup ${String(result.backup)} restored and its audit log (${String(result.auditEvents)} events) verified in ${String(result.rtoSeconds)} s.` : `Drill FAILED: ${String(result.error ?? 'the audit log did not verify')}`);
+      if (!result.ok) throw new CliError(`the drill failed (${String(result.error ?? 'audit log')}); recorded in ${join(resolve(dir), 'drills.jsonl')}`, 1, 'BACKUP_DRILL_FAILED');
     });
 }
