@@ -1,8 +1,16 @@
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import canonicalize from 'canonicalize';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLog } from '../../audit/index.js';
+import { signDetached, verifyLog } from '../../audit/index.js';
+import { fileHeaders, padding } from '../../platform/archive/tar.js';
+import { createAgeEncryptStream } from '../../platform/crypto/age.js';
+import { openDatabase } from '../../platform/db/database.js';
 import { buildApp } from '../../app.js';
 import { testConfig } from '../../config.js';
 import { systemContext } from '../../platform/context.js';
@@ -14,7 +22,7 @@ import { createTestDatabase, DIALECTS, type Dialect } from '../../test-support/d
 import { buildDocument, buildSession, type BuiltDocument } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import { unsafeShredClientKeys } from '../keys/index.js';
-import { BackupError, createBackup, recordShreds, restoreBackup, verifyBackup } from './index.js';
+import { BackupError, createBackup, recordShreds, restoreBackup, verifyBackup, type BackupManifest } from './index.js';
 import { readTar } from './tar-read.js';
 
 const age = ageChecker();
@@ -300,6 +308,62 @@ describe.each(DIALECTS)('crypto-shred survives restore on %s', (dialect) => {
       expect(result.shredded).toBe(410);
     } finally {
       rmSync(elsewhere, { force: true });
+    }
+  });
+});
+
+describe.each(DIALECTS)('a restore that fails half-way leaves nothing on %s', (dialect) => {
+  it('undoes the staging folder, the blobs and the database', async () => {
+    const instance = await createTestInstance(dialect);
+    const dir = mkdtempSync(join(tmpdir(), 'confidant-backup-undo-'));
+    const target = await createTestDatabase(dialect);
+    try {
+      await buildDocument(instance);
+      const identity = await age.generateIdentity();
+      const { path } = await createBackup(instance.services, { to: dir, recipients: [identity.recipient], includeMasterKey: true });
+      // A backup signed by the right key whose last table holds a row the schema refuses (the
+      // signature and hashes are redone, as an insider with the audit key could): the database
+      // load fails after the blobs and the earlier tables went in.
+      const parts = readTar(await age.decrypt(readFileSync(join(path, 'archive.tar.age')), identity));
+      const signedPath = join(path, 'manifest.json');
+      const signed = JSON.parse(readFileSync(signedPath, 'utf8')) as { manifest: BackupManifest; signature: unknown };
+      const victim = signed.manifest.tables.at(-1)!.name;
+      parts.set(`db/${victim}.jsonl`, Buffer.from(`${JSON.stringify({ no_such_column: 1 })}\n`));
+      const files = signed.manifest.parts.map((p) => ({ path: p.path, bytes: parts.get(p.path)! }));
+      const tar = Buffer.concat([...files.flatMap((f) => [...fileHeaders(f.path, f.bytes.length, 0), f.bytes, padding(f.bytes.length)]), Buffer.alloc(1024)]);
+      const chunks: Buffer[] = [];
+      await pipeline(Readable.from([tar]), createAgeEncryptStream([identity.recipient]), async function* (source) {
+        for await (const chunk of source) chunks.push(chunk as Buffer);
+      });
+      const archive = Buffer.concat(chunks);
+      writeFileSync(join(path, 'archive.tar.age'), archive);
+      signed.manifest.parts = files.map((f) => ({ path: f.path, size: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex') }));
+      signed.manifest.archive = { ...signed.manifest.archive, size: archive.length, sha256: createHash('sha256').update(archive).digest('hex') };
+      signed.signature = signDetached(instance.services, 'backup.manifest', Buffer.from(canonicalize(signed.manifest)!, 'utf8'));
+      writeFileSync(signedPath, JSON.stringify(signed));
+      expect((await verifyBackup(dir, { identity: identity.secretKey })).decrypted).toBe(true);
+
+      const config = testConfig(target.dataDir, { DATABASE_URL: target.url });
+      expect(await codeOf(restoreBackup(config, dir, { identity: identity.secretKey }))).toBe('BACKUP_RESTORE_FAILED');
+      expect(readdirSync(target.dataDir)).toEqual([]);
+      const parent = join(target.dataDir, '..');
+      expect(readdirSync(parent).filter((n) => n.startsWith(`${target.dataDir.split('/').at(-1)!}.restoring`))).toEqual([]);
+      if (dialect === 'postgres') {
+        const probe = openDatabase(config, { poolSize: 1 });
+        try {
+          const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema()`.execute(probe.db);
+          expect(tables.rows[0]!.n).toBe(0);
+        } finally {
+          await probe.close();
+        }
+      }
+      // The target is still a valid empty target: a good backup restores into it afterwards.
+      await createBackup(instance.services, { to: dir, recipients: [identity.recipient], includeMasterKey: true });
+      expect((await restoreBackup(config, dir, { identity: identity.secretKey })).rows).toBeGreaterThan(0);
+    } finally {
+      await instance.close();
+      await target.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
