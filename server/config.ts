@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { FIRM_ROLES, type FirmRole } from '../common/roles.js';
+import { parseAgeRecipient } from './platform/crypto/age.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 export type MasterKeyProviderKind = 'file' | 'env' | 'passphrase';
@@ -62,6 +63,13 @@ export interface Config {
     tombstoneFields: TombstoneField[];
     /** The firm's name on end-of-engagement letters. */
     firmName: string;
+  };
+  /** The backup module's settings (docs/backup.md): defaults for `confidant backup create`. */
+  backup: {
+    /** Where `backup create` writes when no --to is given (BACKUP_TO), or null. */
+    to: string | null;
+    /** age X25519 recipients used when no --recipient is given (BACKUP_RECIPIENTS). */
+    recipients: string[];
   };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
@@ -185,6 +193,8 @@ export const SETTINGS: Setting[] = [
   { name: 'RETENTION_TOMBSTONE_FIELDS', description: 'What the tombstone of a destroyed matter keeps, comma-separated from `number`, `practiceArea`, `jurisdiction`, `openedAt`, `closedAt` (empty: nothing).', default: 'number,openedAt,closedAt' },
   { name: 'FIRM_NAME', description: 'The firm\'s name on end-of-engagement letters.', default: 'The firm' },
   { name: 'MATTER_NUMBER_FORMAT', description: 'How the firm numbers matters: literal characters (`A-Z a-z 0-9 . _ / -`) and the tokens `{year}` (the year it is opened, UTC), `{seq}` or `{seq:N}` (a counter starting at 1 each year, zero-padded to N digits; required, once) and `{client}` or `{client:N}` (the client\'s firm number; the counter then runs per client and year). Two matters opened at the same moment never get the same number. Changing it affects new matters only.', default: '{year}-{seq:4}' },
+  { name: 'BACKUP_TO', description: 'The folder `confidant backup create` writes to when no `--to` is given (docs/backup.md).', default: '(none)' },
+  { name: 'BACKUP_RECIPIENTS', description: 'Comma-separated age X25519 public keys (`age1…`) a backup is encrypted to when no `--recipient` is given. Their secret halves belong off this machine.', default: '(none)' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
   { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
@@ -343,6 +353,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       tombstoneFields: parseTombstoneFields(get('RETENTION_TOMBSTONE_FIELDS'), problems),
       firmName: get('FIRM_NAME') ?? 'The firm',
     },
+    backup: { to: get('BACKUP_TO') ? path(get('BACKUP_TO')!) : null, recipients: parseBackupRecipients(get('BACKUP_RECIPIENTS'), problems) },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
     auditSinks,
@@ -540,4 +551,17 @@ function parseAlertRules(raw: unknown, problems: string[]): AlertRulesConfig {
 /** A configuration for tests: everything under one temporary folder. */
 export function testConfig(dataDir: string, overrides: Env = {}): Config {
   return loadConfig({ CONFIDANT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...overrides }, dataDir);
+}
+
+function parseBackupRecipients(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const recipients = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  for (const recipient of recipients) {
+    try {
+      parseAgeRecipient(recipient);
+    } catch {
+      problems.push(`BACKUP_RECIPIENTS: ${recipient.slice(0, 80)} is not an age X25519 recipient (age1…)`);
+    }
+  }
+  return recipients;
 }

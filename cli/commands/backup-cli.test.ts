@@ -98,6 +98,25 @@ describe.each(DIALECTS)('confidant backup on %s', (dialect) => {
     }
   });
 
+  it('takes the folder and recipients from BACKUP_TO and BACKUP_RECIPIENTS; a bad recipient there is a configuration error', async () => {
+    const to = join(folder, 'configured');
+    process.env.BACKUP_TO = to;
+    process.env.BACKUP_RECIPIENTS = identity.recipient;
+    try {
+      const created = await run('backup', 'create');
+      expect(created.errors).toEqual([]);
+      expect(created.code).toBe(0);
+      expect((await run('backup', 'verify', to, '--identity', keyFile)).code).toBe(0);
+      process.env.BACKUP_RECIPIENTS = 'age1nope';
+      const refused = await run('backup', 'create');
+      expect(refused.code).toBe(2);
+      expect(refused.errors.join('\n')).toMatch(/^error CONFIG_INVALID: .*BACKUP_RECIPIENTS/);
+    } finally {
+      delete process.env.BACKUP_TO;
+      delete process.env.BACKUP_RECIPIENTS;
+    }
+  });
+
   it('verify names a damaged archive', async () => {
     const to = join(folder, 'damaged');
     expect((await run('backup', 'create', '--to', to, '--recipient', identity.recipient)).code).toBe(0);

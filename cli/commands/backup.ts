@@ -47,13 +47,18 @@ export function registerBackupCommands(program: Command, io: Io): void {
   backup
     .command('create')
     .description('Back up the database, the audit signing key and the blobs into DIR')
-    .requiredOption('--to <dir>', 'the backup folder (blobs are shared by every backup in it)')
-    .requiredOption('--recipient <age1…>', 'an age X25519 public key that may open the archive (repeatable)', collect)
+    .option('--to <dir>', 'the backup folder (blobs are shared by every backup in it); default BACKUP_TO')
+    .option('--recipient <age1…>', 'an age X25519 public key that may open the archive (repeatable); default BACKUP_RECIPIENTS', collect)
     .option('--include-master-key', 'put the master key file (file provider) inside the archive too')
     .option('--json', 'progress and result as JSON lines')
-    .action(async (options: { to: string; recipient: string[]; includeMasterKey?: boolean; json?: boolean }) => {
+    .action(async (options: { to?: string; recipient?: string[]; includeMasterKey?: boolean; json?: boolean }) => {
       const json = options.json === true;
-      const summary = await withServices((services) => createBackup(services, { to: options.to, recipients: options.recipient, includeMasterKey: options.includeMasterKey === true, progress: reporter(io, json) })).catch(asCliError);
+      const summary = await withServices((services) => {
+        const to = options.to ?? services.config.backup.to;
+        if (!to) throw new CliError('give --to DIR or set BACKUP_TO', 2, 'USAGE');
+        const recipients = options.recipient ?? services.config.backup.recipients;
+        return createBackup(services, { to, recipients, includeMasterKey: options.includeMasterKey === true, progress: reporter(io, json) });
+      }).catch(asCliError);
       if (json) io.out(JSON.stringify({ event: 'result', ...summary }));
       else {
         io.out(`Backup ${summary.id} written to ${summary.path}: ${summary.tables} tables, ${summary.rows} rows, ${summary.blobs} blobs (${summary.copiedBlobs} copied now).`);
