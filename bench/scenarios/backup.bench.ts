@@ -9,11 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testConfig } from '../../server/config.js';
+import { recordEvent } from '../../server/audit/index.js';
 import { createBackup, restoreBackup } from '../../server/modules/backup/index.js';
 import { createTestDatabase } from '../../server/test-support/dialects.js';
 import { buildDocument, buildMatter } from '../../server/test-support/factories.js';
 import { createTestInstance } from '../../server/test-support/test-instance.js';
-import type { BenchRow, BenchScenario } from '../harness.js';
+import { percentile, type BenchRow, type BenchScenario } from '../harness.js';
 
 const MIB = 1024 * 1024;
 const DOC_MIB = 8;
@@ -66,6 +67,27 @@ const scenario: BenchScenario = {
       let incremental = { copiedBytes: 0 };
       const incrementalSeconds = await timed(async () => (incremental = await createBackup(instance.services, { to, recipients: [recipient] })));
 
+      // Writes while a backup runs: audit appends (a write every request makes), latency of each,
+      // against the same loop with no backup running.
+      const writeLatencies = async (during: () => Promise<unknown>) => {
+        const times: number[] = [];
+        let running = true;
+        const loop = (async () => {
+          while (running) {
+            const start = process.hrtime.bigint();
+            await recordEvent(instance.system('bench'), { action: 'document.read', outcome: 'allowed', resources: {} });
+            times.push(Number(process.hrtime.bigint() - start) / 1e6);
+          }
+        })();
+        await during();
+        running = false;
+        await loop;
+        times.sort((a, b) => a - b);
+        return { p99: percentile(times, 99), max: times.at(-1) ?? 0, count: times.length };
+      };
+      const idle = await writeLatencies(() => new Promise((r) => setTimeout(r, 1000)));
+      const busy = await writeLatencies(() => createBackup(instance.services, { to, recipients: [recipient] }));
+
       const config = testConfig(target.dataDir, { DATABASE_URL: target.url });
       const restoreSeconds = await timed(() => restoreBackup(config, to, { identity }));
       const size = statSync(join(target.dataDir, 'confidant.db')).size;
@@ -75,6 +97,7 @@ const scenario: BenchScenario = {
       const rows: BenchRow[] = [
         { metric: `backup create, ${mib} MiB of documents (${full.blobs} blobs)`, value: throughput, unit: 'MiB/s', baseline: { name: 'age -r on the same bytes', value: ageThroughput }, ratio: throughput / ageThroughput, target: '≥ 0.8×', note: 'value / baseline; blobs are copied and hashed (already ciphertext), the database goes through age' },
         { metric: `incremental backup after +${extraMib} MiB (${((extraMib / mib) * 100).toFixed(1)}%)`, value: incrementalSeconds, unit: 's', baseline: { name: 'full backup', value: backupSeconds }, ratio: incrementalSeconds / backupSeconds, target: 'proportional to the change', note: `copied ${(incremental.copiedBytes / MIB).toFixed(0)} MiB; ratio = incremental / full` },
+        { metric: 'audit write p99 while a backup runs', value: busy.p99, unit: 'ms p99', baseline: { name: 'no backup running', value: idle.p99 }, ratio: idle.p99 / busy.p99, target: 'a moment', note: `baseline / value; max ${busy.max.toFixed(1)} ms over ${busy.count} writes (idle max ${idle.max.toFixed(1)} ms); SQLite` },
         { metric: `restore of ${mib + extraMib} MiB of documents into an empty instance`, value: restoreSeconds, unit: 's', note: `database ${(size / MIB).toFixed(1)} MiB after restore` },
       ];
       return rows;
