@@ -11,10 +11,9 @@ import { AppError } from '../../platform/errors.js';
 import type { SignedCertificate } from './certificate.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
 import { certificatesOfClient, findCertificateRows, getCertificate, CERTIFICATE } from './retention.repository.js';
-import { clientRefOf, labelsFor, matterRefOf } from './retention.support.js';
+import { clientRefOf, isCompliance, labelsFor, matterRefOf } from './retention.support.js';
 import type { RetentionCertificatesTable } from './retention.tables.js';
 
-const isCompliance = (ctx: RequestContext): boolean => ctx.actor.kind === 'system' || (ctx.actor.kind === 'user' && ctx.actor.role === 'compliance_officer');
 const readPermission = (ctx: RequestContext): Permission => (ctx.actor.kind === 'user' && ctx.actor.role === 'client' ? 'portal.read' : isCompliance(ctx) ? 'retention.manage' : 'hold.read');
 
 export interface CertificateSummaryView {

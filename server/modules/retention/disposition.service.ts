@@ -41,10 +41,9 @@ import {
   DISPOSITION,
 } from './retention.repository.js';
 import { covers, minimumFor } from './schedules.service.js';
-import { actorIdOf, clientRefOf, DAY_MS, DISPOSITIONS_TABLE, FIRM, labelsFor, matterRefOf, parseDay, personOf, RETENTION_FIELDS } from './retention.support.js';
+import { actorIdOf, clientRefOf, DAY_MS, DISPOSITIONS_TABLE, FIRM, isCompliance, labelsFor, matterRefOf, parseDay, personOf, RETENTION_FIELDS } from './retention.support.js';
 import type { DispositionItem, DispositionStatus, RetentionDispositionsTable, RetentionSchedulesTable, ScheduleAction, ScheduleTrigger } from './retention.tables.js';
 
-const isCompliance = (ctx: RequestContext): boolean => ctx.actor.kind === 'system' || (ctx.actor.kind === 'user' && ctx.actor.role === 'compliance_officer');
 const approvePermission = (ctx: RequestContext): Permission => (isCompliance(ctx) ? 'retention.manage' : 'disposition.approve');
 
 // ── what becomes due ─────────────────────────────────────────────────────────────────────────

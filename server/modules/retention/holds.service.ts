@@ -32,7 +32,7 @@ import {
   HOLD,
   type ObjectAuth,
 } from './retention.repository.js';
-import { actorIdOf, clientRefOf, DAY_MS, HOLDS_TABLE, labelsFor, matterRefOf, personOf, RETENTION_FIELDS } from './retention.support.js';
+import { actorIdOf, clientRefOf, DAY_MS, HOLDS_TABLE, isCompliance, labelsFor, matterRefOf, personOf, RETENTION_FIELDS } from './retention.support.js';
 import type { HoldScope, RetentionHoldsTable } from './retention.tables.js';
 
 export interface HoldInput {
@@ -65,7 +65,6 @@ export interface HoldView {
   canRelease: boolean;
 }
 
-const isCompliance = (ctx: RequestContext): boolean => ctx.actor.kind === 'system' || (ctx.actor.kind === 'user' && ctx.actor.role === 'compliance_officer');
 /** The compliance officer acts on any client as oversight; everyone else through their seat. */
 const readPermission = (ctx: RequestContext): Permission => (isCompliance(ctx) ? 'retention.manage' : 'hold.read');
 const notFound = () => new AppError('ACCESS_DENIED', 'Not found');

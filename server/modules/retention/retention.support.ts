@@ -21,6 +21,9 @@ export function parseDay(value: string, path: string): number {
 
 export const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
 
+/** The compliance officer (or the CLI's and jobs' system actor): acts on any client or matter as oversight, through retention.manage. */
+export const isCompliance = (ctx: RequestContext): boolean => ctx.actor.kind === 'system' || (ctx.actor.kind === 'user' && ctx.actor.role === 'compliance_officer');
+
 /** The signed-in person's id (staff or the CLI's system actor name). */
 export function actorIdOf(ctx: RequestContext): string {
   return ctx.actor.kind === 'user' ? ctx.actor.userId : ctx.actor.kind === 'system' ? `system:${ctx.actor.name}` : 'anonymous';

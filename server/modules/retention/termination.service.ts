@@ -18,9 +18,8 @@ import { renderEndOfEngagementLetter } from './letter.pdf.js';
 import { findMinimums, findTermination, insertTermination, unsafeDispositionsOfItems } from './retention.repository.js';
 import { minimumFor } from './schedules.service.js';
 import type { DispositionItem } from './retention.tables.js';
-import { actorIdOf, DAY_MS, labelsFor, parseDay, personOf } from './retention.support.js';
+import { actorIdOf, DAY_MS, isCompliance, labelsFor, parseDay, personOf } from './retention.support.js';
 
-const isCompliance = (ctx: RequestContext): boolean => ctx.actor.kind === 'system' || (ctx.actor.kind === 'user' && ctx.actor.role === 'compliance_officer');
 /** The lead attorney with the whole client (client.update), or the compliance officer (oversight). */
 const terminatePermission = (ctx: RequestContext): Permission => (isCompliance(ctx) ? 'retention.manage' : 'client.update');
 const FAR = 200 * 365 * DAY_MS;
