@@ -70,6 +70,12 @@ export interface Config {
     to: string | null;
     /** age X25519 recipients used when no --recipient is given (BACKUP_RECIPIENTS). */
     recipients: string[];
+    /** Hours between scheduled backups to `to` (BACKUP_INTERVAL_HOURS); 0: none scheduled. */
+    intervalHours: number;
+    /** The age identity file scheduled drills open backups with (BACKUP_DRILL_IDENTITY_FILE), or null: no scheduled drills. */
+    drillIdentityFile: string | null;
+    /** Days between scheduled drills (BACKUP_DRILL_INTERVAL_DAYS). */
+    drillIntervalDays: number;
   };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
@@ -193,7 +199,10 @@ export const SETTINGS: Setting[] = [
   { name: 'RETENTION_TOMBSTONE_FIELDS', description: 'What the tombstone of a destroyed matter keeps, comma-separated from `number`, `practiceArea`, `jurisdiction`, `openedAt`, `closedAt` (empty: nothing).', default: 'number,openedAt,closedAt' },
   { name: 'FIRM_NAME', description: 'The firm\'s name on end-of-engagement letters.', default: 'The firm' },
   { name: 'MATTER_NUMBER_FORMAT', description: 'How the firm numbers matters: literal characters (`A-Z a-z 0-9 . _ / -`) and the tokens `{year}` (the year it is opened, UTC), `{seq}` or `{seq:N}` (a counter starting at 1 each year, zero-padded to N digits; required, once) and `{client}` or `{client:N}` (the client\'s firm number; the counter then runs per client and year). Two matters opened at the same moment never get the same number. Changing it affects new matters only.', default: '{year}-{seq:4}' },
-  { name: 'BACKUP_TO', description: 'The folder `confidant backup create` writes to when no `--to` is given (docs/backup.md).', default: '(none)' },
+  { name: 'BACKUP_TO', description: 'Where `confidant backup create` and scheduled backups write when no `--to` is given: a folder or `s3://bucket/prefix?endpoint=…&region=…` (docs/backup.md).', default: '(none)' },
+  { name: 'BACKUP_INTERVAL_HOURS', description: 'Hours between scheduled backups to `BACKUP_TO` (encrypted to `BACKUP_RECIPIENTS`); 0 schedules none (docs/backup.md).', default: '0' },
+  { name: 'BACKUP_DRILL_IDENTITY_FILE', description: 'An age identity file that opens the backups: when set, a drill restores the latest backup into a scratch instance every `BACKUP_DRILL_INTERVAL_DAYS` and records the result.', default: '(none)' },
+  { name: 'BACKUP_DRILL_INTERVAL_DAYS', description: 'Days between scheduled backup drills (needs `BACKUP_DRILL_IDENTITY_FILE`).', default: '7' },
   { name: 'BACKUP_RECIPIENTS', description: 'Comma-separated age X25519 public keys (`age1…`) a backup is encrypted to when no `--recipient` is given. Their secret halves belong off this machine.', default: '(none)' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
@@ -353,7 +362,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       tombstoneFields: parseTombstoneFields(get('RETENTION_TOMBSTONE_FIELDS'), problems),
       firmName: get('FIRM_NAME') ?? 'The firm',
     },
-    backup: { to: get('BACKUP_TO') ? path(get('BACKUP_TO')!) : null, recipients: parseBackupRecipients(get('BACKUP_RECIPIENTS'), problems) },
+    backup: {
+      // A folder (relative to the working directory) or an s3:// URL, kept as given.
+      to: get('BACKUP_TO') ? (get('BACKUP_TO')!.startsWith('s3://') ? get('BACKUP_TO')! : path(get('BACKUP_TO')!)) : null,
+      recipients: parseBackupRecipients(get('BACKUP_RECIPIENTS'), problems),
+      intervalHours: integer('BACKUP_INTERVAL_HOURS', 0, 0, 24 * 7),
+      drillIdentityFile: get('BACKUP_DRILL_IDENTITY_FILE') ? path(get('BACKUP_DRILL_IDENTITY_FILE')!) : null,
+      drillIntervalDays: integer('BACKUP_DRILL_INTERVAL_DAYS', 7, 1, 365),
+    },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },
     auditSinks,

@@ -3,16 +3,10 @@
  * (docs/backup.md). Progress goes to stderr (a line per step on a terminal, JSON lines with
  * --json); the result to stdout.
  */
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { verifyLog } from '../../server/audit/index.js';
-import { loadConfig } from '../../server/config.js';
 import { composeModules } from '../../server/modules/registry.js';
-import { createLogger } from '../../server/platform/logging/logger.js';
-import { closeServices, createServices } from '../../server/platform/services.js';
-import { BackupError, createBackup, recordShreds, restoreBackup, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
+import { BackupError, createBackup, recordShreds, restoreBackup, runDrill, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
 import { cliConfig, CliError, withServices, type Io } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -33,10 +27,27 @@ async function readIdentity(path: string): Promise<string> {
 function reporter(io: Io, json: boolean): (event: BackupProgress | { event: string; [key: string]: unknown }) => void {
   if (json) return (event) => io.err(JSON.stringify(event));
   if (!process.stderr.isTTY) return () => undefined;
+  // A terminal: one line per table, a bar redrawn in place for the blobs.
+  let barShown = false;
   return (event) => {
     const e = event as Record<string, unknown>;
+    if (e.event === 'blob') {
+      const done = Number(e.done);
+      const total = Math.max(1, Number(e.total));
+      const filled = Math.round((done / total) * 30);
+      process.stderr.write(`\r  blobs [${'#'.repeat(filled)}${'-'.repeat(30 - filled)}] ${done}/${String(e.total)}${typeof e.bytes === 'number' ? `, ${(e.bytes / 1048576).toFixed(1)} MiB copied` : ''}`);
+      barShown = true;
+      if (done >= total) {
+        process.stderr.write('\n');
+        barShown = false;
+      }
+      return;
+    }
+    if (barShown) {
+      process.stderr.write('\n');
+      barShown = false;
+    }
     if (e.event === 'table') io.err(`  table ${String(e.name)}: ${String(e.rows)} rows`);
-    else if (e.event === 'blob') io.err(`  blobs ${String(e.done)}/${String(e.total)}`);
     else if (e.event === 'archive') io.err(`  archive ${String(e.size)} bytes`);
   };
 }
@@ -47,7 +58,7 @@ export function registerBackupCommands(program: Command, io: Io): void {
   backup
     .command('create')
     .description('Back up the database, the audit signing key and the blobs into DIR')
-    .option('--to <dir>', 'the backup folder (blobs are shared by every backup in it); default BACKUP_TO')
+    .option('--to <dir|s3://bucket/prefix>', 'the backup folder or bucket (blobs are shared by every backup in it); default BACKUP_TO')
     .option('--recipient <age1…>', 'an age X25519 public key that may open the archive (repeatable); default BACKUP_RECIPIENTS', collect)
     .option('--include-master-key', 'put the master key file (file provider) inside the archive too')
     .option('--json', 'progress and result as JSON lines')
@@ -69,7 +80,7 @@ export function registerBackupCommands(program: Command, io: Io): void {
   backup
     .command('verify')
     .description('Check a backup without restoring it: signature, every SHA-256; with --identity the archive too')
-    .argument('<dir>', 'the backup folder')
+    .argument('<source>', 'the backup folder or s3://bucket/prefix')
     .option('--backup <id>', 'which backup (default: the latest)')
     .option('--identity <keyfile>', 'an age identity file: decrypt the archive and check its parts')
     .option('--verifier-key <key>', 'the audit verifier key to trust (GET /audit/public-key)')
@@ -84,7 +95,7 @@ export function registerBackupCommands(program: Command, io: Io): void {
   backup
     .command('restore')
     .description('Restore a backup into the empty data directory and database this configuration names')
-    .argument('<dir>', 'the backup folder')
+    .argument('<source>', 'the backup folder or s3://bucket/prefix')
     .requiredOption('--identity <keyfile>', 'an age identity file that opens the archive')
     .option('--backup <id>', 'which backup (default: the latest)')
     .option('--verifier-key <key>', 'the audit verifier key to trust')
@@ -105,54 +116,33 @@ export function registerBackupCommands(program: Command, io: Io): void {
   backup
     .command('record-shreds')
     .description('Add the keys destroyed since the last backup to DIR/shreds.jsonl (run after a shred)')
-    .requiredOption('--to <dir>', 'the backup folder')
-    .action(async (options: { to: string }) => {
-      const result = await withServices((services) => recordShreds(services, options.to)).catch(asCliError);
+    .option('--to <dir|s3://bucket/prefix>', 'the backup folder or bucket; default BACKUP_TO')
+    .action(async (options: { to?: string }) => {
+      const result = await withServices((services) => {
+        const to = options.to ?? services.config.backup.to;
+        if (!to) throw new CliError('give --to DIR or set BACKUP_TO', 2, 'USAGE');
+        return recordShreds(services, to);
+      }).catch(asCliError);
       io.out(`Shred list: ${result.entries} destroyed keys (${result.added} added now).`);
     });
 
   backup
     .command('drill')
-    .description('Restore a backup into a scratch instance, verify its audit log, time it, and record the result in DIR/drills.jsonl')
-    .argument('<dir>', 'the backup folder')
+    .description('Restore a backup into a scratch instance, verify its audit log, decrypt every document, time it, and record the result (drills.jsonl beside the backups, and the Backups page)')
+    .argument('<source>', 'the backup folder or s3://bucket/prefix')
     .requiredOption('--identity <keyfile>', 'an age identity file that opens the archive')
     .option('--backup <id>', 'which backup (default: the latest)')
     .option('--json', 'the result as JSON')
     .action(async (dir: string, options: { identity: string; backup?: string; json?: boolean }) => {
       const identity = await readIdentity(options.identity);
-      const live = cliConfig();
-      const scratch = await mkdtemp(join(tmpdir(), 'confidant-drill-'));
-      const started = Date.now();
-      const result: Record<string, unknown> = { at: new Date(started).toISOString(), ok: false };
-      try {
-        // A scratch SQLite instance whatever the backup's database (the format is the same); the
-        // master key from the backup, else the one this instance is configured with.
-        const env: Record<string, string> = { CONFIDANT_DATA_DIR: join(scratch, 'data'), LOG_LEVEL: 'silent', PORT: '0', MASTER_KEY_PROVIDER: live.masterKey.provider };
-        if (live.masterKey.provider === 'env' && live.masterKey.envValue) env.MASTER_KEY = live.masterKey.envValue;
-        const config = loadConfig(env, scratch);
-        const report = await restoreBackup(config, dir, { identity, ...(options.backup ? { backup: options.backup } : {}) });
-        if (!report.masterKeyRestored && live.masterKey.provider === 'file') {
-          const { copyFile } = await import('node:fs/promises');
-          await copyFile(resolve(live.masterKey.file), config.masterKey.file);
-        }
-        const services = createServices(config, { logger: createLogger({ logLevel: 'silent' }) });
-        composeModules(services);
-        try {
-          const audit = await verifyLog(services, {});
-          Object.assign(result, { backup: report.id, backupCreatedAt: report.createdAt, dialect: report.dialect, rows: report.rows, blobs: report.blobs, auditEvents: audit.events, auditOk: audit.ok, ok: audit.ok });
-          if (!audit.ok) result.problems = audit.problems;
-        } finally {
-          await closeServices(services);
-        }
-      } catch (error) {
-        result.error = error instanceof BackupError ? error.code : error instanceof Error ? error.message : String(error);
-      } finally {
-        result.rtoSeconds = (Date.now() - started) / 1000;
-        await rm(scratch, { recursive: true, force: true });
-      }
-      await appendFile(join(resolve(dir), 'drills.jsonl'), `${JSON.stringify(result)}\n`, { mode: 0o600 });
+      const result = await withServices((services) => runDrill(services, { source: dir, identity, compose: composeModules, ...(options.backup ? { backup: options.backup } : {}) })).catch(asCliError);
       if (options.json) io.out(JSON.stringify(result));
-      else io.out(result.ok ? `Drill passed: backup ${String(result.backup)} restored and its audit log (${String(result.auditEvents)} events) verified in ${String(result.rtoSeconds)} s.` : `Drill FAILED: ${String(result.error ?? 'the audit log did not verify')}`);
-      if (!result.ok) throw new CliError(`the drill failed (${String(result.error ?? 'audit log')}); recorded in ${join(resolve(dir), 'drills.jsonl')}`, 1, 'BACKUP_DRILL_FAILED');
+      else
+        io.out(
+          result.ok
+            ? `Drill passed: backup ${String(result.backup)} restored, its audit log (${String(result.auditEvents)} events) verified and ${String(result.documentsChecked)} document versions decrypted in ${String(result.rtoSeconds)} s.`
+            : `Drill FAILED: ${String(result.error ?? 'the checks did not pass')}${result.documentsFailed ? ` (${result.documentsFailed} document versions failed)` : ''}`,
+        );
+      if (!result.ok) throw new CliError(`the drill failed (${String(result.error ?? 'checks')}); recorded in the backup's drills.jsonl and on the Backups page`, 1, 'BACKUP_DRILL_FAILED');
     });
 }

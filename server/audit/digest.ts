@@ -26,6 +26,7 @@ export const RULE_TITLES: Record<string, string> = {
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
   retention_failure: 'A retention run could not finish a disposition',
+  backup_failure: 'A scheduled backup or drill failed',
 };
 
 const timers = new WeakMap<AppServices, NodeJS.Timeout>();
@@ -69,6 +70,8 @@ export function describeFinding(rule: string, detail: Record<string, number | st
       return `at ${String(n('hour')).padStart(2, '0')}:00 local time${n('weekend') === 1 ? ' on a weekend' : ''}`;
     case 'verification_failed':
       return `${n('problems')} problem(s)${n('firstBadIndex') >= 0 ? `, first at event ${n('firstBadIndex')}` : ''}`;
+    case 'backup_failure':
+      return `${String(detail.kind ?? 'backup')}: ${String(detail.code ?? 'error')}`;
     case 'retention_failure':
       return `${String(detail.code ?? 'error')} on ${String(detail.itemType ?? 'an item')} (attempt ${n('attempts')})`;
     default:

@@ -11,6 +11,7 @@ import { installVaultProvisions, vaultModule } from './vault/index.js';
 import { consentModule } from './consent/index.js';
 import { portalModule } from './portal/index.js';
 import { retentionModule } from './retention/index.js';
+import { backupModule, installBackupComposer } from './backup/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, AppServices } from '../platform/context.js';
@@ -26,7 +27,7 @@ export async function authenticateRequest(services: AppServices, request: Fastif
   return authenticateWithIdentity(services, request, reply, route);
 }
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule, backupModule];
 
 /**
  * Installs what every module provides into this instance's services — the one place modules are
@@ -38,4 +39,5 @@ export function composeModules(services: AppServices, modules: ConfidantModule[]
   installAuditProvisions(services, modules.flatMap((m) => (m.provides?.audit ? [m.provides.audit] : [])));
   installKeysProvisions(services, modules.flatMap((m) => (m.provides?.keys ? [m.provides.keys] : [])));
   installVaultProvisions(services, modules.flatMap((m) => (m.provides?.vault ? [m.provides.vault] : [])));
+  installBackupComposer(services, (scratch) => composeModules(scratch, modules));
 }

@@ -5,7 +5,9 @@
  * keys stay wrapped).
  */
 import { sql, type Kysely } from 'kysely';
-import type { AnyDb } from '../../platform/db/database.js';
+import type { RequestContext } from '../../platform/context.js';
+import { tablesOf, type AnyDb } from '../../platform/db/database.js';
+import type { BackupRunKind, BackupRunsTable, BackupTables } from './backup.tables.js';
 
 /** Tables the migrations of the target recreate themselves; never copied. */
 export const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'confidant_migration_checksum']);
@@ -83,4 +85,24 @@ export async function unsafeDropAllTables(db: AnyDb): Promise<void> {
   const rows = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
   for (const row of rows.rows) await sql`drop table if exists ${sql.table(row.name)} cascade`.execute(db);
   await sql`drop function if exists audit_refuse_change() cascade`.execute(db);
+}
+
+const runs = (ctx: RequestContext) => tablesOf<BackupTables>(ctx.db);
+
+export async function insertBackupRun(ctx: RequestContext, row: BackupRunsTable): Promise<void> {
+  await runs(ctx).insertInto('backup_runs').values(row).execute();
+}
+
+/** The newest runs, newest first (of one kind when given). */
+export async function findBackupRuns(ctx: RequestContext, options: { kind?: BackupRunKind; okOnly?: boolean; limit: number }): Promise<BackupRunsTable[]> {
+  let query = runs(ctx).selectFrom('backup_runs').selectAll();
+  if (options.kind) query = query.where('kind', '=', options.kind);
+  if (options.okOnly) query = query.where('ok', '=', 1);
+  const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  return rows.map((r) => ({ ...r, started_at: Number(r.started_at), finished_at: Number(r.finished_at), ok: Number(r.ok) }));
+}
+
+/** Records the restore in the database it wrote (inside the restore's own transaction, before any instance runs on it). */
+export async function unsafeInsertBackupRunRow(db: AnyDb, row: BackupRunsTable): Promise<void> {
+  await tablesOf<BackupTables>(db).insertInto('backup_runs').values(row).execute();
 }

@@ -12,10 +12,10 @@
  * See docs/backup.md.
  */
 import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SqliteDatabase from 'better-sqlite3';
 import canonicalize from 'canonicalize';
@@ -25,13 +25,16 @@ import { checkDetachedSignature, signDetached, signingKeyPath, type DetachedSign
 import { fileHeaders, padding } from '../../platform/archive/tar.js';
 import type { BlobStore } from '../../platform/blobs/blob-store.js';
 import { openBlobStore } from '../../platform/blobs/open-blob-store.js';
-import type { AppServices } from '../../platform/context.js';
+import { openBackupTarget, type BackupTarget } from './backup-target.js';
+import { recordBackupRun, runErrorCode } from './runs.service.js';
+import { systemContext, type AppServices } from '../../platform/context.js';
+import { newId } from '../../platform/ids.js';
 import { createAgeEncryptStream, parseAgeRecipient } from '../../platform/crypto/age.js';
 import { openDatabase, type Database } from '../../platform/db/database.js';
 import { migrateToLatest, migrationFileNames, migrationName } from '../../platform/db/migrate.js';
 import { ageDecrypt, parseAgeIdentities } from './age-decrypt.js';
 import { BackupError } from './backup.errors.js';
-import { unsafeAppliedMigrations, unsafeDropAllTables, unsafeListTablesInDependencyOrder, unsafeReadTable, unsafeReplaceRows, unsafeTableCount, type Dialect } from './backup.repository.js';
+import { unsafeAppliedMigrations, unsafeDropAllTables, unsafeInsertBackupRunRow, unsafeListTablesInDependencyOrder, unsafeReadTable, unsafeReplaceRows, unsafeTableCount, type Dialect } from './backup.repository.js';
 import { readTar } from './tar-read.js';
 
 export const BACKUP_FORMAT = 'confidant-backup/v1';
@@ -78,6 +81,8 @@ export interface CreateBackupOptions {
   recipients: string[];
   includeMasterKey?: boolean;
   progress?: (event: BackupProgress) => void;
+  /** The person who asked (Backups page), recorded with the run. */
+  requestedBy?: string;
 }
 
 export interface BackupSummary {
@@ -95,10 +100,6 @@ export interface BackupSummary {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-function localTarget(to: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(to)) throw new BackupError('BACKUP_TARGET_INVALID', `only a local folder is supported as a backup target for now, not ${to.split('://')[0]}://`);
-  return resolve(to);
-}
 
 /** A row as one JSON line: binary values as {"$b64": …}. */
 function encodeRow(row: Record<string, unknown>): string {
@@ -178,22 +179,26 @@ function backupId(now: number, existing: string[]): string {
   return `${lastStamp}-${String(Number(lastSeq) + 1).padStart(4, '0')}`;
 }
 
-/** Every complete backup in DIR, oldest first. */
-export async function listBackups(dir: string): Promise<string[]> {
-  const root = join(localTarget(dir), 'backups');
-  let names: string[];
-  try {
-    names = await readdir(root);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => /^\d{8}T\d{9}Z-\d{4}$/.test(n) && existsSync(join(root, n, MANIFEST_FILE))).sort();
+const BACKUP_ID = /^\d{8}T\d{9}Z-\d{4}$/;
+const manifestKey = (id: string) => `backups/${id}/${MANIFEST_FILE}`;
+
+/** Every backup folder in the target, complete or not, oldest first. */
+async function backupFolders(target: BackupTarget): Promise<string[]> {
+  return (await target.children('backups')).filter((n) => BACKUP_ID.test(n)).sort();
 }
 
-async function readSignedManifest(path: string): Promise<SignedManifest> {
+/** Every complete backup (its manifest written) in the target, oldest first. */
+export async function listBackups(target: BackupTarget): Promise<string[]> {
+  const complete: string[] = [];
+  for (const id of await backupFolders(target)) if ((await target.size(manifestKey(id))) !== null) complete.push(id);
+  return complete;
+}
+
+async function readSignedManifest(target: BackupTarget, key: string): Promise<SignedManifest> {
   let parsed: unknown;
+  const path = target.where(key);
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    parsed = JSON.parse((await target.read(key))?.toString('utf8') ?? '');
   } catch {
     throw new BackupError('BACKUP_MANIFEST_INVALID', `${path} is not a readable backup manifest`);
   }
@@ -202,30 +207,6 @@ async function readSignedManifest(path: string): Promise<SignedManifest> {
     throw new BackupError('BACKUP_MANIFEST_INVALID', `${path} is not a ${BACKUP_FORMAT} manifest`);
   }
   return signed as SignedManifest;
-}
-
-async function copyBlob(store: BlobStore, id: string, blobsDir: string): Promise<{ sha256: string; size: number }> {
-  const temp = join(blobsDir, `.partial-${randomBytes(8).toString('hex')}`);
-  const hash = createHash('sha256');
-  let size = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  try {
-    await pipeline(await store.get(id), counter, createWriteStream(temp, { mode: 0o600 }));
-    const digest = hash.digest('hex');
-    const final = join(blobsDir, digest);
-    if (existsSync(final)) await unlink(temp);
-    else await rename(temp, final);
-    return { sha256: digest, size };
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /** One destroyed key, as the shred list keeps it (docs/backup.md, "Crypto-shredding and restores"). */
@@ -249,6 +230,21 @@ function destroyedKeys(clientKeyRows: Record<string, unknown>[], objectKeyRows: 
   return [...entries.values()];
 }
 
+function parseShredList(text: string, where: string): ShredEntry[] {
+  const entries: ShredEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const entry = JSON.parse(line) as ShredEntry;
+      if ((entry.kind === 'client' && typeof entry.clientId === 'string') || (entry.kind === 'object' && typeof entry.id === 'string')) entries.push(entry);
+      else throw new Error('bad entry');
+    } catch {
+      throw new BackupError('BACKUP_MANIFEST_INVALID', `${where} holds a line that is not a shred list entry`);
+    }
+  }
+  return entries;
+}
+
 /** The entries of a shred list file (missing file: none). */
 export async function readShredList(path: string): Promise<ShredEntry[]> {
   let text: string;
@@ -258,30 +254,19 @@ export async function readShredList(path: string): Promise<ShredEntry[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const entries: ShredEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const entry = JSON.parse(line) as ShredEntry;
-      if ((entry.kind === 'client' && typeof entry.clientId === 'string') || (entry.kind === 'object' && typeof entry.id === 'string')) entries.push(entry);
-      else throw new Error('bad entry');
-    } catch {
-      throw new BackupError('BACKUP_MANIFEST_INVALID', `${path} holds a line that is not a shred list entry`);
-    }
-  }
-  return entries;
+  return parseShredList(text, path);
 }
 
-/** Appends to DIR/shreds.jsonl the destroyed keys it does not list yet; returns the list's size and SHA-256 afterwards. */
-async function appendShreds(target: string, entries: ShredEntry[]): Promise<{ entries: number; size: number; sha256: string; added: number }> {
-  const path = join(target, SHRED_LIST);
-  const known = new Set((await readShredList(path)).map(shredKey));
+/**
+ * Adds to the target's shreds.jsonl the destroyed keys it does not list yet (the whole list is
+ * rewritten atomically: an object store cannot append); returns its size and SHA-256 afterwards.
+ */
+async function appendShreds(target: BackupTarget, entries: ShredEntry[]): Promise<{ entries: number; size: number; sha256: string; added: number }> {
+  const before = (await target.read(SHRED_LIST)) ?? Buffer.alloc(0);
+  const known = new Set(parseShredList(before.toString('utf8'), target.where(SHRED_LIST)).map(shredKey));
   const fresh = entries.filter((e) => !known.has(shredKey(e)));
-  if (fresh.length > 0) {
-    const { appendFile } = await import('node:fs/promises');
-    await appendFile(path, fresh.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
-  }
-  const bytes = await readFile(path).catch(() => Buffer.alloc(0));
+  const bytes = fresh.length === 0 ? before : Buffer.concat([before, Buffer.from(fresh.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8')]);
+  if (fresh.length > 0) await target.write(SHRED_LIST, bytes);
   return { entries: known.size + fresh.length, size: bytes.length, sha256: sha256(bytes), added: fresh.length };
 }
 
@@ -291,17 +276,19 @@ async function appendShreds(target: string, entries: ShredEntry[]): Promise<{ en
  * it too).
  */
 export async function recordShreds(services: AppServices, to: string): Promise<{ entries: number; added: number }> {
-  const target = localTarget(to);
-  await mkdir(target, { recursive: true, mode: 0o700 });
-  const db = services.database.db as unknown as Kysely<unknown>;
-  const entries = destroyedKeys(await unsafeReadTable(db, services.database.kind, 'keys_client_keys'), await unsafeReadTable(db, services.database.kind, 'keys_object_keys'));
-  const result = await appendShreds(target, entries);
-  return { entries: result.entries, added: result.added };
+  const target = openBackupTarget(to);
+  try {
+    const db = services.database.db as unknown as Kysely<unknown>;
+    const entries = destroyedKeys(await unsafeReadTable(db, services.database.kind, 'keys_client_keys'), await unsafeReadTable(db, services.database.kind, 'keys_object_keys'));
+    const result = await appendShreds(target, entries);
+    return { entries: result.entries, added: result.added };
+  } finally {
+    await target.close();
+  }
 }
 
 /** `backup create`: see the file comment. */
 export async function createBackup(services: AppServices, options: CreateBackupOptions): Promise<BackupSummary> {
-  const target = localTarget(options.to);
   if (options.recipients.length === 0) throw new BackupError('BACKUP_RECIPIENT_INVALID', 'at least one --recipient age1… is needed');
   for (const recipient of options.recipients) {
     try {
@@ -313,24 +300,39 @@ export async function createBackup(services: AppServices, options: CreateBackupO
   const config = services.config;
   const includeMasterKey = options.includeMasterKey === true;
   if (includeMasterKey && config.masterKey.provider !== 'file') throw new BackupError('BACKUP_TARGET_INVALID', `--include-master-key needs the file master key provider (this instance uses ${config.masterKey.provider})`);
+  const target = openBackupTarget(options.to);
+  const startedAt = services.clock.now();
+  const run = { kind: 'backup' as const, startedAt, target: target.location, requestedBy: options.requestedBy ?? null };
+  const ctx = systemContext(services, 'backup');
+  try {
+    const summary = await createIn(services, target, options, includeMasterKey);
+    const detail = { tables: summary.tables, rows: summary.rows, blobs: summary.blobs, copiedBlobs: summary.copiedBlobs, copiedBytes: summary.copiedBytes, archiveSize: summary.archiveSize, masterKeyIncluded: summary.masterKeyIncluded, seconds: (services.clock.now() - startedAt) / 1000 };
+    await recordBackupRun(ctx, { ...run, ok: true, backupId: summary.id, errorCode: null, detail });
+    return summary;
+  } catch (error) {
+    await recordBackupRun(ctx, { ...run, ok: false, backupId: null, errorCode: runErrorCode(error), detail: {} }).catch(() => undefined);
+    throw error;
+  } finally {
+    await target.close();
+  }
+}
+
+async function createIn(services: AppServices, target: BackupTarget, options: CreateBackupOptions, includeMasterKey: boolean): Promise<BackupSummary> {
+  const config = services.config;
   const now = services.clock.now();
-  // Every backup directory there, complete or not, so a new id never collides with a failed one.
-  const existing = (await readdir(join(target, 'backups')).catch(() => [] as string[])).filter((n) => /^\d{8}T\d{9}Z-\d{4}$/.test(n)).sort();
-  const id = backupId(now, existing);
-  const backupDir = join(target, 'backups', id);
-  const blobsDir = join(target, 'blobs');
-  await mkdir(join(target, 'backups'), { recursive: true, mode: 0o700 });
-  // Exclusive: two backups started together never share a folder.
-  await mkdir(backupDir, { mode: 0o700 });
-  await mkdir(blobsDir, { recursive: true, mode: 0o700 });
+  // Every backup folder there, complete or not, so a new id never collides with a failed one;
+  // the claim makes two backups started together take different ids.
+  let id = backupId(now, await backupFolders(target));
+  while (!(await target.claim(`backups/${id}`))) id = backupId(now, [...(await backupFolders(target)), id].sort());
+  const backupDir = `backups/${id}`;
   options.progress?.({ event: 'start', id, dialect: services.database.kind });
   try {
-    // Blobs known from the previous backup in DIR: blobs never change, so one seen there with
-    // the same size is not read again.
+    // Blobs known from the previous backup in the target: blobs never change, so one seen there
+    // with the same size is not read again.
     const previous = new Map<string, { sha256: string; size: number }>();
     const earlier = (await listBackups(target)).at(-1);
     if (earlier) {
-      const last = await readSignedManifest(join(target, 'backups', earlier, MANIFEST_FILE)).catch(() => null);
+      const last = await readSignedManifest(target, manifestKey(earlier)).catch(() => null);
       for (const blob of last?.manifest.blobs ?? []) previous.set(blob.id, { sha256: blob.sha256, size: blob.size });
     }
 
@@ -342,7 +344,6 @@ export async function createBackup(services: AppServices, options: CreateBackupO
     const inner = { format: BACKUP_FORMAT, id, dialect: dump.dialect, migrations: dump.migrations, tables: dump.tables.map((t) => t.name) };
     parts.push({ path: 'backup.json', bytes: Buffer.from(`${JSON.stringify(inner, null, 2)}\n`, 'utf8') });
 
-    const archivePath = join(backupDir, ARCHIVE_FILE);
     const archiveHash = createHash('sha256');
     let archiveSize = 0;
     const hashing = new Transform({
@@ -352,7 +353,12 @@ export async function createBackup(services: AppServices, options: CreateBackupO
         callback(null, chunk);
       },
     });
-    await pipeline(Readable.from(tarOf(parts, now)), createAgeEncryptStream(options.recipients), hashing, createWriteStream(archivePath, { mode: 0o600 }));
+    const encrypted = new PassThrough();
+    const writing = target.writeStream(`${backupDir}/${ARCHIVE_FILE}`, encrypted);
+    await Promise.all([pipeline(Readable.from(tarOf(parts, now)), createAgeEncryptStream(options.recipients), hashing, encrypted), writing]).catch((error: unknown) => {
+      encrypted.destroy();
+      throw error;
+    });
     options.progress?.({ event: 'archive', size: archiveSize });
 
     // Listed after the snapshot: every blob the snapshot names is there (blobs are written before
@@ -366,13 +372,15 @@ export async function createBackup(services: AppServices, options: CreateBackupO
     for (const blobId of ids) {
       const known = previous.get(blobId);
       const size = known ? await services.blobs.size(blobId) : null;
-      if (known && size === known.size && existsSync(join(blobsDir, known.sha256))) {
+      if (known && size === known.size && (await target.size(`blobs/${known.sha256}`)) === known.size) {
         blobs.push({ id: blobId, ...known });
       } else {
-        const result = await copyBlob(services.blobs, blobId, blobsDir);
-        blobs.push({ id: blobId, ...result });
-        copied += 1;
-        copiedBytes += result.size;
+        const result = await target.putContentAddressed('blobs', () => services.blobs.get(blobId));
+        blobs.push({ id: blobId, sha256: result.sha256, size: result.size });
+        if (result.copied) {
+          copied += 1;
+          copiedBytes += result.size;
+        }
       }
       options.progress?.({ event: 'blob', done: blobs.length, total: ids.length, copied, bytes: copiedBytes });
     }
@@ -394,13 +402,12 @@ export async function createBackup(services: AppServices, options: CreateBackupO
       shreds: { entries: shreds.entries, size: shreds.size, sha256: shreds.sha256 },
     };
     const signature = signDetached(services, MANIFEST_PURPOSE, manifestBytes(manifest));
-    const manifestPath = join(backupDir, MANIFEST_FILE);
-    await writeFile(`${manifestPath}.partial`, `${JSON.stringify({ manifest, signature }, null, 2)}\n`, { mode: 0o600 });
-    await rename(`${manifestPath}.partial`, manifestPath);
+    // Written last: a backup without its manifest is no backup.
+    await target.write(manifestKey(id), Buffer.from(`${JSON.stringify({ manifest, signature }, null, 2)}\n`, 'utf8'));
     options.progress?.({ event: 'done', id, blobs: blobs.length, copiedBlobs: copied });
     return {
       id,
-      path: backupDir,
+      path: target.where(backupDir),
       dialect: dump.dialect,
       tables: dump.tables.length,
       rows: dump.tables.reduce((sum, t) => sum + t.rows, 0),
@@ -412,7 +419,7 @@ export async function createBackup(services: AppServices, options: CreateBackupO
     };
   } catch (error) {
     // No manifest, no backup: what was written of this one goes (shared blobs stay, they are content-addressed).
-    await rm(backupDir, { recursive: true, force: true });
+    await target.removeTree(backupDir).catch(() => undefined);
     throw error;
   }
 }
@@ -444,38 +451,35 @@ export interface VerifyReport {
 }
 
 interface Opened {
-  dir: string;
+  target: BackupTarget;
   signed: SignedManifest;
   report: VerifyReport;
   parts: Map<string, Buffer> | null;
 }
 
-async function openBackup(dir: string, options: VerifyOptions): Promise<Opened> {
-  const target = localTarget(dir);
+async function openBackup(target: BackupTarget, options: VerifyOptions): Promise<Opened> {
   const ids = await listBackups(target);
   const id = options.backup ?? ids.at(-1);
-  if (!id || !ids.includes(id)) throw new BackupError('BACKUP_NOT_FOUND', options.backup ? `no complete backup ${options.backup} in ${target}` : `no complete backup in ${target}`);
-  const backupDir = join(target, 'backups', id);
-  const signed = await readSignedManifest(join(backupDir, MANIFEST_FILE));
+  if (!id || !ids.includes(id)) throw new BackupError('BACKUP_NOT_FOUND', options.backup ? `no complete backup ${options.backup} in ${target.location}` : `no complete backup in ${target.location}`);
+  const signed = await readSignedManifest(target, manifestKey(id));
   const { manifest, signature } = signed;
   const verifierKey = options.verifierKey ?? signature?.verifierKey;
   const check = checkDetachedSignature(signature, MANIFEST_PURPOSE, manifestBytes(manifest), typeof verifierKey === 'string' ? verifierKey : '');
   if (!check.ok) throw new BackupError('BACKUP_SIGNATURE_INVALID', `the manifest of ${id} is not signed by the audit key: ${check.detail}`);
   if (manifest.id !== id) throw new BackupError('BACKUP_MANIFEST_INVALID', `the manifest in ${id} describes backup ${manifest.id}`);
 
-  const archivePath = join(backupDir, ARCHIVE_FILE);
-  const archiveInfo = await stat(archivePath).catch(() => null);
-  if (!archiveInfo) throw new BackupError('BACKUP_ARCHIVE_DAMAGED', `${archivePath} is missing`);
-  if (archiveInfo.size !== manifest.archive.size) throw new BackupError('BACKUP_ARCHIVE_DAMAGED', `the archive is ${archiveInfo.size} bytes, the manifest says ${manifest.archive.size} (truncated or extended)`);
-  const archive = await readFile(archivePath);
+  const archiveKey = `backups/${id}/${ARCHIVE_FILE}`;
+  const archive = await target.read(archiveKey);
+  if (!archive) throw new BackupError('BACKUP_ARCHIVE_DAMAGED', `${target.where(archiveKey)} is missing`);
+  if (archive.length !== manifest.archive.size) throw new BackupError('BACKUP_ARCHIVE_DAMAGED', `the archive is ${archive.length} bytes, the manifest says ${manifest.archive.size} (truncated or extended)`);
   if (sha256(archive) !== manifest.archive.sha256) throw new BackupError('BACKUP_ARCHIVE_DAMAGED', 'the archive does not match the SHA-256 in the manifest (altered)');
 
   for (const blob of manifest.blobs) {
-    const path = join(target, 'blobs', blob.sha256);
-    if (!/^[0-9a-f]{64}$/.test(blob.sha256) || !existsSync(path)) throw new BackupError('BACKUP_BLOB_MISSING', `blob ${blob.id} (${blob.sha256}) is missing from ${join(target, 'blobs')}`);
+    const key = `blobs/${blob.sha256}`;
+    if (!/^[0-9a-f]{64}$/.test(blob.sha256) || (await target.size(key)) === null) throw new BackupError('BACKUP_BLOB_MISSING', `blob ${blob.id} (${blob.sha256}) is missing from ${target.where('blobs')}`);
     const hash = createHash('sha256');
     let size = 0;
-    for await (const chunk of createReadStream(path)) {
+    for await (const chunk of await target.readStream(key)) {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).length;
     }
@@ -499,7 +503,7 @@ async function openBackup(dir: string, options: VerifyOptions): Promise<Opened> 
     if (trust === 'self-declared') trust = 'archive';
   }
   return {
-    dir: target,
+    target,
     signed,
     parts,
     report: {
@@ -517,8 +521,13 @@ async function openBackup(dir: string, options: VerifyOptions): Promise<Opened> 
 }
 
 /** `backup verify`: throws a BackupError naming the first problem, else describes what it checked. */
-export async function verifyBackup(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
-  return (await openBackup(dir, options)).report;
+export async function verifyBackup(source: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const target = openBackupTarget(source);
+  try {
+    return (await openBackup(target, options)).report;
+  } finally {
+    await target.close();
+  }
 }
 
 export interface RestoreOptions {
@@ -559,8 +568,18 @@ const inside = (parent: string, child: string) => {
  * written to a staging folder beside the data directory (and, on PostgreSQL, in one transaction);
  * only when all of it succeeded does the staging folder become the data directory.
  */
-export async function restoreBackup(config: Config, dir: string, options: RestoreOptions): Promise<RestoreReport> {
-  const opened = await openBackup(dir, options);
+export async function restoreBackup(config: Config, source: string, options: RestoreOptions): Promise<RestoreReport> {
+  const target = openBackupTarget(source);
+  try {
+    return await restoreFrom(config, target, options);
+  } finally {
+    await target.close();
+  }
+}
+
+async function restoreFrom(config: Config, target: BackupTarget, options: RestoreOptions): Promise<RestoreReport> {
+  const restoreStarted = Date.now();
+  const opened = await openBackup(target, options);
   const { manifest } = opened.signed;
   const parts = opened.parts!;
   const codeMigrations = migrationFileNames()
@@ -623,7 +642,6 @@ export async function restoreBackup(config: Config, dir: string, options: Restor
     try {
       let done = 0;
       for (const blob of manifest.blobs) {
-        const path = join(opened.dir, 'blobs', blob.sha256);
         const hash = createHash('sha256');
         const checking = new Transform({
           transform(chunk: Buffer, _encoding, callback) {
@@ -631,7 +649,9 @@ export async function restoreBackup(config: Config, dir: string, options: Restor
             callback(null, chunk);
           },
         });
-        const source = createReadStream(path).pipe(checking);
+        const stream = await target.readStream(`blobs/${blob.sha256}`);
+        stream.on('error', (error) => checking.destroy(error));
+        const source = stream.pipe(checking);
         await blobStore.put(blob.id, source);
         putBlobs.push(blob.id);
         if (hash.digest('hex') !== blob.sha256) throw new BackupError('BACKUP_BLOB_MISMATCH', `blob ${blob.id} changed while it was restored`);
@@ -646,13 +666,13 @@ export async function restoreBackup(config: Config, dir: string, options: Restor
     // Crypto-shred survives restore: every key a shred list names is destroyed in the restored
     // rows before they are written, whatever the backup held.
     // The list only grows: what the newest backup saw of it must still be its beginning.
-    const newest = (await listBackups(opened.dir)).at(-1);
-    const seen = newest ? (await readSignedManifest(join(opened.dir, 'backups', newest, MANIFEST_FILE))).manifest.shreds : undefined;
+    const newest = (await listBackups(target)).at(-1);
+    const seen = newest ? (await readSignedManifest(target, manifestKey(newest))).manifest.shreds : undefined;
+    const list = (await target.read(SHRED_LIST)) ?? Buffer.alloc(0);
     if (seen && seen.size > 0) {
-      const list = await readFile(join(opened.dir, SHRED_LIST)).catch(() => Buffer.alloc(0));
-      if (list.length < seen.size || sha256(list.subarray(0, seen.size)) !== seen.sha256) throw new BackupError('BACKUP_MANIFEST_INVALID', `${join(opened.dir, SHRED_LIST)} was cut or altered since backup ${newest} recorded it: restore refused (a shredded client could come back)`);
+      if (list.length < seen.size || sha256(list.subarray(0, seen.size)) !== seen.sha256) throw new BackupError('BACKUP_MANIFEST_INVALID', `${target.where(SHRED_LIST)} was cut or altered since backup ${newest} recorded it: restore refused (a shredded client could come back)`);
     }
-    const shredEntries = [...(await readShredList(join(opened.dir, SHRED_LIST))), ...(await Promise.all((options.shredLists ?? []).map(readShredList))).flat()];
+    const shredEntries = [...parseShredList(list.toString('utf8'), target.where(SHRED_LIST)), ...(await Promise.all((options.shredLists ?? []).map(readShredList))).flat()];
     const shreddedClients = new Set(shredEntries.filter((e) => e.kind === 'client').map((e) => e.clientId));
     const destroyedObjects = new Set(shredEntries.flatMap((e) => (e.kind === 'object' ? [e.id] : [])));
     const destroyedAt = Date.now();
@@ -678,6 +698,18 @@ export async function restoreBackup(config: Config, dir: string, options: Restor
           rows += table.rows.length;
           options.progress?.({ event: 'table', name: table.name, rows: table.rows.length });
         }
+        await unsafeInsertBackupRunRow(trx, {
+          id: newId(),
+          kind: 'restore',
+          started_at: restoreStarted,
+          finished_at: Date.now(),
+          ok: 1,
+          target: target.location,
+          backup_id: manifest.id,
+          requested_by: null,
+          error_code: null,
+          detail: JSON.stringify({ rows, blobs: manifest.blobs.length, reappliedClients: reapplied.clients.size, reappliedObjectKeys: reapplied.objectKeys, fromDialect: manifest.dialect }),
+        });
       });
     };
     if (postgres) {

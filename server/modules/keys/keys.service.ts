@@ -416,16 +416,27 @@ export type ShredHook = (tx: RequestContext, clientId: ClientId) => Promise<void
 export interface KeysProvisions {
   shredGuards?: ShredHook[];
   onShredded?: ShredHook[];
+  /**
+   * Run inside any transaction that destroys keys (a client's shred, or object keys of a matter
+   * or a version): e.g. the backup module queueing its shred-list update, which reads what committed.
+   */
+  onKeysDestroyed?: ShredHook[];
 }
 
-const installedShred = new WeakMap<AppServices, { guards: ShredHook[]; hooks: ShredHook[] }>();
+interface ShredExtensions {
+  guards: ShredHook[];
+  hooks: ShredHook[];
+  destroyed: ShredHook[];
+}
+
+const installedShred = new WeakMap<AppServices, ShredExtensions>();
 
 export function installKeysProvisions(services: AppServices, provisions: KeysProvisions[]): void {
-  installedShred.set(services, { guards: provisions.flatMap((p) => p.shredGuards ?? []), hooks: provisions.flatMap((p) => p.onShredded ?? []) });
+  installedShred.set(services, { guards: provisions.flatMap((p) => p.shredGuards ?? []), hooks: provisions.flatMap((p) => p.onShredded ?? []), destroyed: provisions.flatMap((p) => p.onKeysDestroyed ?? []) });
 }
 
-function shredExtensions(ctx: RequestContext): { guards: ShredHook[]; hooks: ShredHook[] } {
-  return installedShred.get(ctx.app) ?? { guards: [], hooks: [] };
+export function shredExtensions(ctx: RequestContext): ShredExtensions {
+  return installedShred.get(ctx.app) ?? { guards: [], hooks: [], destroyed: [] };
 }
 
 async function checkShredGuards(tx: RequestContext, clientId: ClientId): Promise<void> {
@@ -472,6 +483,7 @@ export async function unsafeShredClientKeys(ctx: RequestContext, clientId: Clien
     await destroyObjectKeyRowsOfClient(tx, clientId, now);
     // In the same transaction: what the key made searchable goes with it, or neither happens.
     for (const hook of shredExtensions(tx).hooks) await hook(tx, clientId);
+    for (const hook of shredExtensions(tx).destroyed) await hook(tx, clientId);
     indexKeyCacheOf(tx.app).delete(clientId);
     const { index } = await recordEvent(tx, { action: 'key.shred', outcome: 'allowed', resources: { clientId } });
     return { destroyedVersions: destroyed, eventIndex: index };

@@ -21,7 +21,7 @@ import { hkdf, unwrapKey, wrapKey } from '../../platform/crypto/key-wrap.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { clientKeyRow, destroyObjectKeyRows, enableSecureDelete, insertObjectKeyRow, objectKeyRow } from './keys.repository.js';
-import { clientOf, liveKeyOf, objectKeyAad, unsafeClientKey, unsafeCurrentClientKey, unsealedKeyring, type ClientAuthorization } from './keys.service.js';
+import { clientOf, liveKeyOf, objectKeyAad, shredExtensions, unsafeClientKey, unsafeCurrentClientKey, unsealedKeyring, type ClientAuthorization } from './keys.service.js';
 import type { KeysObjectKeysTable } from './keys.tables.js';
 
 const OBJECT_DATA_KEY_INFO = 'confidant/object-data-key/v1';
@@ -142,6 +142,7 @@ export async function unsafeDestroyObjectKeys(ctx: RequestContext, input: { clie
     const where = { clientId: input.clientId, ...(input.matterId !== undefined ? { matterId: input.matterId } : {}) };
     let destroyed = 0;
     for (let i = 0; i < ids.length; i += DESTROY_CHUNK) destroyed += await destroyObjectKeyRows(tx, { ...where, ids: ids.slice(i, i + DESTROY_CHUNK) }, now);
+    if (destroyed > 0) for (const hook of shredExtensions(tx).destroyed) await hook(tx, input.clientId as ClientId);
     const { index } = await recordEvent(tx, {
       action: 'key.destroy',
       outcome: 'allowed',

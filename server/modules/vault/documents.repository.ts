@@ -193,6 +193,25 @@ export async function unsafeFindLegacyDocumentVersions(ctx: RequestContext, afte
 }
 
 /**
+ * Every live (not destroyed) version after `after` by id, `limit` at a time, with its document's
+ * matter and client. Unsafe (every client's rows, no authorization): only for the integrity check
+ * of a restored backup (`backup drill`), a system act on a scratch instance.
+ */
+export async function unsafeFindLiveDocumentVersions(ctx: RequestContext, after: string, limit: number): Promise<VersionOfMatter[]> {
+  const rows = await db(ctx)
+    .selectFrom('vault_document_versions as v')
+    .innerJoin('vault_documents as d', 'd.id', 'v.document_id')
+    .selectAll('v')
+    .select(['d.matter_id', 'd.client_id'])
+    .where('v.destroyed_at', 'is', null)
+    .where('v.id', '>', after)
+    .orderBy('v.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...row, size: Number(row.size), sealed_size: Number(row.sealed_size) }));
+}
+
+/**
  * Points a legacy version at its re-encrypted blob and new object key, if it is still the legacy
  * version it was (same blob, no object key): false when another run moved it first. Unsafe (by
  * raw id): only for the migration job.

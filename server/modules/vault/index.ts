@@ -122,5 +122,7 @@ export {
 } from './destruction.service.js';
 /** Removes document blobs no version references (older than a grace period). */
 export { sweepOrphanBlobs } from './blob-sweeper.js';
+/** Reads and decrypts every live document version (the drill of a restored backup); lists failures, never throws for one. */
+export { unsafeCheckDocumentIntegrity, type IntegrityReport } from './integrity.service.js';
 /** Recomputes blind indexes still under the old firm-wide key with each client's own key (idempotent, audited `vault.reindex`). Throws AUDIT_UNAVAILABLE. */
 export { reindexBlindIndexes, type ReindexResult } from './vault.reindex.js';

@@ -17,15 +17,8 @@ export class S3BlobStore implements BlobStore {
   ) {}
 
   static fromUrl(raw: string): S3BlobStore {
-    const url = new URL(raw);
-    const endpoint = url.searchParams.get('endpoint') ?? undefined;
-    const client = new S3Client({
-      region: url.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
-      ...(endpoint ? { endpoint } : {}),
-      forcePathStyle: url.searchParams.get('forcePathStyle') === 'true',
-    });
-    const prefix = url.pathname.replace(/^\/+/, '').replace(/\/*$/, '');
-    return new S3BlobStore(client, url.hostname, prefix ? `${prefix}/` : '');
+    const { client, bucket, prefix } = s3Location(raw);
+    return new S3BlobStore(client, bucket, prefix);
   }
 
   private key(id: string): string {
@@ -133,6 +126,23 @@ export class S3BlobStore implements BlobStore {
   }
 }
 
+/**
+ * A client, bucket and key prefix (empty or ending in `/`) from
+ * `s3://bucket/prefix?endpoint=…&region=…&forcePathStyle=true`; credentials from the standard AWS
+ * environment variables or instance role.
+ */
+export function s3Location(raw: string): { client: S3Client; bucket: string; prefix: string } {
+  const url = new URL(raw);
+  const endpoint = url.searchParams.get('endpoint') ?? undefined;
+  const client = new S3Client({
+    region: url.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    forcePathStyle: url.searchParams.get('forcePathStyle') === 'true',
+  });
+  const prefix = url.pathname.replace(/^\/+/, '').replace(/\/*$/, '');
+  return { client, bucket: url.hostname, prefix: prefix ? `${prefix}/` : '' };
+}
+
 /** The first `limit` bytes of `source`, then end (and release the source). */
 function limitBytes(source: Readable, limit: number): Readable {
   let remaining = limit;
@@ -153,7 +163,7 @@ function limitBytes(source: Readable, limit: number): Readable {
   return limited;
 }
 
-function isNotFound(error: unknown): boolean {
+export function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 }

@@ -3273,6 +3273,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backups and drills: settings, the last successful ones, the newest runs */
+        get: operations["listBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a backup or a drill now (409 CONFLICT when none is configured) */
+        post: operations["createBackupsRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -27685,6 +27719,251 @@ export interface operations {
             };
             /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        settings: {
+                            target: string | null;
+                            /** @description How many age recipients backups are encrypted to */
+                            recipients: number;
+                            /** @description Hours between scheduled backups; 0: none scheduled */
+                            intervalHours: number;
+                            drillsScheduled: boolean;
+                            drillIntervalDays: number;
+                        };
+                        lastBackup: {
+                            id: string;
+                            kind: "backup" | "drill" | "restore";
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            ok: boolean;
+                            /** @description The backup folder, or the s3:// location without its query */
+                            target: string;
+                            backupId: string | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
+                            errorCode: string | null;
+                            /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
+                            detail: {
+                                [key: string]: number | string | boolean | null;
+                            };
+                        } | null;
+                        lastSuccessfulBackup: {
+                            id: string;
+                            kind: "backup" | "drill" | "restore";
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            ok: boolean;
+                            /** @description The backup folder, or the s3:// location without its query */
+                            target: string;
+                            backupId: string | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
+                            errorCode: string | null;
+                            /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
+                            detail: {
+                                [key: string]: number | string | boolean | null;
+                            };
+                        } | null;
+                        lastDrill: {
+                            id: string;
+                            kind: "backup" | "drill" | "restore";
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            ok: boolean;
+                            /** @description The backup folder, or the s3:// location without its query */
+                            target: string;
+                            backupId: string | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
+                            errorCode: string | null;
+                            /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
+                            detail: {
+                                [key: string]: number | string | boolean | null;
+                            };
+                        } | null;
+                        lastSuccessfulDrill: {
+                            id: string;
+                            kind: "backup" | "drill" | "restore";
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            ok: boolean;
+                            /** @description The backup folder, or the s3:// location without its query */
+                            target: string;
+                            backupId: string | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
+                            errorCode: string | null;
+                            /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
+                            detail: {
+                                [key: string]: number | string | boolean | null;
+                            };
+                        } | null;
+                        /** @description The newest 50 runs, newest first */
+                        runs: {
+                            id: string;
+                            kind: "backup" | "drill" | "restore";
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            ok: boolean;
+                            /** @description The backup folder, or the s3:// location without its query */
+                            target: string;
+                            backupId: string | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
+                            errorCode: string | null;
+                            /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
+                            detail: {
+                                [key: string]: number | string | boolean | null;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createBackupsRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    kind: "backup" | "drill";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        queued: true;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

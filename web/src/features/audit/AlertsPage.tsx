@@ -17,6 +17,7 @@ const RULE_LABELS: Record<string, string> = {
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
   retention_failure: 'A retention run could not finish a disposition',
+  backup_failure: 'A scheduled backup or drill failed',
 };
 
 const DETAIL_LABELS: Record<string, string> = { documents: 'documents', denials: 'refused attempts', clients: 'clients', threshold: 'threshold', windowMinutes: 'minutes', hour: 'hour', weekend: 'weekend', action: 'action', problems: 'problems', firstBadIndex: 'first bad event' };

@@ -203,6 +203,7 @@ const ALERT_RULES: Record<string, string> = {
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
   retention_failure: 'A retention run could not finish a disposition',
+  backup_failure: 'A scheduled backup or drill failed',
 };
 
 function OpenAlerts() {
