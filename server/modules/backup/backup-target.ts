@@ -5,8 +5,8 @@
  * `drills.jsonl`. Every write is atomic: a reader sees the whole object or none of it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +14,12 @@ import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV
 import { Upload } from '@aws-sdk/lib-storage';
 import { isNotFound, s3Location } from '../../platform/blobs/s3-blob-store.js';
 import { BackupError } from './backup.errors.js';
+
+/** What a content-addressed copy reads: a stream (opened once or twice), or a local file when there is one. */
+export interface ContentSource {
+  open: () => Promise<Readable>;
+  file?: string;
+}
 
 export interface BackupTarget {
   readonly kind: 'dir' | 's3';
@@ -34,7 +40,7 @@ export interface BackupTarget {
    * Copies what `open` streams into `<prefix>/<its SHA-256>` unless that object exists already.
    * `open` may be called twice (S3: once to hash, once to upload, checked against the first).
    */
-  putContentAddressed(prefix: string, open: () => Promise<Readable>): Promise<{ sha256: string; size: number; copied: boolean }>;
+  putContentAddressed(prefix: string, source: ContentSource): Promise<{ sha256: string; size: number; copied: boolean }>;
   /** Creates the folder `key` for one writer only: false when it exists already. */
   claim(key: string): Promise<boolean>;
   /** Names one level below `prefix` (sub-folders and objects alike). */
@@ -51,10 +57,14 @@ function checkKey(key: string): string {
   return key;
 }
 
+const COPY_BUFFER = 4 * 1024 * 1024;
+
 function hasher(): { stream: Transform; result: () => { sha256: string; size: number } } {
   const hash = createHash('sha256');
   let size = 0;
   const stream = new Transform({
+    // Large buffers: copying and hashing gigabytes in 16 KiB steps costs more than the hashing.
+    highWaterMark: COPY_BUFFER,
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       size += chunk.length;
@@ -100,7 +110,7 @@ class DirTarget implements BackupTarget {
   async readStream(key: string): Promise<Readable> {
     const path = this.where(key);
     if ((await this.size(key)) === null) throw new BackupError('BACKUP_BLOB_MISSING', `${path} is missing`);
-    return createReadStream(path, { highWaterMark: 1024 * 1024 });
+    return createReadStream(path, { highWaterMark: COPY_BUFFER });
   }
 
   async size(key: string): Promise<number | null> {
@@ -131,7 +141,7 @@ class DirTarget implements BackupTarget {
 
   async writeStream(key: string, body: Readable): Promise<number> {
     const { path, temp } = await this.temp(key);
-    const out = createWriteStream(temp, { mode: 0o600, flags: 'wx' });
+    const out = createWriteStream(temp, { mode: 0o600, flags: 'wx', highWaterMark: COPY_BUFFER });
     try {
       await pipeline(body, out);
       await rename(temp, path);
@@ -142,17 +152,41 @@ class DirTarget implements BackupTarget {
     }
   }
 
-  async putContentAddressed(prefix: string, open: () => Promise<Readable>): Promise<{ sha256: string; size: number; copied: boolean }> {
+  async putContentAddressed(prefix: string, source: ContentSource): Promise<{ sha256: string; size: number; copied: boolean }> {
     const { temp } = await this.temp(`${prefix}/x`);
+    if (source.file !== undefined) return this.copyLocalFile(prefix, source.file, temp);
     const counting = hasher();
     try {
-      await pipeline(await open(), counting.stream, createWriteStream(temp, { mode: 0o600, flags: 'wx' }));
+      await pipeline(await source.open(), counting.stream, createWriteStream(temp, { mode: 0o600, flags: 'wx', highWaterMark: COPY_BUFFER }));
       const { sha256, size } = counting.result();
       const final = this.where(`${prefix}/${sha256}`);
       const copied = (await this.size(`${prefix}/${sha256}`)) === null;
       if (copied) await rename(temp, final);
       else await rm(temp, { force: true });
       return { sha256, size, copied };
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  /** A local file: hashed by reading it (page cache), copied by the kernel (a reflink where the file system has them) only when new. */
+  private async copyLocalFile(prefix: string, file: string, temp: string): Promise<{ sha256: string; size: number; copied: boolean }> {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of createReadStream(file, { highWaterMark: COPY_BUFFER })) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    const sha256 = hash.digest('hex');
+    const key = `${prefix}/${sha256}`;
+    if ((await this.size(key)) !== null) return { sha256, size, copied: false };
+    try {
+      await copyFile(file, temp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+      // Blobs never change; a size that differs means the file was replaced meanwhile.
+      if ((await stat(temp)).size !== size) throw new Error(`${file} changed while it was copied`);
+      await rename(temp, this.where(key));
+      return { sha256, size, copied: true };
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
@@ -251,7 +285,8 @@ class S3Target implements BackupTarget {
     return size;
   }
 
-  async putContentAddressed(prefix: string, open: () => Promise<Readable>): Promise<{ sha256: string; size: number; copied: boolean }> {
+  async putContentAddressed(prefix: string, source: ContentSource): Promise<{ sha256: string; size: number; copied: boolean }> {
+    const open = source.open;
     const first = hasher();
     await pipeline(await open(), first.stream, async function* (source: AsyncIterable<Buffer>) {
       for await (const chunk of source) void chunk;

@@ -31,6 +31,11 @@ export interface BlobStore {
    * object-store space should not grow with every crash.
    */
   removeIncomplete(before: number): Promise<number>;
+  /**
+   * The file holding a blob when the store is a local folder (backups copy it with the kernel
+   * instead of streaming it through the process); absent for object stores.
+   */
+  localFile?(id: string): string;
   /** Throws when the store cannot be reached or written (readiness check). */
   check(): Promise<void>;
   close?(): Promise<void>;

@@ -16,6 +16,10 @@ export class FileBlobStore implements BlobStore {
     return join(this.root, id.slice(0, 2), id);
   }
 
+  localFile(id: string): string {
+    return this.pathOf(id);
+  }
+
   async put(id: string, body: Readable): Promise<{ size: number }> {
     const target = this.pathOf(id);
     const tmpDir = join(this.root, '.tmp');
