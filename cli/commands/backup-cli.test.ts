@@ -88,6 +88,11 @@ describe.each(DIALECTS)('confidant backup on %s', (dialect) => {
       const restored = await run('backup', 'restore', to, '--identity', keyFile);
       expect(restored.errors).toEqual([]);
       expect(restored.code).toBe(0);
+      // The restore checked the instance it wrote: audit log and every document.
+      expect(restored.lines.join('\n')).toMatch(/Checked: the audit log \(\d+ events\) verifies and all [1-9]\d* document versions decrypt\./);
+      const checked = await run('backup', 'check', '--json');
+      expect(checked.code).toBe(0);
+      expect(JSON.parse(checked.lines.at(-1)!)).toMatchObject({ event: 'check', ok: true, documentsFailed: 0 });
       const audit = await run('audit', 'verify');
       expect(audit.code).toBe(0);
       expect(readFileSync(join(target.dataDir, 'keys', 'master.key'))).toEqual(readFileSync(instance.config.masterKey.file));

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { composeModules } from '../../server/modules/registry.js';
-import { BackupError, createBackup, recordShreds, restoreBackup, runDrill, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
+import { BackupError, checkRestoredInstance, createBackup, recordShreds, restoreBackup, runDrill, verifyBackup, type BackupProgress } from '../../server/modules/backup/index.js';
 import { cliConfig, CliError, withServices, type Io } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -50,6 +50,13 @@ function reporter(io: Io, json: boolean): (event: BackupProgress | { event: stri
     if (e.event === 'table') io.err(`  table ${String(e.name)}: ${String(e.rows)} rows`);
     else if (e.event === 'archive') io.err(`  archive ${String(e.size)} bytes`);
   };
+}
+
+async function printChecks(io: Io, json: boolean, config: ReturnType<typeof cliConfig>): Promise<void> {
+  const checks = await checkRestoredInstance(config, composeModules);
+  if (json) io.out(JSON.stringify({ event: 'check', ...checks }));
+  else io.out(checks.ok ? `Checked: the audit log (${checks.auditEvents} events) verifies and all ${checks.documentsChecked} document versions decrypt.` : `Check FAILED: ${checks.auditOk ? '' : 'the audit log does not verify; '}${checks.documentsFailed} of ${checks.documentsChecked + checks.documentsFailed} document versions do not decrypt.`);
+  if (!checks.ok) throw new CliError(`the restored instance did not pass its checks (${checks.error ?? 'check'})`, 1, checks.error ?? 'BACKUP_CHECK_FAILED');
 }
 
 export function registerBackupCommands(program: Command, io: Io): void {
@@ -100,8 +107,9 @@ export function registerBackupCommands(program: Command, io: Io): void {
     .option('--backup <id>', 'which backup (default: the latest)')
     .option('--verifier-key <key>', 'the audit verifier key to trust')
     .option('--shred-list <file>', 'another shred list to apply besides DIR/shreds.jsonl (repeatable)', collect)
+    .option('--no-check', 'skip verifying the audit log and decrypting every document afterwards')
     .option('--json', 'progress and result as JSON lines')
-    .action(async (dir: string, options: { identity: string; backup?: string; verifierKey?: string; shredList?: string[]; json?: boolean }) => {
+    .action(async (dir: string, options: { identity: string; backup?: string; verifierKey?: string; shredList?: string[]; check?: boolean; json?: boolean }) => {
       const json = options.json === true;
       const identity = await readIdentity(options.identity);
       const report = await restoreBackup(cliConfig(), dir, { identity, progress: reporter(io, json), shredLists: options.shredList ?? [], ...(options.backup ? { backup: options.backup } : {}), ...(options.verifierKey ? { verifierKey: options.verifierKey } : {}) }).catch(asCliError);
@@ -109,8 +117,17 @@ export function registerBackupCommands(program: Command, io: Io): void {
       else {
         io.out(`Backup ${report.id} restored into ${report.restoredInto.dataDir} (${report.restoredInto.database}): ${report.rows} rows, ${report.blobs} blobs.`);
         if (report.reappliedShreds.clients + report.reappliedShreds.objectKeys > 0) io.out(`Shredded since the backup, destroyed again: ${report.reappliedShreds.clients} clients, ${report.reappliedShreds.objectKeys} object keys.`);
-        if (report.masterKeyNeeded) io.out(`The master key was not in the backup: put it back (${report.masterKeyNeeded}) before starting, then run \`confidant audit verify\`.`);
+        if (report.masterKeyNeeded) io.out(`The master key was not in the backup: put it back (${report.masterKeyNeeded}) before starting, then run \`confidant backup check\`.`);
       }
+      if (!report.masterKeyNeeded && options.check !== false) await printChecks(io, json, cliConfig());
+    });
+
+  backup
+    .command('check')
+    .description('Check a restored instance before anyone uses it: the audit log verifies and every document decrypts')
+    .option('--json', 'the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      await printChecks(io, options.json === true, cliConfig());
     });
 
   backup

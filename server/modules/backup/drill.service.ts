@@ -7,7 +7,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { verifyLog } from '../../audit/index.js';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type Config } from '../../config.js';
 import { systemContext, type AppServices } from '../../platform/context.js';
 import { createLogger } from '../../platform/logging/logger.js';
 import { closeServices, createServices } from '../../platform/services.js';
@@ -42,6 +42,35 @@ export interface DrillOptions {
   compose: (services: AppServices) => void;
 }
 
+export interface RestoredChecks {
+  ok: boolean;
+  auditEvents: number;
+  auditOk: boolean;
+  documentsChecked: number;
+  documentsFailed: number;
+  /** AUDIT_VERIFY_FAILED or INTEGRITY_ERROR when a check failed. */
+  error?: string;
+}
+
+/**
+ * What a restored instance must pass before anyone works on it: its audit log verifies and every
+ * live document version decrypts. Needs the master key in place (the restore's report says where).
+ */
+export async function checkRestoredInstance(config: Config, compose: (services: AppServices) => void): Promise<RestoredChecks> {
+  const restored = createServices(config, { logger: createLogger({ logLevel: 'silent' }) });
+  compose(restored);
+  try {
+    const audit = await verifyLog(restored, {});
+    const documents = await unsafeCheckDocumentIntegrity(systemContext(restored, 'backup.check'));
+    const checks: RestoredChecks = { ok: audit.ok && documents.failed.length === 0, auditEvents: audit.events, auditOk: audit.ok, documentsChecked: documents.checked, documentsFailed: documents.failed.length };
+    if (!audit.ok) checks.error = 'AUDIT_VERIFY_FAILED';
+    else if (documents.failed.length > 0) checks.error = 'INTEGRITY_ERROR';
+    return checks;
+  } finally {
+    await closeServices(restored);
+  }
+}
+
 /** Runs a drill from `services`' instance; never throws for a failed drill (the result says so), only when it cannot record it. */
 export async function runDrill(services: AppServices, options: DrillOptions): Promise<DrillResult> {
   const live = services.config;
@@ -56,28 +85,9 @@ export async function runDrill(services: AppServices, options: DrillOptions): Pr
     const config = loadConfig(env, scratch);
     const report = await restoreBackup(config, options.source, { identity: options.identity, ...(options.backup ? { backup: options.backup } : {}) });
     if (!report.masterKeyRestored && live.masterKey.provider === 'file') await copyFile(resolve(live.masterKey.file), config.masterKey.file);
-    const restored = createServices(config, { logger: createLogger({ logLevel: 'silent' }) });
-    options.compose(restored);
-    try {
-      const audit = await verifyLog(restored, {});
-      const documents = await unsafeCheckDocumentIntegrity(systemContext(restored, 'backup.drill'));
-      Object.assign(result, {
-        backup: report.id,
-        backupCreatedAt: report.createdAt,
-        dialect: report.dialect,
-        rows: report.rows,
-        blobs: report.blobs,
-        auditEvents: audit.events,
-        auditOk: audit.ok,
-        documentsChecked: documents.checked,
-        documentsFailed: documents.failed.length,
-        ok: audit.ok && documents.failed.length === 0,
-      });
-      if (!audit.ok) result.error = 'AUDIT_VERIFY_FAILED';
-      else if (documents.failed.length > 0) result.error = 'INTEGRITY_ERROR';
-    } finally {
-      await closeServices(restored);
-    }
+    const checks = await checkRestoredInstance(config, options.compose);
+    Object.assign(result, { backup: report.id, backupCreatedAt: report.createdAt, dialect: report.dialect, rows: report.rows, blobs: report.blobs, ...checks });
+    if (checks.error) result.error = checks.error;
   } catch (error) {
     result.error = runErrorCode(error);
   } finally {

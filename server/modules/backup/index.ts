@@ -18,6 +18,8 @@
  * - `runDrill(services, { source, identity, backup?, compose })`: restore into a scratch
  *   instance, verify the audit log, decrypt every document, record result and RTO. Never throws
  *   for a failed drill.
+ * - `checkRestoredInstance(config, compose)`: the audit log verifies and every live document
+ *   version decrypts (after a restore; `confidant backup check`).
  * - `recordShreds(services, to)`: adds the keys destroyed in the live database to the target's
  *   shreds.jsonl. Throws BACKUP_TARGET_INVALID.
  * - `readShredList(path)`: the entries of a shred list file. Throws BACKUP_MANIFEST_INVALID.
@@ -35,7 +37,7 @@ import { alertBackupFailure, JOB_BACKUP_CREATE, JOB_BACKUP_DRILL, JOB_BACKUP_SHR
 
 export { createBackup, verifyBackup, restoreBackup, listBackups, recordShreds, readShredList, type ShredEntry, type BackupManifest, type BackupProgress, type BackupSummary, type VerifyReport, type RestoreReport } from './backup.service.js';
 export { openBackupTarget, type BackupTarget } from './backup-target.js';
-export { runDrill, type DrillResult } from './drill.service.js';
+export { checkRestoredInstance, runDrill, type DrillResult, type RestoredChecks } from './drill.service.js';
 export { backupStatus, lastSuccessfulRun, requestBackupRun, JOB_BACKUP_CREATE, JOB_BACKUP_DRILL, JOB_BACKUP_SHREDS, type BackupStatus, type BackupRunView } from './runs.service.js';
 export { BackupError, type BackupErrorCode } from './backup.errors.js';
 
