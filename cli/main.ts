@@ -9,6 +9,7 @@ import { registerBackupCommands } from './commands/backup.js';
 import { registerConsentCommands } from './commands/consent.js';
 import { registerPortalCommands } from './commands/portal.js';
 import { registerRetentionCommands } from './commands/retention.js';
+import { registerComplianceCommands } from './commands/compliance.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerInstanceCommands } from './commands/instance.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -53,6 +54,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerConsentCommands(program, io);
   registerPortalCommands(program, io);
   registerRetentionCommands(program, io);
+  registerComplianceCommands(program, io);
   registerBackupCommands(program, io);
   return program;
 }

@@ -113,6 +113,13 @@ export const ERROR_CODES = {
   ALREADY_APPROVED: 409,
   /** The legal hold was already released. */
   HOLD_RELEASED: 409,
+  // compliance
+  /** The policy has a newer version than the one acknowledged: read and acknowledge the current one. */
+  POLICY_VERSION_STALE: 409,
+  /** A training import had bad rows (each named by its line in `fields`); nothing was imported. */
+  TRAINING_IMPORT_INVALID: 400,
+  /** The access review campaign is closed: its items can no longer be certified. */
+  ACCESS_REVIEW_CLOSED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -51,6 +51,14 @@ export const PERMISSIONS = [
   'hold.read',
   'hold.manage',
   'disposition.approve',
+  // Compliance program (compliance module): the compliance officer and the firm administrator run
+  // policies, agreements and training (firm records, no client data); every staff member reads and
+  // acknowledges their own; the compliance officer runs access reviews, and each matter's lead
+  // attorney certifies the items of the matters they lead.
+  'compliance.manage',
+  'compliance.self',
+  'access_review.manage',
+  'access_review.certify',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -206,7 +206,7 @@ describe.each(DIALECTS)('access HTTP API on %s', (dialect) => {
 
   it('starts with the MFA gate on and the others off; an enabled gate holds until its record exists', async () => {
     const gates = (await call(admin, 'GET', '/access/gates')).json().gates as { key: string; enabled: boolean; description: string }[];
-    expect(Object.fromEntries(gates.map((g) => [g.key, g.enabled]))).toEqual({ mfa: true, confidentiality_agreement: false, confidentiality_training: false });
+    expect(Object.fromEntries(gates.map((g) => [g.key, g.enabled]))).toEqual({ mfa: true, confidentiality_agreement: false, confidentiality_training: false, policy_acknowledged: false });
     expect(gates.every((g) => g.description.length > 20)).toBe(true);
     expect((await call(lead, 'GET', '/access/gates')).statusCode).toBe(404);
     expect((await call(admin, 'PUT', '/access/gates/no_such_gate', { enabled: true })).statusCode).toBe(404);

@@ -1,8 +1,11 @@
 /**
- * Gate conditions the policy checks before any client data: a registry the compliance module can
- * plug into (`provides.access.gates`). Built in: an MFA-completed session (on for a new firm), a signed
+ * Gate conditions the policy checks before any client data: a registry the compliance module
+ * plugs into (`provides.access.gates`). Built in: an MFA-completed session (on for a new firm), a signed
  * confidentiality agreement on file and current confidentiality training (off until an
- * administrator turns them on).
+ * administrator turns them on). The last two are fallbacks over access's own minimal records:
+ * where the compliance module is mounted it provides gates under the same keys (a later provider
+ * of a key replaces an earlier one), decided on its agreements and training records, plus
+ * `policy_acknowledged`.
  */
 import type { ErrorCode } from '../../common/error-codes.js';
 import type { Actor, RequestContext } from '../platform/context.js';

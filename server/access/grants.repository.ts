@@ -38,3 +38,13 @@ export async function findCurrentGrantHolderIds(ctx: RequestContext, clientId: s
     .execute();
   return rows.map((r) => r.user_id);
 }
+
+/** Every current client-wide grant (the access review's inventory). */
+export async function findAllCurrentGrants(ctx: RequestContext, now: number): Promise<Pick<GrantRow, 'id' | 'client_id' | 'user_id' | 'role'>[]> {
+  return db(ctx)
+    .selectFrom('access_client_grants')
+    .select(['id', 'client_id', 'user_id', 'role'])
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .execute();
+}

@@ -35,7 +35,11 @@ export { couldAccessNow, matterIdsOfClient, type CouldAccessReport, type AccessP
 export { type SealingKeyProvider } from './sealing.js';
 /** Response schema of a change filed for a second person's approval (202). */
 export { PendingApproval as PendingApprovalSchema } from './access.schemas.js';
-export { clearAccessCaches } from './facts.js';
+export { clearAccessCaches, bumpPolicyVersion } from './facts.js';
+/** The access review's inventory of current seats and grants (access_review.manage), and the revocations a review applies. Throw ACCESS_DENIED, CONFLICT (the last lead). */
+export { accessInventory, type AccessInventory } from './inventory.service.js';
+export { removeTeamMember } from './team.service.js';
+export { revokeClientGrant } from './grants.service.js';
 export { FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, BREAK_GLASS_PERMISSIONS } from './policy.js';
 export type { AccessTarget, ClientTarget, FirmTarget, MatterTarget, ObjectTarget, ParentResolver } from './targets.js';
 export { hasRecentFactor, requireRecentFactor, STEP_UP_WINDOW_MS } from './step-up.js';

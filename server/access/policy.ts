@@ -26,15 +26,19 @@ export const FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'disclosure.oversee',
   // Retention: schedules, legal holds and the disposition queue (names ids and numbers, never content).
   'retention.manage',
+  // Compliance program: policies, agreements, training (firm records); one's own acknowledgements and training; access review campaigns.
+  'compliance.manage',
+  'compliance.self',
+  'access_review.manage',
 ]);
 
 /** Firm-wide permissions per firm role. Firm admins run the system but hold no client data. */
 export const FIRM_ROLE_PERMISSIONS: Record<FirmRole, ReadonlySet<Permission>> = {
-  firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage', 'audit.status.read']),
-  compliance_officer: new Set<Permission>(['wall.manage', 'conflict.review', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage', 'notice.read', 'notice.manage', 'disclosure.oversee', 'retention.manage']),
-  attorney: new Set<Permission>(['client.create', 'matter.create', 'notice.read']),
-  paralegal: new Set<Permission>(['notice.read']),
-  staff: new Set<Permission>(['notice.read']),
+  firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage', 'audit.status.read', 'compliance.manage', 'compliance.self']),
+  compliance_officer: new Set<Permission>(['wall.manage', 'conflict.review', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage', 'notice.read', 'notice.manage', 'disclosure.oversee', 'retention.manage', 'compliance.manage', 'compliance.self', 'access_review.manage']),
+  attorney: new Set<Permission>(['client.create', 'matter.create', 'notice.read', 'compliance.self']),
+  paralegal: new Set<Permission>(['notice.read', 'compliance.self']),
+  staff: new Set<Permission>(['notice.read', 'compliance.self']),
   client: new Set<Permission>(),
 };
 
@@ -66,6 +70,8 @@ export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>
     ...HOLDS,
     'hold.manage',
     'disposition.approve',
+    // Access reviews: the lead attorney certifies (keep or revoke) each seat and grant of the matters they lead.
+    'access_review.certify',
   ]),
   attorney: new Set<Permission>([...READ, ...WRITE, 'matter.update', 'matter.create', 'document.classify', ...CONSENT_ATTORNEY, ...MESSAGES, ...HOLDS]),
   paralegal: new Set<Permission>([...READ, ...WRITE, 'consent.read', 'disclosure.read', ...MESSAGES, ...HOLDS]),
@@ -115,6 +121,7 @@ export type DenialReason =
   | 'MFA_REQUIRED'
   | 'GATE_AGREEMENT'
   | 'GATE_TRAINING'
+  | 'GATE_POLICY'
   | 'GATE'
   | 'ACKNOWLEDGEMENT_REQUIRED'
   | 'STEP_UP';

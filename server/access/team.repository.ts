@@ -58,3 +58,13 @@ export async function findCurrentSeatHolderIds(ctx: RequestContext, target: { ma
   query = target.matterId ? query.where('t.matter_id', '=', target.matterId) : query.where('m.client_id', '=', target.clientId);
   return (await query.execute()).map((r) => r.user_id);
 }
+
+/** Every current seat with its matter's client (the access review's inventory). */
+export async function findAllCurrentSeats(ctx: RequestContext, now: number): Promise<{ matter_id: string; client_id: string; user_id: string; role: MatterRole }[]> {
+  return db(ctx)
+    .selectFrom('access_team_members')
+    .innerJoin('access_matters', 'access_matters.matter_id', 'access_team_members.matter_id')
+    .select(['access_team_members.matter_id', 'access_matters.client_id', 'access_team_members.user_id', 'access_team_members.role'])
+    .where((eb) => eb.or([eb('access_team_members.expires_at', 'is', null), eb('access_team_members.expires_at', '>', now)]))
+    .execute();
+}

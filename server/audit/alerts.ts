@@ -11,7 +11,7 @@ import { recordEventImpl } from './record.js';
 
 export type { Alert } from './audit.schemas.js';
 
-export type AlertRule = 'bulk_download' | 'out_of_hours' | 'repeated_denials' | 'many_clients' | 'after_leaving' | 'wall_crossing' | 'break_glass' | 'integrity_failure' | 'verification_failed' | 'retention_failure' | 'backup_failure';
+export type AlertRule = 'bulk_download' | 'out_of_hours' | 'repeated_denials' | 'many_clients' | 'after_leaving' | 'wall_crossing' | 'break_glass' | 'integrity_failure' | 'verification_failed' | 'retention_failure' | 'compliance_failure' | 'backup_failure';
 
 export interface RaiseInput {
   rule: AlertRule;

@@ -26,6 +26,7 @@ export const RULE_TITLES: Record<string, string> = {
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
   retention_failure: 'A retention run could not finish a disposition',
+  compliance_failure: 'A compliance job could not finish (reminders or access review revocations)',
   backup_failure: 'A scheduled backup or drill failed',
 };
 
@@ -74,6 +75,8 @@ export function describeFinding(rule: string, detail: Record<string, number | st
       return `${String(detail.kind ?? 'backup')}: ${String(detail.code ?? 'error')}`;
     case 'retention_failure':
       return `${String(detail.code ?? 'error')} on ${String(detail.itemType ?? 'an item')} (attempt ${n('attempts')})`;
+    case 'compliance_failure':
+      return `${String(detail.job ?? 'a job')}: ${n('failures')} failure(s), ${String(detail.code ?? 'error')}`;
     default:
       return typeof detail.action === 'string' ? `action ${detail.action}` : '';
   }

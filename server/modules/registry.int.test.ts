@@ -29,9 +29,9 @@ describe.each(DIALECTS)('composition root on %s', (dialect) => {
     const extensions = extensionsOf(instance.services);
     expect(extensions.userDirectory).not.toBeNull();
     expect(extensions.sealingKey).not.toBeNull();
-    expect([...extensions.gates.keys()].sort()).toEqual(['confidentiality_agreement', 'confidentiality_training', 'mfa']);
+    expect([...extensions.gates.keys()].sort()).toEqual(['confidentiality_agreement', 'confidentiality_training', 'mfa', 'policy_acknowledged']);
     expect([...extensions.approvalKinds.keys()].sort()).toEqual(['access.grant', 'access.wall.lift', 'identity.invite', 'identity.mfa.reset', 'identity.role', 'keys.shred']);
-    expect([...extensions.parentResolvers.keys()].sort()).toEqual(['certificate', 'consent', 'disclosure', 'disposition', 'document', 'legal_hold', 'note', 'party', 'portal_consent_request', 'portal_contact', 'portal_export_request', 'portal_file_request', 'portal_thread', 'record']);
+    expect([...extensions.parentResolvers.keys()].sort()).toEqual(['access_review_item', 'certificate', 'consent', 'disclosure', 'disposition', 'document', 'legal_hold', 'note', 'party', 'portal_consent_request', 'portal_contact', 'portal_export_request', 'portal_file_request', 'portal_thread', 'record']);
     expect(extensions.clientReach).not.toBeNull();
     const declared = MODULES.flatMap((m) => m.provides?.access?.approvalKinds ?? []).map((k) => k.kind);
     expect(declared.sort()).toEqual([...extensions.approvalKinds.keys()].sort());
@@ -41,7 +41,7 @@ describe.each(DIALECTS)('composition root on %s', (dialect) => {
       expect(extensionsOf(other).userDirectory).toBeNull();
       expect(extensionsOf(other).gates.size).toBe(0);
       composeModules(other);
-      expect(extensionsOf(other).gates.size).toBe(3);
+      expect(extensionsOf(other).gates.size).toBe(4);
       expect(extensionsOf(other).userDirectory).not.toBe(null);
     } finally {
       await closeServices(other);

@@ -11,6 +11,7 @@ import { installVaultProvisions, vaultModule } from './vault/index.js';
 import { consentModule } from './consent/index.js';
 import { portalModule } from './portal/index.js';
 import { retentionModule } from './retention/index.js';
+import { complianceModule } from './compliance/index.js';
 import { backupModule, installBackupComposer } from './backup/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,7 +28,7 @@ export async function authenticateRequest(services: AppServices, request: Fastif
   return authenticateWithIdentity(services, request, reply, route);
 }
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule, backupModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule, complianceModule, backupModule];
 
 /**
  * Installs what every module provides into this instance's services — the one place modules are

@@ -29,6 +29,9 @@ const FIRM_LEVEL: Record<string, FirmRole[]> = {
   'notice.manage': ['compliance_officer'],
   'disclosure.oversee': ['compliance_officer'],
   'retention.manage': ['compliance_officer'],
+  'compliance.manage': ['compliance_officer', 'firm_admin'],
+  'compliance.self': ['compliance_officer', 'firm_admin', 'attorney', 'paralegal', 'staff'],
+  'access_review.manage': ['compliance_officer'],
 };
 const L = 'lead_attorney',
   A = 'attorney',
@@ -62,6 +65,7 @@ const ON_MATTER: Record<string, MatterRole[]> = {
   'hold.read': [L, A, P, S],
   'hold.manage': [L],
   'disposition.approve': [L],
+  'access_review.certify': [L],
 };
 export const GRANT_ROLE: MatterRole = 'paralegal';
 const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee', 'retention.manage'];

@@ -3273,6 +3273,454 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policies with their review and acknowledgement status */
+        get: operations["listCompliancePolicies"];
+        put?: never;
+        /** Create a policy with its first version (Markdown text or a PDF) */
+        post: operations["createCompliancePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One policy with its versions and acknowledgement campaigns */
+        get: operations["getCompliancePolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change title, owner, required, review cycle or status */
+        patch: operations["updateCompliancePolicy"];
+        trace?: never;
+    };
+    "/api/v1/compliance/policies/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a new version (it becomes current; the next review is due a cycle from now) */
+        post: operations["createCompliancePolicyVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/policies/{id}/reviewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a review without changes (the next review is due a cycle from now) */
+        post: operations["createCompliancePolicyReviewed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/policies/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version’s text (PDF versions: see …/pdf) */
+        get: operations["getCompliancePolicyVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/policies/{id}/versions/{version}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A PDF version’s file */
+        get: operations["getCompliancePolicyVersionPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/policies/{id}/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask roles or named people to acknowledge the current version (each is mailed) */
+        post: operations["createCompliancePolicyCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/policies/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge the current version, for yourself only (409 POLICY_VERSION_STALE for an older version) */
+        post: operations["acknowledgeCompliancePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/my/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The policies I must read, and whether I acknowledged them */
+        get: operations["listComplianceMyPolicies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/my/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My courses and their state */
+        get: operations["getComplianceMyTraining"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/my/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My confidentiality agreements */
+        get: operations["listComplianceMyAgreements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/my/access-review-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access review items I am asked to certify (matters I lead) */
+        get: operations["listComplianceMyAccessReviewItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Confidentiality agreements on file */
+        get: operations["listComplianceAgreements"];
+        put?: never;
+        /** Record a signed confidentiality agreement (optionally with its PDF) */
+        post: operations["createComplianceAgreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/agreements/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an agreement (kept as history; the gate stops counting it) */
+        post: operations["revokeComplianceAgreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/agreements/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed document (compliance, or the person it belongs to) */
+        get: operations["getComplianceAgreementDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training courses */
+        get: operations["listComplianceCourses"];
+        put?: never;
+        /** Create a course */
+        post: operations["createComplianceCourse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/courses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a course */
+        patch: operations["updateComplianceCourse"];
+        trace?: never;
+    };
+    "/api/v1/compliance/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training completions */
+        get: operations["listComplianceCompletions"];
+        put?: never;
+        /** Record a completion with its score */
+        post: operations["createComplianceCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/completions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import completions from CSV (email,course,completed,score): all rows or none; each bad row named by its line */
+        post: operations["createComplianceCompletionsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/training/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone’s state in each course of their role */
+        get: operations["getComplianceTrainingStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/access-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access review campaigns */
+        get: operations["listComplianceAccessReviews"];
+        put?: never;
+        /** Open a campaign over every current seat and client grant */
+        post: operations["createComplianceAccessReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/access-reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign with its items */
+        get: operations["getComplianceAccessReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/access-reviews/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign’s evidence (CSV) */
+        get: operations["getComplianceAccessReviewEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/access-reviews/run-deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke now what was not certified by its deadline (the daily job does this too) */
+        post: operations["createComplianceAccessReviewsRunDeadline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/access-review-items/{id}/certify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Certify an item of a matter you lead: keep, or revoke (applied at once) */
+        post: operations["createComplianceAccessReviewItemCertify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts: agreements, training, policies, access reviews (no names) */
+        get: operations["getComplianceSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/backups": {
         parameters: {
             query?: never;
@@ -3629,7 +4077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3705,7 +4153,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3835,7 +4283,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3936,7 +4384,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,7 +4519,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4171,7 +4619,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4277,7 +4725,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4359,7 +4807,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4510,7 +4958,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4546,7 +4994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4613,7 +5061,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4649,7 +5097,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4697,7 +5145,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4733,7 +5181,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4836,7 +5284,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +5320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4979,7 +5427,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5015,7 +5463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5077,7 +5525,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5113,7 +5561,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5176,7 +5624,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5212,7 +5660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5428,7 +5876,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5464,7 +5912,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5606,7 +6054,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5642,7 +6090,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5741,7 +6189,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5777,7 +6225,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5835,7 +6283,7 @@ export interface operations {
                     "application/json": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5871,7 +6319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5941,7 +6389,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5977,7 +6425,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6098,7 +6546,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6134,7 +6582,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6202,7 +6650,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6238,7 +6686,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6311,7 +6759,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6347,7 +6795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6425,7 +6873,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6461,7 +6909,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6539,7 +6987,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6575,7 +7023,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6649,7 +7097,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6685,7 +7133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6762,7 +7210,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6798,7 +7246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6967,7 +7415,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7003,7 +7451,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7137,7 +7585,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7173,7 +7621,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7233,7 +7681,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7269,7 +7717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7335,7 +7783,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7371,7 +7819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7454,7 +7902,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7490,7 +7938,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7577,7 +8025,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7613,7 +8061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7694,7 +8142,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7730,7 +8178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7817,7 +8265,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7853,7 +8301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7885,7 +8333,7 @@ export interface operations {
     getAccessDecision: {
         parameters: {
             query: {
-                permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "conflict.review" | "access.request.decide" | "access.report.read" | "audit.read" | "audit.status.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage" | "notice.read" | "notice.manage" | "consent.read" | "consent.write" | "disclosure.request" | "disclosure.read" | "disclosure.approve" | "disclosure.oversee" | "privilege_log.read" | "portal.manage" | "message.read" | "message.write" | "portal.read" | "portal.write" | "retention.manage" | "hold.read" | "hold.manage" | "disposition.approve";
+                permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "conflict.review" | "access.request.decide" | "access.report.read" | "audit.read" | "audit.status.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage" | "notice.read" | "notice.manage" | "consent.read" | "consent.write" | "disclosure.request" | "disclosure.read" | "disclosure.approve" | "disclosure.oversee" | "privilege_log.read" | "portal.manage" | "message.read" | "message.write" | "portal.read" | "portal.write" | "retention.manage" | "hold.read" | "hold.manage" | "disposition.approve" | "compliance.manage" | "compliance.self" | "access_review.manage" | "access_review.certify";
                 clientId?: string;
                 matterId?: string;
             };
@@ -7908,7 +8356,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7944,7 +8392,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8066,7 +8514,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8084,7 +8532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8164,7 +8612,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8253,7 +8701,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8318,7 +8766,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8377,7 +8825,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8441,7 +8889,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8468,7 +8916,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8554,7 +9002,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8835,7 +9283,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8968,7 +9416,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9185,7 +9633,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9250,7 +9698,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9346,7 +9794,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9401,7 +9849,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9428,7 +9876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9507,7 +9955,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9604,7 +10052,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9694,7 +10142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9761,7 +10209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9891,7 +10339,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9950,7 +10398,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10044,7 +10492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10125,7 +10573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10190,7 +10638,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10281,7 +10729,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10484,7 +10932,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10511,7 +10959,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10572,7 +11020,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10711,7 +11159,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10747,7 +11195,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10808,7 +11256,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10844,7 +11292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10908,7 +11356,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10944,7 +11392,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11048,7 +11496,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11084,7 +11532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11145,7 +11593,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11181,7 +11629,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11242,7 +11690,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11317,7 +11765,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11395,7 +11843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11521,7 +11969,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11548,7 +11996,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11675,7 +12123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11711,7 +12159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11762,7 +12210,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11898,7 +12346,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11934,7 +12382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11994,7 +12442,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12134,7 +12582,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12241,7 +12689,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12358,7 +12806,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12490,7 +12938,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12600,7 +13048,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12636,7 +13084,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12738,7 +13186,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12774,7 +13222,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12869,7 +13317,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12905,7 +13353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12983,7 +13431,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13019,7 +13467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13111,7 +13559,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13147,7 +13595,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13233,7 +13681,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13269,7 +13717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13353,7 +13801,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13389,7 +13837,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13492,7 +13940,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13528,7 +13976,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13646,7 +14094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13682,7 +14130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13782,7 +14230,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13881,7 +14329,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13917,7 +14365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14025,7 +14473,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14061,7 +14509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14169,7 +14617,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14205,7 +14653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14321,7 +14769,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14357,7 +14805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14441,7 +14889,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14477,7 +14925,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14590,7 +15038,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14626,7 +15074,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14722,7 +15170,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14758,7 +15206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14859,7 +15307,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14895,7 +15343,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14970,7 +15418,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15006,7 +15454,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15074,7 +15522,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15110,7 +15558,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15170,7 +15618,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15206,7 +15654,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15282,7 +15730,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15318,7 +15766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15392,7 +15840,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15428,7 +15876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15507,7 +15955,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15543,7 +15991,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15615,7 +16063,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15651,7 +16099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15723,7 +16171,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15759,7 +16207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15837,7 +16285,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15873,7 +16321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15940,7 +16388,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16028,7 +16476,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16151,7 +16599,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16238,7 +16686,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16350,7 +16798,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16472,7 +16920,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16508,7 +16956,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16573,7 +17021,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16609,7 +17057,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16690,7 +17138,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16726,7 +17174,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16816,7 +17264,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16852,7 +17300,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16928,7 +17376,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16964,7 +17412,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17067,7 +17515,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17103,7 +17551,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17188,7 +17636,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17224,7 +17672,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17329,7 +17777,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17365,7 +17813,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17450,7 +17898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17486,7 +17934,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17582,7 +18030,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17618,7 +18066,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17747,7 +18195,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17783,7 +18231,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17880,7 +18328,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17916,7 +18364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18010,7 +18458,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18046,7 +18494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18140,7 +18588,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18176,7 +18624,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18300,7 +18748,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18336,7 +18784,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18494,7 +18942,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18530,7 +18978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18644,7 +19092,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18680,7 +19128,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18794,7 +19242,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18830,7 +19278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18954,7 +19402,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18990,7 +19438,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19057,7 +19505,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19093,7 +19541,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19207,7 +19655,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19243,7 +19691,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19320,7 +19768,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19356,7 +19804,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19426,7 +19874,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19519,7 +19967,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19614,7 +20062,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19709,7 +20157,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19797,7 +20245,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19942,7 +20390,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19978,7 +20426,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20063,7 +20511,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20099,7 +20547,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20190,7 +20638,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20226,7 +20674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20309,7 +20757,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20345,7 +20793,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20419,7 +20867,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20455,7 +20903,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20563,7 +21011,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20599,7 +21047,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20696,7 +21144,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20732,7 +21180,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20837,7 +21285,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20873,7 +21321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20952,7 +21400,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20988,7 +21436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21072,7 +21520,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21108,7 +21556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21185,7 +21633,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21221,7 +21669,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21290,7 +21738,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21326,7 +21774,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21399,7 +21847,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21435,7 +21883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21503,7 +21951,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21539,7 +21987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21613,7 +22061,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21649,7 +22097,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21721,7 +22169,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21757,7 +22205,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21838,7 +22286,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21874,7 +22322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22004,7 +22452,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22040,7 +22488,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22165,7 +22613,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22201,7 +22649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22273,7 +22721,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22309,7 +22757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22417,7 +22865,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22453,7 +22901,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22550,7 +22998,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22586,7 +23034,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22691,7 +23139,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22727,7 +23175,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22806,7 +23254,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22842,7 +23290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22940,7 +23388,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22976,7 +23424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23043,7 +23491,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23079,7 +23527,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23174,7 +23622,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23210,7 +23658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23280,7 +23728,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23316,7 +23764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23392,7 +23840,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23428,7 +23876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23522,7 +23970,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23558,7 +24006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23652,7 +24100,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23688,7 +24136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23760,7 +24208,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23796,7 +24244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23875,7 +24323,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23911,7 +24359,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23969,7 +24417,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24005,7 +24453,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24080,7 +24528,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24116,7 +24564,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24194,7 +24642,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24230,7 +24678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24322,7 +24770,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24358,7 +24806,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24452,7 +24900,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24488,7 +24936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24566,7 +25014,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24602,7 +25050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24667,7 +25115,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24703,7 +25151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24777,7 +25225,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24813,7 +25261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24869,7 +25317,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24905,7 +25353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24997,7 +25445,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25033,7 +25481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25096,7 +25544,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25132,7 +25580,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25237,7 +25685,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25273,7 +25721,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25390,7 +25838,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25426,7 +25874,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25495,7 +25943,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25531,7 +25979,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25632,7 +26080,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25668,7 +26116,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25776,7 +26224,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25812,7 +26260,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25872,7 +26320,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25908,7 +26356,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26024,7 +26472,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26060,7 +26508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26171,7 +26619,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26207,7 +26655,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26327,7 +26775,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26363,7 +26811,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26482,7 +26930,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26518,7 +26966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26639,7 +27087,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26675,7 +27123,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26751,7 +27199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26787,7 +27235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26852,7 +27300,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26888,7 +27336,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26946,7 +27394,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26982,7 +27430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27060,7 +27508,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27096,7 +27544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27181,7 +27629,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27217,7 +27665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27275,7 +27723,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27311,7 +27759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27385,7 +27833,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27421,7 +27869,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27486,7 +27934,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27522,7 +27970,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27580,7 +28028,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27616,7 +28064,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27672,7 +28120,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27708,7 +28156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27719,6 +28167,3434 @@ export interface operations {
             };
             /** @description The client's key was destroyed (crypto-shredded) (KEY_DESTROYED, EXPORT_EXPIRED) */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listCompliancePolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            owner: {
+                                id: string;
+                                name: string;
+                            };
+                            required: boolean;
+                            reviewCycleDays: number;
+                            currentVersion: number;
+                            nextReviewDue: string | null;
+                            reviewOverdue: boolean;
+                            status: "active" | "retired";
+                            asked: number;
+                            acknowledged: number;
+                            updatedAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCompliancePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the policy is called */
+                    title: string;
+                    ownerUserId: string;
+                    /** @description The "current policies acknowledged" gate asks everyone for its current version */
+                    required?: boolean;
+                    /** @description Days between reviews (default 365) */
+                    reviewCycleDays?: number;
+                    content: {
+                        /** @enum {string} */
+                        format: "markdown";
+                        /** @description The policy text, Markdown */
+                        text: string;
+                    } | {
+                        /** @enum {string} */
+                        format: "pdf";
+                        /** @description The PDF file, base64 (at most 2 MiB) */
+                        pdfBase64: string;
+                    };
+                    changeNote?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        required: boolean;
+                        reviewCycleDays: number;
+                        currentVersion: number;
+                        nextReviewDue: string | null;
+                        reviewOverdue: boolean;
+                        status: "active" | "retired";
+                        asked: number;
+                        acknowledged: number;
+                        updatedAt: number;
+                        versions: {
+                            version: number;
+                            format: "markdown" | "pdf";
+                            sha256: string;
+                            changeNote: string | null;
+                            publishedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            publishedAt: number;
+                        }[];
+                        campaigns: {
+                            id: string;
+                            version: number;
+                            roles: string[];
+                            due: string | null;
+                            createdAt: number;
+                            asked: number;
+                            acknowledged: number;
+                            pending: {
+                                id: string;
+                                name: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCompliancePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        required: boolean;
+                        reviewCycleDays: number;
+                        currentVersion: number;
+                        nextReviewDue: string | null;
+                        reviewOverdue: boolean;
+                        status: "active" | "retired";
+                        asked: number;
+                        acknowledged: number;
+                        updatedAt: number;
+                        versions: {
+                            version: number;
+                            format: "markdown" | "pdf";
+                            sha256: string;
+                            changeNote: string | null;
+                            publishedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            publishedAt: number;
+                        }[];
+                        campaigns: {
+                            id: string;
+                            version: number;
+                            roles: string[];
+                            due: string | null;
+                            createdAt: number;
+                            asked: number;
+                            acknowledged: number;
+                            pending: {
+                                id: string;
+                                name: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateCompliancePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    ownerUserId?: string;
+                    required?: boolean;
+                    reviewCycleDays?: number;
+                    status?: "active" | "retired";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        required: boolean;
+                        reviewCycleDays: number;
+                        currentVersion: number;
+                        nextReviewDue: string | null;
+                        reviewOverdue: boolean;
+                        status: "active" | "retired";
+                        asked: number;
+                        acknowledged: number;
+                        updatedAt: number;
+                        versions: {
+                            version: number;
+                            format: "markdown" | "pdf";
+                            sha256: string;
+                            changeNote: string | null;
+                            publishedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            publishedAt: number;
+                        }[];
+                        campaigns: {
+                            id: string;
+                            version: number;
+                            roles: string[];
+                            due: string | null;
+                            createdAt: number;
+                            asked: number;
+                            acknowledged: number;
+                            pending: {
+                                id: string;
+                                name: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCompliancePolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: {
+                        /** @enum {string} */
+                        format: "markdown";
+                        /** @description The policy text, Markdown */
+                        text: string;
+                    } | {
+                        /** @enum {string} */
+                        format: "pdf";
+                        /** @description The PDF file, base64 (at most 2 MiB) */
+                        pdfBase64: string;
+                    };
+                    changeNote?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        required: boolean;
+                        reviewCycleDays: number;
+                        currentVersion: number;
+                        nextReviewDue: string | null;
+                        reviewOverdue: boolean;
+                        status: "active" | "retired";
+                        asked: number;
+                        acknowledged: number;
+                        updatedAt: number;
+                        versions: {
+                            version: number;
+                            format: "markdown" | "pdf";
+                            sha256: string;
+                            changeNote: string | null;
+                            publishedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            publishedAt: number;
+                        }[];
+                        campaigns: {
+                            id: string;
+                            version: number;
+                            roles: string[];
+                            due: string | null;
+                            createdAt: number;
+                            asked: number;
+                            acknowledged: number;
+                            pending: {
+                                id: string;
+                                name: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCompliancePolicyReviewed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        required: boolean;
+                        reviewCycleDays: number;
+                        currentVersion: number;
+                        nextReviewDue: string | null;
+                        reviewOverdue: boolean;
+                        status: "active" | "retired";
+                        asked: number;
+                        acknowledged: number;
+                        updatedAt: number;
+                        versions: {
+                            version: number;
+                            format: "markdown" | "pdf";
+                            sha256: string;
+                            changeNote: string | null;
+                            publishedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            publishedAt: number;
+                        }[];
+                        campaigns: {
+                            id: string;
+                            version: number;
+                            roles: string[];
+                            due: string | null;
+                            createdAt: number;
+                            asked: number;
+                            acknowledged: number;
+                            pending: {
+                                id: string;
+                                name: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCompliancePolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        title: string;
+                        version: number;
+                        format: "markdown" | "pdf";
+                        text: string | null;
+                        sha256: string;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCompliancePolicyVersionPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCompliancePolicyCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Everyone active in these roles */
+                    roles?: ("firm_admin" | "compliance_officer" | "attorney" | "paralegal" | "staff")[];
+                    /** @description And these people */
+                    userIds?: string[];
+                    /** @description A day, YYYY-MM-DD (UTC) */
+                    dueDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        roles: string[];
+                        due: string | null;
+                        createdAt: number;
+                        asked: number;
+                        acknowledged: number;
+                        pending: {
+                            id: string;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    acknowledgeCompliancePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The version read (must be the current one) */
+                    version: number;
+                    /** @description Optional; when present it must be the caller (nobody acknowledges for someone else) */
+                    userId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        required: boolean;
+                        currentVersion: number;
+                        format: "markdown" | "pdf";
+                        acknowledgedAt: number | null;
+                        due: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceMyPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            required: boolean;
+                            currentVersion: number;
+                            format: "markdown" | "pdf";
+                            acknowledgedAt: number | null;
+                            due: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getComplianceMyTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            person: {
+                                id: string;
+                                name: string;
+                            };
+                            role: string;
+                            course: {
+                                id: string;
+                                title: string;
+                            };
+                            state: "current" | "expiring" | "due" | "overdue" | "expired";
+                            dueOn: string | null;
+                            lastScore: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceMyAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            person: {
+                                id: string;
+                                name: string;
+                            };
+                            party: "employee" | "contractor" | "vendor";
+                            title: string;
+                            signedOn: string;
+                            expiresOn: string | null;
+                            status: "current" | "expiring" | "expired" | "revoked" | "not_yet_signed";
+                            hasDocument: boolean;
+                            documentName: string | null;
+                            documentSha256: string | null;
+                            recordedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            createdAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceMyAccessReviewItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            reviewId: string;
+                            reviewTitle: string;
+                            due: string;
+                            kind: "seat" | "grant";
+                            matter: {
+                                id: string;
+                                label: string;
+                            };
+                            person: {
+                                id: string;
+                                name: string;
+                            };
+                            role: string;
+                            reviewer: {
+                                id: string;
+                                name: string;
+                            };
+                            decision: ("keep" | "revoke") | null;
+                            decidedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            decidedAt: number | null;
+                            revokedAt: number | null;
+                            automatic: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceAgreements: {
+        parameters: {
+            query?: {
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            person: {
+                                id: string;
+                                name: string;
+                            };
+                            party: "employee" | "contractor" | "vendor";
+                            title: string;
+                            signedOn: string;
+                            expiresOn: string | null;
+                            status: "current" | "expiring" | "expired" | "revoked" | "not_yet_signed";
+                            hasDocument: boolean;
+                            documentName: string | null;
+                            documentSha256: string | null;
+                            recordedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            createdAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    userId: string;
+                    party: "employee" | "contractor" | "vendor";
+                    /** @description e.g. "Confidentiality agreement 2026" */
+                    title: string;
+                    /** @description A day, YYYY-MM-DD (UTC) */
+                    signedDate: string;
+                    expiresDate?: string | null;
+                    document?: {
+                        name: string;
+                        /** @description The PDF file, base64 (at most 2 MiB) */
+                        pdfBase64: string;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        person: {
+                            id: string;
+                            name: string;
+                        };
+                        party: "employee" | "contractor" | "vendor";
+                        title: string;
+                        signedOn: string;
+                        expiresOn: string | null;
+                        status: "current" | "expiring" | "expired" | "revoked" | "not_yet_signed";
+                        hasDocument: boolean;
+                        documentName: string | null;
+                        documentSha256: string | null;
+                        recordedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeComplianceAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        person: {
+                            id: string;
+                            name: string;
+                        };
+                        party: "employee" | "contractor" | "vendor";
+                        title: string;
+                        signedOn: string;
+                        expiresOn: string | null;
+                        status: "current" | "expiring" | "expired" | "revoked" | "not_yet_signed";
+                        hasDocument: boolean;
+                        documentName: string | null;
+                        documentSha256: string | null;
+                        recordedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        createdAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getComplianceAgreementDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceCourses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            description: string | null;
+                            roles: string[];
+                            passMark: number;
+                            refresherDays: number | null;
+                            dueWithinDays: number;
+                            confidentiality: boolean;
+                            status: "active" | "retired";
+                            createdAt: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string | null;
+                    /** @description Who must take it */
+                    roles: ("firm_admin" | "compliance_officer" | "attorney" | "paralegal" | "staff")[];
+                    /** @description A completion passes at or above this score */
+                    passMark: number;
+                    refresherDays?: number | null;
+                    /** @description Days to complete it for the first time (default 30) */
+                    dueWithinDays?: number;
+                    /** @description Counts for the confidentiality training gate */
+                    confidentiality?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        description: string | null;
+                        roles: string[];
+                        passMark: number;
+                        refresherDays: number | null;
+                        dueWithinDays: number;
+                        confidentiality: boolean;
+                        status: "active" | "retired";
+                        createdAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateComplianceCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string | null;
+                    /** @description Who must take it */
+                    roles?: ("firm_admin" | "compliance_officer" | "attorney" | "paralegal" | "staff")[];
+                    /** @description A completion passes at or above this score */
+                    passMark?: number;
+                    refresherDays?: number | null;
+                    /** @description Days to complete it for the first time (default 30) */
+                    dueWithinDays?: number;
+                    /** @description Counts for the confidentiality training gate */
+                    confidentiality?: boolean;
+                    status?: "active" | "retired";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        description: string | null;
+                        roles: string[];
+                        passMark: number;
+                        refresherDays: number | null;
+                        dueWithinDays: number;
+                        confidentiality: boolean;
+                        status: "active" | "retired";
+                        createdAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceCompletions: {
+        parameters: {
+            query?: {
+                userId?: string;
+                courseId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            course: {
+                                id: string;
+                                title: string;
+                            };
+                            person: {
+                                id: string;
+                                name: string;
+                            };
+                            completedOn: string;
+                            score: number | null;
+                            passed: boolean;
+                            expiresOn: string | null;
+                            source: "manual" | "import";
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    courseId: string;
+                    userId: string;
+                    /** @description A day, YYYY-MM-DD (UTC) */
+                    completedDate: string;
+                    score?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        course: {
+                            id: string;
+                            title: string;
+                        };
+                        person: {
+                            id: string;
+                            name: string;
+                        };
+                        completedOn: string;
+                        score: number | null;
+                        passed: boolean;
+                        expiresOn: string | null;
+                        source: "manual" | "import";
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceCompletionsImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description CSV with the header email,course,completed,score */
+                    csv: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imported: number;
+                        passed: number;
+                        failed: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getComplianceTrainingStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            person: {
+                                id: string;
+                                name: string;
+                            };
+                            role: string;
+                            course: {
+                                id: string;
+                                title: string;
+                            };
+                            state: "current" | "expiring" | "due" | "overdue" | "expired";
+                            dueOn: string | null;
+                            lastScore: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceAccessReviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            due: string;
+                            status: "open" | "closed";
+                            createdAt: number;
+                            closedAt: number | null;
+                            items: number;
+                            kept: number;
+                            revoked: number;
+                            undecided: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceAccessReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description e.g. "Q1 2027 access review" */
+                    title: string;
+                    /** @description A day, YYYY-MM-DD (UTC) */
+                    dueDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        due: string;
+                        status: "open" | "closed";
+                        createdAt: number;
+                        closedAt: number | null;
+                        items: number;
+                        kept: number;
+                        revoked: number;
+                        undecided: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getComplianceAccessReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        due: string;
+                        status: "open" | "closed";
+                        createdAt: number;
+                        closedAt: number | null;
+                        items: number;
+                        kept: number;
+                        revoked: number;
+                        undecided: number;
+                        itemList: {
+                            id: string;
+                            reviewId: string;
+                            reviewTitle: string;
+                            due: string;
+                            kind: "seat" | "grant";
+                            matter: {
+                                id: string;
+                                label: string;
+                            };
+                            person: {
+                                id: string;
+                                name: string;
+                            };
+                            role: string;
+                            reviewer: {
+                                id: string;
+                                name: string;
+                            };
+                            decision: ("keep" | "revoke") | null;
+                            decidedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            decidedAt: number | null;
+                            revokedAt: number | null;
+                            automatic: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getComplianceAccessReviewEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceAccessReviewsRunDeadline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revoked: number;
+                        failed: number;
+                        closed: number;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceAccessReviewItemCertify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    decision: "keep" | "revoke";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        reviewId: string;
+                        reviewTitle: string;
+                        due: string;
+                        kind: "seat" | "grant";
+                        matter: {
+                            id: string;
+                            label: string;
+                        };
+                        person: {
+                            id: string;
+                            name: string;
+                        };
+                        role: string;
+                        reviewer: {
+                            id: string;
+                            name: string;
+                        };
+                        decision: ("keep" | "revoke") | null;
+                        decidedBy: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        decidedAt: number | null;
+                        revokedAt: number | null;
+                        automatic: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getComplianceSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agreements: {
+                            withoutCurrent: number;
+                            expired: number;
+                            expiring: number;
+                            staff: number;
+                        };
+                        training: {
+                            overdue: number;
+                            expired: number;
+                            dueSoon: number;
+                            current: number;
+                            peopleBehind: number;
+                        };
+                        policies: {
+                            required: number;
+                            peopleMissing: number;
+                            pendingAcknowledgements: number;
+                            reviewsOverdue: number;
+                        };
+                        accessReviews: {
+                            openCampaigns: number;
+                            undecided: number;
+                            overdue: number;
+                            daysSinceLastCampaign: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27935,7 +31811,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM) */
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27962,7 +31838,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
             409: {
                 headers: {
                     [name: string]: unknown;

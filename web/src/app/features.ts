@@ -2,6 +2,7 @@
 import type { Feature } from './feature';
 import { accessFeature } from '../features/access';
 import { auditFeature } from '../features/audit';
+import { complianceFeature } from '../features/compliance';
 import { consentFeature } from '../features/consent';
 import { holdsFeature } from '../features/holds';
 import { homeFeature } from '../features/home';
@@ -10,4 +11,4 @@ import { portalFeature } from '../features/portal';
 import { retentionFeature } from '../features/retention';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature, holdsFeature, retentionFeature, portalFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature, holdsFeature, retentionFeature, complianceFeature, portalFeature];

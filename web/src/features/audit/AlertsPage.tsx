@@ -17,6 +17,7 @@ const RULE_LABELS: Record<string, string> = {
   integrity_failure: 'Document integrity failure',
   verification_failed: 'Audit log verification failed',
   retention_failure: 'A retention run could not finish a disposition',
+  compliance_failure: 'A compliance job could not finish (reminders or access review revocations)',
   backup_failure: 'A scheduled backup or drill failed',
 };
 
