@@ -137,7 +137,7 @@ function AgreementForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (
   return (
     <form className="cmp-form" onSubmit={submit} noValidate aria-label="Record an agreement">
       <h2>Record an agreement</h2>
-      <PersonPicker label="Person" value={person} onChange={setPerson} error={personMissing ? 'Choose whose agreement this is.' : fieldError(error, 'body.userId')} required />
+      <PersonPicker label="Person" value={person} onChange={setPerson} error={personMissing && !person ? 'Choose whose agreement this is.' : fieldError(error, 'body.userId')} required />
       <Select label="They are" value={party} onChange={(e) => setParty(e.target.value as AgreementInput['party'])} options={PARTIES} error={fieldError(error, 'body.party')} />
       <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(error, 'body.title')} required maxLength={200} />
       <TextField label="Signed on" type="date" value={signed} onChange={(e) => setSigned(e.target.value)} error={fieldError(error, 'body.signedDate')} required />

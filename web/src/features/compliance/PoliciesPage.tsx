@@ -128,7 +128,7 @@ function NewPolicyForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (
     <form className="cmp-form" onSubmit={submit} noValidate aria-label="New policy">
       <h2>New policy</h2>
       <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(error, 'body.title')} required maxLength={200} />
-      <PersonPicker label="Owner" hint="Who reviews it and is reminded before the review is due." value={owner} onChange={setOwner} error={ownerMissing ? 'Choose the person who owns this policy.' : fieldError(error, 'body.ownerUserId')} required />
+      <PersonPicker label="Owner" hint="Who reviews it and is reminded before the review is due." value={owner} onChange={setOwner} error={ownerMissing && !owner ? 'Choose the person who owns this policy.' : fieldError(error, 'body.ownerUserId')} required />
       <TextField label="Review every (days)" type="number" min={1} max={3650} value={cycle} onChange={(e) => setCycle(e.target.value)} error={fieldError(error, 'body.reviewCycleDays')} />
       <Check label="Required: everyone must acknowledge the current version" checked={required} onChange={setRequired} />
       <ContentFields format={format} setFormat={setFormat} text={text} setText={setText} setFile={setFile} error={error} />

@@ -156,7 +156,7 @@ function CompletionForm({ courses, onCancel, onSaved }: { courses: Course[]; onC
     <form className="cmp-form" onSubmit={submit} noValidate aria-label="Record a completion">
       <h2>Record a completion</h2>
       <Select label="Course" value={courseId} onChange={(e) => setCourseId(e.target.value)} options={courses.map((c) => ({ value: c.id, label: c.title }))} error={fieldError(error, 'body.courseId')} />
-      <PersonPicker label="Person" value={person} onChange={setPerson} error={personMissing ? 'Choose who completed the course.' : fieldError(error, 'body.userId')} required />
+      <PersonPicker label="Person" value={person} onChange={setPerson} error={personMissing && !person ? 'Choose who completed the course.' : fieldError(error, 'body.userId')} required />
       <TextField label="Completed on" type="date" value={completed} onChange={(e) => setCompleted(e.target.value)} error={fieldError(error, 'body.completedDate')} required />
       <TextField label="Assessment score (0–100)" hint="Leave empty for a course without an assessment." type="number" min={0} max={100} value={score} onChange={(e) => setScore(e.target.value)} error={fieldError(error, 'body.score')} />
       {error !== null && !FIELDS.some((p) => fieldError(error, p) !== null) && <ErrorMessage error={error} title="The completion was not recorded" />}

@@ -88,7 +88,7 @@ export function PdfField({ label, hint, error, onChange }: { label: string; hint
 export function Check({ label, checked, onChange, hint }: { label: string; checked: boolean; onChange: (checked: boolean) => void; hint?: string }) {
   const id = useId();
   return (
-    <div className="field cmp-check">
+    <div className="cmp-check">
       <input id={id} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={hint ? `${id}-hint` : undefined} />
       <label htmlFor={id}>{label}</label>
       {hint && (
