@@ -2,6 +2,7 @@
 import type { Feature } from './feature';
 import { accessFeature } from '../features/access';
 import { auditFeature } from '../features/audit';
+import { backupFeature } from '../features/backup';
 import { complianceFeature } from '../features/compliance';
 import { consentFeature } from '../features/consent';
 import { holdsFeature } from '../features/holds';
@@ -11,4 +12,4 @@ import { portalFeature } from '../features/portal';
 import { retentionFeature } from '../features/retention';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, consentFeature, holdsFeature, retentionFeature, complianceFeature, portalFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, backupFeature, consentFeature, holdsFeature, retentionFeature, complianceFeature, portalFeature];
