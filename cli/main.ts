@@ -10,6 +10,7 @@ import { registerConsentCommands } from './commands/consent.js';
 import { registerPortalCommands } from './commands/portal.js';
 import { registerRetentionCommands } from './commands/retention.js';
 import { registerComplianceCommands } from './commands/compliance.js';
+import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerInstanceCommands } from './commands/instance.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -55,6 +56,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerPortalCommands(program, io);
   registerRetentionCommands(program, io);
   registerComplianceCommands(program, io);
+  registerEvidenceCommands(program, io);
   registerBackupCommands(program, io);
   return program;
 }

@@ -13,6 +13,7 @@ import { portalModule } from './portal/index.js';
 import { retentionModule } from './retention/index.js';
 import { complianceModule } from './compliance/index.js';
 import { backupModule, installBackupComposer } from './backup/index.js';
+import { evidenceModule } from './evidence/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, AppServices } from '../platform/context.js';
@@ -28,7 +29,7 @@ export async function authenticateRequest(services: AppServices, request: Fastif
   return authenticateWithIdentity(services, request, reply, route);
 }
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule, complianceModule, backupModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule, complianceModule, backupModule, evidenceModule];
 
 /**
  * Installs what every module provides into this instance's services — the one place modules are
