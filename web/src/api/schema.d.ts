@@ -3755,6 +3755,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/processing-activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The record of processing activities (GDPR Art. 30) */
+        get: operations["listComplianceProcessingActivities"];
+        put?: never;
+        /** Add a processing activity */
+        post: operations["createComplianceProcessingActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/processing-activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a processing activity */
+        patch: operations["updateComplianceProcessingActivity"];
+        trace?: never;
+    };
+    "/api/v1/compliance/processing-activities/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a processing activity (kept in the record with its date) */
+        post: operations["createComplianceProcessingActivityRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/registers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registers and reports there are, with how many rows each has now */
+        get: operations["listComplianceRegisters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/registers/{register}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One register or report as CSV (default) or PDF */
+        get: operations["getComplianceRegister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/evidence-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Build the signed evidence pack (needs a fresh second factor); verify it offline with `confidant compliance verify-evidence` */
+        post: operations["createComplianceEvidencePack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -31831,6 +31934,750 @@ export interface operations {
             };
             /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceProcessingActivities: {
+        parameters: {
+            query?: {
+                /** @description Retired activities too (default false) */
+                includeRetired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description Whether the firm is the controller of this processing (Art. 30(1)), a processor for someone else (Art. 30(2)), or a joint controller */
+                            role: "controller" | "processor" | "joint_controller";
+                            purposes: string;
+                            legalBasis: string;
+                            dataSubjects: string;
+                            dataCategories: string;
+                            recipients: string;
+                            transfers: string;
+                            retention: string;
+                            securityMeasures: string;
+                            owner: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            retiredAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceProcessingActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The activity, e.g. "Client matter files" or "Payroll" */
+                    name: string;
+                    /** @description Whether the firm is the controller of this processing (Art. 30(1)), a processor for someone else (Art. 30(2)), or a joint controller */
+                    role: "controller" | "processor" | "joint_controller";
+                    /** @description Why the data is processed */
+                    purposes: string;
+                    /** @description The lawful basis (Art. 6, and Art. 9 for special categories) */
+                    legalBasis: string;
+                    /** @description Categories of data subjects (clients, counterparties, employees …) */
+                    dataSubjects: string;
+                    /** @description Categories of personal data */
+                    dataCategories: string;
+                    /** @description Categories of recipients, including processors */
+                    recipients: string;
+                    /** @description Transfers to third countries or international organisations and their safeguards, or "None" */
+                    transfers: string;
+                    /** @description Envisaged time limits for erasure */
+                    retention: string;
+                    /** @description General description of the technical and organisational security measures (Art. 32) */
+                    securityMeasures: string;
+                    ownerId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Whether the firm is the controller of this processing (Art. 30(1)), a processor for someone else (Art. 30(2)), or a joint controller */
+                        role: "controller" | "processor" | "joint_controller";
+                        purposes: string;
+                        legalBasis: string;
+                        dataSubjects: string;
+                        dataCategories: string;
+                        recipients: string;
+                        transfers: string;
+                        retention: string;
+                        securityMeasures: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        retiredAt: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateComplianceProcessingActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The activity, e.g. "Client matter files" or "Payroll" */
+                    name?: string;
+                    /** @description Whether the firm is the controller of this processing (Art. 30(1)), a processor for someone else (Art. 30(2)), or a joint controller */
+                    role?: "controller" | "processor" | "joint_controller";
+                    /** @description Why the data is processed */
+                    purposes?: string;
+                    /** @description The lawful basis (Art. 6, and Art. 9 for special categories) */
+                    legalBasis?: string;
+                    /** @description Categories of data subjects (clients, counterparties, employees …) */
+                    dataSubjects?: string;
+                    /** @description Categories of personal data */
+                    dataCategories?: string;
+                    /** @description Categories of recipients, including processors */
+                    recipients?: string;
+                    /** @description Transfers to third countries or international organisations and their safeguards, or "None" */
+                    transfers?: string;
+                    /** @description Envisaged time limits for erasure */
+                    retention?: string;
+                    /** @description General description of the technical and organisational security measures (Art. 32) */
+                    securityMeasures?: string;
+                    ownerId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Whether the firm is the controller of this processing (Art. 30(1)), a processor for someone else (Art. 30(2)), or a joint controller */
+                        role: "controller" | "processor" | "joint_controller";
+                        purposes: string;
+                        legalBasis: string;
+                        dataSubjects: string;
+                        dataCategories: string;
+                        recipients: string;
+                        transfers: string;
+                        retention: string;
+                        securityMeasures: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        retiredAt: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceProcessingActivityRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description Whether the firm is the controller of this processing (Art. 30(1)), a processor for someone else (Art. 30(2)), or a joint controller */
+                        role: "controller" | "processor" | "joint_controller";
+                        purposes: string;
+                        legalBasis: string;
+                        dataSubjects: string;
+                        dataCategories: string;
+                        recipients: string;
+                        transfers: string;
+                        retention: string;
+                        securityMeasures: string;
+                        owner: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        retiredAt: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listComplianceRegisters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            register: string;
+                            title: string;
+                            description: string;
+                            rows: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getComplianceRegister: {
+        parameters: {
+            query?: {
+                /** @description csv (default) or pdf */
+                format?: "csv" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Which register or report */
+                register: "processing-activities" | "disclosures" | "training" | "agreements" | "policies" | "access-reviews" | "backups";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV or PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createComplianceEvidencePack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed evidence pack (ZIP) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
