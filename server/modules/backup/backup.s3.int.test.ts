@@ -240,8 +240,8 @@ describe.each(DIALECTS)('drills and the Backups routes on %s', (dialect) => {
       else await new Promise((r) => setTimeout(r, 100));
       if ((await get(firm.admin)).json<{ lastSuccessfulBackup: unknown }>().lastSuccessfulBackup) break;
     }
-    const status = (await get(firm.admin)).json<{ lastSuccessfulBackup: { requestedBy: string; detail: { blobs: number } } | null }>();
-    expect(status.lastSuccessfulBackup).toMatchObject({ requestedBy: firm.admin.id });
+    const status = (await get(firm.compliance)).json<{ lastSuccessfulBackup: { requestedBy: { id: string; name: string }; detail: { blobs: number } } | null }>();
+    expect(status.lastSuccessfulBackup).toMatchObject({ requestedBy: { id: firm.admin.id, name: firm.admin.name } });
     expect(status.lastSuccessfulBackup!.detail.blobs).toBeGreaterThanOrEqual(1);
     expect(JOB_BACKUP_CREATE).toBe('backup.create');
   });

@@ -11,7 +11,7 @@ export const BackupRunSchema = Type.Object({
   ok: Type.Boolean(),
   target: Type.String({ description: 'The backup folder, or the s3:// location without its query' }),
   backupId: Type.Union([Type.String(), Type.Null()]),
-  requestedBy: Type.Union([Type.String(), Type.Null()], { description: 'The user who asked for it; null for a schedule or the command line' }),
+  requestedBy: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()], { description: 'Who asked for it, by name; null for a schedule or the command line' }),
   errorCode: Type.Union([Type.String(), Type.Null()]),
   detail: Detail,
 });

@@ -4,7 +4,7 @@
  * read, and the scheduled jobs (backup, drill, shred list) with their failure alerts.
  */
 import { raiseAlert, recordEvent } from '../../audit/index.js';
-import { requireAccess } from '../../access/index.js';
+import { describeTargets, requireAccess } from '../../access/index.js';
 import { AppError } from '../../platform/errors.js';
 import { inTransaction, systemContext, type AppServices, type RequestContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
@@ -74,7 +74,8 @@ export interface BackupRunView {
   ok: boolean;
   target: string;
   backupId: string | null;
-  requestedBy: string | null;
+  /** Who asked for it, by name; null for a schedule or the command line. */
+  requestedBy: { id: string; name: string } | null;
   errorCode: string | null;
   detail: Record<string, number | string | boolean | null>;
 }
@@ -88,7 +89,7 @@ export interface BackupStatus {
   runs: BackupRunView[];
 }
 
-const view = (row: BackupRunsTable): BackupRunView => ({
+const view = (names: Map<string, { name: string }>) => (row: BackupRunsTable): BackupRunView => ({
   id: row.id,
   kind: row.kind,
   startedAt: new Date(row.started_at).toISOString(),
@@ -96,7 +97,7 @@ const view = (row: BackupRunsTable): BackupRunView => ({
   ok: row.ok === 1,
   target: row.target,
   backupId: row.backup_id,
-  requestedBy: row.requested_by,
+  requestedBy: row.requested_by === null ? null : { id: row.requested_by, name: names.get(row.requested_by)?.name ?? 'Former user' },
   errorCode: row.error_code,
   detail: JSON.parse(row.detail) as BackupRunView['detail'],
 });
@@ -121,14 +122,16 @@ export async function backupStatus(ctx: RequestContext): Promise<BackupStatus> {
     findBackupRuns(ctx, { kind: 'backup', limit: 1 }),
     findBackupRuns(ctx, { kind: 'drill', limit: 1 }),
   ]);
-  const first = (rows: BackupRunsTable[]) => (rows[0] ? view(rows[0]) : null);
+  const labels = await describeTargets(ctx, { userIds: [...new Set([...runs, ...lastBackup, ...lastDrill, ...lastSuccessfulBackup, ...lastSuccessfulDrill].flatMap((r) => (r.requested_by ? [r.requested_by] : [])))] });
+  const present = view(labels.users);
+  const first = (rows: BackupRunsTable[]) => (rows[0] ? present(rows[0]) : null);
   return {
     settings: { target: targetLabel(backup.to), recipients: backup.recipients.length, intervalHours: backup.intervalHours, drillsScheduled: backup.drillIdentityFile !== null, drillIntervalDays: backup.drillIntervalDays },
     lastBackup: first(lastBackup),
     lastSuccessfulBackup: first(lastSuccessfulBackup),
     lastDrill: first(lastDrill),
     lastSuccessfulDrill: first(lastSuccessfulDrill),
-    runs: runs.map(view),
+    runs: runs.map(present),
   };
 }
 

@@ -6,7 +6,7 @@ import { Button, ErrorMessage, Loading, NotFound, PageTitle } from '../../compon
 import { formatBytes, formatTime } from '../../lib/format';
 import { backupApi, type BackupRun, type BackupStatus, type RunKind } from './api';
 import { drillScheduleInWords, errorInWords, figure, formatDuration, formatRelative, KIND_LABELS, runFigures, scheduleInWords, type ScheduleWords } from './labels';
-import { useRequesterNames } from './names';
+import { useRequesterName } from './names';
 
 const STATUS_KEY = ['backup', 'status'];
 /** After "run now": ask again every 2 s, for up to a minute, until the new run is recorded. */
@@ -302,7 +302,7 @@ function RunButton({ label, kind, variant = 'primary', busy, disabled, error, no
 }
 
 function RecentRuns({ runs }: { runs: BackupRun[] }) {
-  const name = useRequesterNames(runs.map((r) => r.requestedBy));
+  const name = useRequesterName();
   return (
     <section aria-labelledby="bk-runs-title">
       <h2 id="bk-runs-title">Recent runs</h2>

@@ -10,8 +10,4 @@ export type RunKind = 'backup' | 'drill';
 export const backupApi = {
   status: () => data(api.GET('/api/v1/backups')),
   run: (kind: RunKind) => data(api.POST('/api/v1/backups/run', { body: { kind } })),
-  /** All accounts, for the names of who asked (administrators only). */
-  accounts: () => data(api.GET('/api/v1/users')),
-  /** One `backup.request` event of a person, for their name (compliance officer: the audit log's names). */
-  requestEvent: (actorId: string) => data(api.GET('/api/v1/audit/events', { params: { query: { actorId, action: 'backup.request', limit: 1 } } })),
 };
