@@ -376,3 +376,64 @@ export async function buildPortalContact(instance: TestInstance, options: { matt
   const session = await buildSession(instance, { id: contact.id });
   return { id: contact.id, email: contact.email, name: contact.name, clientId: matter.clientId, matter, by: matter.lead, session, headers: session.headers, body };
 }
+
+// ---- compliance, through the HTTP API
+
+export interface BuiltPolicy {
+  id: string;
+  title: string;
+  version: number;
+  /** The compliance officer who added it (its owner too unless `owner` was given). */
+  by: BuiltUser;
+}
+
+/** A policy with one Markdown version, added by a compliance officer (built when absent); `required` unless told otherwise. */
+export async function buildPolicy(instance: TestInstance, options: { by?: BuiltUser; owner?: BuiltUser; title?: string; required?: boolean; text?: string } = {}): Promise<BuiltPolicy> {
+  const by = options.by ?? (await buildUser(instance, { role: 'compliance_officer' }));
+  const title = options.title ?? `Policy ${uniqueSuffix()}`;
+  const body = await request(instance, 'buildPolicy', {
+    method: 'POST',
+    url: '/compliance/policies',
+    headers: by.headers,
+    payload: { title, ownerUserId: (options.owner ?? by).id, required: options.required ?? true, content: { format: 'markdown', text: options.text ?? `# ${title}\n\nKeep client matters confidential.` } },
+  });
+  return { id: body.id as string, title, version: body.currentVersion as number, by };
+}
+
+export interface BuiltCourse {
+  id: string;
+  title: string;
+  by: BuiltUser;
+}
+
+/** A confidentiality course for attorneys, paralegals and staff (pass mark 80, yearly refresher) unless `input` says otherwise. */
+export async function buildCourse(instance: TestInstance, options: { by?: BuiltUser; input?: Record<string, unknown> } = {}): Promise<BuiltCourse> {
+  const by = options.by ?? (await buildUser(instance, { role: 'compliance_officer' }));
+  const title = `Course ${uniqueSuffix()}`;
+  const body = await request(instance, 'buildCourse', {
+    method: 'POST',
+    url: '/compliance/courses',
+    headers: by.headers,
+    payload: { title, roles: ['attorney', 'paralegal', 'staff'], passMark: 80, refresherDays: 365, confidentiality: true, ...options.input },
+  });
+  return { id: body.id as string, title: body.title as string, by };
+}
+
+export interface BuiltAgreement {
+  id: string;
+  person: BuiltUser;
+  by: BuiltUser;
+}
+
+/** A signed confidentiality agreement of `person` (an attorney built when absent), signed today, with no end unless `expiresDate`. */
+export async function buildAgreement(instance: TestInstance, options: { person?: BuiltUser; by?: BuiltUser; expiresDate?: string | null } = {}): Promise<BuiltAgreement> {
+  const person = options.person ?? (await buildUser(instance, { role: 'attorney' }));
+  const by = options.by ?? (await buildUser(instance, { role: 'compliance_officer' }));
+  const body = await request(instance, 'buildAgreement', {
+    method: 'POST',
+    url: '/compliance/agreements',
+    headers: by.headers,
+    payload: { userId: person.id, party: 'employee', title: 'Confidentiality agreement', signedDate: new Date(instance.clock.now()).toISOString().slice(0, 10), expiresDate: options.expiresDate ?? null },
+  });
+  return { id: body.id as string, person, by };
+}

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test-support/dialects.js';
-import { buildMatter, buildUser, type BuiltUser } from '../../test-support/factories.js';
+import { buildAgreement, buildCourse, buildMatter, buildPolicy, buildUser, type BuiltUser } from '../../test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../test-support/test-instance.js';
 import type { ManualClock } from '../../platform/clock.js';
 import { complianceSummary, countAgreementStatus, countTrainingStatus, runAccessReviewDeadlines, runComplianceReminders } from './index.js';
@@ -138,5 +138,33 @@ describe.each(DIALECTS)('compliance jobs on %s', (dialect) => {
     expect((await api('GET', `/matters/${matter.id}`, helper.headers)).statusCode).toBe(404);
     const summary = await complianceSummary(instance.system('test'));
     expect(summary.accessReviews.daysSinceLastCampaign).toBe(0);
+  });
+
+  it('all three gates at once: client data opens only with a current agreement, training and the required policy acknowledged', async () => {
+    const lead = await buildUser(instance, { role: 'attorney' });
+    const matter = await buildMatter(instance, { lead });
+    const policy = await buildPolicy(instance, { by: officer });
+    const course = await buildCourse(instance, { by: officer, input: { roles: ['attorney'] } });
+    const open = async () => (await api('GET', `/matters/${matter.id}`, lead.headers)).statusCode;
+    const gates = ['confidentiality_agreement', 'confidentiality_training', 'policy_acknowledged'];
+    for (const gate of gates) expect((await instance.app.inject({ method: 'PUT', url: `/api/v1/access/gates/${gate}`, headers: officer.headers, payload: { enabled: true } })).statusCode).toBe(200);
+    try {
+      expect(await open()).toBe(403);
+      await buildAgreement(instance, { person: lead, by: officer });
+      expect(await open()).toBe(403);
+      expect((await api('POST', '/compliance/completions', officer.headers, { courseId: course.id, userId: lead.id, completedDate: day(instance.clock.now()), score: 80 })).json().passed).toBe(true);
+      expect(await open()).toBe(403);
+      expect((await api('POST', `/compliance/policies/${policy.id}/acknowledge`, lead.headers, { version: policy.version })).statusCode).toBe(200);
+      expect(await open()).toBe(200);
+      // Making another policy required closes it again until that one is acknowledged too.
+      const second = await buildPolicy(instance, { by: officer });
+      expect(await open()).toBe(403);
+      await api('PATCH', `/compliance/policies/${second.id}`, officer.headers, { required: false });
+      expect(await open()).toBe(200);
+    } finally {
+      for (const gate of gates) await instance.app.inject({ method: 'PUT', url: `/api/v1/access/gates/${gate}`, headers: officer.headers, payload: { enabled: false } });
+      await api('PATCH', `/compliance/courses/${course.id}`, officer.headers, { status: 'retired' });
+      await api('PATCH', `/compliance/policies/${policy.id}`, officer.headers, { status: 'retired' });
+    }
   });
 });

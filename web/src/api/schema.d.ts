@@ -31761,11 +31761,8 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description Who asked for it, by name; null for a schedule or the command line */
-                            requestedBy: {
-                                id: string;
-                                name: string;
-                            } | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31783,11 +31780,8 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description Who asked for it, by name; null for a schedule or the command line */
-                            requestedBy: {
-                                id: string;
-                                name: string;
-                            } | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31805,11 +31799,8 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description Who asked for it, by name; null for a schedule or the command line */
-                            requestedBy: {
-                                id: string;
-                                name: string;
-                            } | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31827,11 +31818,8 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description Who asked for it, by name; null for a schedule or the command line */
-                            requestedBy: {
-                                id: string;
-                                name: string;
-                            } | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31850,11 +31838,8 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description Who asked for it, by name; null for a schedule or the command line */
-                            requestedBy: {
-                                id: string;
-                                name: string;
-                            } | null;
+                            /** @description The user who asked for it; null for a schedule or the command line */
+                            requestedBy: string | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
