@@ -31761,8 +31761,11 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description The user who asked for it; null for a schedule or the command line */
-                            requestedBy: string | null;
+                            /** @description Who asked for it, by name; null for a schedule or the command line */
+                            requestedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31780,8 +31783,11 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description The user who asked for it; null for a schedule or the command line */
-                            requestedBy: string | null;
+                            /** @description Who asked for it, by name; null for a schedule or the command line */
+                            requestedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31799,8 +31805,11 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description The user who asked for it; null for a schedule or the command line */
-                            requestedBy: string | null;
+                            /** @description Who asked for it, by name; null for a schedule or the command line */
+                            requestedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31818,8 +31827,11 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description The user who asked for it; null for a schedule or the command line */
-                            requestedBy: string | null;
+                            /** @description Who asked for it, by name; null for a schedule or the command line */
+                            requestedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
@@ -31838,8 +31850,11 @@ export interface operations {
                             /** @description The backup folder, or the s3:// location without its query */
                             target: string;
                             backupId: string | null;
-                            /** @description The user who asked for it; null for a schedule or the command line */
-                            requestedBy: string | null;
+                            /** @description Who asked for it, by name; null for a schedule or the command line */
+                            requestedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
                             errorCode: string | null;
                             /** @description Counts and durations: rows, blobs, copied bytes, audit events, documents checked, rtoSeconds … */
                             detail: {
