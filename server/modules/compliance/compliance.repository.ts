@@ -274,6 +274,22 @@ export async function unsafeOpenReviewsPastDue(ctx: RequestContext, now: number)
   return db(ctx).selectFrom('compliance_access_reviews').selectAll().where('status', '=', 'open').where('due_at', '<=', now).execute();
 }
 
+/** Per reviewer, undecided items of open campaigns closing by `before` (the reminder job: ids and counts only). */
+export async function unsafeUndecidedByReviewer(ctx: RequestContext, before: number): Promise<{ review_id: string; title: string; due_at: number; reviewer_user_id: string; count: number }[]> {
+  const rows = await db(ctx)
+    .selectFrom('compliance_review_items')
+    .innerJoin('compliance_access_reviews', 'compliance_access_reviews.id', 'compliance_review_items.review_id')
+    .select(['compliance_review_items.review_id', 'compliance_access_reviews.title', 'compliance_access_reviews.due_at', 'compliance_review_items.reviewer_user_id'])
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('compliance_access_reviews.status', '=', 'open')
+    .where('compliance_access_reviews.due_at', '<=', before)
+    .where('compliance_review_items.decision', 'is', null)
+    .where('compliance_review_items.revoked_at', 'is', null)
+    .groupBy(['compliance_review_items.review_id', 'compliance_access_reviews.title', 'compliance_access_reviews.due_at', 'compliance_review_items.reviewer_user_id'])
+    .execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
 /** Counts for a posture: undecided items of open campaigns past their deadline (system read, counts only). */
 export async function unsafeCountReviewItems(ctx: RequestContext, now: number): Promise<{ undecided: number; overdue: number }> {
   const rows = await db(ctx)

@@ -225,6 +225,8 @@ describe.each(DIALECTS)('compliance on %s', (dialect) => {
     expect(bad.json().error.fields[0].path).toBe('body.dueDate');
     const review = await api('POST', '/compliance/access-reviews', officer.headers, { title: `Q1 ${matter.number}`, dueDate: day(instance.clock.now() + 14 * DAY) });
     expect(review.statusCode).toBe(201);
+    expect(mails(`Access review: `).some((m) => m.includes(`To: ${lead.email}`))).toBe(true);
+    expect(mails('Access review: ').some((m) => m.includes(matter.title))).toBe(false);
     const detail = (await api('GET', `/compliance/access-reviews/${review.json().id}`, officer.headers)).json();
     const mine = detail.itemList.filter((i: { matter: { id: string } }) => i.matter.id === matter.id);
     const itemOf = (userId: string, kind = 'seat') => mine.find((i: { person: { id: string }; kind: string }) => i.person.id === userId && i.kind === kind);
@@ -251,9 +253,15 @@ describe.each(DIALECTS)('compliance on %s', (dialect) => {
     expect((await api('GET', `/matters/${matter.id}`, dropMe.headers)).statusCode).toBe(404);
     expect((await api('GET', `/matters/${matter.id}`, forgotten.headers)).statusCode).toBe(200);
 
-    // Past the deadline the forgotten seat is revoked automatically — once.
-    // (The clock goes forward for the job and back for the API calls: the factories' tokens last a day.)
+    // (The clock goes forward for the jobs and back for the API calls: the factories' tokens last a day.)
     const clock = instance.clock as ManualClock;
+    // Three days before the deadline the lead is reminded of what is still undecided — once.
+    clock.advance(12 * DAY);
+    await runComplianceReminders(instance.services).finally(() => clock.advance(-12 * DAY));
+    clock.advance(12 * DAY);
+    await runComplianceReminders(instance.services).finally(() => clock.advance(-12 * DAY));
+    expect(mails(`1 item(s) of the access review "Q1 ${matter.number}" still wait`)).toHaveLength(1);
+    // Past the deadline the forgotten seat is revoked automatically — once.
     clock.advance(15 * DAY);
     const overdue = await countAccessReviewStatus(instance.system('test'));
     const run = await runAccessReviewDeadlines(instance.services).finally(() => clock.advance(-15 * DAY));

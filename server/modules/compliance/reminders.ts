@@ -3,14 +3,15 @@
  * due; people asked to acknowledge a policy who have not (a reminder after a week, then an
  * escalation when the deadline passes — to the compliance officers, since identity keeps no
  * supervisor); people whose agreement ends within 30 days (and the compliance officers); people
- * whose training is due within 14 days or overdue. One mail per person per subject per cycle:
+ * whose training is due within 14 days or overdue; lead attorneys with items of an access review
+ * closing within 3 days. One mail per person per subject per cycle:
  * each is claimed in compliance_reminders before it is sent and given back if sending fails, so
  * a rerun sends nothing twice and misses nothing. Mails carry titles and days only. A failed
  * mail fails the run (the queue records it and retries) and raises a `compliance_failure` alert.
  */
 import { raiseAlert, recordEvent } from '../../audit/index.js';
 import { systemContext, type AppServices, type RequestContext } from '../../platform/context.js';
-import { claimReminder, findAckRequests, findAcknowledgements, findAgreements, findCampaigns, findCompletions, findCourses, findPolicies, releaseReminder } from './compliance.repository.js';
+import { claimReminder, findAckRequests, findAcknowledgements, findAgreements, findCampaigns, findCompletions, findCourses, findPolicies, releaseReminder, unsafeUndecidedByReviewer } from './compliance.repository.js';
 import { activeStaff, complianceOfficers, DAY_MS, dayOf, type StaffMember } from './compliance.support.js';
 import { agreementStatus } from './agreements.service.js';
 import { TRAINING_NOTICE_DAYS, trainingStates } from './training.service.js';
@@ -18,6 +19,7 @@ import { mailPerson } from './mails.js';
 
 export const POLICY_REVIEW_NOTICE_DAYS = 30;
 export const ACK_REMINDER_AFTER_DAYS = 7;
+export const REVIEW_REMINDER_DAYS = 3;
 
 interface Outcome {
   sent: number;
@@ -103,6 +105,13 @@ export async function runComplianceReminders(services: AppServices): Promise<{ s
     if (s.dueAt === null || s.state === 'current') continue;
     if (s.state === 'due' && s.dueAt - now > TRAINING_NOTICE_DAYS * DAY_MS) continue;
     await remindOnce(ctx, outcome, { kind: 'training.due', subject_id: s.course.id, user_id: s.user.id, cycle: String(s.dueAt) }, s.user, `Training ${s.state === 'due' || s.state === 'expiring' ? 'due' : 'overdue'}: ${s.course.title}`, [`Your training "${s.course.title}" ${s.dueAt <= now ? 'was' : 'is'} due on ${dayOf(s.dueAt)}.`, '', link('/compliance/my')]);
+  }
+
+  // Access reviews closing within 3 days: each reviewer with undecided items, once per campaign.
+  for (const row of await unsafeUndecidedByReviewer(ctx, now + REVIEW_REMINDER_DAYS * DAY_MS)) {
+    const reviewer = byId.get(row.reviewer_user_id);
+    if (!reviewer || Number(row.due_at) <= now) continue;
+    await remindOnce(ctx, outcome, { kind: 'review.deadline', subject_id: row.review_id, user_id: reviewer.id, cycle: 'deadline' }, reviewer, `Access review closes ${dayOf(Number(row.due_at))}: ${row.count} item(s) to certify`, [`${row.count} item(s) of the access review "${row.title}" still wait for your decision. Anything not certified by ${dayOf(Number(row.due_at))} is revoked automatically.`, '', link('/compliance/my')]);
   }
 
   if (outcome.failed > 0) {

@@ -27,7 +27,8 @@ import {
   updateReview,
   updateReviewItem,
 } from './compliance.repository.js';
-import { actorIdOf, DAY_MS, dayOf, fieldError, FIRM, parseDay, personOf } from './compliance.support.js';
+import { activeStaff, actorIdOf, DAY_MS, dayOf, fieldError, FIRM, parseDay, personOf } from './compliance.support.js';
+import { mailPerson } from './mails.js';
 import type { ComplianceAccessReviewsTable, ComplianceReviewItemsTable, ReviewDecision, ReviewItemKind } from './compliance.tables.js';
 import { csvLine } from './csv.js';
 import { describeTargets } from '../../access/index.js';
@@ -106,7 +107,7 @@ async function itemViews(ctx: RequestContext, rows: (ComplianceReviewItemsTable 
  * ACCESS_DENIED, VALIDATION_FAILED (body.title, body.dueDate).
  */
 export async function createAccessReview(ctx: RequestContext, input: { title: string; dueDate: string }): Promise<ReviewView> {
-  return inTransaction(ctx, async (tx) => {
+  const created = await inTransaction(ctx, async (tx) => {
     const auth = await requireAccess(tx, 'access_review.manage', FIRM);
     const title = input.title.trim();
     if (title === '') throw fieldError('body.title', 'must not be blank');
@@ -149,8 +150,17 @@ export async function createAccessReview(ctx: RequestContext, input: { title: st
     }
     await insertReview(tx, auth, row, items);
     await recordEvent(tx, { action: 'compliance.review.create', outcome: 'allowed', resources: { other: { type: 'access_review', id: row.id } } });
-    return summary(row, items);
+    return { view: summary(row, items), items };
   });
+  // Each reviewer is told how many items wait and by when (no matter names: a count and a link).
+  const counts = new Map<string, number>();
+  for (const item of created.items) counts.set(item.reviewer_user_id, (counts.get(item.reviewer_user_id) ?? 0) + 1);
+  const staff = new Map((await activeStaff(ctx)).map((u) => [u.id, u]));
+  for (const [reviewerId, count] of counts) {
+    const reviewer = staff.get(reviewerId);
+    if (reviewer) await mailPerson(ctx.app, reviewer, `Access review: ${count} item(s) to certify by ${created.view.due}`, [`The access review "${created.view.title}" asks you to certify who still needs access to the matters you lead: ${count} item(s), by ${created.view.due}. Anything not certified by then is revoked automatically.`, '', `${ctx.app.config.publicUrl}/compliance/my`]);
+  }
+  return created.view;
 }
 
 /** Every campaign with its counts (access_review.manage). Throws ACCESS_DENIED. */
