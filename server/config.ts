@@ -77,6 +77,17 @@ export interface Config {
     /** Days between scheduled drills (BACKUP_DRILL_INTERVAL_DAYS). */
     drillIntervalDays: number;
   };
+  /** The posture dashboard's thresholds (docs/posture.md). */
+  posture: {
+    /** A finding fails when the newest successful backup is older than this (POSTURE_BACKUP_MAX_AGE_DAYS). */
+    backupMaxAgeDays: number;
+    /** …and the newest successful drill (POSTURE_DRILL_MAX_AGE_DAYS). */
+    drillMaxAgeDays: number;
+    /** An active account with no sign-in for this many days is stale (POSTURE_STALE_ACCOUNT_DAYS). */
+    staleAccountDays: number;
+    /** More active firm administrators than this is a finding (POSTURE_MAX_ADMINISTRATORS). */
+    maxAdministrators: number;
+  };
   masterKey: { provider: MasterKeyProviderKind; file: string; envValue: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   auditSinks: AuditSinkConfig[];
@@ -204,6 +215,10 @@ export const SETTINGS: Setting[] = [
   { name: 'BACKUP_DRILL_IDENTITY_FILE', description: 'An age identity file that opens the backups: when set, a drill restores the latest backup into a scratch instance every `BACKUP_DRILL_INTERVAL_DAYS` and records the result.', default: '(none)' },
   { name: 'BACKUP_DRILL_INTERVAL_DAYS', description: 'Days between scheduled backup drills (needs `BACKUP_DRILL_IDENTITY_FILE`).', default: '7' },
   { name: 'BACKUP_RECIPIENTS', description: 'Comma-separated age X25519 public keys (`age1…`) a backup is encrypted to when no `--recipient` is given. Their secret halves belong off this machine.', default: '(none)' },
+  { name: 'POSTURE_BACKUP_MAX_AGE_DAYS', description: 'The posture dashboard reports a failing finding when the newest successful backup is older than this many days (docs/posture.md).', default: '2' },
+  { name: 'POSTURE_DRILL_MAX_AGE_DAYS', description: 'The posture dashboard reports a failing finding when the newest successful backup drill (a restore that was checked) is older than this many days.', default: '30' },
+  { name: 'POSTURE_STALE_ACCOUNT_DAYS', description: 'An active staff account with no sign-in for this many days (or never, that long after it was created) counts as stale on the posture dashboard.', default: '90' },
+  { name: 'POSTURE_MAX_ADMINISTRATORS', description: 'More active firm administrators than this is a finding on the posture dashboard.', default: '2' },
   { name: 'MASTER_KEY_PROVIDER', description: '`file` (key file in the data folder, mode 0600), `env` (MASTER_KEY, base64 of 32 bytes) or `passphrase` (server starts sealed until an operator unseals it).', default: 'file' },
   { name: 'MASTER_KEY_FILE', description: 'Path of the master key file for the `file` provider. Keep it outside the database and its backups.', default: '$CONFIDANT_DATA_DIR/keys/master.key' },
   { name: 'MASTER_KEY', description: 'Base64 of a 32-byte master key, for the `env` provider.', default: '(none)' },
@@ -369,6 +384,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       intervalHours: integer('BACKUP_INTERVAL_HOURS', 0, 0, 24 * 7),
       drillIdentityFile: get('BACKUP_DRILL_IDENTITY_FILE') ? path(get('BACKUP_DRILL_IDENTITY_FILE')!) : null,
       drillIntervalDays: integer('BACKUP_DRILL_INTERVAL_DAYS', 7, 1, 365),
+    },
+    posture: {
+      backupMaxAgeDays: integer('POSTURE_BACKUP_MAX_AGE_DAYS', 2, 1, 365),
+      drillMaxAgeDays: integer('POSTURE_DRILL_MAX_AGE_DAYS', 30, 1, 3650),
+      staleAccountDays: integer('POSTURE_STALE_ACCOUNT_DAYS', 90, 1, 3650),
+      maxAdministrators: integer('POSTURE_MAX_ADMINISTRATORS', 2, 1, 100),
     },
     masterKey: { provider, file: path(get('MASTER_KEY_FILE') ?? resolve(dataDir, 'keys', 'master.key')), envValue: masterKeyEnv },
     mail: { smtpUrl, from: get('MAIL_FROM') ?? 'confidant@localhost', outboxDir: resolve(dataDir, 'outbox') },

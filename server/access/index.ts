@@ -38,6 +38,8 @@ export { PendingApproval as PendingApprovalSchema } from './access.schemas.js';
 export { clearAccessCaches, bumpPolicyVersion } from './facts.js';
 /** The access review's inventory of current seats and grants (access_review.manage), and the revocations a review applies. Throw ACCESS_DENIED, CONFLICT (the last lead). */
 export { accessInventory, type AccessInventory } from './inventory.service.js';
+/** Every registered gate and whether it is on (settings.manage: the firm administrator, the compliance officer; the posture reads it). Throws NOT_FOUND when refused. */
+export { listGateSettings, type GateSettingView } from './gates.service.js';
 export { removeTeamMember } from './team.service.js';
 export { revokeClientGrant } from './grants.service.js';
 export { FIRM_ROLE_PERMISSIONS, MATTER_ROLE_PERMISSIONS, BREAK_GLASS_PERMISSIONS } from './policy.js';

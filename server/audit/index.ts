@@ -20,6 +20,8 @@ export type { AuditEventInput, AuditResources } from './record.js';
 export { installAuditProvisions, type AuditProvisions, type IdentityHooks } from './hooks.js';
 export type { VerificationReport } from './verify.js';
 export { verifyLog } from './verify.js';
+/** The last scheduled verification of the log: when it ran and its report (null: never ran). A system read of the job's cursor; throws nothing of its own. */
+export { verificationStatus, type VerificationStatus } from './verification-job.js';
 /** Raises an alert for the compliance officer (audited `alert.raise`; in the burst's digest mail): for jobs that must never fail silently. */
 export { raiseAlert, type AlertRule } from './alerts.js';
 export { exportEvents } from './export.js';

@@ -302,3 +302,47 @@ export async function deleteStaleThrottles(db: AnyDb, windowCutoff: number, now:
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+// ---- security facts (the compliance posture)
+/** Every staff account (no client accounts) with its second factors and newest sign-in, in one query. */
+export async function staffSecurityRows(db: AnyDb): Promise<{ id: string; role: string; disabled_at: number | null; leaving_on: number | null; created_at: number; has_password: number; factors: number; last_sign_in: number | null }[]> {
+  const rows = await t(db)
+    .selectFrom('identity_users as u')
+    .select((eb) => [
+      'u.id',
+      'u.role',
+      'u.disabled_at',
+      'u.leaving_on',
+      'u.created_at',
+      eb.case().when('u.password_hash', 'is not', null).then(1).else(0).end().as('has_password'),
+      eb
+        .selectFrom('identity_totp as f')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('f.user_id', '=', 'u.id')
+        .where('f.confirmed_at', 'is not', null)
+        .as('totp'),
+      eb
+        .selectFrom('identity_passkeys as p')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('p.user_id', '=', 'u.id')
+        .as('passkeys'),
+      eb
+        .selectFrom('identity_sessions as s')
+        .select((e) => e.fn.max('s.created_at').as('last'))
+        .whereRef('s.user_id', '=', 'u.id')
+        .as('last_sign_in'),
+    ])
+    .where('u.role', '!=', 'client')
+    .orderBy('u.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role,
+    disabled_at: r.disabled_at === null ? null : Number(r.disabled_at),
+    leaving_on: r.leaving_on === null ? null : Number(r.leaving_on),
+    created_at: Number(r.created_at),
+    has_password: Number(r.has_password),
+    factors: Number(r.totp ?? 0) + Number(r.passkeys ?? 0),
+    last_sign_in: r.last_sign_in === null || r.last_sign_in === undefined ? null : Number(r.last_sign_in),
+  }));
+}

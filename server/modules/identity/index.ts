@@ -88,6 +88,8 @@ export { createUser, disableUser, enableUser, findUserByEmailAddress, getUserByI
 export { inviteClientAccount, disableClientAccount } from './users.service.js';
 export { createToken, maxTokenLifetimeMs, parseDuration } from './tokens.service.js';
 export { sweepIdentityRows } from './sweep.js';
+/** Staff accounts' role, status, second factor enrolled and newest sign-in, for the compliance posture (a system read; ids and facts, no names). Throws nothing of its own. */
+export { staffSecurityFacts, type StaffSecurityFact } from './security-facts.js';
 
 /**
  * Resets a person's second factor. From a person (administrator): filed for a second person's
