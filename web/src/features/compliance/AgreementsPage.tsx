@@ -70,7 +70,7 @@ export function AgreementsPage() {
       {action.error !== null && <ErrorMessage error={action.error} title="Not done" />}
       {items.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Agreements">
-          <table className="cmp-table">
+          <table className="cmp-table cmp-stack">
             <thead>
               <tr>
                 <th scope="col">Person</th>
@@ -84,17 +84,17 @@ export function AgreementsPage() {
             <tbody>
               {items.map((a) => (
                 <tr key={a.id}>
-                  <td>
+                  <td data-label="Person">
                     {a.person.name}
                     <div className="cmp-detail">{PARTIES.find((p) => p.value === a.party)?.label}</div>
                   </td>
-                  <td>{a.title}</td>
-                  <td>{a.signedOn}</td>
-                  <td>{a.expiresOn ?? 'No end date'}</td>
-                  <td>
+                  <td data-label="Agreement">{a.title}</td>
+                  <td data-label="Signed">{a.signedOn}</td>
+                  <td data-label="Until">{a.expiresOn ?? 'No end date'}</td>
+                  <td data-label="Status">
                     <Badge tone={AGREEMENT_WORDS[a.status][1]}>{AGREEMENT_WORDS[a.status][0]}</Badge>
                   </td>
-                  <td>
+                  <td data-label="Actions">
                     <div className="cmp-actions">
                       {a.hasDocument && (
                         <Button variant="secondary" onClick={() => action.mutate(async () => saveBlob(await complianceApi.agreementDocument(a.id), a.documentName ?? 'agreement.pdf'))} aria-label={`Download ${a.person.name}’s signed agreement`}>

@@ -37,7 +37,7 @@ function MyPolicies({ onSaved }: { onSaved: (text: string) => void }) {
       {policies.data && items.length === 0 && <p className="cmp-empty">The firm has not published any policy yet.</p>}
       {items.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Policies">
-          <table className="cmp-table">
+          <table className="cmp-table cmp-stack">
             <thead>
               <tr>
                 <th scope="col">Policy</th>
@@ -49,13 +49,13 @@ function MyPolicies({ onSaved }: { onSaved: (text: string) => void }) {
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
-                  <td>
+                  <td data-label="Policy">
                     <strong>{p.title}</strong>
                     {p.required && <div className="cmp-detail">Required to work on client data</div>}
                   </td>
-                  <td>{p.currentVersion}</td>
-                  <td>{p.acknowledgedAt !== null ? <Badge tone="ok">Acknowledged {dateOf(p.acknowledgedAt)}</Badge> : <Badge tone={p.required ? 'bad' : 'warn'}>{p.due ? `To acknowledge by ${p.due}` : 'Not yet acknowledged'}</Badge>}</td>
-                  <td>
+                  <td data-label="Version">{p.currentVersion}</td>
+                  <td data-label="Status">{p.acknowledgedAt !== null ? <Badge tone="ok">Acknowledged {dateOf(p.acknowledgedAt)}</Badge> : <Badge tone={p.required ? 'bad' : 'warn'}>{p.due ? `To acknowledge by ${p.due}` : 'Not yet acknowledged'}</Badge>}</td>
+                  <td data-label="Read">
                     <Button variant="secondary" onClick={() => setReading(p)} aria-label={`Read ${p.title}`}>
                       Read
                     </Button>
@@ -138,7 +138,7 @@ function MyReviewItems({ onSaved }: { onSaved: (text: string) => void }) {
       {items.isPending && <Loading />}
       {list.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Access review items">
-          <table className="cmp-table">
+          <table className="cmp-table cmp-stack">
             <thead>
               <tr>
                 <th scope="col">Matter</th>
@@ -150,15 +150,15 @@ function MyReviewItems({ onSaved }: { onSaved: (text: string) => void }) {
             <tbody>
               {list.map((i) => (
                 <tr key={i.id}>
-                  <td>
+                  <td data-label="Matter">
                     {i.matter.label}
                     <div className="cmp-detail">
                       {i.reviewTitle}, due {i.due}
                     </div>
                   </td>
-                  <td>{i.person.name}</td>
-                  <td>{i.kind === 'seat' ? `Team: ${ROLE_ONE[i.role] ?? i.role}` : `Whole client: ${ROLE_ONE[i.role] ?? i.role}`}</td>
-                  <td>
+                  <td data-label="Person">{i.person.name}</td>
+                  <td data-label="Access">{i.kind === 'seat' ? `Team: ${ROLE_ONE[i.role] ?? i.role}` : `Whole client: ${ROLE_ONE[i.role] ?? i.role}`}</td>
+                  <td data-label="Decision">
                     {i.revokedAt !== null ? (
                       <Badge tone="neutral">Revoked</Badge>
                     ) : i.decision === 'keep' ? (

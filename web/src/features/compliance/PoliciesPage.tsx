@@ -73,7 +73,7 @@ export function PoliciesPage() {
       {policies.data && items.length === 0 && <p className="cmp-empty">No policy yet. Add the firm’s confidentiality policy with “New policy”.</p>}
       {items.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Policies">
-          <table className="cmp-table">
+          <table className="cmp-table cmp-stack">
             <thead>
               <tr>
                 <th scope="col">Policy</th>
@@ -86,17 +86,17 @@ export function PoliciesPage() {
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
-                  <td>
+                  <td data-label="Policy">
                     <Link to={`/compliance/policies/${p.id}`}>{p.title}</Link>
                     <div className="cmp-detail">
                       {p.required ? 'Required' : 'Optional'}
                       {p.status === 'retired' ? ' · retired' : ''}
                     </div>
                   </td>
-                  <td>{p.owner.name}</td>
-                  <td>{p.currentVersion}</td>
-                  <td>{p.reviewOverdue ? <Badge tone="bad">Overdue since {p.nextReviewDue}</Badge> : (p.nextReviewDue ?? '—')}</td>
-                  <td>{p.asked === 0 ? <span className="cmp-detail">Nobody asked yet</span> : `${p.acknowledged} of ${p.asked}`}</td>
+                  <td data-label="Owner">{p.owner.name}</td>
+                  <td data-label="Version">{p.currentVersion}</td>
+                  <td data-label="Next review">{p.reviewOverdue ? <Badge tone="bad">Overdue since {p.nextReviewDue}</Badge> : (p.nextReviewDue ?? '—')}</td>
+                  <td data-label="Acknowledged">{p.asked === 0 ? <span className="cmp-detail">Nobody asked yet</span> : `${p.acknowledged} of ${p.asked}`}</td>
                 </tr>
               ))}
             </tbody>

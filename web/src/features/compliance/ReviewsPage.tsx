@@ -41,7 +41,7 @@ export function ReviewsPage() {
       {reviews.data && items.length === 0 && <p className="cmp-empty">No access review yet. Start one each quarter.</p>}
       {items.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Access reviews">
-          <table className="cmp-table">
+          <table className="cmp-table cmp-stack">
             <thead>
               <tr>
                 <th scope="col">Review</th>
@@ -55,14 +55,14 @@ export function ReviewsPage() {
             <tbody>
               {items.map((r) => (
                 <tr key={r.id}>
-                  <td>
+                  <td data-label="Review">
                     <Link to={`/compliance/reviews/${r.id}`}>{r.title}</Link>
                   </td>
-                  <td>{r.due}</td>
-                  <td>{r.status === 'open' ? <Badge tone="warn">Open</Badge> : <Badge tone="ok">Closed</Badge>}</td>
-                  <td>{r.kept}</td>
-                  <td>{r.revoked}</td>
-                  <td>{r.undecided}</td>
+                  <td data-label="Deadline">{r.due}</td>
+                  <td data-label="Status">{r.status === 'open' ? <Badge tone="warn">Open</Badge> : <Badge tone="ok">Closed</Badge>}</td>
+                  <td data-label="Kept">{r.kept}</td>
+                  <td data-label="Revoked">{r.revoked}</td>
+                  <td data-label="Undecided">{r.undecided}</td>
                 </tr>
               ))}
             </tbody>
@@ -128,7 +128,7 @@ export function ReviewPage() {
           {r.itemList.length === 0 && <p className="cmp-empty">Nothing to certify: no matter had anyone besides its lead attorney.</p>}
           {r.itemList.length > 0 && (
             <div className="table-scroll" tabIndex={0} role="region" aria-label="Review items">
-              <table className="cmp-table">
+              <table className="cmp-table cmp-stack">
                 <thead>
                   <tr>
                     <th scope="col">Matter</th>
@@ -141,11 +141,11 @@ export function ReviewPage() {
                 <tbody>
                   {r.itemList.map((i) => (
                     <tr key={i.id}>
-                      <td>{i.matter.label}</td>
-                      <td>{i.person.name}</td>
-                      <td>{i.kind === 'seat' ? `Team: ${ROLE_ONE[i.role] ?? i.role}` : `Whole client: ${ROLE_ONE[i.role] ?? i.role}`}</td>
-                      <td>{i.reviewer.name}</td>
-                      <td>
+                      <td data-label="Matter">{i.matter.label}</td>
+                      <td data-label="Person">{i.person.name}</td>
+                      <td data-label="Access">{i.kind === 'seat' ? `Team: ${ROLE_ONE[i.role] ?? i.role}` : `Whole client: ${ROLE_ONE[i.role] ?? i.role}`}</td>
+                      <td data-label="Reviewer">{i.reviewer.name}</td>
+                      <td data-label="Decision">
                         {i.automatic ? <Badge tone="bad">Revoked at the deadline</Badge> : i.decision === 'keep' ? <Badge tone="ok">Kept</Badge> : i.decision === 'revoke' ? <Badge tone="neutral">Revoked by the reviewer</Badge> : <Badge tone="warn">Waiting</Badge>}
                         {i.decidedAt !== null && <div className="cmp-detail">{dateOf(i.decidedAt)}</div>}
                       </td>

@@ -62,7 +62,7 @@ export function TrainingPage() {
       {status.data && states.length === 0 && <p className="cmp-empty">{onlyBehind ? 'Nobody is behind.' : 'No course applies to anyone yet.'}</p>}
       {states.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Training status">
-          <table className="cmp-table">
+          <table className="cmp-table cmp-stack">
             <thead>
               <tr>
                 <th scope="col">Person</th>
@@ -75,16 +75,16 @@ export function TrainingPage() {
             <tbody>
               {states.map((s) => (
                 <tr key={`${s.person.id}:${s.course.id}`}>
-                  <td>
+                  <td data-label="Person">
                     {s.person.name}
                     <div className="cmp-detail">{ROLE_ONE[s.role] ?? s.role}</div>
                   </td>
-                  <td>{s.course.title}</td>
-                  <td>
+                  <td data-label="Course">{s.course.title}</td>
+                  <td data-label="State">
                     <Badge tone={TRAINING_WORDS[s.state][1]}>{TRAINING_WORDS[s.state][0]}</Badge>
                   </td>
-                  <td>{s.dueOn ?? '—'}</td>
-                  <td>{s.lastScore ?? '—'}</td>
+                  <td data-label="Due">{s.dueOn ?? '—'}</td>
+                  <td data-label="Last score">{s.lastScore ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
