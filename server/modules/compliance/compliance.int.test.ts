@@ -115,6 +115,27 @@ describe.each(DIALECTS)('compliance jobs on %s', (dialect) => {
     await api('PATCH', `/compliance/policies/${policy.id}`, officer.headers, { status: 'retired' });
   });
 
+  it('a first request whose mail failed is sent by the next run, once', async () => {
+    const person = await buildUser(instance, { role: 'staff' });
+    const title = `Visitors ${person.id.slice(-6)}`;
+    const policy = (await api('POST', '/compliance/policies', officer.headers, { title, ownerUserId: officer.id, content: { format: 'markdown', text: 'Sign visitors in.' } })).json();
+    const mailer = instance.services.mailer;
+    const send = mailer.send.bind(mailer);
+    mailer.send = async () => {
+      throw new Error('smtp down');
+    };
+    try {
+      expect((await api('POST', `/compliance/policies/${policy.id}/campaigns`, officer.headers, { userIds: [person.id], dueDate: day(instance.clock.now() + 30 * DAY) })).statusCode).toBe(201);
+    } finally {
+      mailer.send = send;
+    }
+    expect(mails(`Please read and acknowledge: ${title}`)).toHaveLength(0);
+    await runComplianceReminders(instance.services);
+    await runComplianceReminders(instance.services);
+    expect(mails(`Please read and acknowledge: ${title}`)).toHaveLength(1);
+    await api('PATCH', `/compliance/policies/${policy.id}`, officer.headers, { status: 'retired' });
+  });
+
   it('the deadline job is never silent: a revocation that fails is kept, alerted, thrown, and retried', async () => {
     const matter = await buildMatter(instance);
     const helper = await buildUser(instance, { role: 'paralegal' });

@@ -27,7 +27,8 @@ import {
 } from './compliance.repository.js';
 import { activeStaff, actorIdOf, checkPeople, DAY_MS, dayOf, decodePdf, fieldError, FIRM, labelsFor, parseDay, parseRoles, personOf, sha256Hex } from './compliance.support.js';
 import type { ComplianceAckCampaignsTable, CompliancePoliciesTable, PolicyFormat } from './compliance.tables.js';
-import { mailPerson } from './mails.js';
+import { askToAcknowledge } from './asks.js';
+import { notifyOnce } from './mails.js';
 
 export const DEFAULT_REVIEW_CYCLE_DAYS = 365;
 
@@ -290,9 +291,9 @@ export async function createAckCampaign(ctx: RequestContext, policyId: string, i
     await recordEvent(tx, { action: 'compliance.campaign.create', outcome: 'allowed', resources: { other: { type: 'policy', id: policyId } } });
     return { row, people, title: policy.title };
   });
-  for (const person of result.people) {
-    await mailPerson(ctx.app, person, `Please read and acknowledge: ${result.title}`, [`The firm asks you to read and acknowledge the policy "${result.title}" (version ${result.row.version}) by ${dayOf(Number(result.row.due_at))}.`, '', `Open it in Confidant: ${ctx.app.config.publicUrl}/compliance/my`]);
-  }
+  // Each mail once; one that fails is sent by the daily job.
+  const ask = askToAcknowledge(ctx.app, { id: result.row.id, title: result.title, version: result.row.version, dueAt: Number(result.row.due_at) });
+  for (const person of result.people) await notifyOnce(ctx, ask.key(person.id), person, ask.subject, ask.lines);
   const detail = await getPolicyById(ctx, policyId);
   return detail.campaigns.find((c) => c.id === result.row.id)!;
 }

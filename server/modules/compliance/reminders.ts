@@ -9,13 +9,14 @@
  * a rerun sends nothing twice and misses nothing. Mails carry titles and days only. A failed
  * mail fails the run (the queue records it and retries) and raises a `compliance_failure` alert.
  */
-import { raiseAlert, recordEvent } from '../../audit/index.js';
+import { raiseAlert } from '../../audit/index.js';
 import { systemContext, type AppServices, type RequestContext } from '../../platform/context.js';
-import { claimReminder, findAckRequests, findAcknowledgements, findAgreements, findCampaigns, findCompletions, findCourses, findPolicies, releaseReminder, unsafeUndecidedByReviewer } from './compliance.repository.js';
+import { findAckRequests, findAcknowledgements, findAgreements, findCampaigns, findCompletions, findCourses, findPolicies, unsafeUndecidedByReviewer } from './compliance.repository.js';
 import { activeStaff, complianceOfficers, DAY_MS, dayOf, type StaffMember } from './compliance.support.js';
 import { agreementStatus } from './agreements.service.js';
 import { TRAINING_NOTICE_DAYS, trainingStates } from './training.service.js';
-import { mailPerson } from './mails.js';
+import { askToAcknowledge, askToCertify } from './asks.js';
+import { notifyOnce, type NotifyKey } from './mails.js';
 
 export const POLICY_REVIEW_NOTICE_DAYS = 30;
 export const ACK_REMINDER_AFTER_DAYS = 7;
@@ -26,15 +27,10 @@ interface Outcome {
   failed: number;
 }
 
-async function remindOnce(ctx: RequestContext, outcome: Outcome, key: { kind: string; subject_id: string; user_id: string; cycle: string }, person: StaffMember, subject: string, lines: string[]): Promise<void> {
-  if (!(await claimReminder(ctx, { ...key, sent_at: ctx.app.clock.now() }))) return;
-  if (await mailPerson(ctx.app, person, subject, lines)) {
-    outcome.sent += 1;
-    await recordEvent(ctx, { action: 'compliance.remind', outcome: 'allowed', reason: key.kind, resources: { userId: person.id, other: { type: 'reminder', id: key.subject_id } } });
-  } else {
-    outcome.failed += 1;
-    await releaseReminder(ctx, key);
-  }
+async function remindOnce(ctx: RequestContext, outcome: Outcome, key: NotifyKey, person: StaffMember, subject: string, lines: string[]): Promise<void> {
+  const result = await notifyOnce(ctx, key, person, subject, lines);
+  if (result === 'sent') outcome.sent += 1;
+  else if (result === 'failed') outcome.failed += 1;
 }
 
 /** Sends every reminder due now; returns how many went out. Throws when any mail failed (after trying them all). */
@@ -65,6 +61,11 @@ export async function runComplianceReminders(services: AppServices): Promise<{ s
     const policy = current.get(c.policy_id)!;
     const done = new Set((await findAcknowledgements(ctx, { policyId: c.policy_id, version: c.version })).map((a) => a.user_id));
     const pending = requests.filter((q) => q.campaign_id === c.id && !done.has(q.user_id)).map((q) => byId.get(q.user_id)).filter((u): u is StaffMember => u !== undefined);
+    // The first request, where its mail could not be sent when the campaign started.
+    for (const person of pending) {
+      const ask = askToAcknowledge(services, { id: c.id, title: policy.title, version: c.version, dueAt: Number(c.due_at) });
+      await remindOnce(ctx, outcome, ask.key(person.id), person, ask.subject, ask.lines);
+    }
     if (now - Number(c.created_at) >= ACK_REMINDER_AFTER_DAYS * DAY_MS) {
       for (const person of pending) {
         await remindOnce(ctx, outcome, { kind: 'policy.ack', subject_id: c.id, user_id: person.id, cycle: 'reminder' }, person, `Reminder: please acknowledge ${policy.title}`, [`You have not yet acknowledged the policy "${policy.title}" (version ${c.version}). It is due by ${dayOf(Number(c.due_at))}.`, '', link('/compliance/my')]);
@@ -107,10 +108,13 @@ export async function runComplianceReminders(services: AppServices): Promise<{ s
     await remindOnce(ctx, outcome, { kind: 'training.due', subject_id: s.course.id, user_id: s.user.id, cycle: String(s.dueAt) }, s.user, `Training ${s.state === 'due' || s.state === 'expiring' ? 'due' : 'overdue'}: ${s.course.title}`, [`Your training "${s.course.title}" ${s.dueAt <= now ? 'was' : 'is'} due on ${dayOf(s.dueAt)}.`, '', link('/compliance/my')]);
   }
 
-  // Access reviews closing within 3 days: each reviewer with undecided items, once per campaign.
-  for (const row of await unsafeUndecidedByReviewer(ctx, now + REVIEW_REMINDER_DAYS * DAY_MS)) {
+  // Access reviews: the first request where its mail failed; then, within 3 days of the deadline, one reminder.
+  for (const row of await unsafeUndecidedByReviewer(ctx, Number.MAX_SAFE_INTEGER)) {
     const reviewer = byId.get(row.reviewer_user_id);
     if (!reviewer || Number(row.due_at) <= now) continue;
+    const ask = askToCertify(services, { id: row.review_id, title: row.title, dueAt: Number(row.due_at) }, row.count);
+    await remindOnce(ctx, outcome, ask.key(reviewer.id), reviewer, ask.subject, ask.lines);
+    if (Number(row.due_at) - now > REVIEW_REMINDER_DAYS * DAY_MS) continue;
     await remindOnce(ctx, outcome, { kind: 'review.deadline', subject_id: row.review_id, user_id: reviewer.id, cycle: 'deadline' }, reviewer, `Access review closes ${dayOf(Number(row.due_at))}: ${row.count} item(s) to certify`, [`${row.count} item(s) of the access review "${row.title}" still wait for your decision. Anything not certified by ${dayOf(Number(row.due_at))} is revoked automatically.`, '', link('/compliance/my')]);
   }
 

@@ -28,7 +28,8 @@ import {
   updateReviewItem,
 } from './compliance.repository.js';
 import { activeStaff, actorIdOf, DAY_MS, dayOf, fieldError, FIRM, parseDay, personOf } from './compliance.support.js';
-import { mailPerson } from './mails.js';
+import { askToCertify } from './asks.js';
+import { notifyOnce } from './mails.js';
 import type { ComplianceAccessReviewsTable, ComplianceReviewItemsTable, ReviewDecision, ReviewItemKind } from './compliance.tables.js';
 import { csvLine } from './csv.js';
 import { describeTargets } from '../../access/index.js';
@@ -150,7 +151,7 @@ export async function createAccessReview(ctx: RequestContext, input: { title: st
     }
     await insertReview(tx, auth, row, items);
     await recordEvent(tx, { action: 'compliance.review.create', outcome: 'allowed', resources: { other: { type: 'access_review', id: row.id } } });
-    return { view: summary(row, items), items };
+    return { view: summary(row, items), items, dueAt: due };
   });
   // Each reviewer is told how many items wait and by when (no matter names: a count and a link).
   const counts = new Map<string, number>();
@@ -158,7 +159,9 @@ export async function createAccessReview(ctx: RequestContext, input: { title: st
   const staff = new Map((await activeStaff(ctx)).map((u) => [u.id, u]));
   for (const [reviewerId, count] of counts) {
     const reviewer = staff.get(reviewerId);
-    if (reviewer) await mailPerson(ctx.app, reviewer, `Access review: ${count} item(s) to certify by ${created.view.due}`, [`The access review "${created.view.title}" asks you to certify who still needs access to the matters you lead: ${count} item(s), by ${created.view.due}. Anything not certified by then is revoked automatically.`, '', `${ctx.app.config.publicUrl}/compliance/my`]);
+    const ask = askToCertify(ctx.app, { id: created.view.id, title: created.view.title, dueAt: created.dueAt }, count);
+    // Once; one that fails is sent by the daily job.
+    if (reviewer) await notifyOnce(ctx, ask.key(reviewer.id), reviewer, ask.subject, ask.lines);
   }
   return created.view;
 }
