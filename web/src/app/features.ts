@@ -5,6 +5,7 @@ import { auditFeature } from '../features/audit';
 import { backupFeature } from '../features/backup';
 import { complianceFeature } from '../features/compliance';
 import { consentFeature } from '../features/consent';
+import { evidenceFeature } from '../features/evidence';
 import { holdsFeature } from '../features/holds';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
@@ -12,4 +13,4 @@ import { portalFeature } from '../features/portal';
 import { retentionFeature } from '../features/retention';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, backupFeature, consentFeature, holdsFeature, retentionFeature, complianceFeature, portalFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, backupFeature, consentFeature, holdsFeature, retentionFeature, complianceFeature, evidenceFeature, portalFeature];
