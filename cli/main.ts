@@ -11,6 +11,7 @@ import { registerPortalCommands } from './commands/portal.js';
 import { registerRetentionCommands } from './commands/retention.js';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
+import { registerIncidentCommands } from './commands/incidents.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerInstanceCommands } from './commands/instance.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -57,6 +58,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerRetentionCommands(program, io);
   registerComplianceCommands(program, io);
   registerEvidenceCommands(program, io);
+  registerIncidentCommands(program, io);
   registerBackupCommands(program, io);
   return program;
 }

@@ -120,6 +120,9 @@ export const ERROR_CODES = {
   TRAINING_IMPORT_INVALID: 400,
   /** The access review campaign is closed: its items can no longer be certified. */
   ACCESS_REVIEW_CLOSED: 409,
+  // incidents
+  /** The incident is not at the step this change needs (steps run reported → triaged → contained → assessed → notified → remediated → closed). */
+  INCIDENT_STATE: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

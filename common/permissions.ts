@@ -59,6 +59,10 @@ export const PERMISSIONS = [
   'compliance.self',
   'access_review.manage',
   'access_review.certify',
+  // Incidents (incidents module): every staff member reports one (and follows their own report);
+  // the compliance officer runs the response — triage, containment, scope, notifications, review.
+  'incident.report',
+  'incident.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -30,15 +30,18 @@ export const FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'compliance.manage',
   'compliance.self',
   'access_review.manage',
+  // Incidents: reporting one (every staff member), running the response (the compliance officer).
+  'incident.report',
+  'incident.manage',
 ]);
 
 /** Firm-wide permissions per firm role. Firm admins run the system but hold no client data. */
 export const FIRM_ROLE_PERMISSIONS: Record<FirmRole, ReadonlySet<Permission>> = {
-  firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage', 'audit.status.read', 'compliance.manage', 'compliance.self']),
-  compliance_officer: new Set<Permission>(['wall.manage', 'conflict.review', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage', 'notice.read', 'notice.manage', 'disclosure.oversee', 'retention.manage', 'compliance.manage', 'compliance.self', 'access_review.manage']),
-  attorney: new Set<Permission>(['client.create', 'matter.create', 'notice.read', 'compliance.self']),
-  paralegal: new Set<Permission>(['notice.read', 'compliance.self']),
-  staff: new Set<Permission>(['notice.read', 'compliance.self']),
+  firm_admin: new Set<Permission>(['user.manage', 'key.manage', 'settings.manage', 'alert.manage', 'audit.status.read', 'compliance.manage', 'compliance.self', 'incident.report']),
+  compliance_officer: new Set<Permission>(['wall.manage', 'conflict.review', 'access.report.read', 'audit.read', 'audit.status.read', 'alert.manage', 'settings.manage', 'notice.read', 'notice.manage', 'disclosure.oversee', 'retention.manage', 'compliance.manage', 'compliance.self', 'access_review.manage', 'incident.report', 'incident.manage']),
+  attorney: new Set<Permission>(['client.create', 'matter.create', 'notice.read', 'compliance.self', 'incident.report']),
+  paralegal: new Set<Permission>(['notice.read', 'compliance.self', 'incident.report']),
+  staff: new Set<Permission>(['notice.read', 'compliance.self', 'incident.report']),
   client: new Set<Permission>(),
 };
 

@@ -170,3 +170,38 @@ export async function withAdvisoryLock(db: AnyDb, key: string, work: () => Promi
     return true;
   });
 }
+
+/** Who or where to look for in an incident's window: actors, and an address or an address prefix (`10.1.2.`). */
+export interface ActivityFilter {
+  actorIds: string[];
+  /** An exact address, or an IPv4 prefix ending in `.` (from an octet-aligned range). */
+  ipPrefix: string | null;
+  since: number;
+  until: number;
+}
+
+/**
+ * Every client, matter and document the given actors (or requests from the given addresses)
+ * touched, allowed, in the window: one indexed range scan per actor (`actor_id, at`), and one of
+ * the window (`at`) for an address range; at most `limit` ids of each kind per scan.
+ */
+export async function activityTargets(db: AnyDb, filter: ActivityFilter, limit: number): Promise<ScopeRows> {
+  const scans: ScopeRows[] = [];
+  for (const actorId of filter.actorIds) scans.push(await distinctTargets(db, { actorId, outcome: 'allowed', since: filter.since, until: filter.until }, limit));
+  if (filter.ipPrefix !== null) {
+    const prefix = filter.ipPrefix;
+    const byIp = (q: EventQuery) => (prefix.endsWith('.') ? q.where('ip', 'like', `${prefix.replace(/[%_\\]/g, '')}%`) : q.where('ip', '=', prefix));
+    const base = () => byIp(matching(db, { outcome: 'allowed', since: filter.since, until: filter.until }));
+    const [totals, clients, matters, documents] = await Promise.all([
+      base().select([sql<number>`count(*)`.as('n'), sql<number>`min(seq)`.as('first'), sql<number>`max(seq)`.as('last')]).executeTakeFirstOrThrow(),
+      base().where('client_id', 'is not', null).select('client_id').distinct().orderBy('client_id').limit(limit).execute(),
+      base().where('matter_id', 'is not', null).select('matter_id').distinct().orderBy('matter_id').limit(limit).execute(),
+      base().where('document_id', 'is not', null).select('document_id').distinct().orderBy('document_id').limit(limit).execute(),
+    ]);
+    scans.push({ events: Number(totals.n), first: totals.first === null ? null : Number(totals.first), last: totals.last === null ? null : Number(totals.last), clients: clients.map((r) => r.client_id!), matters: matters.map((r) => r.matter_id!), documents: documents.map((r) => r.document_id!) });
+  }
+  const union = (key: 'clients' | 'matters' | 'documents') => [...new Set(scans.flatMap((s) => s[key]))].sort();
+  const firsts = scans.flatMap((s) => (s.first === null ? [] : [s.first]));
+  const lasts = scans.flatMap((s) => (s.last === null ? [] : [s.last]));
+  return { events: scans.reduce((n, s) => n + s.events, 0), first: firsts.length ? Math.min(...firsts) : null, last: lasts.length ? Math.max(...lasts) : null, clients: union('clients'), matters: union('matters'), documents: union('documents') };
+}

@@ -20,6 +20,9 @@ export type { AuditEventInput, AuditResources } from './record.js';
 export { installAuditProvisions, type AuditProvisions, type IdentityHooks } from './hooks.js';
 export type { VerificationReport } from './verify.js';
 export { verifyLog } from './verify.js';
+/** An incident's scope from the log: what actors or an address range touched in a window (no access decision: the caller's). Throws AUDIT_RANGE_INVALID. */
+export { activityScope } from './queries.js';
+export type { ActivityFilter } from './events.repository.js';
 /** The last scheduled verification of the log: when it ran and its report (null: never ran). A system read of the job's cursor; throws nothing of its own. */
 export { verificationStatus, type VerificationStatus } from './verification-job.js';
 /** Raises an alert for the compliance officer (audited `alert.raise`; in the burst's digest mail): for jobs that must never fail silently. */

@@ -8,7 +8,7 @@ import type { RequestContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import type { AccessSummary, BreachScope as BreachScopeAnswer, PresentedEvent, ProvenEvent } from './audit.schemas.js';
 import { createCheckpoint, type Checkpoint } from './checkpoints.js';
-import { countByActor, distinctTargets, findLeafRows, type EventFilter, type LeafRow } from './events.repository.js';
+import { activityTargets, countByActor, distinctTargets, findLeafRows, type ActivityFilter, type EventFilter, type LeafRow } from './events.repository.js';
 import { decodeLeaf } from './leaf.js';
 import { readTreeHead, TreeReader } from './log.js';
 
@@ -106,4 +106,15 @@ export async function consistencyProof(ctx: RequestContext, from: number, to?: n
   const proof = await reader.consistencyProof(from, second);
   const toRoot = second === head.size ? head.root : await reader.rootAt(second);
   return { from, to: second, fromRoot: (await reader.rootAt(from)).toString('base64'), toRoot: toRoot.toString('base64'), proof: proof.map((h) => h.toString('base64')) };
+}
+
+/**
+ * What the given actors, or requests from an address range, touched (allowed) in a window — the
+ * scope of an incident. No access decision here: for the incidents module after its own
+ * (`incident.manage`); ids and counts only. Throws AUDIT_RANGE_INVALID.
+ */
+export async function activityScope(ctx: RequestContext, filter: ActivityFilter): Promise<{ events: number; firstIndex: number | null; lastIndex: number | null; clients: string[]; matters: string[]; documents: string[] }> {
+  if (filter.since > filter.until) throw new AppError('AUDIT_RANGE_INVALID', 'since must not be after until');
+  const scope = await activityTargets(ctx.db, filter, 10_000);
+  return { events: scope.events, firstIndex: scope.first, lastIndex: scope.last, clients: scope.clients, matters: scope.matters, documents: scope.documents };
 }

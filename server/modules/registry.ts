@@ -14,6 +14,7 @@ import { retentionModule } from './retention/index.js';
 import { complianceModule } from './compliance/index.js';
 import { backupModule, installBackupComposer } from './backup/index.js';
 import { evidenceModule } from './evidence/index.js';
+import { incidentsModule } from './incidents/index.js';
 import { postureModule } from './posture/index.js';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -30,7 +31,7 @@ export async function authenticateRequest(services: AppServices, request: Fastif
   return authenticateWithIdentity(services, request, reply, route);
 }
 
-export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule, complianceModule, backupModule, postureModule, evidenceModule];
+export const MODULES: ConfidantModule[] = [auditModule, accessModule, identityModule, keysModule, vaultModule, consentModule, portalModule, retentionModule, complianceModule, backupModule, postureModule, evidenceModule, incidentsModule];
 
 /**
  * Installs what every module provides into this instance's services — the one place modules are

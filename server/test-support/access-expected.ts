@@ -32,6 +32,8 @@ const FIRM_LEVEL: Record<string, FirmRole[]> = {
   'compliance.manage': ['compliance_officer', 'firm_admin'],
   'compliance.self': ['compliance_officer', 'firm_admin', 'attorney', 'paralegal', 'staff'],
   'access_review.manage': ['compliance_officer'],
+  'incident.report': ['compliance_officer', 'firm_admin', 'attorney', 'paralegal', 'staff'],
+  'incident.manage': ['compliance_officer'],
 };
 const L = 'lead_attorney',
   A = 'attorney',

@@ -83,7 +83,7 @@ export const userDirectory = {
 };
 
 export { requireRecentMfa } from './step-up.js';
-export { createUser, disableUser, enableUser, findUserByEmailAddress, getUserById, listUsers } from './users.service.js';
+export { containUser, createUser, disableUser, enableUser, findUserByEmailAddress, getUserById, listUsers } from './users.service.js';
 /** A client's portal account (portal module, after its own decision): invite (VALIDATION_FAILED, USER_EXISTS) and disable (USER_NOT_FOUND); disabling ends its sessions at once. */
 export { inviteClientAccount, disableClientAccount } from './users.service.js';
 export { createToken, maxTokenLifetimeMs, parseDuration } from './tokens.service.js';

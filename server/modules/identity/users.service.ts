@@ -513,14 +513,15 @@ export async function disableUser(ctx: RequestContext, userId: string, reason = 
   });
 }
 
-export async function enableUser(ctx: RequestContext, userId: string): Promise<UserView> {
-  requireAdmin(ctx);
+/** Enables an account again: the firm administrator, or (reason `INCIDENT`) the reversal of an incident's containment, decided by the incidents module. */
+export async function enableUser(ctx: RequestContext, userId: string, reason: 'ADMIN' | 'INCIDENT' = 'ADMIN'): Promise<UserView> {
+  if (reason === 'ADMIN') requireAdmin(ctx);
   return inTransaction(ctx, async (tx) => {
     const user = await getUserRow(tx, userId);
     const now = tx.app.clock.now();
     const leavingOn = user.leaving_on !== null && user.leaving_on <= now ? null : user.leaving_on;
     await updateUser(tx.db, userId, { disabled_at: null, leaving_on: leavingOn, updated_at: now });
-    await recordEvent(tx, { action: 'user.enable', outcome: 'allowed', resources: { userId } });
+    await recordEvent(tx, { action: 'user.enable', outcome: 'allowed', reason, resources: { userId } });
     return presentUser({ ...user, disabled_at: null, leaving_on: leavingOn }, now);
   });
 }

@@ -247,3 +247,17 @@ export async function refuseShredUnderHold(ctx: RequestContext, clientId: Client
   const held = await db(ctx).selectFrom('vault_documents').select('id').where('client_id', '=', clientId).where('legal_hold', '=', 1).where('destroyed_at', 'is', null).limit(1).executeTakeFirst();
   if (held) throw new AppError('LEGAL_HOLD', 'Some of this client’s documents are under legal hold; release the hold before destroying its data');
 }
+
+/**
+ * The classification and privilege of documents by id (ids only in, counts out: no names).
+ * Unsafe (every client's rows, no authorization): only for an incident's scope, counted after
+ * the incidents module's own access decision.
+ */
+export async function unsafeDocumentClassifications(ctx: RequestContext, ids: readonly string[]): Promise<{ id: string; classification: string; privileged: boolean }[]> {
+  const out: { id: string; classification: string; privileged: boolean }[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db(ctx).selectFrom('vault_documents').select(['id', 'classification', 'privileged']).where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.push({ id: r.id, classification: r.classification, privileged: Number(r.privileged) === 1 });
+  }
+  return out;
+}

@@ -124,5 +124,7 @@ export {
 export { sweepOrphanBlobs } from './blob-sweeper.js';
 /** Reads and decrypts every live document version (the drill of a restored backup); lists failures, never throws for one. */
 export { unsafeCheckDocumentIntegrity, type IntegrityReport } from './integrity.service.js';
+/** Classification and privilege by document id, for an incident's scope counts (no access decision: the caller's). */
+export { unsafeDocumentClassifications } from './documents.repository.js';
 /** Recomputes blind indexes still under the old firm-wide key with each client's own key (idempotent, audited `vault.reindex`). Throws AUDIT_UNAVAILABLE. */
 export { reindexBlindIndexes, type ReindexResult } from './vault.reindex.js';

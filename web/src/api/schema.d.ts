@@ -3892,6 +3892,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents: every one for the compliance officer, one’s own reports for anyone else */
+        get: operations["listIncidents"];
+        put?: never;
+        /** Report an incident (anyone signed in) */
+        post: operations["createIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/regimes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notification regimes loaded from their rule files, with their deadlines */
+        get: operations["listIncidentsRegimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident: its timeline, clocks, scope, containment and corrective actions (the reporter sees their report and its steps) */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the incident to its next step (409 INCIDENT_STATE otherwise) */
+        post: operations["createIncidentAdvance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to the timeline */
+        post: operations["createIncidentNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/regimes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Which regimes apply: their deadline clocks run from the awareness time */
+        put: operations["setIncidentRegimes"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/scope": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compute the scope from the audit log: what the people (or an address range) touched in the window; frozen when assessed */
+        post: operations["createIncidentScope"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/containment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Contain: disable an account or end a person’s sessions and tokens, recorded on the incident */
+        post: operations["createIncidentContainment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/containment/{containmentId}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reverse a containment (a disabled account is enabled again) */
+        post: operations["createIncidentContainmentReverse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a corrective action of the post-incident review */
+        post: operations["createIncidentAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/actions/{actionId}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a corrective action done */
+        post: operations["createIncidentActionDone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5131,7 +5319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5234,7 +5422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5318,7 +5506,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5457,7 +5645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5600,7 +5788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5698,7 +5886,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5797,7 +5985,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6049,7 +6237,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6227,7 +6415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6362,7 +6550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6456,7 +6644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6562,7 +6750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6719,7 +6907,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6823,7 +7011,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6932,7 +7120,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7046,7 +7234,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7160,7 +7348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7270,7 +7458,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7383,7 +7571,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7588,7 +7776,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7758,7 +7946,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7854,7 +8042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7956,7 +8144,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8075,7 +8263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8198,7 +8386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8315,7 +8503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8438,7 +8626,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8470,7 +8658,7 @@ export interface operations {
     getAccessDecision: {
         parameters: {
             query: {
-                permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "conflict.review" | "access.request.decide" | "access.report.read" | "audit.read" | "audit.status.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage" | "notice.read" | "notice.manage" | "consent.read" | "consent.write" | "disclosure.request" | "disclosure.read" | "disclosure.approve" | "disclosure.oversee" | "privilege_log.read" | "portal.manage" | "message.read" | "message.write" | "portal.read" | "portal.write" | "retention.manage" | "hold.read" | "hold.manage" | "disposition.approve" | "compliance.manage" | "compliance.self" | "access_review.manage" | "access_review.certify";
+                permission: "client.create" | "client.read" | "client.update" | "client.export" | "matter.create" | "matter.read" | "matter.update" | "matter.team.manage" | "document.read" | "document.write" | "document.classify" | "note.read" | "note.write" | "record.read" | "record.write" | "wall.manage" | "conflict.review" | "access.request.decide" | "access.report.read" | "audit.read" | "audit.status.read" | "alert.manage" | "user.manage" | "key.manage" | "settings.manage" | "notice.read" | "notice.manage" | "consent.read" | "consent.write" | "disclosure.request" | "disclosure.read" | "disclosure.approve" | "disclosure.oversee" | "privilege_log.read" | "portal.manage" | "message.read" | "message.write" | "portal.read" | "portal.write" | "retention.manage" | "hold.read" | "hold.manage" | "disposition.approve" | "compliance.manage" | "compliance.self" | "access_review.manage" | "access_review.certify" | "incident.report" | "incident.manage";
                 clientId?: string;
                 matterId?: string;
             };
@@ -8529,7 +8717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8669,7 +8857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9053,7 +9241,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9931,7 +10119,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10013,7 +10201,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10279,7 +10467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10346,7 +10534,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10476,7 +10664,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10629,7 +10817,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11096,7 +11284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11332,7 +11520,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11429,7 +11617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11529,7 +11717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11669,7 +11857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11766,7 +11954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12133,7 +12321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12296,7 +12484,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12519,7 +12707,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13221,7 +13409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13359,7 +13547,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13490,7 +13678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13604,7 +13792,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13732,7 +13920,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13854,7 +14042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13974,7 +14162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14113,7 +14301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14267,7 +14455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14502,7 +14690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14646,7 +14834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14790,7 +14978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14942,7 +15130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15062,7 +15250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15211,7 +15399,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15343,7 +15531,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15480,7 +15668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15591,7 +15779,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15695,7 +15883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15791,7 +15979,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15903,7 +16091,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16013,7 +16201,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16128,7 +16316,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16236,7 +16424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16344,7 +16532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16458,7 +16646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17093,7 +17281,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17194,7 +17382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17311,7 +17499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17437,7 +17625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17549,7 +17737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17688,7 +17876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17809,7 +17997,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17950,7 +18138,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18071,7 +18259,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18203,7 +18391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18368,7 +18556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18501,7 +18689,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18631,7 +18819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18761,7 +18949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18921,7 +19109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19115,7 +19303,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19265,7 +19453,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19415,7 +19603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19575,7 +19763,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19678,7 +19866,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19828,7 +20016,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19941,7 +20129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20563,7 +20751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20684,7 +20872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20811,7 +20999,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20930,7 +21118,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21040,7 +21228,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21184,7 +21372,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21317,7 +21505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21458,7 +21646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21573,7 +21761,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21693,7 +21881,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21806,7 +21994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21911,7 +22099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22020,7 +22208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22124,7 +22312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22234,7 +22422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22342,7 +22530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22459,7 +22647,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22625,7 +22813,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22786,7 +22974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22894,7 +23082,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23038,7 +23226,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23171,7 +23359,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23312,7 +23500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23427,7 +23615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23561,7 +23749,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23664,7 +23852,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23795,7 +23983,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23901,7 +24089,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24013,7 +24201,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24143,7 +24331,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24273,7 +24461,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24381,7 +24569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24496,7 +24684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24590,7 +24778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24701,7 +24889,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24815,7 +25003,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24943,7 +25131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25073,7 +25261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25187,7 +25375,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25288,7 +25476,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25398,7 +25586,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25490,7 +25678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25618,7 +25806,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25717,7 +25905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25858,7 +26046,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26011,7 +26199,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26116,7 +26304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26253,7 +26441,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26397,7 +26585,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26493,7 +26681,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26645,7 +26833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26792,7 +26980,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26948,7 +27136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27103,7 +27291,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27260,7 +27448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27372,7 +27560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27473,7 +27661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27567,7 +27755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27681,7 +27869,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27802,7 +27990,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -27896,7 +28084,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28006,7 +28194,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28107,7 +28295,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28201,7 +28389,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28293,7 +28481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28403,7 +28591,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28550,7 +28738,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28675,7 +28863,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28810,7 +28998,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28952,7 +29140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29077,7 +29265,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29169,7 +29357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29255,7 +29443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29363,7 +29551,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29465,7 +29653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29558,7 +29746,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29656,7 +29844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29760,7 +29948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29872,7 +30060,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -29978,7 +30166,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30097,7 +30285,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30201,7 +30389,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30286,7 +30474,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30382,7 +30570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30492,7 +30680,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30605,7 +30793,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30708,7 +30896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30816,7 +31004,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -30910,7 +31098,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31008,7 +31196,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31104,7 +31292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31207,7 +31395,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31331,7 +31519,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31416,7 +31604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31503,7 +31691,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31621,7 +31809,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31730,7 +31918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -31990,7 +32178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32303,7 +32491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32434,7 +32622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32567,7 +32755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32674,7 +32862,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32764,7 +32952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32854,7 +33042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -32937,7 +33125,2403 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED) */
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                status?: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                /** @description Only incidents not closed */
+                open?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                            status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                            source: string;
+                            reportedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            reportedAt: string;
+                            /** Format: date-time */
+                            awareAt: string;
+                            nextDeadline: {
+                                label: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                state: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What happened, in a line (no client names: the incident is read by the response team) */
+                    title: string;
+                    /** @description What you saw, when, and what you did */
+                    description: string;
+                    severity?: "low" | "medium" | "high" | "critical";
+                    /** @description When it happened, if known (epoch ms) */
+                    occurredAt?: number;
+                    /** @description When the firm became aware (epoch ms; default now): the notification deadlines run from here */
+                    awareAt?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listIncidentsRegimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            appliesWhen: string;
+                            deadlines: {
+                                key: string;
+                                label: string;
+                                notify: string;
+                                hours: number;
+                                undueDelay?: boolean;
+                                citation: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentAdvance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                    to: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                    /** @description Why, and what was done */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A note for the timeline */
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    setIncidentRegimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    regimes: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentScope: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The people whose accounts were compromised or misused */
+                    actorIds: string[];
+                    /** @description An address, or an IPv4 range on an octet boundary (203.0.113.0/24) */
+                    ipRange?: string;
+                    /** @description Start of the window (epoch ms) */
+                    since: number;
+                    /** @description End of the window (epoch ms) */
+                    until: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentContainment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description disable_account: the account is disabled and its sessions, tokens and links end (reversible); end_sessions: every session and token ends now */
+                    action: "disable_account" | "end_sessions";
+                    userId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentContainmentReverse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                containmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What will be done */
+                    title: string;
+                    assigneeId: string;
+                    /** @description YYYY-MM-DD */
+                    dueOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentActionDone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                actionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
             409: {
                 headers: {
                     [name: string]: unknown;
