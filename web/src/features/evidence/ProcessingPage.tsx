@@ -82,7 +82,7 @@ function ProcessingRecord() {
       {items.length > 0 && (
         <>
           <p className="ev-detail">
-            {current === 1 ? '1 current activity' : `${current} current activities`}
+            {current === 0 ? 'No current activity' : current === 1 ? '1 current activity' : `${current} current activities`}
             {retired > 0 ? `, ${retired} retired${showRetired ? '' : ' (hidden)'}` : ''}.
           </p>
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Processing activities">

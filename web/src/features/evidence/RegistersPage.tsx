@@ -62,9 +62,11 @@ function RegisterCard({ register }: { register: Register }) {
   };
   return (
     <article className="ev-card" aria-labelledby={titleId}>
-      <h2 id={titleId}>{register.title}</h2>
-      <p>{register.description}</p>
-      <p className="ev-detail">{rowsInWords(register)}</p>
+      <div className="ev-card-text">
+        <h2 id={titleId}>{register.title}</h2>
+        <p>{register.description}</p>
+        <p className="ev-detail">{rowsInWords(register)}</p>
+      </div>
       <div className="ev-actions">
         <Button variant="secondary" busy={busy === 'csv'} onClick={() => void download('csv')} aria-describedby={titleId}>
           Download CSV
@@ -73,7 +75,11 @@ function RegisterCard({ register }: { register: Register }) {
           Download PDF
         </Button>
       </div>
-      {error !== null && <ErrorMessage error={error} title="Not downloaded" />}
+      {error !== null && (
+        <div className="ev-card-error">
+          <ErrorMessage error={error} title="Not downloaded" />
+        </div>
+      )}
     </article>
   );
 }
@@ -117,7 +123,7 @@ function EvidencePack() {
       <h3>How the auditor checks it</h3>
       <p>On any computer with Confidant installed, with no access to this server:</p>
       <pre className="ev-command">
-        <code>confidant compliance verify-evidence pack.zip --key &quot;{verifierKey ?? '<verifier key>'}&quot;</code>
+        <code>confidant compliance verify-evidence {done ?? 'pack.zip'} --key &quot;{verifierKey ?? '<verifier key>'}&quot;</code>
       </pre>
       <p>It names every file that is missing, changed or not in the manifest, and a signature that is not made by the key given. Without the key it only proves the pack is intact, not that it is the firm’s.</p>
       {verifierKey ? (
