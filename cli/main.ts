@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerConsentCommands } from './commands/consent.js';
 import { registerPortalCommands } from './commands/portal.js';
+import { registerPostureCommands } from './commands/posture.js';
 import { registerRetentionCommands } from './commands/retention.js';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
@@ -60,6 +61,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerEvidenceCommands(program, io);
   registerIncidentCommands(program, io);
   registerBackupCommands(program, io);
+  registerPostureCommands(program, io);
   return program;
 }
 
