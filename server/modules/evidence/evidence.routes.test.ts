@@ -129,7 +129,8 @@ describe.each(DIALECTS)('evidence on %s', (dialect) => {
     const check = verifyEvidencePack(zip, key);
     expect(check, JSON.stringify(check.problems)).toMatchObject({ ok: true, trust: 'given' });
     const files = readZip(zip);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['README.txt', 'manifest.json', 'signature.json', 'registers/processing-activities.csv', 'registers/processing-activities.pdf', 'registers/disclosures.csv', 'registers/training.csv', 'registers/backups.csv', 'audit/checkpoint.json', 'audit/verification.json']));
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['README.txt', 'manifest.json', 'signature.json', 'registers/processing-activities.csv', 'registers/processing-activities.pdf', 'registers/disclosures.csv', 'registers/training.csv', 'registers/backups.csv', 'audit/checkpoint.json', 'audit/verification.json', 'posture/findings.json', 'posture/trend.json']));
+    expect(JSON.parse(files.get('posture/findings.json')!.toString('utf8'))).toMatchObject({ score: expect.any(Number), findings: expect.any(Array) });
     expect(JSON.parse(files.get('audit/verification.json')!.toString('utf8'))).toMatchObject({ ok: true });
     const created = await instance.services.database.db.selectFrom('audit_event').select(['actor_id']).where('action', '=', 'compliance.evidence.create').execute();
     expect(created.map((e) => e.actor_id)).toEqual([compliance.id]);

@@ -11,8 +11,9 @@ import canonicalize from 'canonicalize';
 import { requireAccess } from '../../access/index.js';
 import { checkDetachedSignature, latestCheckpoint, recordEvent, signDetached, verifyLog, type DetachedSignature } from '../../audit/index.js';
 import { readZip, zipStore, ZipFormatError, type ZipEntry } from '../../platform/archive/zip.js';
-import type { AppServices, RequestContext } from '../../platform/context.js';
+import type { RequestContext } from '../../platform/context.js';
 import { tableCsv, tablePdf } from '../../platform/reports/tables.js';
+import { postureReport, postureTrend } from '../posture/index.js';
 import { REGISTER_NAMES } from './evidence.schemas.js';
 import { registerTable } from './registers.service.js';
 
@@ -30,14 +31,6 @@ export interface EvidenceManifest {
   omitted: { path: string; reason: string }[];
 }
 
-/** Extra sections other modules add to the pack (the posture findings …), installed by the composition root. */
-export type EvidenceSection = (ctx: RequestContext) => Promise<ZipEntry[]>;
-const sections = new WeakMap<AppServices, EvidenceSection[]>();
-
-export function installEvidenceSections(services: AppServices, extra: EvidenceSection[]): void {
-  sections.set(services, extra);
-}
-
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
 
@@ -51,6 +44,7 @@ Verify offline: confidant compliance verify-evidence PACK.zip --key "<verifier k
 registers/      registers and reports, each as CSV and PDF
 audit/          the latest signed checkpoint of the audit log and a verification of the whole log
                 run when the pack was made
+posture/        the posture score and findings when the pack was made, and its daily trend
 `;
 
 /**
@@ -75,12 +69,11 @@ export async function buildEvidencePack(ctx: RequestContext): Promise<{ zip: Buf
   entries.push({ path: 'audit/checkpoint.json', bytes: json(checkpoint ?? { none: 'no checkpoint signed yet' }) });
   const verification = await verifyLog(ctx.app, {});
   entries.push({ path: 'audit/verification.json', bytes: json({ verifiedAt: now.toISOString(), ok: verification.ok, events: verification.events, root: verification.root, checkpointsChecked: verification.checkpointsChecked, firstBadIndex: verification.firstBadIndex, problems: verification.problems }) });
-  for (const section of sections.get(ctx.app) ?? []) {
-    try {
-      entries.push(...(await section(ctx)));
-    } catch (error) {
-      omitted.push({ path: 'section', reason: (error as { code?: string }).code ?? 'ERROR' });
-    }
+  try {
+    entries.push({ path: 'posture/findings.json', bytes: json(await postureReport(ctx)) });
+    entries.push({ path: 'posture/trend.json', bytes: json(await postureTrend(ctx, 365)) });
+  } catch (error) {
+    omitted.push({ path: 'posture', reason: (error as { code?: string }).code ?? 'ERROR' });
   }
   const manifest: EvidenceManifest = {
     format: EVIDENCE_FORMAT,
