@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 /**
- * The evidence pages in a real browser against the real built server: the compliance officer
- * opens Registers & evidence and Record of processing from the navigation (the record's empty
- * state says what it is for), adds a processing activity — a blank field is said next to it in
- * plain words, the owner is picked by name — sees it listed with its owner and changes it in
- * place; downloads the record as CSV (its header line) and PDF (%PDF-); builds the evidence pack
+ * The evidence pages in a real browser against the real built server: the firm administrator
+ * and the compliance officer have both entries in the navigation; the officer opens Registers &
+ * evidence and Record of processing (the record's empty state says what it is for), adds a
+ * processing activity — a blank field is said next to it in plain words, the owner is picked by
+ * name — sees it listed with its owner and changes it in place; downloads the record as CSV (its header line) and PDF (%PDF-); builds the evidence pack
  * through the second-factor prompt (the factor made 11 minutes old first) and the CLI verifies
  * the ZIP with the verifier key the page shows; retires the activity after a confirmation and
  * finds it behind "Show retired activities". An attorney has no entry and gets the not-found
@@ -90,6 +90,10 @@ describe('the evidence pages in the browser', () => {
   it('the compliance officer finds both pages in the navigation; the record is empty and says what it is for', async () => {
     const { page } = tab;
     await signInAsFirstAdministrator(page, server);
+    // The firm administrator has both entries too (compliance.manage).
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Record of processing', exact: true }).waitFor();
+    await nav.getByRole('link', { name: 'Registers & evidence', exact: true }).waitFor();
     officer = createStaffWithCli(server, { email: 'cora@firm.example', name: 'Cora Compliance', role: 'compliance_officer', password: 'cora passphrase that is long enough 71' });
     await signInWithMfa(page, officer);
     signedInStep = Math.floor(Date.now() / 30_000);
