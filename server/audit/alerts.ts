@@ -74,6 +74,12 @@ export async function hasRecentAlert(services: AppServices, rule: AlertRule, act
   return existsAlertSince(services.database.db, rule, actorId, since);
 }
 
+/** One alert by id, or null. No access decision here: for the incidents module after its own (`incident.manage`). */
+export async function alertById(ctx: RequestContext, id: string): Promise<Alert | null> {
+  const row = await findAlertById(ctx.db, id);
+  return row ? toAlert(row) : null;
+}
+
 export async function listAlerts(ctx: RequestContext, filter: { status?: 'open' | 'acknowledged'; limit: number }): Promise<Alert[]> {
   return (await findAlerts(ctx.db, filter)).map(toAlert);
 }

@@ -27,6 +27,9 @@ export type { ActivityFilter } from './events.repository.js';
 export { verificationStatus, type VerificationStatus } from './verification-job.js';
 /** Raises an alert for the compliance officer (audited `alert.raise`; in the burst's digest mail): for jobs that must never fail silently. */
 export { raiseAlert, type AlertRule } from './alerts.js';
+/** One alert by id (no access decision: the incidents module's, after `incident.manage`), and the rules' titles. */
+export { alertById } from './alerts.js';
+export { RULE_TITLES as ALERT_RULE_TITLES } from './digest.js';
 export { exportEvents } from './export.js';
 export { createCheckpoint, latestCheckpoint } from './checkpoints.js';
 /**

@@ -24,6 +24,11 @@ export async function getIncidentRow(ctx: RequestContext, id: string): Promise<I
   return row ? incident(row) : undefined;
 }
 
+export async function findIncidentByAlert(ctx: RequestContext, alertId: string): Promise<IncidentsTable | undefined> {
+  const row = await db(ctx).selectFrom('incidents').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+  return row ? incident(row) : undefined;
+}
+
 /** Newest first; only the reporter's own when `reportedBy` is given. */
 export async function findIncidentRows(ctx: RequestContext, filter: { reportedBy?: string; status?: IncidentStatus; open?: boolean }): Promise<IncidentsTable[]> {
   let q = db(ctx).selectFrom('incidents').selectAll();

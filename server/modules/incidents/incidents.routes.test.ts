@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseAlert } from '../../audit/index.js';
 import type { ManualClock } from '../../platform/clock.js';
 import { DIALECTS } from '../../test-support/dialects.js';
 import { buildDocument, buildMatter, buildSession, buildUser, type BuiltUser } from '../../test-support/factories.js';
@@ -184,6 +185,19 @@ describe.each(DIALECTS)('incidents on %s', (dialect) => {
     const overdue = (await api('GET', `/incidents/${id}`, await session(compliance))).json<{ clocks: { state: string }[] }>().clocks;
     expect(overdue.every((c) => c.state === 'overdue')).toBe(true);
     clock.advance(-73 * HOUR);
+  });
+
+  it('opens an incident from a monitoring alert with its evidence, once per alert; not for an ordinary user', async () => {
+    const alert = await raiseAlert(instance.services, { rule: 'bulk_download', actorId: other.id, severity: 'critical', firstIndex: 1, lastIndex: 3, detail: { documents: 120, threshold: 50 }, contain: false });
+    expect((await api('POST', '/incidents/from-alert', await session(other), { alertId: alert.id })).statusCode).toBe(404);
+    const opened = await api('POST', '/incidents/from-alert', officer, { alertId: alert.id });
+    expect(opened.statusCode).toBe(201);
+    expect(opened.json()).toMatchObject({ source: 'alert', severity: 'high', title: 'Alert: Bulk download' });
+    expect(opened.json<{ timeline: { detail: Record<string, unknown> }[] }>().timeline[0]!.detail).toMatchObject({ alertId: alert.id, rule: 'bulk_download', actorId: other.id, firstIndex: 1, lastIndex: 3 });
+    expect((await api('POST', '/incidents/from-alert', officer, { alertId: alert.id })).statusCode).toBe(409);
+    const unknown = await api('POST', '/incidents/from-alert', officer, { alertId: '0190a0b0-0000-7000-8000-000000000000' });
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.stringify(unknown.json())).toContain('body.alertId');
   });
 
   it('refuses a bad rule file with its name and field', () => {

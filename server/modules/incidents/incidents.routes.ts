@@ -3,8 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireAccess } from '../../access/index.js';
 import { errorResponses, SIGNED_IN_ERRORS } from '../../platform/http/errors-schema.js';
-import { ActionParams, AdvanceBody, ContainBody, ContainmentParams, CorrectiveBody, IdParams, IncidentList, IncidentSchema, IncidentsQuery, NoteBody, RegimeList, RegimesBody, ReportBody, ScopeBody } from './incidents.schemas.js';
-import { addCorrectiveAction, addIncidentNote, advanceIncident, completeCorrectiveAction, containIncident, findIncidents, FIRM, getIncident, reportIncident, reverseContainment, setIncidentRegimes } from './incidents.service.js';
+import { ActionParams, AdvanceBody, FromAlertBody, ContainBody, ContainmentParams, CorrectiveBody, IdParams, IncidentList, IncidentSchema, IncidentsQuery, NoteBody, RegimeList, RegimesBody, ReportBody, ScopeBody } from './incidents.schemas.js';
+import { addCorrectiveAction, addIncidentNote, advanceIncident, completeCorrectiveAction, containIncident, findIncidents, FIRM, getIncident, openIncidentFromAlert, reportIncident, reverseContainment, setIncidentRegimes } from './incidents.service.js';
 import { loadRegimes } from './regimes.js';
 import { assessScope } from './scope.service.js';
 
@@ -18,6 +18,10 @@ export async function incidentsRoutes(fastify: FastifyInstance): Promise<void> {
   app.post('/incidents', { schema: { tags, summary: 'Report an incident (anyone signed in)', body: ReportBody, response: { 201: IncidentSchema, ...errors } } }, async (request, reply) => {
     reply.code(201);
     return reportIncident(request.ctx, request.body);
+  });
+  app.post('/incidents/from-alert', { schema: { tags, summary: 'Open an incident from a monitoring alert, with its evidence (the compliance officer; one per alert)', body: FromAlertBody, response: { 201: IncidentSchema, ...errors } } }, async (request, reply) => {
+    reply.code(201);
+    return openIncidentFromAlert(request.ctx, request.body.alertId);
   });
   app.get('/incidents/regimes', { schema: { tags, summary: 'The notification regimes loaded from their rule files, with their deadlines', response: { 200: RegimeList, ...errors } } }, async (request) => {
     await requireAccess(request.ctx, 'incident.manage', FIRM);

@@ -27,6 +27,7 @@ export const ReportBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export const FromAlertBody = Type.Object({ alertId: Id }, { additionalProperties: false });
 export const IncidentsQuery = Type.Object({ status: Type.Optional(StatusSchema), open: Type.Optional(Type.Boolean({ description: 'Only incidents not closed' })) }, { additionalProperties: false });
 export const AdvanceBody = Type.Object({ to: StatusSchema, note: Type.Optional(Text(4000, 'Why, and what was done')) }, { additionalProperties: false });
 export const NoteBody = Type.Object({ text: Text(4000, 'A note for the timeline') }, { additionalProperties: false });

@@ -7,12 +7,12 @@
  * review's corrective actions. Every change is audited in its transaction.
  */
 import { auditedRefusal, canAccess, checkStaff, describeTargets, requireAccess } from '../../access/index.js';
-import { recordEvent } from '../../audit/index.js';
+import { ALERT_RULE_TITLES, alertById, recordEvent } from '../../audit/index.js';
 import { inTransaction, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { containUser, disableUser, enableUser } from '../identity/index.js';
-import { countIncidentsNumbered, findActions, findContainments, findIncidentRows, findSteps, getIncidentRow, insertAction, insertContainment, insertIncident, insertStep, markActionDone, markContainmentReversed, updateIncidentRow } from './incidents.repository.js';
+import { countIncidentsNumbered, findActions, findIncidentByAlert, findContainments, findIncidentRows, findSteps, getIncidentRow, insertAction, insertContainment, insertIncident, insertStep, markActionDone, markContainmentReversed, updateIncidentRow } from './incidents.repository.js';
 import { INCIDENT_STATUSES, type ContainmentAction, type IncidentSeverity, type IncidentStatus, type IncidentStepsTable, type IncidentsTable, type StepKind } from './incidents.tables.js';
 import { clocksOf, loadRegimes, type Clock } from './regimes.js';
 import { labelScope, type FrozenScope, type LabelledScope } from './scope.labels.js';
@@ -75,6 +75,33 @@ export async function reportIncident(ctx: RequestContext, input: ReportInput): P
     await step(tx, row.id, 'reported', { status: 'reported' });
     await event(tx, 'incident.report', row.id, row.severity);
     return (await present(tx, row, manager))!;
+  });
+}
+
+/**
+ * Opens an incident from a monitoring alert (the compliance officer): its rule, severity, actor
+ * and the indexes of the events that raised it are the incident's first evidence, and its time
+ * is the awareness time. One incident per alert (409 names the one that exists). 400
+ * `body.alertId` for an unknown alert.
+ */
+export async function openIncidentFromAlert(ctx: RequestContext, alertId: string): Promise<IncidentView> {
+  await requireAccess(ctx, 'incident.manage', FIRM);
+  const alert = await alertById(ctx, alertId);
+  if (!alert) throw new AppError('VALIDATION_FAILED', 'alertId names no alert', [{ path: 'body.alertId', message: 'names no alert' }]);
+  const existing = await findIncidentByAlert(ctx, alertId);
+  if (existing) throw new AppError('CONFLICT', `This alert already opened ${existing.number}`);
+  const title = `Alert: ${ALERT_RULE_TITLES[alert.rule] ?? alert.rule}`;
+  const counts = Object.entries(alert.detail).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+  const description = `Opened from the ${alert.severity} alert raised ${new Date(alert.createdAt).toISOString()}${counts ? ` (${counts})` : ''}${alert.contained ? '; the actor was contained automatically' : ''}.`;
+  return inTransaction(ctx, async (tx) => {
+    const now = tx.app.clock.now();
+    const year = new Date(now).getUTCFullYear();
+    const number = `INC-${year}-${String((await countIncidentsNumbered(tx, `INC-${year}-`)) + 1).padStart(4, '0')}`;
+    const row: IncidentsTable = { id: newId(), number, title, description, severity: alert.severity === 'critical' ? 'high' : 'medium', status: 'reported', source: 'alert', alert_id: alertId, reported_by: actorOf(tx), reported_at: now, aware_at: Math.min(alert.createdAt, now), occurred_at: null, regimes: '[]', scope: null, scope_frozen_at: null, closed_at: null, updated_at: now };
+    await insertIncident(tx, row);
+    await step(tx, row.id, 'reported', { status: 'reported', detail: { alertId, rule: alert.rule, actorId: alert.actorId, firstIndex: alert.firstIndex, lastIndex: alert.lastIndex, contained: alert.contained } });
+    await event(tx, 'incident.report', row.id, `alert:${alert.rule}`);
+    return (await present(tx, row, true))!;
   });
 }
 

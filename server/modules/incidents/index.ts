@@ -16,7 +16,7 @@ import { incidentsRoutes } from './incidents.routes.js';
 import { loadRegimes } from './regimes.js';
 import { remindIncidentDeadlines } from './reminders.js';
 
-export { reportIncident, findIncidents, getIncident, advanceIncident, addIncidentNote, setIncidentRegimes, containIncident, reverseContainment, addCorrectiveAction, completeCorrectiveAction, type IncidentView, type IncidentSummaryView } from './incidents.service.js';
+export { reportIncident, openIncidentFromAlert, findIncidents, getIncident, advanceIncident, addIncidentNote, setIncidentRegimes, containIncident, reverseContainment, addCorrectiveAction, completeCorrectiveAction, type IncidentView, type IncidentSummaryView } from './incidents.service.js';
 export { assessScope, ipPrefixOf } from './scope.service.js';
 export { loadRegimes, parseRegimes, clocksOf, RegimeFileError, type Regime, type Clock } from './regimes.js';
 export { remindIncidentDeadlines } from './reminders.js';

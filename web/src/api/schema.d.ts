@@ -3910,6 +3910,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/from-alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open an incident from a monitoring alert, with its evidence (the compliance officer; one per alert) */
+        post: operations["createIncidentsFromAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/regimes": {
         parameters: {
             query?: never;
@@ -33285,6 +33302,222 @@ export interface operations {
                     occurredAt?: number;
                     /** @description When the firm became aware (epoch ms; default now): the notification deadlines run from here */
                     awareAt?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description reported → triaged → contained → assessed → notified → remediated → closed */
+                        status: "reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed";
+                        source: string;
+                        reportedBy: {
+                            id: string;
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        reportedAt: string;
+                        /** Format: date-time */
+                        awareAt: string;
+                        nextDeadline: {
+                            label: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            state: string;
+                        } | null;
+                        description: string;
+                        occurredAt: string | null;
+                        closedAt: string | null;
+                        viewer: "manage" | "reporter";
+                        timeline: {
+                            kind: string;
+                            status: ("reported" | "triaged" | "contained" | "assessed" | "notified" | "remediated" | "closed") | null;
+                            note: string | null;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        regimes: string[];
+                        clocks: {
+                            regime: string;
+                            key: string;
+                            label: string;
+                            notify: string;
+                            citation: string;
+                            undueDelay: boolean;
+                            /** Format: date-time */
+                            dueAt: string;
+                            remainingMs: number;
+                            state: string;
+                        }[];
+                        scope: {
+                            actorIds: string[];
+                            actors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            ipRange: string | null;
+                            since: number;
+                            until: number;
+                            computedAt: number;
+                            events: number;
+                            firstIndex: number | null;
+                            lastIndex: number | null;
+                            /** @description Names only where the viewer may open the client */
+                            clients: {
+                                id: string;
+                                label: string;
+                            }[];
+                            /** @description The number always; the title only where the viewer may open the matter */
+                            matters: {
+                                id: string;
+                                label: string;
+                            }[];
+                            documents: string[];
+                            counts: {
+                                clients: number;
+                                matters: number;
+                                documents: number;
+                            };
+                            byClassification: {
+                                [key: string]: number;
+                            };
+                            privileged: number;
+                            truncated: boolean;
+                            labelled: number;
+                        } | null;
+                        scopeFrozenAt: string | null;
+                        containments: {
+                            id: string;
+                            action: string;
+                            target: {
+                                id: string;
+                                name: string;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            };
+                            executedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            executedAt: string;
+                            reversedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reversedAt: string | null;
+                        }[];
+                        actions: {
+                            id: string;
+                            title: string;
+                            assignee: {
+                                id: string;
+                                name: string;
+                            };
+                            dueOn: string;
+                            overdue: boolean;
+                            doneAt: string | null;
+                            doneBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (the fields say which) or a malformed request (VALIDATION_FAILED, BAD_REQUEST, PASSWORD_TOO_WEAK, AUDIT_RANGE_INVALID, DOCUMENT_EMPTY, PRIVILEGE_WAIVER_REQUIRED, RETENTION_BELOW_MINIMUM, TRAINING_IMPORT_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not signed in, or a second factor (or a fresh one) is needed (UNAUTHENTICATED, INVALID_CREDENTIALS, MFA_REQUIRED, STEP_UP_REQUIRED, MFA_INVALID, TOKEN_INVALID, API_TOKEN_INVALID, OIDC_FAILED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Refused: missing CSRF header, a gate or role rule, or separation of duties (CSRF_FAILED, FORBIDDEN, SETUP_TOKEN_INVALID, GATE_NOT_SATISFIED, ACKNOWLEDGEMENT_REQUIRED, SEPARATION_OF_DUTIES, CLIENT_WIDE_ACCESS_REQUIRED, DISCLOSURE_OUTSIDE_CONSENT, SHARE_ENDED, SHARE_DOWNLOAD_LIMIT) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not yours to see (the two look the same) (NOT_FOUND, USER_NOT_FOUND, ALERT_NOT_FOUND, ACCESS_DENIED, WALL_NOT_FOUND, ACCESS_REQUEST_NOT_FOUND, APPROVAL_NOT_FOUND, CLIENT_NOT_FOUND, MATTER_NOT_FOUND, DOCUMENT_NOT_FOUND, NOTE_NOT_FOUND, RECORD_NOT_FOUND, KEY_NOT_FOUND, NOTICE_NOT_FOUND, CONSENT_NOT_FOUND, DISCLOSURE_NOT_FOUND, SHARE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (CONFLICT, SETUP_ALREADY_DONE, USER_EXISTS, PASSKEYS_NEED_DOMAIN, SECOND_APPROVER_REQUIRED, LEGAL_HOLD, DOCUMENT_TRASHED, RECORD_CHECKED_OUT, OUTPUT_EXISTS, NOTICE_PUBLISHED, CONSENT_WITHDRAWN, CONSENT_EXPIRED, DISPOSITION_CHANGED, DISPOSITION_STATE, ALREADY_APPROVED, HOLD_RELEASED, POLICY_VERSION_STALE, ACCESS_REVIEW_CLOSED, INCIDENT_STATE) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests, or too many failed attempts (RATE_LIMITED, ACCOUNT_LOCKED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Sealed, or a storage or audit service is unavailable (SERVICE_UNAVAILABLE, SEALED, AUDIT_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createIncidentsFromAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    alertId: string;
                 };
             };
         };
