@@ -6,14 +6,7 @@ import { ageChecker, type AgeIdentity } from '../../server/test-support/age-chec
 import { createTestDatabase, DIALECTS } from '../../server/test-support/dialects.js';
 import { buildDocument } from '../../server/test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../server/test-support/test-instance.js';
-import type { Io } from '../context.js';
-import { main } from '../main.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), readStdin: async () => '' };
-}
+import { runCli } from '../cli.testing.js';
 
 describe.each(DIALECTS)('confidant backup on %s', (dialect) => {
   let instance: TestInstance;
@@ -21,11 +14,7 @@ describe.each(DIALECTS)('confidant backup on %s', (dialect) => {
   let folder: string;
   let keyFile: string;
   const saved = { ...process.env };
-  const run = async (...args: string[]) => {
-    const io = capture();
-    const code = await main(['node', 'confidant', ...args], io, {});
-    return { code, ...io };
-  };
+  const run = runCli;
   beforeAll(async () => {
     instance = await createTestInstance(dialect);
     await buildDocument(instance);

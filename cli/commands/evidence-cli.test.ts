@@ -6,24 +6,13 @@ import { instanceVerifierKey } from '../../server/audit/index.js';
 import { DIALECTS } from '../../server/test-support/dialects.js';
 import { buildDisclosure } from '../../server/test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../server/test-support/test-instance.js';
-import type { Io } from '../context.js';
-import { main } from '../main.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), readStdin: async () => '' };
-}
+import { runCli } from '../cli.testing.js';
 
 describe.each(DIALECTS)('confidant compliance evidence-pack on %s', (dialect) => {
   let instance: TestInstance;
   let folder: string;
   const saved = { ...process.env };
-  const run = async (...args: string[]) => {
-    const io = capture();
-    const code = await main(['node', 'confidant', ...args], io, {});
-    return { code, ...io };
-  };
+  const run = runCli;
   beforeAll(async () => {
     instance = await createTestInstance(dialect);
     await buildDisclosure(instance);

@@ -2,23 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../server/test-support/dialects.js';
 import { buildSession, buildUser } from '../../server/test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../server/test-support/test-instance.js';
-import type { Io } from '../context.js';
-import { main } from '../main.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), readStdin: async () => '' };
-}
+import { runCli } from '../cli.testing.js';
 
 describe.each(DIALECTS)('confidant incidents on %s', (dialect) => {
   let instance: TestInstance;
   const saved = { ...process.env };
-  const run = async (...args: string[]) => {
-    const io = capture();
-    const code = await main(['node', 'confidant', ...args], io, {});
-    return { code, ...io };
-  };
+  const run = runCli;
   beforeAll(async () => {
     instance = await createTestInstance(dialect);
     process.env.CONFIDANT_DATA_DIR = instance.database.dataDir;

@@ -2,14 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../server/test-support/dialects.js';
 import { buildPortalContact, type BuiltPortalContact } from '../../server/test-support/factories.js';
 import { createTestInstance, type TestInstance } from '../../server/test-support/test-instance.js';
+import { captureIo as capture } from '../cli.testing.js';
 import { main } from '../main.js';
-import type { Io } from '../context.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), readStdin: async () => '' };
-}
 
 describe.each(DIALECTS)('confidant portal on %s', (dialect) => {
   let instance: TestInstance;
