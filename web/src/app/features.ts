@@ -9,9 +9,10 @@ import { evidenceFeature } from '../features/evidence';
 import { holdsFeature } from '../features/holds';
 import { homeFeature } from '../features/home';
 import { identityFeature } from '../features/identity';
+import { incidentsFeature } from '../features/incidents';
 import { portalFeature } from '../features/portal';
 import { postureFeature } from '../features/posture';
 import { retentionFeature } from '../features/retention';
 import { vaultFeature } from '../features/vault';
 
-export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, backupFeature, consentFeature, holdsFeature, retentionFeature, complianceFeature, postureFeature, evidenceFeature, portalFeature];
+export const FEATURES: Feature[] = [homeFeature, identityFeature, auditFeature, vaultFeature, accessFeature, backupFeature, consentFeature, holdsFeature, retentionFeature, complianceFeature, postureFeature, evidenceFeature, incidentsFeature, portalFeature];
