@@ -274,7 +274,7 @@ export function evaluatePosture(facts: PostureFacts): PostureReport {
             ? `The last access review started ${accessReviews.daysSinceLastCampaign} days ago (one a quarter is expected).`
             : `The last access review started ${plural(accessReviews.daysSinceLastCampaign, 'day')} ago; ${plural(accessReviews.undecided, 'item')} still to decide.`,
       { overdue: accessReviews.overdue, undecided: accessReviews.undecided, openCampaigns: accessReviews.openCampaigns, daysSinceLastCampaign: accessReviews.daysSinceLastCampaign },
-      { text: 'The compliance officer starts a quarterly access review (each matter’s lead certifies their team); undecided items are revoked at the deadline.', path: '/compliance/reviews', label: 'Open Access reviews' },
+      { text: 'Start a quarterly access review (each matter’s lead certifies their team); undecided items are revoked at the deadline.', path: '/compliance/reviews', label: 'Open Access reviews' },
     ),
     finding(
       'policies_unacknowledged',

@@ -119,6 +119,18 @@ describe.each(DIALECTS)('posture on %s', (dialect) => {
     expect(body.byRole.find((r) => r.role === 'attorney')).toMatchObject({ active: 1, withoutSecondFactor: 1 });
     expect(body.score).toBeGreaterThan(0);
     expect(body.score).toBeLessThan(100);
+
+    // Each fix links to its page for whoever may open it, and names who does it for the others.
+    const officerView = new Map(body.findings.map((f) => [f.key, f.fix]));
+    const adminView = new Map((await posture(admin.headers)).findings.map((f) => [f.key, f.fix]));
+    expect(adminView.get('staff_without_mfa')).toMatchObject({ path: '/admin/users' });
+    expect(officerView.get('staff_without_mfa')).toMatchObject({ path: null });
+    expect(officerView.get('staff_without_mfa')!.text).toMatch(/^Ask the firm administrator: /);
+    expect(officerView.get('access_reviews_overdue')).toMatchObject({ path: '/compliance/reviews' });
+    expect(adminView.get('access_reviews_overdue')).toMatchObject({ path: null });
+    expect(adminView.get('access_reviews_overdue')!.text).toMatch(/^Ask the compliance officer: Start a quarterly access review/);
+    expect(adminView.get('backup_stale')).toMatchObject({ path: '/backups' });
+    expect(officerView.get('backup_stale')).toMatchObject({ path: '/backups' });
   });
 
   it('the MFA gate switched off: the finding fails and the score drops; on again, it recovers', async () => {

@@ -5,7 +5,8 @@
  * compliance (agreements, training, policies, access reviews) — a score, and one snapshot a day
  * for the trend. `compliance.manage`: the firm administrator and the compliance officer.
  */
-import { listGateSettings, requireAccess } from '../../access/index.js';
+import type { Permission } from '../../../common/permissions.js';
+import { canAccess, listGateSettings, requireAccess } from '../../access/index.js';
 import { verificationStatus } from '../../audit/index.js';
 import { systemContext, type AppServices, type RequestContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
@@ -67,11 +68,37 @@ function snapshotRow(report: PostureReport) {
   };
 }
 
-/** The dashboard: the report, and today's snapshot taken from it when the daily job has not run yet. Throws ACCESS_DENIED. */
+/** Who may open each fix's page, and who to ask otherwise (the web app's pages decide the same way). */
+const FIX_PAGES: Record<string, { permission: Permission; otherwise: string }> = {
+  '/admin/users': { permission: 'user.manage', otherwise: 'the firm administrator' },
+  '/access/gates': { permission: 'settings.manage', otherwise: 'the firm administrator' },
+  '/backups': { permission: 'audit.status.read', otherwise: 'the firm administrator' },
+  '/audit': { permission: 'audit.read', otherwise: 'the compliance officer' },
+  '/audit/alerts': { permission: 'audit.read', otherwise: 'the compliance officer' },
+  '/compliance/reviews': { permission: 'access_review.manage', otherwise: 'the compliance officer' },
+};
+
+/** A fix whose page the viewer cannot open names who does it instead of linking to a not-found page (silent checks). */
+async function fixesForViewer(ctx: RequestContext, findings: Finding[]): Promise<Finding[]> {
+  const mayOpen = new Map<string, boolean>();
+  for (const path of new Set(findings.flatMap((f) => (f.fix.path ? [f.fix.path] : [])))) {
+    const page = FIX_PAGES[path];
+    mayOpen.set(path, page ? await canAccess(ctx, page.permission, FIRM) : true);
+  }
+  return findings.map((f) => {
+    if (!f.fix.path || mayOpen.get(f.fix.path)) return f;
+    return { ...f, fix: { text: `Ask ${FIX_PAGES[f.fix.path]!.otherwise}: ${f.fix.text}`, path: null, label: null } };
+  });
+}
+
+/**
+ * The dashboard: the report (each fix linked when the viewer may open its page), and today's
+ * snapshot taken from it when the daily job has not run yet. Throws ACCESS_DENIED.
+ */
 export async function getPosture(ctx: RequestContext): Promise<PostureReport> {
   const report = await postureReport(ctx);
   if (!(await findSnapshotOfDay(ctx, dayOf(report.generatedAt)))) await insertSnapshotOnce(ctx, snapshotRow(report));
-  return report;
+  return { ...report, findings: await fixesForViewer(ctx, report.findings) };
 }
 
 export interface TrendPoint {
