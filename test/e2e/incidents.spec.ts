@@ -24,6 +24,7 @@ const TITLE = 'Laptop left on the train';
 const MATTER_TITLE = 'Northwind v. Contoso';
 const CLIENT_NAME = 'Northwind Traders';
 const ACTION = 'Turn on disk encryption on every laptop';
+const LATE = 'Phishing e-mail answered with a password';
 
 async function inspect(page: Page, name: string): Promise<void> {
   expect(await page.evaluate(() => document.body.innerText)).not.toMatch(UUID);
@@ -137,6 +138,37 @@ describe('the incident pages in the browser', () => {
     await inspect(page, 'incident-gdpr');
   });
 
+  it('an incident the firm knew of 80 hours ago is overdue under GDPR, in red on the list', async () => {
+    const { page } = cora;
+    const back = page.url();
+    await page.goto('/incidents/new');
+    const form = page.getByRole('form', { name: 'Report an incident' });
+    await form.getByLabel(/^What happened/).fill(LATE);
+    await form.getByLabel(/^Details/).fill('A phishing e-mail was answered with a password; found in the mail log today.');
+    const eightyHoursAgo = await page.evaluate(() => {
+      const d = new Date(Date.now() - 80 * 3_600_000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    });
+    await form.getByLabel(/^When did we become aware/).fill(eightyHoursAgo);
+    await form.getByRole('button', { name: 'Report the incident' }).click();
+    await page.getByRole('heading', { name: 'Next step: Triaged' }).waitFor();
+    await page.getByLabel(/^GDPR/).check();
+    await page.getByRole('button', { name: 'Save the rules' }).click();
+    const art33 = page.getByRole('listitem', { name: 'Notify the supervisory authority (Art. 33)' });
+    await art33.getByText(/^Overdue$/i).waitFor();
+    expect(await art33.innerText()).toMatch(/\b[78] h( \d+ min)? overdue/);
+    await page.getByRole('link', { name: '← Incidents' }).click();
+    const row = page.getByRole('row', { name: new RegExp(LATE) });
+    const deadline = row.locator('.inc-clock-overdue');
+    await deadline.waitFor();
+    expect(await deadline.innerText()).toContain('overdue');
+    expect(await deadline.locator('.inc-clock-state').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(180, 35, 24)');
+    await inspect(page, 'list-overdue');
+    await page.goto(back);
+    await page.getByRole('heading', { name: 'Next step: Triaged' }).waitFor();
+  });
+
   it('works out the scope naming the attorney: counts shown, the matter by number only, frozen when assessed', async () => {
     const { page } = cora;
     const form = page.getByRole('form', { name: 'Work out the scope' });
@@ -226,7 +258,8 @@ describe('the incident pages in the browser', () => {
     }
     await inspect(page, 'incident-closed');
     await page.getByRole('link', { name: '← Incidents' }).click();
-    await page.getByText('No open incident.').waitFor();
+    await page.getByRole('row', { name: new RegExp(LATE) }).waitFor();
+    expect(await page.getByRole('row', { name: new RegExp(TITLE) }).count()).toBe(0);
     await page.getByLabel('Show closed incidents').check();
     expect(await page.getByRole('row', { name: new RegExp(TITLE) }).innerText()).toContain('Closed');
   });

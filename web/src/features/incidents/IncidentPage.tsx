@@ -41,8 +41,11 @@ function Facts({ incident: i }: { incident: Incident }) {
     <div className="inc-card">
       <dl className="inc-facts">
         <div>
-          <dt>Reported by</dt>
-          <dd>{i.reportedBy.name}</dd>
+          <dt>{i.source === 'alert' ? 'Opened by' : 'Reported by'}</dt>
+          <dd>
+            {i.reportedBy.name}
+            {i.source === 'alert' && <span className="inc-detail"> (from a monitoring alert)</span>}
+          </dd>
         </div>
         <div>
           <dt>Reported</dt>
@@ -174,7 +177,7 @@ function ClockCard({ clock: c, regime, awareAt }: { clock: Clock; regime: string
   return (
     <li className={`inc-clock inc-clock-${c.state}`} aria-label={c.label}>
       <p className="inc-clock-head">
-        <span className="inc-clock-state">{CLOCK_WORDS[c.state] ?? c.state}</span> <strong>{c.label}</strong>
+        <span className="inc-clock-state">{CLOCK_WORDS[c.state] ?? c.state}</span> <strong title={c.citation}>{c.label}</strong>
       </p>
       <p className="inc-detail">
         {regime} · {NOTIFY_WORDS[c.notify] ?? c.notify}
@@ -628,7 +631,7 @@ function describe(t: TimelineEntry, i: Incident, names: Map<string, string>): { 
   const d = t.detail;
   switch (t.kind) {
     case 'reported':
-      return { what: 'Reported', note: null };
+      return { what: typeof d.alertId === 'string' ? 'Opened from a monitoring alert' : 'Reported', note: null };
     case 'status':
       return { what: `Moved to ${t.status ? STATUS_WORDS[t.status] : '—'}`, note: t.note };
     case 'note':
