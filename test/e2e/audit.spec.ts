@@ -140,4 +140,16 @@ describe('audit pages in the browser', () => {
     expect((await measureWidth(page)).overflowing).toEqual([]);
     await checkAccessibility(page);
   });
+
+  it('opens an incident from the alert, once: the incident page carries it; a second try says which incident it opened', async () => {
+    const { page } = tab;
+    await page.goto('/audit/alerts');
+    const open = page.locator('table.audit-table tbody tr').first().getByRole('button', { name: /^Open an incident/ });
+    await open.click();
+    await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: /Alert: Ethical wall crossing attempt/ }).waitFor();
+    await page.goto('/audit/alerts');
+    await page.locator('table.audit-table tbody tr').first().getByRole('button', { name: /^Open an incident/ }).click();
+    await page.getByText(/This alert already opened INC-\d{4}-\d{4}/).waitFor();
+  });
 });

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, Loading, PageTitle } from '../../components';
 import { formatTime } from '../../lib/format';
@@ -32,6 +33,8 @@ export function AlertsPage() {
   const action = usePageAction(['audit', 'alerts']);
   const error = action.error ?? query.error;
   const acknowledge = (id: string) => action.mutate(() => auditApi.acknowledge(id));
+  const navigate = useNavigate();
+  const openIncident = (id: string) => action.mutate(() => auditApi.openIncident(id), { onSuccess: (incident) => void navigate(`/incidents/${(incident as { id: string }).id}`) });
 
   return (
     <section aria-labelledby="alerts-title">
@@ -86,7 +89,10 @@ export function AlertsPage() {
                       </Button>
                     ) : (
                       <span title={a.acknowledgedBy ?? undefined}>{`${a.acknowledgedBy ? book.person(a.acknowledgedBy) : ''} ${a.acknowledgedAt ? formatTime(a.acknowledgedAt) : ''}`}</span>
-                    )}
+                    )}{' '}
+                    <Button variant="secondary" onClick={() => openIncident(a.id)} aria-label={`Open an incident from alert ${RULE_LABELS[a.rule] ?? a.rule} for ${a.actorId ? book.person(a.actorId) : 'the system'}`}>
+                      Open an incident
+                    </Button>
                   </td>
                 </tr>
               ))}

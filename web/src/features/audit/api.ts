@@ -27,6 +27,8 @@ export const auditApi = {
   inclusion: (index: number, treeSize: number) => data(api.GET('/api/v1/audit/proofs/inclusion', { params: { query: { index, treeSize } } })),
   alerts: (status?: 'open' | 'acknowledged') => data(api.GET('/api/v1/audit/alerts', { params: { query: present({ status }) } })),
   acknowledge: (id: string) => data(api.POST('/api/v1/audit/alerts/{id}/acknowledge', { params: { path: { id } } })),
+  /** Opens an incident from the alert, with its evidence (the compliance officer; once per alert). */
+  openIncident: (alertId: string) => data(api.POST('/api/v1/incidents/from-alert', { body: { alertId } })),
   access: (target: QueryParams<'/api/v1/audit/reports/access', 'get'>) => data(api.GET('/api/v1/audit/reports/access', { params: { query: present(target) } })),
   personMatter: (params: QueryParams<'/api/v1/audit/reports/person-matter', 'get'>) => data(api.GET('/api/v1/audit/reports/person-matter', { params: { query: params } })),
   breachScope: (params: QueryParams<'/api/v1/audit/reports/breach-scope', 'get'>) => data(api.GET('/api/v1/audit/reports/breach-scope', { params: { query: params } })),
