@@ -131,6 +131,24 @@ export async function moveDisclosureRow(ctx: RequestContext, auth: ObjectAuth, f
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Revokes every disclosure `userId` requested that is pending, ready or executed (an executed
+ * one's share link ends with it); returns them. Unsafe (by person, across clients): only for an
+ * incident's containment, after the incidents module's own decision.
+ */
+export async function unsafeRevokeDisclosureRowsRequestedBy(ctx: RequestContext, userId: string, by: string, at: number): Promise<Pick<ConsentDisclosuresTable, 'id' | 'client_id' | 'matter_id'>[]> {
+  const rows = await db(ctx).selectFrom('consent_disclosures').select(['id', 'client_id', 'matter_id']).where('requested_by', '=', userId).where('status', 'in', ['pending_approval', 'ready', 'executed']).execute();
+  if (rows.length > 0) {
+    await db(ctx)
+      .updateTable('consent_disclosures')
+      .set({ status: 'revoked', ended_by: by, ended_at: at })
+      .where('id', 'in', rows.map((r) => r.id))
+      .where('status', 'in', ['pending_approval', 'ready', 'executed'])
+      .execute();
+  }
+  return rows;
+}
+
 /** Stops the not-yet-executed disclosures under the authorized (withdrawn) consent; returns them. */
 export async function stopDisclosuresOfConsent(ctx: RequestContext, auth: ObjectAuth, by: string, at: number): Promise<Pick<ConsentDisclosuresTable, 'id' | 'matter_id'>[]> {
   const consentId = objectOf(auth, 'consent');

@@ -17,19 +17,7 @@ import { AppError, type FieldProblem } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { getDocumentById, getNoteById, openDocumentContent } from '../vault/index.js';
 import { consentState, DISCLOSURES_TABLE, openRecipients, presentDisclosure, RELEASED_TABLE, type DisclosureView } from './consent.presenter.js';
-import {
-  findConsentRowOfClient,
-  findDisclosureRows,
-  findExecutedDisclosureRowsOfClient,
-  findReleasedItemRows,
-  findShareRows,
-  getDisclosureRow,
-  insertDisclosureRow,
-  insertReleasedItemRows,
-  insertShareRow,
-  moveDisclosureRow,
-  type ObjectAuth,
-} from './consent.repository.js';
+import { findConsentRowOfClient, findDisclosureRows, findExecutedDisclosureRowsOfClient, findReleasedItemRows, findShareRows, getDisclosureRow, insertDisclosureRow, insertReleasedItemRows, insertShareRow, moveDisclosureRow, type ObjectAuth, unsafeRevokeDisclosureRowsRequestedBy } from './consent.repository.js';
 import { sealerForRead, sealerForWrite, unsafeSealerCache, type Sealer } from './consent.sealing.js';
 import type { Channel, ExceptionKind, Purpose, RecipientCategory } from './consent.schemas.js';
 import type { ConsentConsentsTable, ConsentDisclosuresTable, ConsentReleasedItemsTable, ConsentSharesTable, DisclosureStatus } from './consent.tables.js';
@@ -236,6 +224,19 @@ export async function revokeDisclosure(ctx: RequestContext, disclosureId: string
     if (!(await moveDisclosureRow(tx, auth, ['pending_approval', 'ready', 'executed'], patch))) throw stateConflict(row, 'revoked');
     await recordEvent(tx, { action: 'disclosure.revoke', outcome: 'allowed', resources: { clientId: row.client_id, matterId: row.matter_id, other: { type: 'disclosure', id: row.id } } });
     return (await viewsOf(tx, [{ ...row, ...patch }], (version) => sealerForRead(tx, auth, version)))[0]!;
+  });
+}
+
+/**
+ * Containment of an incident: revokes every disclosure the person requested that is pending, ready
+ * or executed (share links end), each audited (`disclosure.revoke`, reason `INCIDENT`). No access
+ * decision here: the incidents module's (`incident.manage`). Returns how many.
+ */
+export async function unsafeRevokeDisclosuresRequestedBy(ctx: RequestContext, userId: string): Promise<number> {
+  return inTransaction(ctx, async (tx) => {
+    const rows = await unsafeRevokeDisclosureRowsRequestedBy(tx, userId, actorOf(tx), tx.app.clock.now());
+    for (const row of rows) await recordEvent(tx, { action: 'disclosure.revoke', outcome: 'allowed', reason: 'INCIDENT', resources: { clientId: row.client_id, matterId: row.matter_id, userId, other: { type: 'disclosure', id: row.id } } });
+    return rows.length;
   });
 }
 

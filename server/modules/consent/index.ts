@@ -18,7 +18,7 @@ export { recordConsent, recordClientConsent, findConsents, getConsentById, withd
  * DISCLOSURE_OUTSIDE_CONSENT, PRIVILEGE_WAIVER_REQUIRED, SEPARATION_OF_DUTIES, CONFLICT, KEY_DESTROYED, SEALED.
  * `findClientVisibleDisclosures` leaves out gag-ordered ones (for anything the client sees).
  */
-export { requestDisclosure, approveDisclosure, executeDisclosure, revokeDisclosure, getDisclosureById, findDisclosures, findClientVisibleDisclosures, findDisclosuresForClient, registerCsv, type DisclosureInput } from './disclosures.service.js';
+export { requestDisclosure, approveDisclosure, executeDisclosure, revokeDisclosure, unsafeRevokeDisclosuresRequestedBy, getDisclosureById, findDisclosures, findClientVisibleDisclosures, findDisclosuresForClient, registerCsv, type DisclosureInput } from './disclosures.service.js';
 /** The recipient's side of a share. Throw SHARE_NOT_FOUND, SHARE_ENDED, SHARE_CODE_INVALID, SHARE_VERIFICATION_REQUIRED, SHARE_DOWNLOAD_LIMIT, RATE_LIMITED. */
 export { openShare, sendShareCode, verifyShareCode, listShareItems, downloadShareItem } from './shares.service.js';
 /** The privilege log of a matter. Throws ACCESS_DENIED. */

@@ -41,7 +41,7 @@ export const ScopeBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ContainBody = Type.Object({ action: Type.Union([Type.Literal('disable_account'), Type.Literal('end_sessions')], { description: 'disable_account: the account is disabled and its sessions, tokens and links end (reversible); end_sessions: every session and token ends now' }), userId: Id }, { additionalProperties: false });
+export const ContainBody = Type.Object({ action: Type.Union([Type.Literal('disable_account'), Type.Literal('end_sessions'), Type.Literal('revoke_disclosures')], { description: 'disable_account: the account is disabled and its sessions, tokens and links end (reversible); end_sessions: every session and token ends now; revoke_disclosures: every disclosure the person requested that is pending, ready or executed is revoked (share links end)' }), userId: Id }, { additionalProperties: false });
 export const CorrectiveBody = Type.Object({ title: Text(500, 'What will be done'), assigneeId: Id, dueOn: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' }) }, { additionalProperties: false });
 
 const Deadline = Nullable(Type.Object({ label: Type.String(), dueAt: DateTime, state: Type.String() }));

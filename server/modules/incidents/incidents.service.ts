@@ -11,6 +11,7 @@ import { ALERT_RULE_TITLES, alertById, recordEvent } from '../../audit/index.js'
 import { inTransaction, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { unsafeRevokeDisclosuresRequestedBy } from '../consent/index.js';
 import { containUser, disableUser, enableUser } from '../identity/index.js';
 import { countIncidentsNumbered, findActions, findIncidentByAlert, findContainments, findIncidentRows, findSteps, getIncidentRow, insertAction, insertContainment, insertIncident, insertStep, markActionDone, markContainmentReversed, updateIncidentRow } from './incidents.repository.js';
 import { INCIDENT_STATUSES, type ContainmentAction, type IncidentSeverity, type IncidentStatus, type IncidentStepsTable, type IncidentsTable, type StepKind } from './incidents.tables.js';
@@ -296,6 +297,8 @@ export async function containIncident(ctx: RequestContext, id: string, input: { 
     if (input.action === 'disable_account') {
       const user = await disableUser(tx, input.userId, 'INCIDENT');
       result = { disabled: user.status === 'disabled' };
+    } else if (input.action === 'revoke_disclosures') {
+      result = { disclosuresRevoked: await unsafeRevokeDisclosuresRequestedBy(tx, input.userId) };
     } else {
       await containUser(tx, input.userId, 'INCIDENT');
       result = { sessionsEnded: true };
@@ -313,7 +316,7 @@ export async function reverseContainment(ctx: RequestContext, id: string, contai
   return changeIncident(ctx, id, async (tx) => {
     const containment = (await findContainments(tx, id)).find((c) => c.id === containmentId);
     if (!containment) throw new AppError('NOT_FOUND', 'No such containment on this incident');
-    if (containment.action !== 'disable_account') throw stateError('Ended sessions cannot be brought back: the person signs in again');
+    if (containment.action !== 'disable_account') throw stateError(containment.action === 'end_sessions' ? 'Ended sessions cannot be brought back: the person signs in again' : 'Revoked disclosures are not restored: request them again if they should go out');
     if (!(await markContainmentReversed(tx, containmentId, actorOf(tx), tx.app.clock.now()))) throw stateError('This containment was already reversed');
     await enableUser(tx, containment.target_id, 'INCIDENT');
     await step(tx, id, 'reversal', { detail: { containmentId, action: containment.action, userId: containment.target_id } });

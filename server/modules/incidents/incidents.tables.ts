@@ -44,7 +44,7 @@ export interface IncidentStepsTable {
   at: number;
 }
 
-export type ContainmentAction = 'disable_account' | 'end_sessions';
+export type ContainmentAction = 'disable_account' | 'end_sessions' | 'revoke_disclosures';
 
 export interface IncidentContainmentsTable {
   id: string;

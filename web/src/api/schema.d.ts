@@ -34927,8 +34927,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description disable_account: the account is disabled and its sessions, tokens and links end (reversible); end_sessions: every session and token ends now */
-                    action: "disable_account" | "end_sessions";
+                    /** @description disable_account: the account is disabled and its sessions, tokens and links end (reversible); end_sessions: every session and token ends now; revoke_disclosures: every disclosure the person requested that is pending, ready or executed is revoked (share links end) */
+                    action: "disable_account" | "end_sessions" | "revoke_disclosures";
                     userId: string;
                 };
             };

@@ -394,9 +394,39 @@ function ScopeForm({ incident: i }: { incident: Incident }) {
   );
 }
 
+type ContainAction = 'disable_account' | 'end_sessions' | 'revoke_disclosures';
+
+/** What each containment is called, asks and says, in one place. */
+const CONTAIN: Record<ContainAction, { option: string; title: (name: string) => string; confirm: string; button: string; saved: (name: string) => string; explain: (name: string) => string }> = {
+  disable_account: {
+    option: 'Disable the account (can be reversed)',
+    title: (name) => `Disable ${name}’s account?`,
+    confirm: 'Disable the account',
+    button: 'Disable the account…',
+    saved: (name) => `${name}’s account is disabled.`,
+    explain: (name) => `${name} is signed out everywhere at once: their sessions, API tokens and links end, and they cannot sign in until the account is enabled again with “Reverse” below.`,
+  },
+  end_sessions: {
+    option: 'End every session and token (they sign in again)',
+    title: (name) => `End every session of ${name}?`,
+    confirm: 'End the sessions',
+    button: 'End the sessions…',
+    saved: (name) => `Every session of ${name} has ended.`,
+    explain: (name) => `Every session and API token of ${name} ends now. They can sign in again straight away with their password and second factor. This cannot be reversed.`,
+  },
+  revoke_disclosures: {
+    option: 'Revoke every disclosure they requested (share links end)',
+    title: (name) => `Revoke every disclosure ${name} requested?`,
+    confirm: 'Revoke the disclosures',
+    button: 'Revoke the disclosures…',
+    saved: (name) => `The disclosures ${name} requested are revoked.`,
+    explain: (name) => `Every disclosure ${name} requested that is waiting for approval, ready or already sent is revoked: its share link stops working at once. This cannot be reversed; a disclosure that should still go out is requested again.`,
+  },
+};
+
 function ContainmentSection({ incident: i }: { incident: Incident }) {
   const [person, setPerson] = useState<PickerOption | null>(null);
-  const [action, setAction] = useState<'disable_account' | 'end_sessions'>('disable_account');
+  const [action, setAction] = useState<ContainAction>('disable_account');
   const [confirming, setConfirming] = useState(false);
   const [checked, setChecked] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
@@ -429,21 +459,18 @@ function ContainmentSection({ incident: i }: { incident: Incident }) {
             label="Action"
             value={action}
             onChange={(e) => (setAction(e.target.value as typeof action), setConfirming(false))}
-            options={[
-              { value: 'disable_account', label: 'Disable the account (can be reversed)' },
-              { value: 'end_sessions', label: 'End every session and token (they sign in again)' },
-            ]}
+            options={(Object.keys(CONTAIN) as ContainAction[]).map((value) => ({ value, label: CONTAIN[value].option }))}
           />
           {confirming && person ? (
             <Confirmation
-              title={action === 'disable_account' ? `Disable ${person.label}’s account?` : `End every session of ${person.label}?`}
-              confirmLabel={action === 'disable_account' ? 'Disable the account' : 'End the sessions'}
+              title={CONTAIN[action].title(person.label)}
+              confirmLabel={CONTAIN[action].confirm}
               busy={contain.isPending}
               onCancel={() => setConfirming(false)}
               onConfirm={() =>
                 contain.mutate(() => incidentsApi.contain(i.id, { action, userId: person.id }), {
                   onSuccess: () => {
-                    setSaved(action === 'disable_account' ? `${person.label}’s account is disabled.` : `Every session of ${person.label} has ended.`);
+                    setSaved(CONTAIN[action].saved(person.label));
                     setConfirming(false);
                     setPerson(null);
                     setChecked(false);
@@ -452,15 +479,11 @@ function ContainmentSection({ incident: i }: { incident: Incident }) {
                 })
               }
             >
-              {action === 'disable_account' ? (
-                <p>{person.label} is signed out everywhere at once: their sessions, API tokens and links end, and they cannot sign in until the account is enabled again with “Reverse” below.</p>
-              ) : (
-                <p>Every session and API token of {person.label} ends now. They can sign in again straight away with their password and second factor. This cannot be reversed.</p>
-              )}
+              <p>{CONTAIN[action].explain(person.label)}</p>
             </Confirmation>
           ) : (
             <Button type="submit" variant="danger">
-              {action === 'disable_account' ? 'Disable the account…' : 'End the sessions…'}
+              {CONTAIN[action].button}
             </Button>
           )}
           {contain.error !== null && !userError && <ErrorMessage error={contain.error} title="Not contained" />}

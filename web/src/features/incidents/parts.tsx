@@ -53,7 +53,7 @@ export function StatusBadge({ status }: { status: Status }) {
 
 export const CLOCK_WORDS: Record<string, string> = { running: 'Running', due_soon: 'Due soon', overdue: 'Overdue', stopped: 'Stopped' };
 
-export const CONTAINMENT_WORDS: Record<string, string> = { disable_account: 'Account disabled', end_sessions: 'Sessions ended' };
+export const CONTAINMENT_WORDS: Record<string, string> = { disable_account: 'Account disabled', end_sessions: 'Sessions ended', revoke_disclosures: 'Disclosures revoked' };
 
 export const NOTIFY_WORDS: Record<string, string> = { regulator: 'Regulator', data_subjects: 'The people affected', clients: 'Clients' };
 
