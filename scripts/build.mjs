@@ -11,4 +11,5 @@ run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.
 cpSync('server/platform/db/migrations/manifest.json', 'dist/server/platform/db/migrations/manifest.json');
 // The incident regimes' rule files (notification deadlines as data), read at start.
 cpSync('server/modules/incidents/regimes', 'dist/server/modules/incidents/regimes', { recursive: true });
+cpSync('server/modules/incidents/templates', 'dist/server/modules/incidents/templates', { recursive: true });
 run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);

@@ -85,7 +85,7 @@ export const MATTER_ROLE_PERMISSIONS: Record<MatterRole, ReadonlySet<Permission>
 export const BREAK_GLASS_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([...READ, ...WRITE]);
 
 /** Firm permissions that may name a client or matter: oversight of that target, never its data. */
-export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee', 'retention.manage']);
+export const TARGETED_FIRM_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee', 'retention.manage', 'incident.manage']);
 
 /**
  * Client-level permissions a seat on one of the client's matters implies. Everything else on a

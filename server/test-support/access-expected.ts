@@ -70,7 +70,7 @@ const ON_MATTER: Record<string, MatterRole[]> = {
   'access_review.certify': [L],
 };
 export const GRANT_ROLE: MatterRole = 'paralegal';
-const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee', 'retention.manage'];
+const OVERSIGHT: string[] = ['wall.manage', 'access.report.read', 'key.manage', 'disclosure.oversee', 'retention.manage', 'incident.manage'];
 const SEAT_IMPLIES: string[] = ['client.read', 'matter.create', 'consent.read', 'consent.write', 'portal.manage', 'hold.read'];
 
 export function expected(permission: Permission, firmRole: FirmRole, matterRole: MatterRole | null, wall: Wall, gate: Gate, grant: Grant, target: 'matter' | 'client'): Expected {

@@ -55,7 +55,7 @@ export const CampaignBody = Type.Object(
 export const AcknowledgeBody = Type.Object(
   {
     version: Type.Integer({ minimum: 1, maximum: 100_000, description: 'The version read (must be the current one)' }),
-    userId: Type.Optional(Type.String({ maxLength: 64, description: 'Optional; when present it must be the caller (nobody acknowledges for someone else)' })),
+    userId: Type.Optional(Type.String({ pattern: UUID_PATTERN, description: 'Optional; when present it must be the caller (nobody acknowledges for someone else)' })),
   },
   { additionalProperties: false },
 );

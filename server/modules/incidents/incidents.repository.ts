@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/context.js';
 import { tablesOf } from '../../platform/db/database.js';
-import type { IncidentActionsTable, IncidentContainmentsTable, IncidentStatus, IncidentStepsTable, IncidentsTable, IncidentTables } from './incidents.tables.js';
+import type { IncidentActionsTable, IncidentContainmentsTable, IncidentNotificationsTable, IncidentStatus, IncidentStepsTable, IncidentsTable, IncidentTables, NotificationStatus } from './incidents.tables.js';
 
 const db = (ctx: RequestContext) => tablesOf<IncidentTables>(ctx.db);
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -87,4 +87,25 @@ export async function claimReminder(ctx: RequestContext, incidentId: string, dea
 
 export async function releaseReminder(ctx: RequestContext, incidentId: string, deadline: string, stage: 'due_soon' | 'overdue'): Promise<void> {
   await db(ctx).deleteFrom('incident_reminders').where('incident_id', '=', incidentId).where('deadline', '=', deadline).where('stage', '=', stage).execute();
+}
+
+const notification = (r: IncidentNotificationsTable): IncidentNotificationsTable => ({ ...r, key_version: r.key_version === null ? null : Number(r.key_version), drafted_at: Number(r.drafted_at), approved_at: num(r.approved_at), sent_at: num(r.sent_at), updated_at: Number(r.updated_at) });
+
+export async function insertNotification(ctx: RequestContext, row: IncidentNotificationsTable): Promise<void> {
+  await db(ctx).insertInto('incident_notifications').values(row).execute();
+}
+
+export async function findNotifications(ctx: RequestContext, incidentId: string): Promise<IncidentNotificationsTable[]> {
+  return (await db(ctx).selectFrom('incident_notifications').selectAll().where('incident_id', '=', incidentId).orderBy('drafted_at').orderBy('id').execute()).map(notification);
+}
+
+export async function getNotification(ctx: RequestContext, incidentId: string, id: string): Promise<IncidentNotificationsTable | undefined> {
+  const row = await db(ctx).selectFrom('incident_notifications').selectAll().where('incident_id', '=', incidentId).where('id', '=', id).executeTakeFirst();
+  return row ? notification(row) : undefined;
+}
+
+/** Compare-and-set on the status: false when it moved meanwhile. */
+export async function updateNotification(ctx: RequestContext, id: string, from: NotificationStatus[], changes: Partial<IncidentNotificationsTable>): Promise<boolean> {
+  const result = await db(ctx).updateTable('incident_notifications').set(changes).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -25,7 +25,7 @@ describe.each(DIALECTS)('incidents on %s', (dialect) => {
   let other: BuiltUser;
   let officer: Headers;
 
-  const api = (method: 'GET' | 'POST' | 'PUT', url: string, headers: Headers = {}, payload?: unknown) =>
+  const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, headers: Headers = {}, payload?: unknown) =>
     instance.app.inject({ method, url: `/api/v1${url}`, headers: { ...headers, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}) });
   const session = async (user: BuiltUser) => (await buildSession(instance, user)).headers;
   const report = async (user: BuiltUser, body: Record<string, unknown> = {}) => api('POST', '/incidents', await session(user), { title: 'Laptop left on a train', description: 'Lost at 18:10, reported at 19:00.', ...body });
@@ -222,6 +222,53 @@ describe.each(DIALECTS)('incidents on %s', (dialect) => {
     const unknown = await api('POST', '/incidents/from-alert', officer, { alertId: '0190a0b0-0000-7000-8000-000000000000' });
     expect(unknown.statusCode).toBe(400);
     expect(JSON.stringify(unknown.json())).toContain('body.alertId');
+  });
+
+  it('drafts letters from templates, edits, approves and sends them with their delivery status; a client’s letter is sealed under the client’s key', async () => {
+    const matter = await buildMatter(instance);
+    const { id, number } = (await report(compliance, { title: 'Lost backup tape' })).json<{ id: string; number: string }>();
+    const base = `/incidents/${id}/notifications`;
+    expect((await api('POST', base, await session(other), { audience: 'regulator', recipientName: 'ICO', recipientEmail: 'casework@ico.example' })).statusCode).toBe(404);
+    const noClient = await api('POST', base, officer, { audience: 'client', recipientName: 'Ms Client', recipientEmail: 'client@client.example' });
+    expect(noClient.statusCode).toBe(400);
+    expect(JSON.stringify(noClient.json())).toContain('body.clientId');
+
+    const regulator = await api('POST', base, officer, { audience: 'regulator', recipientName: 'The Information Commissioner', recipientEmail: 'casework@ico.example', deadline: 'gdpr:art33_authority' });
+    expect(regulator.statusCode).toBe(201);
+    const letter = regulator.json<{ id: string; subject: string; body: string; status: string }>();
+    expect(letter.subject).toContain(number);
+    expect(letter.body).toContain('The Information Commissioner');
+    expect(letter.status).toBe('draft');
+    expect((await api('POST', `${base}/${letter.id}/send`, officer)).statusCode).toBe(409);
+    expect((await api('PATCH', `${base}/${letter.id}`, officer, { body: 'Edited letter body for the authority.' })).json<{ body: string }>().body).toBe('Edited letter body for the authority.');
+    expect((await api('POST', `${base}/${letter.id}/approve`, officer)).json<{ status: string; approvedBy: string }>()).toMatchObject({ status: 'approved', approvedBy: compliance.id });
+    expect((await api('PATCH', `${base}/${letter.id}`, officer, { body: 'late change' })).statusCode).toBe(409);
+    // A mail that cannot be sent is kept as failed with its code, and sent by a later try.
+    const mailer = instance.services.mailer;
+    const send = mailer.send.bind(mailer);
+    mailer.send = async () => {
+      throw new Error('SMTP down');
+    };
+    try {
+      expect((await api('POST', `${base}/${letter.id}/send`, officer)).json()).toMatchObject({ status: 'failed', errorCode: 'MAIL_FAILED' });
+    } finally {
+      mailer.send = send;
+    }
+    expect((await api('POST', `${base}/${letter.id}/send`, officer)).json()).toMatchObject({ status: 'sent', errorCode: null });
+    expect((await api('POST', `${base}/${letter.id}/send`, officer)).statusCode).toBe(409);
+    expect(mails('Edited letter body for the authority.')).toHaveLength(1);
+    const pdf = await api('GET', `${base}/${letter.id}/pdf`, officer);
+    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    const CANARY = 'Canary-Recipient-9d1f';
+    const client = await api('POST', base, officer, { audience: 'client', clientId: matter.clientId, recipientName: CANARY, recipientEmail: 'canary@client.example' });
+    expect(client.statusCode).toBe(201);
+    expect(client.json<{ body: string }>().body).toContain(CANARY);
+    const stored = await instance.services.database.db.selectFrom('incident_notifications' as never).selectAll().where('id' as never, '=', client.json<{ id: string }>().id as never).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(CANARY);
+    expect(JSON.stringify(stored)).not.toContain('canary@client.example');
+    const listed = (await api('GET', base, officer)).json<{ items: { recipientName: string }[] }>().items;
+    expect(listed.map((l) => l.recipientName)).toEqual(['The Information Commissioner', CANARY]);
   });
 
   it('refuses a bad rule file with its name and field', () => {

@@ -95,6 +95,38 @@ export const IncidentSchema = Type.Object({
   actions: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), assignee: Person, dueOn: Type.String(), overdue: Type.Boolean(), doneAt: Nullable(DateTime), doneBy: Nullable(Person) })),
 });
 
+export const NotificationParams = Type.Object({ id: Id, notificationId: Id });
+export const AudienceSchema = Type.Union([Type.Literal('client'), Type.Literal('regulator'), Type.Literal('data_subjects')], { description: 'client: a letter to a client (sealed under its key); regulator: the supervisory authority; data_subjects: the people affected' });
+export const NotificationBody = Type.Object(
+  {
+    audience: AudienceSchema,
+    clientId: Type.Optional(Id),
+    recipientName: Text(200, 'Who the letter is addressed to'),
+    recipientEmail: Type.String({ format: 'email', maxLength: 320 }),
+    deadline: Type.Optional(Type.String({ pattern: '^[a-z0-9_]{1,40}:[a-z0-9_]{1,40}$', description: 'The regime:deadline the letter answers, e.g. gdpr:art33_authority' })),
+  },
+  { additionalProperties: false },
+);
+export const NotificationPatchBody = Type.Object({ subject: Type.Optional(Text(300, 'The subject line')), body: Type.Optional(Text(20_000, 'The letter')) }, { additionalProperties: false, minProperties: 1 });
+export const NotificationSchema = Type.Object({
+  id: Type.String(),
+  audience: AudienceSchema,
+  clientId: Nullable(Type.String()),
+  deadline: Nullable(Type.String()),
+  recipientName: Type.String(),
+  recipientEmail: Type.String(),
+  subject: Type.String(),
+  body: Type.String(),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('approved'), Type.Literal('sent'), Type.Literal('failed')]),
+  draftedBy: Type.String(),
+  draftedAt: DateTime,
+  approvedBy: Nullable(Type.String()),
+  approvedAt: Nullable(DateTime),
+  sentAt: Nullable(DateTime),
+  errorCode: Nullable(Type.String()),
+});
+export const NotificationList = Type.Object({ items: Type.Array(NotificationSchema) });
+
 export const RegimeList = Type.Object({
   items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), appliesWhen: Type.String(), deadlines: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), notify: Type.String(), hours: Type.Integer(), undueDelay: Type.Optional(Type.Boolean()), citation: Type.String() })) })),
 });

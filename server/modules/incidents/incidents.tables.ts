@@ -78,7 +78,34 @@ export interface IncidentRemindersTable {
   sent_at: number;
 }
 
+export type NotificationAudience = 'client' | 'regulator' | 'data_subjects';
+export type NotificationStatus = 'draft' | 'approved' | 'sent' | 'failed';
+
+/** A letter of the incident. For a client: name, address, subject and body sealed under the client's key (`key_version`). */
+export interface IncidentNotificationsTable {
+  id: string;
+  incident_id: string;
+  audience: NotificationAudience;
+  client_id: string | null;
+  key_version: number | null;
+  /** `regime:deadline` the letter answers, or null. */
+  deadline: string | null;
+  recipient_name: string;
+  recipient_email: string;
+  subject: string;
+  body: string;
+  status: NotificationStatus;
+  drafted_by: string;
+  drafted_at: number;
+  approved_by: string | null;
+  approved_at: number | null;
+  sent_at: number | null;
+  error_code: string | null;
+  updated_at: number;
+}
+
 export interface IncidentTables {
+  incident_notifications: IncidentNotificationsTable;
   incidents: IncidentsTable;
   incident_steps: IncidentStepsTable;
   incident_containments: IncidentContainmentsTable;

@@ -18,6 +18,7 @@ import { remindIncidentDeadlines } from './reminders.js';
 
 export { reportIncident, openIncidentFromAlert, findIncidents, getIncident, advanceIncident, addIncidentNote, setIncidentRegimes, containIncident, reverseContainment, addCorrectiveAction, completeCorrectiveAction, type IncidentView, type IncidentSummaryView } from './incidents.service.js';
 export { assessScope, ipPrefixOf } from './scope.service.js';
+export { draftNotification, editNotification, approveNotification, sendNotification, findIncidentNotifications, notificationPdf, renderLetter, type NotificationView } from './notifications.service.js';
 export { loadRegimes, parseRegimes, clocksOf, RegimeFileError, type Regime, type Clock } from './regimes.js';
 export { remindIncidentDeadlines } from './reminders.js';
 

@@ -6,6 +6,7 @@ import { usePageAction } from '../../api/query';
 import { Button, ErrorMessage, fieldError, Loading, NotFound, PageTitle, PersonPicker, Select, TextArea, TextField, type PickerOption } from '../../components';
 import { parseLocal } from '../../lib/format';
 import { incidentKeys, incidentsApi, type Clock, type Containment, type Incident, type Regime, type TimelineEntry } from './api';
+import { LettersSection } from './LettersSection';
 import { CLOCK_WORDS, Confirmation, CONTAINMENT_WORDS, dayInput, dayOf, labelOf, localInput, nextStep, NOTIFY_WORDS, Saved, SeverityBadge, spanOf, STATUS_WORDS, StatusBadge, STEP_MEANING, STEPS, timeOf } from './parts';
 
 /** One incident: the compliance officer's whole response; the reporter's view of their report and its steps. */
@@ -100,6 +101,7 @@ function Manage({ incident: i }: { incident: Incident }) {
       {!closed && <Regimes incident={i} regimes={regimes.data?.items ?? null} error={regimes.error} />}
       <ScopeSection incident={i} />
       <ContainmentSection incident={i} />
+      <LettersSection incident={i} />
       <ActionsSection incident={i} />
       <Timeline incident={i} names={names} />
     </>

@@ -17,6 +17,8 @@ export type ReportInput = RequestBody<'/api/v1/incidents', 'post'>;
 export type ScopeInput = RequestBody<'/api/v1/incidents/{id}/scope', 'post'>;
 export type ContainInput = RequestBody<'/api/v1/incidents/{id}/containment', 'post'>;
 export type ActionInput = RequestBody<'/api/v1/incidents/{id}/actions', 'post'>;
+export type Letter = ResponseBody<'/api/v1/incidents/{id}/notifications', 'get'>['items'][number];
+export type LetterInput = RequestBody<'/api/v1/incidents/{id}/notifications', 'post'>;
 
 /** Query keys: every change invalidates everything under `all`. */
 export const incidentKeys = {
@@ -41,4 +43,12 @@ export const incidentsApi = {
   reverse: (id: string, containmentId: string) => data(api.POST('/api/v1/incidents/{id}/containment/{containmentId}/reverse', { params: { path: { id, containmentId } } })),
   addAction: (id: string, body: ActionInput) => data(api.POST('/api/v1/incidents/{id}/actions', { ...path(id), body })),
   actionDone: (id: string, actionId: string) => data(api.POST('/api/v1/incidents/{id}/actions/{actionId}/done', { params: { path: { id, actionId } } })),
+  letters: (id: string) => data(api.GET('/api/v1/incidents/{id}/notifications', path(id))),
+  draftLetter: (id: string, body: LetterInput) => data(api.POST('/api/v1/incidents/{id}/notifications', { ...path(id), body })),
+  editLetter: (id: string, notificationId: string, body: { subject?: string; body?: string }) => data(api.PATCH('/api/v1/incidents/{id}/notifications/{notificationId}', { params: { path: { id, notificationId } }, body })),
+  approveLetter: (id: string, notificationId: string) => data(api.POST('/api/v1/incidents/{id}/notifications/{notificationId}/approve', { params: { path: { id, notificationId } } })),
+  sendLetter: (id: string, notificationId: string) => data(api.POST('/api/v1/incidents/{id}/notifications/{notificationId}/send', { params: { path: { id, notificationId } } })),
 };
+
+/** The letter as PDF (a plain link: the session cookie authenticates it). */
+export const letterPdfUrl = (id: string, notificationId: string) => `/api/v1/incidents/${encodeURIComponent(id)}/notifications/${encodeURIComponent(notificationId)}/pdf`;
