@@ -212,6 +212,25 @@ describe('the incident pages in the browser', () => {
     expect(await list.getByRole('button', { name: /^Reverse/ }).count()).toBe(0);
   });
 
+  it('drafts the letter to the regulator from its template, approves it and sends it; the status says sent', async () => {
+    const { page } = cora;
+    const form = page.getByRole('form', { name: 'Draft a letter' });
+    await form.getByRole('button', { name: 'Draft the letter' }).click();
+    await form.getByText('Say who the letter is addressed to.').waitFor();
+    await form.getByLabel(/^Addressed to/).fill('The Information Commissioner');
+    await form.getByLabel(/^E-mail address/).fill('casework@ico.example');
+    await form.getByRole('button', { name: 'Draft the letter' }).click();
+    const letters = page.getByRole('list', { name: 'Letters' });
+    await letters.getByText(/Personal data breach notification/).waitFor();
+    await letters.getByText(/Draft/).waitFor();
+    await letters.getByRole('button', { name: 'Approve' }).click();
+    await letters.getByText(/Approved, not sent/).waitFor();
+    await letters.getByRole('button', { name: 'Send' }).click();
+    await letters.getByText(/· Sent,/).waitFor();
+    expect(await letters.getByRole('link', { name: 'Download PDF' }).count()).toBe(1);
+    await inspect(page, 'incident-letters');
+  });
+
   it('adds a corrective action, moves through the steps, is refused closing while the action is open, then closes', async () => {
     const { page } = cora;
     const form = page.getByRole('form', { name: 'Add a corrective action' });
