@@ -129,7 +129,7 @@ describe.each(DIALECTS)('evidence on %s', (dialect) => {
     const check = verifyEvidencePack(zip, key);
     expect(check, JSON.stringify(check.problems)).toMatchObject({ ok: true, trust: 'given' });
     const files = readZip(zip);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['README.txt', 'manifest.json', 'signature.json', 'registers/processing-activities.csv', 'registers/processing-activities.pdf', 'registers/disclosures.csv', 'registers/training.csv', 'registers/backups.csv', 'audit/checkpoint.json', 'audit/verification.json', 'posture/findings.json', 'posture/trend.json']));
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['README.txt', 'manifest.json', 'signature.json', 'registers/processing-activities.csv', 'registers/processing-activities.pdf', 'registers/disclosures.csv', 'registers/training.csv', 'registers/incidents.csv', 'registers/backups.csv', 'audit/checkpoint.json', 'audit/verification.json', 'posture/findings.json', 'posture/trend.json']));
     expect(JSON.parse(files.get('posture/findings.json')!.toString('utf8'))).toMatchObject({ score: expect.any(Number), findings: expect.any(Array) });
     expect(JSON.parse(files.get('audit/verification.json')!.toString('utf8'))).toMatchObject({ ok: true });
     const created = await instance.services.database.db.selectFrom('audit_event').select(['actor_id']).where('action', '=', 'compliance.evidence.create').execute();
@@ -166,7 +166,10 @@ describe.each(DIALECTS)('evidence on %s', (dialect) => {
     const response = await api('POST', '/compliance/evidence-pack', adminSession);
     expect(response.statusCode).toBe(200);
     const manifest = JSON.parse(readZip(response.rawPayload).get('manifest.json')!.toString('utf8')) as { omitted: { path: string; reason: string }[] };
-    expect(manifest.omitted).toEqual([{ path: 'registers/access-reviews', reason: 'ACCESS_DENIED' }]);
+    expect(manifest.omitted).toEqual([
+      { path: 'registers/access-reviews', reason: 'ACCESS_DENIED' },
+      { path: 'registers/incidents', reason: 'ACCESS_DENIED' },
+    ]);
     expect(verifyEvidencePack(response.rawPayload, instanceVerifierKey(instance.config.dataDir)).ok).toBe(true);
   });
 });

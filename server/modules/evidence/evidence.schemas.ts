@@ -47,7 +47,7 @@ export const ActivitySchema = Type.Object({
 });
 export const ActivityList = Type.Object({ items: Type.Array(ActivitySchema) });
 
-export const REGISTER_NAMES = ['processing-activities', 'disclosures', 'training', 'agreements', 'policies', 'access-reviews', 'backups'] as const;
+export const REGISTER_NAMES = ['processing-activities', 'disclosures', 'training', 'agreements', 'policies', 'access-reviews', 'incidents', 'backups'] as const;
 export type RegisterName = (typeof REGISTER_NAMES)[number];
 export const RegisterParams = Type.Object({ register: Type.Union(REGISTER_NAMES.map((n) => Type.Literal(n)), { description: 'Which register or report' }) });
 export const RegisterQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('pdf')], { description: 'csv (default) or pdf' })) }, { additionalProperties: false });

@@ -2,7 +2,7 @@
  * Registers and reports for an auditor, each as one table (CSV and PDF): the record of processing
  * activities, the disclosure register (the consent module's, with its own access rules), training
  * and agreement status, policies with their acknowledgement status, access review campaigns, and
- * backups with drills. Incidents join when that module exists.
+ * incidents, and backups with drills.
  */
 import { requireAccess } from '../../access/index.js';
 import { recordEvent } from '../../audit/index.js';
@@ -11,6 +11,7 @@ import { tableCsv, tablePdf, type ReportTable } from '../../platform/reports/tab
 import { backupStatus } from '../backup/index.js';
 import { findAccessReviews, findComplianceAgreements, findCompliancePolicies, findTrainingStatus } from '../compliance/index.js';
 import { findDisclosures } from '../consent/index.js';
+import { findIncidents, getIncident } from '../incidents/index.js';
 import type { RegisterName } from './evidence.schemas.js';
 import { findProcessingActivities } from './processing.service.js';
 
@@ -24,6 +25,7 @@ export const REGISTERS: Record<RegisterName, { title: string; description: strin
   agreements: { title: 'Confidentiality agreements', description: 'Each agreement on file: party, signed and expiry dates, status.' },
   policies: { title: 'Policies and acknowledgements', description: 'Each policy: current version, owner, next review, how many were asked to acknowledge and how many did.' },
   'access-reviews': { title: 'Access review campaigns', description: 'Each campaign: due date, items kept, revoked and undecided.' },
+  incidents: { title: 'Incidents', description: 'Each incident: reported, aware, severity, step, the regimes that apply, the scope’s counts, closed.' },
   backups: { title: 'Backups and drills', description: 'The newest backups, drills and restores: when, result, recovery time.' },
 };
 
@@ -156,6 +158,40 @@ export async function registerTable(ctx: RequestContext, name: RegisterName): Pr
           { key: 'closed_at', label: 'Closed', width: 8 },
         ],
         rows: reviews.map((r) => ({ title: r.title, due: r.due, status: r.status, items: r.items, kept: r.kept, revoked: r.revoked, undecided: r.undecided, closed_at: iso(r.closedAt) })),
+      };
+    }
+    case 'incidents': {
+      // Every incident is the compliance officer's to see; anyone else would get only their own reports.
+      await requireAccess(ctx, 'incident.manage', FIRM);
+      const incidents = await findIncidents(ctx);
+      const details = await Promise.all(incidents.map((i) => getIncident(ctx, i.id)));
+      return {
+        title,
+        subtitle: `${incidents.length} incidents, ${incidents.filter((i) => i.status !== 'closed').length} open. ${asOf}`,
+        columns: [
+          { key: 'number', label: 'Incident', width: 6 },
+          { key: 'title', label: 'Title', width: 14 },
+          { key: 'severity', label: 'Severity', width: 4 },
+          { key: 'status', label: 'Step', width: 5 },
+          { key: 'reported_at', label: 'Reported', width: 8 },
+          { key: 'aware_at', label: 'Aware', width: 8 },
+          { key: 'regimes', label: 'Regimes', width: 6 },
+          { key: 'scope', label: 'Scope (clients / matters / documents)', width: 8 },
+          { key: 'letters_due', label: 'Clocks overdue', width: 4 },
+          { key: 'closed_at', label: 'Closed', width: 8 },
+        ],
+        rows: details.map((d) => ({
+          number: d.number,
+          title: d.title,
+          severity: d.severity,
+          status: d.status,
+          reported_at: d.reportedAt,
+          aware_at: d.awareAt,
+          regimes: d.regimes.join(' '),
+          scope: d.scope ? `${d.scope.counts.clients} / ${d.scope.counts.matters} / ${d.scope.counts.documents}` : '',
+          letters_due: d.clocks.filter((c) => c.state === 'overdue').length,
+          closed_at: d.closedAt ?? '',
+        })),
       };
     }
     case 'backups': {

@@ -33093,7 +33093,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Which register or report */
-                register: "processing-activities" | "disclosures" | "training" | "agreements" | "policies" | "access-reviews" | "backups";
+                register: "processing-activities" | "disclosures" | "training" | "agreements" | "policies" | "access-reviews" | "incidents" | "backups";
             };
             cookie?: never;
         };
