@@ -3,6 +3,7 @@
  * direct dependency, and the import must report each row by its line number): RFC 4180 quoting,
  * quoted fields may span lines; a cell a spreadsheet would evaluate gets a leading quote on output.
  */
+import { csvCell } from '../../platform/reports/tables.js';
 
 export interface CsvRow {
   /** The 1-based line the row starts on. */
@@ -61,9 +62,6 @@ export function parseCsv(text: string): { rows: CsvRow[]; error: { line: number;
   return { rows, error: null };
 }
 
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvCell };
 
 export const csvLine = (cells: (string | number | null)[]): string => cells.map((c) => csvCell(c === null ? '' : String(c))).join(',');

@@ -14,6 +14,7 @@ import { auditedRefusal, canAccess, describeTargets, requireAccess, scopeFor } f
 import { recordEvent } from '../../audit/index.js';
 import { inTransaction, type RequestContext } from '../../platform/context.js';
 import { AppError, type FieldProblem } from '../../platform/errors.js';
+import { csvCell } from '../../platform/reports/tables.js';
 import { newId } from '../../platform/ids.js';
 import { getDocumentById, getNoteById, openDocumentContent } from '../vault/index.js';
 import { consentState, DISCLOSURES_TABLE, openRecipients, presentDisclosure, RELEASED_TABLE, type DisclosureView } from './consent.presenter.js';
@@ -423,8 +424,5 @@ export function registerCsv(views: DisclosureView[]): string {
   return [header.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
-/** RFC 4180 quoting, and a leading quote for cells a spreadsheet would evaluate (=, +, -, @, tab, CR). */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+/** The one CSV cell rule (formula cells defused), re-exported for the privilege log. */
+export { csvCell };
