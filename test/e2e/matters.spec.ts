@@ -127,7 +127,8 @@ describe('intake and the conflict check in the browser', () => {
     for (const [label, path] of [['Notes', 'notes'], ['Records', 'records'], ['Team', 'team'], ['Walls', 'walls'], ['Access history', 'access'], ['Documents', 'documents']] as const) {
       await sections.getByRole('link', { name: label }).click();
       await page.waitForURL(new RegExp(`/matters/[0-9a-f-]{36}/${path}$`));
-      expect(await sections.getByRole('link', { name: label }).getAttribute('aria-current')).toBe('page');
+      // The URL changes before the tab re-renders: wait for the tab to say it is the current one.
+      await expect.poll(() => sections.getByRole('link', { name: label }).getAttribute('aria-current'), { timeout: 5000 }).toBe('page');
     }
     await page.getByRole('link', { name: 'Team' }).first().click();
     await page.getByText('Alice Attorney — lead attorney').waitFor();
